@@ -1,0 +1,1 @@
+"""Clerk Desk: social-media governance for council clerks."""

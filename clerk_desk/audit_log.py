@@ -1,0 +1,74 @@
+"""Reading the audit trail: filter by person, subject and date, and describe an entry in words."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
+
+from clerk_desk.models import AuditEntry
+
+
+def search(
+    session: Session,
+    *,
+    person: str | None = None,
+    subject: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int | None = None,
+) -> list[AuditEntry]:
+    """Entries newest first, in one query. ``subject`` matches the record's name or type, ignoring case."""
+    query = select(AuditEntry).order_by(AuditEntry.seq.desc())
+    if person:
+        query = query.where(func.lower(AuditEntry.actor) == person.strip().lower())
+    if subject:
+        pattern = f"%{subject.strip().lower()}%"
+        query = query.where(
+            func.lower(AuditEntry.subject_label).like(pattern)
+            | func.lower(AuditEntry.subject_type).like(pattern)
+        )
+    if since:
+        query = query.where(AuditEntry.at >= datetime.combine(since, time(), UTC))
+    if until:
+        query = query.where(AuditEntry.at < datetime.combine(until + timedelta(days=1), time(), UTC))
+    if limit:
+        query = query.limit(limit)
+    return list(session.execute(query).scalars())
+
+
+def actors(session: Session) -> list[str]:
+    """Everyone who appears in the trail, for the filter."""
+    return list(session.execute(select(distinct(AuditEntry.actor)).order_by(AuditEntry.actor)).scalars())
+
+
+def summary(entry: AuditEntry) -> str:
+    """The fields before and after, e.g. ``status: proposed → active; approved_by: — → Zoë Hartley``."""
+    try:
+        changes = json.loads(entry.changes)
+    except ValueError:
+        return entry.changes
+    parts = []
+    for field, pair in changes.items():
+        before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+        if (
+            entry.action == "create"
+            or before is None
+            and entry.action not in ("update", "approve", "archive")
+        ):
+            parts.append(f"{field}: {_show(after)}")
+        else:
+            parts.append(f"{field}: {_show(before)} → {_show(after)}")
+    return "; ".join(parts)
+
+
+def _show(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)

@@ -1,0 +1,240 @@
+"""The ``clerk-desk`` command: the GUI by default, and subcommands for scripting.
+
+Qt is imported only when the GUI opens, so ``check`` and ``import`` start fast and run on a machine
+without a screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from clerk_desk import config
+from clerk_desk.errors import ClerkDeskError
+
+log = logging.getLogger("clerk_desk")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clerk-desk",
+        description="Keep the council's social-media governance in order. With no command, opens the window.",
+    )
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help=f"database URL (default: ${config.DATABASE_ENV}, else {config.default_database_url()})",
+    )
+    parser.add_argument(
+        "--actor",
+        metavar="NAME",
+        help="who is acting: a person's name or login (default: the person whose login is yours)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    imp = commands.add_parser("import", help="import a CSV file; all rows or none")
+    imp.add_argument("kind", help="people or accounts")
+    imp.add_argument("file", type=Path)
+    exp = commands.add_parser("export", help="export a CSV file with the same columns ('-' for the screen)")
+    exp.add_argument("kind", help="people or accounts")
+    exp.add_argument("file")
+
+    chk = commands.add_parser("check", help="list policy findings; exit 1 if there are any")
+    chk.add_argument("--json", action="store_true", help="print the findings as JSON")
+
+    sett = commands.add_parser(
+        "settings", help="show or set the council's settings (KEY 'logo' takes a file)"
+    )
+    sett.add_argument("key", nargs="?")
+    sett.add_argument("value", nargs="?")
+
+    aud = commands.add_parser("audit", help="show the audit trail")
+    aud.add_argument(
+        "--verify", action="store_true", help="check the hash chain; exit 1 if it was tampered with"
+    )
+    aud.add_argument("--person", help="only entries by this person")
+    aud.add_argument("--subject", help="only entries about this record (name contains)")
+    aud.add_argument("--limit", type=int, default=50, help="how many of the newest entries (default 50)")
+
+    commands.add_parser("demo", help="fill an empty database with a small example council")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 findings or tampering, 2 error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    url = config.resolve_database_url(args.database)
+    if args.command is None:
+        from clerk_desk.app import run_gui
+
+        return run_gui(url, args.actor)
+    try:
+        return COMMANDS[args.command](url, args)
+    except ClerkDeskError as exc:
+        print(f"clerk-desk: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _open(url: str):  # type: ignore[no-untyped-def]
+    from clerk_desk.db import open_database
+
+    return open_database(url)
+
+
+def resolve_actor(database, given: str | None) -> str:  # type: ignore[no-untyped-def]
+    """The acting person's name: ``--actor``, else the person whose login is the OS user, else the OS user."""
+    from clerk_desk import people
+
+    with database.read() as session:
+        if given:
+            person = people.resolve(session, given)
+            return person.name if person else given
+        login = _os_login()
+        person = people.by_login(session, login) if login else None
+        if person is not None:
+            return person.name
+        remembered = config.remembered_actor(database.url)
+        if remembered and people.by_name(session, remembered):
+            return remembered
+    return login or "unknown user"
+
+
+def _os_login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def cmd_import(url: str, args: argparse.Namespace) -> int:
+    from clerk_desk import imports
+
+    content = imports.read_csv(args.file)
+    database = _open(url)
+    with database.transaction(resolve_actor(database, args.actor)) as session:
+        result = imports.import_rows(session, args.kind, content, database.clock.today())
+    print(f"Imported {args.file}: {result.added} added, {result.updated} updated.")
+    return 0
+
+
+def cmd_export(url: str, args: argparse.Namespace) -> int:
+    from clerk_desk import imports
+
+    imports.kind_of(args.kind)
+    database = _open(url)
+    with database.read() as session:
+        content = imports.export_rows(session, args.kind)
+    if args.file == "-":
+        sys.stdout.write(content)
+    else:
+        imports.write_csv(Path(args.file), content)
+        print(f"Exported {args.kind} to {args.file}.")
+    return 0
+
+
+def cmd_check(url: str, args: argparse.Namespace) -> int:
+    from clerk_desk import checks
+
+    database = _open(url)
+    with database.read() as session:
+        findings = checks.run(session, database.clock)
+    if args.json:
+        print(json.dumps([f.as_json() for f in findings], indent=2, ensure_ascii=False))
+    elif not findings:
+        print("No findings: the register meets the policy.")
+    else:
+        for f in findings:
+            print(f"[{f.severity}] {f.rule} ({f.clause}) {f.subject}: {f.message}")
+        print(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}.")
+    return 1 if findings else 0
+
+
+def cmd_settings(url: str, args: argparse.Namespace) -> int:
+    from clerk_desk import settings
+
+    database = _open(url)
+    if args.key == "logo":
+        if args.value is None:
+            with database.read() as session:
+                logo = settings.get_logo(session)
+            print(f"logo = {logo.filename} ({len(logo.data)} bytes)" if logo else "logo = (none)")
+            return 0
+        with database.transaction(resolve_actor(database, args.actor)) as session:
+            logo = settings.set_logo(session, Path(args.value))
+        print(f"logo = {logo.filename}")
+        return 0
+    if args.key is not None and args.value is not None:
+        with database.transaction(resolve_actor(database, args.actor)) as session:
+            stored = settings.update(session, {args.key: args.value})
+        print(f"{args.key} = {stored[args.key]}")
+        return 0
+    if args.key is not None:
+        settings.check_key(args.key)
+    with database.read() as session:
+        current = settings.load(session)
+        logo = settings.get_logo(session)
+    keys = [args.key] if args.key else list(settings.SPECS)
+    for key in keys:
+        print(f"{key} = {current[key]}")
+    if not args.key:
+        print(f"logo = {logo.filename if logo else '(none)'}")
+    return 0
+
+
+def cmd_audit(url: str, args: argparse.Namespace) -> int:
+    from clerk_desk import audit, audit_log
+
+    database = _open(url)
+    with database.read() as session:
+        if args.verify:
+            result = audit.verify(session)
+            if result.ok:
+                print(f"The audit trail is intact: {result.entries} entries, each chained to the one before.")
+                return 0
+            for problem in result.problems:
+                print(f"TAMPERED: {problem}")
+            print(
+                f"The audit trail has been altered ({len(result.problems)} problems in {result.entries} entries)."
+            )
+            return 1
+        entries = audit_log.search(session, person=args.person, subject=args.subject, limit=args.limit)
+    for entry in reversed(entries):
+        print(
+            f"{entry.at:%Y-%m-%d %H:%M} {entry.actor}: {entry.action} {entry.subject_type} "
+            f"{entry.subject_label} {audit_log.summary(entry)}"
+        )
+    return 0
+
+
+def cmd_demo(url: str, args: argparse.Namespace) -> int:
+    from clerk_desk import demo
+
+    database = _open(url)
+    login = _os_login() or None
+    with database.transaction(args.actor or "Clerk Desk demo") as session:
+        added_people, added_accounts = demo.fill(session, database.clock.today(), login)
+    print(
+        f"Added a demo council to {database.display_url}: {added_people} people, {added_accounts} accounts."
+    )
+    if login:
+        print(f"You ({login}) act as the clerk, Zoë Hartley.")
+    return 0
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "export": cmd_export,
+    "check": cmd_check,
+    "settings": cmd_settings,
+    "audit": cmd_audit,
+    "demo": cmd_demo,
+}

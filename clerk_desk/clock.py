@@ -1,0 +1,43 @@
+"""Injectable time, so reminders and deadlines can be tested without waiting for a date."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Anything that can tell the current time."""
+
+    def now(self) -> datetime:
+        """The current moment, timezone-aware in UTC."""
+        ...
+
+    def today(self) -> date:
+        """The current local calendar date."""
+        ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def today(self) -> date:
+        return date.today()
+
+
+class FixedClock:
+    """A clock that stands still until moved; used by tests and benchmarks."""
+
+    def __init__(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def today(self) -> date:
+        return self.moment.date()

@@ -1,0 +1,244 @@
+"""Engine and sessions; SQLite pragmas; migrate-on-open with a copy set aside first.
+
+Every write goes through ``Database.transaction``: one service operation, one transaction, with the
+acting person and the clock attached for the audit trail. Database failures a clerk can act on come out
+as ``DatabaseError`` or ``StaleEditError``; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import StaticPool
+
+from clerk_desk import audit
+from clerk_desk.clock import Clock, SystemClock
+from clerk_desk.errors import DatabaseError, StaleEditError
+from clerk_desk.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Database:
+    """An open, migrated Clerk Desk database."""
+
+    url: str
+    engine: Engine
+    factory: sessionmaker[Session]
+    clock: Clock
+    backup_path: Path | None = None
+
+    @property
+    def display_url(self) -> str:
+        """The URL with any password hidden, fit for the status bar and logs."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def read(self) -> Session:
+        """A session for reading; it must not write (it has no actor for the audit trail)."""
+        session = self.factory()
+        session.info["clock"] = self.clock
+        return session
+
+    @contextmanager
+    def transaction(self, actor: str) -> Iterator[Session]:
+        """One unit of work by ``actor``: committed whole on success, rolled back whole on any error."""
+        session = self.factory()
+        session.info.update(actor=actor, clock=self.clock)
+        try:
+            with session.begin():
+                yield session
+        except StaleDataError as exc:
+            raise StaleEditError("This record") from exc
+        except IntegrityError as exc:
+            raise DatabaseError(
+                "The change clashes with a record someone else has just saved (a duplicate name or a "
+                "missing reference). Nothing was saved; reload and try again."
+            ) from exc
+        except OperationalError as exc:
+            raise DatabaseError(_operational_message(exc)) from exc
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, clock: Clock | None = None, *, migrate: bool = True) -> Database:
+    """Open the database at ``url``, migrating it to this app's schema first.
+
+    A SQLite file is copied aside before it is migrated. A database written by a newer Clerk Desk is
+    refused and left untouched.
+    """
+    clock = clock or SystemClock()
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # SQLAlchemy raises ArgumentError, or ValueError for a bad port
+        raise DatabaseError(f"'{url}' is not a database URL (e.g. sqlite:///path/to/file.db)") from exc
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise DatabaseError(f"Clerk Desk works with SQLite or PostgreSQL, not {backend}")
+    sqlite_path = _sqlite_path(url) if backend == "sqlite" else None
+    if sqlite_path is not None:
+        _check_sqlite_file(sqlite_path)
+    engine = _create_engine(url, backend)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    audit.install(factory)
+    database = Database(url, engine, factory, clock)
+    if migrate:
+        try:
+            database.backup_path = _migrate(engine, sqlite_path, clock)
+        except BaseException:
+            engine.dispose()
+            raise
+    return database
+
+
+def _sqlite_path(url: str) -> Path | None:
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a newer database before the engine's pragmas (WAL) can change a byte of it."""
+    if not path.exists() or path.stat().st_size == 0:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"Cannot create the folder for the database {path}: {exc.strerror}") from exc
+        return
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            revision = _sqlite_revision(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is not a Clerk Desk database, or it is damaged ({exc}).") from exc
+    _check_revision(revision, str(path))
+
+
+def _sqlite_revision(conn: sqlite3.Connection) -> str | None:
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "alembic_version" not in tables:
+        if tables:
+            raise sqlite3.DatabaseError("it has tables but no Clerk Desk schema version")
+        return None
+    row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def _check_revision(revision: str | None, where: str) -> None:
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise DatabaseError(
+            f"The database {where} was written by a newer version of Clerk Desk (schema {revision}). "
+            "It has not been changed. Update Clerk Desk on this PC to open it."
+        )
+
+
+def _create_engine(url: str, backend: str) -> Engine:
+    kwargs: dict[str, Any] = {}
+    if backend == "sqlite" and _sqlite_path(url) is None:
+        # One shared connection, or every session would see its own empty in-memory database.
+        kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+    try:
+        engine = create_engine(url, **kwargs)
+    except ModuleNotFoundError as exc:
+        raise DatabaseError(
+            "PostgreSQL support is not installed. Install it with: uv sync --extra postgresql"
+        ) from exc
+    if backend == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # Wait for another writer (the clerk's second window) instead of failing at once.
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _migrate(engine: Engine, sqlite_path: Path | None, clock: Clock) -> Path | None:
+    try:
+        with engine.connect() as conn:
+            current = _current_revision(conn)
+    except OperationalError as exc:
+        raise DatabaseError(_operational_message(exc)) from exc
+    _check_revision(current, make_url(str(engine.url)).render_as_string(hide_password=True))
+    if current == HEAD:
+        return None
+    backup = None
+    if sqlite_path is not None and current is not None:
+        backup = _backup_sqlite(engine, sqlite_path, current, clock.now())
+    log.info("migrating database from %s to %s", current or "empty", HEAD)
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, HEAD)
+    except SQLAlchemyError as exc:
+        where = f" The copy made before migrating is {backup}." if backup else ""
+        raise DatabaseError(f"The database could not be brought up to date: {exc}.{where}") from exc
+    return backup
+
+
+def _current_revision(conn: Any) -> str | None:
+    inspector = inspect(conn)
+    tables = set(inspector.get_table_names())
+    if "alembic_version" not in tables:
+        if tables - {"alembic_version"}:
+            raise DatabaseError(
+                "This database has tables but is not a Clerk Desk database; it was not changed."
+            )
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _backup_sqlite(engine: Engine, path: Path, revision: str, now: datetime) -> Path:
+    """Copy the database aside with SQLite's online backup, which includes the WAL's contents."""
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.before-{HEAD}.from-{revision}.{stamp}{path.suffix}")
+    source = sqlite3.connect(str(path))
+    try:
+        dest = sqlite3.connect(str(target))
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(
+            f"Could not copy {path} aside before migrating it ({exc}); it was not changed."
+        ) from exc
+    finally:
+        source.close()
+    log.info("copied %s to %s before migrating", path, target)
+    return target
+
+
+def _operational_message(exc: OperationalError) -> str:
+    detail = str(exc.orig) if exc.orig is not None else str(exc)
+    if "locked" in detail:
+        return "The database is busy (someone else is saving). Nothing was saved; try again in a moment."
+    if "readonly" in detail or "read-only" in detail:
+        return "The database file is read-only on this PC, so nothing can be saved."
+    return f"The database could not be reached: {detail.strip()}"

@@ -1,0 +1,178 @@
+"""CSV import and export (design.md, "CSV columns"): all or nothing, errors name the row and column.
+
+Row numbers count the header as row 1, as a spreadsheet shows them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from clerk_desk import accounts, people
+from clerk_desk.errors import ClerkDeskError, ValidationError
+
+# Cells that a spreadsheet would run as a formula are written with a leading apostrophe, and read back
+# without it, so an exported file is safe to open in Excel and still imports unchanged. A leading "@" is
+# escaped only in a function-call shape: handles such as "@ThornburyTC" stay exactly as they are.
+_FORMULA_START = ("=", "+", "-", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record that can be imported and exported."""
+
+    columns: tuple[str, ...]
+    optional: frozenset[str]
+    key: Callable[[Mapping[str, str]], str]
+    apply: Callable[[Session, Mapping[str, str], date], bool]  # True when a row was added
+    rows: Callable[[Session], Iterable[Mapping[str, str]]]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    updated: int
+
+
+def _apply_person(session: Session, values: Mapping[str, str], today: date) -> bool:
+    data = people.parse(values)
+    existing = people.by_name(session, data.name)
+    people.save(session, data, person_id=existing.id if existing else None)
+    return existing is None
+
+
+def _apply_account(session: Session, values: Mapping[str, str], today: date) -> bool:
+    data = accounts.parse(values)
+    existing = accounts.by_name(session, data.name)
+    accounts.save(session, data, today, account_id=existing.id if existing else None)
+    return existing is None
+
+
+KINDS: dict[str, Kind] = {
+    "people": Kind(
+        people.COLUMNS,
+        frozenset({"email", "job_title", "login", "started_on", "left_on"}),
+        lambda row: (row.get("name") or "").strip().casefold(),
+        _apply_person,
+        lambda session: (people.as_row(p) for p in people.all_people(session)),
+    ),
+    "accounts": Kind(
+        accounts.COLUMNS,
+        frozenset(accounts.COLUMNS) - {"platform", "handle", "status"},
+        lambda row: f"{(row.get('platform') or '').strip()}:{(row.get('handle') or '').strip()}".casefold(),
+        _apply_account,
+        lambda session: (accounts.as_row(a) for a in accounts.all_accounts(session)),
+    ),
+}
+
+
+def kind_of(name: str) -> Kind:
+    kind = KINDS.get(name)
+    if kind is None:
+        raise ClerkDeskError(f"'{name}' cannot be imported or exported; the kinds are {', '.join(KINDS)}")
+    return kind
+
+
+def read_csv(path: Path) -> str:
+    """The file's text; Excel's byte-order mark and Windows line ends are accepted."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ClerkDeskError(f"Cannot read {path}: {exc.strerror}") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ClerkDeskError(
+            f"{path} is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'"
+        ) from None
+
+
+def import_rows(session: Session, kind_name: str, content: str, today: date) -> ImportResult:
+    """Apply every row in one go; the first bad row raises, naming the row and column.
+
+    The caller's transaction makes it all or nothing.
+    """
+    kind = kind_of(kind_name)
+    reader = csv.DictReader(io.StringIO(content, newline=""))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    _check_header(header, kind)
+    reader.fieldnames = header
+    seen: dict[str, int] = {}
+    added = updated = 0
+    for number, raw in enumerate(reader, start=2):
+        if None in raw:
+            raise ValidationError(header[-1], "has more cells than the header has columns", row=number)
+        values = {key: _unescape(value or "") for key, value in raw.items()}
+        if not any(value.strip() for value in values.values()):
+            continue
+        key = kind.key(values)
+        if key in seen:
+            raise ValidationError(kind.columns[0], f"repeats row {seen[key]}", row=number)
+        seen[key] = number
+        try:
+            if kind.apply(session, values, today):
+                added += 1
+            else:
+                updated += 1
+        except ValidationError as exc:
+            raise exc.at_row(number) from None
+    return ImportResult(added, updated)
+
+
+def _check_header(header: Sequence[str], kind: Kind) -> None:
+    if not header:
+        raise ValidationError(
+            "header",
+            f"the file is empty; the first row must name the columns: {', '.join(kind.columns)}",
+            row=1,
+        )
+    unknown = [name for name in header if name not in kind.columns]
+    if unknown:
+        raise ValidationError(
+            unknown[0], f"is not a column of this file; the columns are {', '.join(kind.columns)}", row=1
+        )
+    missing = [name for name in kind.columns if name not in header and name not in kind.optional]
+    if missing:
+        raise ValidationError(missing[0], "is missing from the header row", row=1)
+
+
+def export_rows(session: Session, kind_name: str) -> str:
+    """Every record of a kind as CSV text, with the same columns the import reads."""
+    kind = kind_of(kind_name)
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=kind.columns, lineterminator="\r\n")
+    writer.writeheader()
+    for row in kind.rows(session):
+        writer.writerow({key: _escape(value) for key, value in row.items()})
+    return out.getvalue()
+
+
+def write_csv(path: Path, content: str) -> None:
+    """Write the whole file, or leave any existing file as it was."""
+    temp = path.with_name(f".{path.name}.partial")
+    try:
+        temp.write_text(content, encoding="utf-8", newline="")
+        temp.replace(path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise ClerkDeskError(f"Cannot write {path}: {exc.strerror}") from exc
+
+
+def _is_formula(text: str) -> bool:
+    return text.startswith(_FORMULA_START) or (text.startswith("@") and "(" in text)
+
+
+def _escape(value: Any) -> str:
+    text = str(value)
+    return f"'{text}" if _is_formula(text) else text
+
+
+def _unescape(value: str) -> str:
+    return value[1:] if value.startswith("'") and _is_formula(value[1:]) else value

@@ -1,0 +1,20 @@
+"""SQLAlchemy typed models, one module per aggregate. No rules live here; see the services."""
+
+from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor
+from clerk_desk.models.audit import AuditEntry
+from clerk_desk.models.base import Base
+from clerk_desk.models.people import APPROVER_ROLES, Person, Role
+from clerk_desk.models.settings import CouncilLogo, Setting
+
+__all__ = [
+    "APPROVER_ROLES",
+    "Account",
+    "AccountStatus",
+    "AuditEntry",
+    "Base",
+    "CouncilLogo",
+    "Person",
+    "Role",
+    "Setting",
+    "TwoFactor",
+]
