@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields, people
+from clerk_desk import authority, fields, people
 from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
 from clerk_desk.models import APPROVER_ROLES, Account, AccountStatus, Person, TwoFactor
 
@@ -224,6 +224,7 @@ def save(
     expected_version: int | None = None,
 ) -> Account:
     """Add an account to the register, or update one that has not changed since ``expected_version``."""
+    authority.require_manager(session, "change the register of accounts")
     account = get(session, account_id) if account_id is not None else None
     if account is not None:
         people.check_version(account, expected_version, f"The account {account.name}")

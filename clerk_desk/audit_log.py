@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clerk_desk.models import AuditEntry
@@ -41,7 +41,7 @@ def search(
 
 def actors(session: Session) -> list[str]:
     """Everyone who appears in the trail, for the filter."""
-    return list(session.execute(select(distinct(AuditEntry.actor)).order_by(AuditEntry.actor)).scalars())
+    return list(session.execute(select(AuditEntry.actor).distinct().order_by(AuditEntry.actor)).scalars())
 
 
 def summary(entry: AuditEntry) -> str:
@@ -53,10 +53,8 @@ def summary(entry: AuditEntry) -> str:
     parts = []
     for field, pair in changes.items():
         before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-        if (
-            entry.action == "create"
-            or before is None
-            and entry.action not in ("update", "approve", "archive")
+        if entry.action == "create" or (
+            before is None and entry.action not in ("update", "approve", "archive")
         ):
             parts.append(f"{field}: {_show(after)}")
         else:

@@ -83,7 +83,11 @@ def load(session: Session, clock: Clock) -> Register:
 
 def run(session: Session, clock: Clock) -> list[Finding]:
     """Every finding, most severe first."""
-    register = load(session, clock)
+    return evaluate(load(session, clock))
+
+
+def evaluate(register: Register) -> list[Finding]:
+    """Every finding for a register already loaded, most severe first."""
     findings = [finding for check in RULES for finding in check(register)]
     return sorted(findings, key=lambda f: (f.severity.rank, f.rule, f.subject.casefold()))
 

@@ -7,7 +7,6 @@ without a screen.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
 import sys
@@ -91,28 +90,11 @@ def _open(url: str):  # type: ignore[no-untyped-def]
 
 
 def resolve_actor(database, given: str | None) -> str:  # type: ignore[no-untyped-def]
-    """The acting person's name: ``--actor``, else the person whose login is the OS user, else the OS user."""
-    from clerk_desk import people
+    """The name the audit trail records for this command."""
+    from clerk_desk.authority import resolve_actor as resolve
 
     with database.read() as session:
-        if given:
-            person = people.resolve(session, given)
-            return person.name if person else given
-        login = _os_login()
-        person = people.by_login(session, login) if login else None
-        if person is not None:
-            return person.name
-        remembered = config.remembered_actor(database.url)
-        if remembered and people.by_name(session, remembered):
-            return remembered
-    return login or "unknown user"
-
-
-def _os_login() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return ""
+        return resolve(session, database.url, given).name
 
 
 def cmd_import(url: str, args: argparse.Namespace) -> int:
@@ -219,7 +201,9 @@ def cmd_demo(url: str, args: argparse.Namespace) -> int:
     from clerk_desk import demo
 
     database = _open(url)
-    login = _os_login() or None
+    from clerk_desk.authority import os_login
+
+    login = os_login() or None
     with database.transaction(args.actor or "Clerk Desk demo") as session:
         added_people, added_accounts = demo.fill(session, database.clock.today(), login)
     print(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import authority, fields
 from clerk_desk.errors import NotFoundError, StaleEditError, ValidationError
 from clerk_desk.models import APPROVER_ROLES, Person, Role
 
@@ -109,6 +109,7 @@ def save(
     session: Session, data: PersonData, *, person_id: int | None = None, expected_version: int | None = None
 ) -> Person:
     """Add a person, or update one (``person_id``) that has not changed since ``expected_version``."""
+    authority.require_manager(session, "change People")
     person = get(session, person_id) if person_id is not None else None
     if person is not None:
         check_version(person, expected_version, f"{person.name}'s record")
@@ -133,3 +134,13 @@ def save(
     person.left_on = data.left_on
     session.flush()
     return person
+
+
+def record_leaving(session: Session, person_id: int, expected_version: int | None, left_on: date) -> Person:
+    """Record the date someone left; their record and history stay."""
+    person = get(session, person_id)
+    check_version(person, expected_version, f"{person.name}'s record")
+    if person.left_on is not None:
+        raise ValidationError("left_on", f"{person.name} already left on {person.left_on.isoformat()}")
+    data = parse(as_row(person))
+    return save(session, replace(data, left_on=left_on), person_id=person.id, expected_version=person.version)

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import authority, fields
 from clerk_desk.errors import ValidationError
 from clerk_desk.models import CouncilLogo, Setting
 
@@ -174,6 +174,7 @@ def normalise(key: str, raw: str) -> str:
 
 def update(session: Session, values: Mapping[str, str]) -> dict[str, str]:
     """Check every value first, then store the ones that changed. Returns the stored values."""
+    authority.require_manager(session, "change the council's settings")
     cleaned = {key: normalise(key, raw) for key, raw in values.items()}
     existing = {row.key: row for row in session.execute(select(Setting)).scalars()}
     for key, value in cleaned.items():
@@ -199,6 +200,7 @@ class Logo:
 
 def set_logo(session: Session, path: Path) -> Logo:
     """Store a PNG or JPEG file as the council's logo."""
+    authority.require_manager(session, "change the council's logo")
     try:
         data = path.read_bytes()
     except OSError as exc:

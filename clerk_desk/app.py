@@ -1,0 +1,110 @@
+"""QApplication set-up and the main window factory."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from clerk_desk import authority, config, people
+from clerk_desk.db import open_database
+from clerk_desk.errors import ClerkDeskError
+from clerk_desk.ui.actor_dialog import ActorDialog
+from clerk_desk.ui.context import Context
+from clerk_desk.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def resources_dir() -> Path:
+    """``resources/`` in a source checkout, or its copy inside an installed package."""
+    source = Path(__file__).resolve().parent.parent / "resources"
+    return source if source.is_dir() else Path(__file__).resolve().parent / "_resources"
+
+
+def apply_style(app: QApplication) -> None:
+    style = resources_dir() / "style.qss"
+    if style.is_file():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+
+
+def create_main_window(database_url: str, actor: str | None = None) -> MainWindow:
+    """The main window on ``database_url``, without starting an event loop.
+
+    Uses the running QApplication. Raises ``DatabaseError`` when the database cannot be opened.
+    """
+    app = QApplication.instance()
+    if isinstance(app, QApplication) and not app.property("clerkDeskStyled"):
+        apply_style(app)
+        app.setProperty("clerkDeskStyled", True)
+    database = open_database(database_url)
+    with database.read() as session:
+        resolved = authority.resolve_actor(session, database.url, actor)
+    return MainWindow(Context(database, resolved))
+
+
+def _setup_logging() -> None:
+    try:
+        log_dir = config.data_dir()
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(log_dir / "clerk-desk.log", encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(logging.INFO)
+
+
+def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    """A bug is logged in full and reported in a sentence; the window stays open."""
+    log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+    if isinstance(value, ClerkDeskError):
+        QMessageBox.warning(None, "Clerk Desk", str(value))
+        return
+    QMessageBox.critical(
+        None,
+        "Clerk Desk",
+        "Something went wrong that Clerk Desk did not expect. Nothing half-saved: the last change was "
+        f"undone. Details are in {config.data_dir() / 'clerk-desk.log'}.",
+    )
+
+
+def _choose_actor(window: MainWindow) -> None:
+    """Ask once who is using Clerk Desk, when the OS user is nobody's login."""
+    context = window.context
+    if context.actor.how != "os-user":
+        return
+    today = context.clock.today()
+    names = context.read(lambda s: [p.name for p in people.all_people(s) if not p.has_left(today)])
+    if not names:
+        return
+    dialog = ActorDialog(names, context.actor.name, window)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        chosen = dialog.chosen()
+        config.remember_actor(context.database.url, chosen)
+        with context.database.read() as session:
+            context.actor = authority.resolve_actor(session, context.database.url, chosen)
+        window.update_actor()
+        window.refresh()
+
+
+def run_gui(database_url: str, actor: str | None) -> int:
+    """Open the window and run until it closes."""
+    _setup_logging()
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Clerk Desk")
+    app.setOrganizationName("Clerk Desk")
+    try:
+        window = create_main_window(database_url, actor)
+    except ClerkDeskError as exc:
+        QMessageBox.critical(None, "Clerk Desk cannot open the database", str(exc))
+        return 2
+    sys.excepthook = _excepthook
+    window.show()
+    _choose_actor(window)
+    return app.exec()

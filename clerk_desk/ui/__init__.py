@@ -1,0 +1,1 @@
+"""The PySide6 window: pages, dialogs, table models. Only this package (and app.py) imports Qt."""

@@ -1,0 +1,123 @@
+"""The audit trail: who did what and when, filterable by person, record and date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QWidget
+
+from clerk_desk import audit, audit_log
+from clerk_desk.models import AuditEntry
+from clerk_desk.ui.context import Context
+from clerk_desk.ui.form import DATE_HINT
+from clerk_desk.ui.table_model import Column, RowTableModel
+from clerk_desk.ui.table_page import TablePage, button
+
+COLUMNS: list[Column[AuditEntry]] = [
+    Column("When", lambda e: e.at, sort=lambda e: e.seq),
+    Column("Who", lambda e: e.actor),
+    Column("Action", lambda e: e.action.capitalize()),
+    Column("Record type", lambda e: e.subject_type),
+    Column("Record", lambda e: e.subject_label),
+    Column("Changes", audit_log.summary, tooltip=audit_log.summary),
+]
+
+
+def _labelled_edit(label: str, placeholder: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setAccessibleName(label)
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    return edit
+
+
+class AuditPage(TablePage):
+    """Every change recorded in the hash-chained trail, newest first."""
+
+    def __init__(self, context: Context, parent: QWidget | None = None) -> None:
+        super().__init__("Audit trail", RowTableModel(COLUMNS), parent)
+        self.context = context
+        self.verify_button = button("Verify trail", "Check that no entry was edited or removed")
+        self.add_action(self.verify_button)
+        self.finish_actions()
+        self.verify_button.clicked.connect(self.verify)
+
+        self.person = QComboBox()
+        self.person.setAccessibleName("Person")
+        self.subject = _labelled_edit("Record", "Record name or type")
+        self.since = _labelled_edit("From", DATE_HINT)
+        self.until = _labelled_edit("To", DATE_HINT)
+        self.filter_error = QLabel()
+        self.filter_error.setObjectName("fieldError")
+        for label, widget in (
+            ("Person", self.person),
+            ("Record", self.subject),
+            ("From", self.since),
+            ("To", self.until),
+        ):
+            caption = QLabel(f"{label}:")
+            caption.setBuddy(widget)
+            self.filters_bar.addWidget(caption)
+            self.filters_bar.addWidget(widget)
+        self.filters_bar.addWidget(self.filter_error)
+        self.person.currentIndexChanged.connect(self._load_entries)
+        for edit in (self.subject, self.since, self.until):
+            edit.editingFinished.connect(self._load_entries)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+
+    def reload(self) -> None:
+        chosen = self.person.currentData()
+        names = self.context.read(audit_log.actors)
+        self.person.blockSignals(True)
+        self.person.clear()
+        self.person.addItem("Everyone", "")
+        for name in names:
+            self.person.addItem(name, name)
+        index = self.person.findData(chosen) if chosen else 0
+        self.person.setCurrentIndex(max(index, 0))
+        self.person.blockSignals(False)
+        self._load_entries()
+
+    def _date(self, edit: QLineEdit, label: str) -> tuple[date | None, str | None]:
+        raw = edit.text().strip()
+        if not raw:
+            return None, None
+        try:
+            return date.fromisoformat(raw), None
+        except ValueError:
+            return None, f"{label}: '{raw}' is not a date; write it as {DATE_HINT}"
+
+    def _load_entries(self) -> None:
+        since, since_error = self._date(self.since, "From")
+        until, until_error = self._date(self.until, "To")
+        error = since_error or until_error
+        self.filter_error.setText(error or "")
+        if error:
+            return
+        entries = self.context.read(
+            lambda s: audit_log.search(
+                s,
+                person=self.person.currentData() or None,
+                subject=self.subject.text() or None,
+                since=since,
+                until=until,
+            )
+        )
+        self.model.set_rows(entries)
+        self.fit_columns()
+
+    def verify(self) -> None:
+        result = self.context.read(audit.verify)
+        if result.ok:
+            QMessageBox.information(
+                self,
+                "Audit trail intact",
+                f"All {result.entries} entries are intact, each chained to the one before.",
+            )
+        else:
+            QMessageBox.critical(
+                self,
+                "Audit trail altered",
+                "The audit trail has been altered:\n" + "\n".join(result.problems[:20]),
+            )

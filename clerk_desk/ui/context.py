@@ -1,0 +1,39 @@
+"""What a page needs from the application: the database, the clock and who is acting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from clerk_desk.authority import Actor
+from clerk_desk.clock import Clock
+from clerk_desk.db import Database
+
+T = TypeVar("T")
+
+
+@dataclass
+class Context:
+    """Passed to every page and dialog instead of the main window."""
+
+    database: Database
+    actor: Actor
+
+    @property
+    def clock(self) -> Clock:
+        return self.database.clock
+
+    def read(self, load: Callable[[Session], T]) -> T:
+        """Run a read-only service call."""
+        with self.database.read() as session:
+            return load(session)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One service operation, in one transaction, recorded as the actor."""
+        with self.database.transaction(self.actor.name) as session:
+            yield session

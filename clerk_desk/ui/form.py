@@ -1,0 +1,205 @@
+"""Add/edit dialogs: labelled fields, each error shown beside its field, Enter saves, Esc cancels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clerk_desk.errors import ClerkDeskError, ValidationError
+
+DATE_HINT = "YYYY-MM-DD"
+
+
+class Field:
+    """A labelled input; ``value()`` is its text as the services parse it."""
+
+    def __init__(
+        self, name: str, label: str, widget: QWidget, read: Callable[[], str], write: Callable[[str], None]
+    ) -> None:
+        self.name = name
+        self.label = label
+        self.widget = widget
+        self._read = read
+        self._write = write
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        widget.setAccessibleName(label)
+
+    def value(self) -> str:
+        return self._read()
+
+    def set_value(self, text: str) -> None:
+        self._write(text)
+
+
+def line_field(name: str, label: str, placeholder: str = "") -> Field:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    return Field(name, label, edit, edit.text, edit.setText)
+
+
+def date_field(name: str, label: str) -> Field:
+    return line_field(name, label, DATE_HINT)
+
+
+def text_field(name: str, label: str) -> Field:
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(64)
+    return Field(name, label, edit, edit.toPlainText, edit.setPlainText)
+
+
+def choice_field(name: str, label: str, choices: Sequence[tuple[str, str]], editable: bool = False) -> Field:
+    """A drop-down of (value, shown text) pairs; an editable one also accepts typed text."""
+    combo = QComboBox()
+    combo.setEditable(editable)
+    for value, shown in choices:
+        combo.addItem(shown, value)
+
+    def read() -> str:
+        index = combo.currentIndex()
+        if editable:
+            typed = combo.currentText().strip()
+            return combo.itemData(index) if index >= 0 and combo.itemText(index) == typed else typed
+        return combo.itemData(index) if index >= 0 else ""
+
+    def write(text: str) -> None:
+        index = combo.findData(text)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+        elif editable:
+            combo.setEditText(text)
+
+    return Field(name, label, combo, read, write)
+
+
+def check_field(name: str, label: str) -> Field:
+    box = QCheckBox(label)
+    return Field(
+        name,
+        label,
+        box,
+        lambda: "yes" if box.isChecked() else "no",
+        lambda text: box.setChecked(text.strip().lower() in ("yes", "true", "1")),
+    )
+
+
+class FormDialog(QDialog):
+    """A dialog of fields that calls ``submit`` on Save and stays open, showing the error, if it fails."""
+
+    def __init__(
+        self,
+        title: str,
+        fields: Sequence[Field],
+        parent: QWidget | None = None,
+        intro: str | None = None,
+        save_text: str = "Save",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.fields = {f.name: f for f in fields}
+        self.result_value: Any = None
+        self.submit: Callable[[dict[str, str]], Any] | None = None
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for f in fields:
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            column.addWidget(f.widget)
+            column.addWidget(f.error)
+            if isinstance(f.widget, QCheckBox):
+                form.addRow("", column)
+            else:
+                label = QLabel(f"{f.label}:")
+                label.setBuddy(f.widget)
+                form.addRow(label, column)
+        self.general_error = QLabel()
+        self.general_error.setObjectName("fieldError")
+        self.general_error.setWordWrap(True)
+        self.general_error.setVisible(False)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setText(save_text)
+        save.setAccessibleName(save_text)
+        save.setDefault(True)
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAccessibleName("Cancel")
+        self.buttons.accepted.connect(self.try_save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        if intro:
+            intro_label = QLabel(intro)
+            intro_label.setWordWrap(True)
+            layout.addWidget(intro_label)
+        layout.addLayout(form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+
+    def values(self) -> dict[str, str]:
+        return {name: f.value() for name, f in self.fields.items()}
+
+    def set_values(self, values: dict[str, str]) -> None:
+        for name, text in values.items():
+            if name in self.fields:
+                self.fields[name].set_value(text)
+
+    def clear_errors(self) -> None:
+        for f in self.fields.values():
+            f.error.setVisible(False)
+            f.error.clear()
+        self.general_error.setVisible(False)
+
+    def show_error(self, field: str | None, message: str) -> None:
+        """Show a message beside its field (or at the foot of the form) and move the focus there."""
+        target = self.fields.get(field) if field else None
+        if target is None:
+            self.general_error.setText(message)
+            self.general_error.setVisible(True)
+            return
+        target.error.setText(message)
+        target.error.setVisible(True)
+        target.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def try_save(self) -> None:
+        """Submit the values; on an error keep the dialog open with the message beside the field."""
+        self.clear_errors()
+        assert self.submit is not None
+        try:
+            self.result_value = self.submit(self.values())
+        except ValidationError as exc:
+            label = self.fields[exc.field].label if exc.field in self.fields else exc.field
+            self.show_error(exc.field, f"{label}: {exc.message}")
+            return
+        except ClerkDeskError as exc:
+            self.show_error(None, str(exc))
+            return
+        self.accept()
+
+
+def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
+    """A known error in a message box."""
+    QMessageBox.warning(parent, title, str(error))

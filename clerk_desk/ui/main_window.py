@@ -1,0 +1,138 @@
+"""The main window: navigation on the left, one page at a time, database and actor in the status bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from clerk_desk.ui.accounts_page import AccountsPage
+from clerk_desk.ui.audit_page import AuditPage
+from clerk_desk.ui.context import Context
+from clerk_desk.ui.home_page import HomePage
+from clerk_desk.ui.people_page import PeoplePage
+from clerk_desk.ui.settings_page import SettingsPage
+
+
+class MainWindow(QMainWindow):
+    """Clerk Desk's window. Pages reload from the database each time they are shown."""
+
+    def __init__(self, context: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle("Clerk Desk")
+        self.home = HomePage(context)
+        self.accounts = AccountsPage(context)
+        self.people = PeoplePage(context)
+        self.audit = AuditPage(context)
+        self.settings = SettingsPage(context)
+        self.pages: list[tuple[str, Any]] = [
+            ("Home", self.home),
+            ("Accounts", self.accounts),
+            ("People", self.people),
+            ("Audit trail", self.audit),
+            ("Settings", self.settings),
+        ]
+        self.stack = QStackedWidget()
+        for _, page in self.pages:
+            self.stack.addWidget(page)
+
+        self.navigation = QListView()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName("Navigation")
+        self.navigation.setModel(QStringListModel([title for title, _ in self.pages], self))
+        self.navigation.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.navigation.setFixedWidth(170)
+        self.navigation.selectionModel().currentChanged.connect(
+            lambda current, _: self.show_page(current.row())
+        )
+        self.navigation.clicked.connect(lambda index: self.show_page(index.row()))
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.database_label = QLabel(f"Database: {context.database.display_url}")
+        self.actor_label = QLabel()
+        self.statusBar().addWidget(self.database_label, 1)
+        self.statusBar().addPermanentWidget(self.actor_label)
+        self.update_actor()
+
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        for number in range(len(self.pages)):
+            QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.go_to(n))
+        self.home.open_subject.connect(self.open_subject)
+        self._current = -1
+        self.go_to(0)
+        self.resize(1280, 800)
+
+    def update_actor(self) -> None:
+        actor = self.context.actor
+        note = "" if actor.known else " (not in People)"
+        self.actor_label.setText(f"Acting as: {actor.name}{note}")
+
+    def page_titles(self) -> list[str]:
+        return [title for title, _ in self.pages]
+
+    def go_to(self, row: int) -> None:
+        """Show a page by its position, keeping the navigation in step."""
+        self.navigation.setCurrentIndex(self.navigation.model().index(row, 0))
+        self.show_page(row)
+
+    def go_to_title(self, title: str) -> Any:
+        row = self.page_titles().index(title)
+        self.go_to(row)
+        return self.pages[row][1]
+
+    def show_page(self, row: int) -> None:
+        if not 0 <= row < len(self.pages) or row == self._current:
+            return
+        self._current = row
+        title, page = self.pages[row]
+        page.reload()
+        self.stack.setCurrentWidget(page)
+        self.setWindowTitle(f"{title} — Clerk Desk")
+
+    def current_page(self) -> Any:
+        return self.stack.currentWidget()
+
+    def focus_search(self) -> None:
+        page = self.current_page()
+        if hasattr(page, "focus_search"):
+            page.focus_search()
+
+    def open_subject(self, kind: str, subject_id: object) -> None:
+        """Go to the record a finding is about."""
+        if kind == "account" and isinstance(subject_id, int):
+            page = self.go_to_title("Accounts")
+            page.search.clear()
+            page.status_filter.setCurrentIndex(0)
+            if page.select_account(subject_id):
+                page.table.setFocus(Qt.FocusReason.OtherFocusReason)
+                page.edit(page._selected())
+        elif kind == "person" and isinstance(subject_id, int):
+            page = self.go_to_title("People")
+            page.search.clear()
+            page.select_where(lambda p: p.id == subject_id)
+            page.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif kind == "settings":
+            self.go_to_title("Settings")
+
+    def refresh(self) -> None:
+        """Reload the page on show (after a change made elsewhere)."""
+        page = self.current_page()
+        page.reload()

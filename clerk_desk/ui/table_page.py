@@ -1,0 +1,176 @@
+"""The shape every register page shares: a title, actions, a search box and a sortable table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clerk_desk.ui.table_model import ROW_ROLE, SORT_ROLE, RowTableModel
+
+
+class SearchProxy(QSortFilterProxyModel):
+    """Case-insensitive search across every column, plus an optional row predicate (e.g. a status)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._predicate: Callable[[Any], bool] | None = None
+
+    def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
+        self.beginFilterChange()
+        self._predicate = predicate
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
+        model = self.sourceModel()
+        if self._predicate is not None:
+            row = model.data(model.index(source_row, 0, source_parent), ROW_ROLE)
+            if not self._predicate(row):
+                return False
+        return super().filterAcceptsRow(source_row, source_parent)
+
+
+def button(text: str, tip: str | None = None) -> QPushButton:
+    """A push button whose accessible name is its text (the accessibility contract)."""
+    widget = QPushButton(text)
+    widget.setAccessibleName(text.replace("&", ""))
+    if tip:
+        widget.setToolTip(tip)
+    return widget
+
+
+class TablePage(QWidget):
+    """A page with a heading, an action bar, a search box (Ctrl+F) and a table; double-click edits."""
+
+    activated = Signal(object)  # the row object that was double-clicked or had Enter pressed
+    selection_changed = Signal()
+
+    def __init__(self, title: str, model: RowTableModel[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.proxy = SearchProxy(self)
+        self.proxy.setSourceModel(model)
+
+        self.heading = QLabel(title)
+        self.heading.setObjectName("pageHeading")
+        self.summary = QLabel()
+        self.summary.setObjectName("pageSummary")
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search (Ctrl+F)")
+        self.search.setAccessibleName("Search")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(self._update_summary)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName(title)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.doubleClicked.connect(self._activate)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Return),
+            self.table,
+            self._activate_current,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Enter),
+            self.table,
+            self._activate_current,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+
+        self.actions_bar = QHBoxLayout()
+        self.filters_bar = QHBoxLayout()
+        self.filters_bar.addWidget(self.search, 1)
+
+        self.summary.setWordWrap(True)
+        header = QVBoxLayout()
+        header.setSpacing(2)
+        header.addWidget(self.heading)
+        header.addWidget(self.summary)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(self.actions_bar)
+        layout.addLayout(self.filters_bar)
+        layout.addWidget(self.table, 1)
+        model.modelReset.connect(self._update_summary)
+
+    def add_action(self, widget: QWidget) -> None:
+        """Add a button (or any widget) to the action bar, left to right."""
+        self.actions_bar.addWidget(widget)
+
+    def finish_actions(self) -> None:
+        self.actions_bar.addStretch(1)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def current(self) -> Any:
+        """The selected row object, or None."""
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            return None
+        return self.proxy.data(index, ROW_ROLE)
+
+    def select_where(self, predicate: Callable[[Any], bool]) -> bool:
+        """Select and show the first visible row matching ``predicate``."""
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if predicate(self.proxy.data(index, ROW_ROLE)):
+                self.table.setCurrentIndex(index)
+                self.table.selectionModel().select(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.table.scrollTo(index)
+                return True
+        return False
+
+    def fit_columns(self) -> None:
+        """Size columns to their contents, within reason, once rows are loaded."""
+        header = self.table.horizontalHeader()
+        for column in range(self.model.columnCount() - 1):
+            self.table.resizeColumnToContents(column)
+            header.resizeSection(column, min(header.sectionSize(column), 260))
+
+    def _activate(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.activated.emit(self.proxy.data(index, ROW_ROLE))
+
+    def _activate_current(self) -> None:
+        self._activate(self.table.currentIndex())
+
+    def _update_summary(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.summary.setText(f"{total} shown" if shown == total else f"{shown} of {total} shown")
