@@ -58,7 +58,9 @@ cleanup() {
     exit "$rc"
 }
 trap cleanup EXIT
-# Turn Ctrl-C / CI cancellation into a normal exit so the EXIT trap stops the server.
+# Turn Ctrl-C / cancellation into a normal exit so the EXIT trap still stops the
+# server. (Bash acts on these only once the running command has exited; Ctrl-C in a
+# terminal reaches the command too, so in practice that is immediate.)
 trap 'exit 130' INT
 trap 'exit 143' TERM
 

@@ -1,0 +1,40 @@
+"""UI fixtures: a demo council in a SQLite file and its main window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from clerk_desk import demo
+from clerk_desk.app import create_main_window
+from clerk_desk.db import Database, open_database
+from clerk_desk.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def demo_url(tmp_path, clock) -> str:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    database = open_database(url, clock)
+    with database.transaction("Test setup") as session:
+        demo.fill(session, clock.today(), "clerk-login")
+    database.dispose()
+    return url
+
+
+@pytest.fixture
+def window(qtbot, demo_url, clock, monkeypatch) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    """The main window on the demo council, acting as the clerk, with the fixed clock."""
+    import clerk_desk.app as app_module
+
+    monkeypatch.setattr(app_module, "open_database", lambda url: open_database(url, clock))
+    win = create_main_window(demo_url, actor="clerk-login")
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.context.database.dispose()
+
+
+@pytest.fixture
+def database(window: MainWindow) -> Database:
+    return window.context.database
