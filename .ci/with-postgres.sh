@@ -29,7 +29,7 @@ die() {
 }
 
 # Use the newest installed major version if several are present.
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+pg_bin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 [[ -n $pg_bin && -x $pg_bin/initdb && -x $pg_bin/pg_ctl ]] ||
     die "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin (apt-get install postgresql)"
 

@@ -184,9 +184,10 @@ def _check(data: AccountData, today: date, previous_status: str | None) -> None:
         raise PolicyViolation("business_case", APPROVAL_CLAUSE, "an approved account needs its business case")
     if status == AccountStatus.PROPOSED and data.approved_by:
         raise ValidationError("status", "is proposed, but the account has an approver; make it active")
+    # A proposal goes live only with approval; a declined one may still be closed (nothing is deleted).
     if (
         previous_status == AccountStatus.PROPOSED
-        and status != AccountStatus.PROPOSED
+        and status in (AccountStatus.ACTIVE, AccountStatus.SUSPENDED)
         and not data.approved_by
     ):
         raise PolicyViolation(

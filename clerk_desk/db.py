@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -120,8 +120,12 @@ def _check_sqlite_file(path: Path) -> None:
         except OSError as exc:
             raise DatabaseError(f"Cannot create the folder for the database {path}: {exc.strerror}") from exc
         return
+    # Read-only mode still makes -wal and -shm files beside a WAL database; "immutable" reads the file
+    # alone, which is the whole database whenever no -wal file exists (no one has it open).
+    wal = path.with_name(f"{path.name}-wal")
+    mode = "mode=ro" if wal.exists() else "immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
         try:
             revision = _sqlite_revision(conn)
         finally:
@@ -193,13 +197,49 @@ def _migrate(engine: Engine, sqlite_path: Path | None, clock: Clock) -> Path | N
     config = Config()
     config.set_main_option("script_location", str(SCRIPT_LOCATION))
     try:
-        with engine.begin() as conn:
+        with _migration_transaction(engine) as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, HEAD)
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, DatabaseError) as exc:
         where = f" The copy made before migrating is {backup}." if backup else ""
         raise DatabaseError(f"The database could not be brought up to date: {exc}.{where}") from exc
     return backup
+
+
+@contextmanager
+def _migration_transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction for the whole migration, committed only if all of it worked.
+
+    On SQLite, batch migrations rebuild tables that other tables refer to, which fails while foreign
+    keys are enforced, so enforcement is off (SQLite allows the switch only outside a transaction) and
+    the references are checked before committing. pysqlite would also commit each DDL statement on its
+    own, so it is told to leave the transaction to us: a failed migration then leaves nothing behind.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            with conn.begin():
+                yield conn
+            return
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        saved_isolation = dbapi.isolation_level
+        dbapi.isolation_level = None
+        try:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise DatabaseError(f"the migration would break {len(broken)} references between records")
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+        finally:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
+            dbapi.isolation_level = saved_isolation
 
 
 def _current_revision(conn: Any) -> str | None:

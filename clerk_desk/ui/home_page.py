@@ -51,7 +51,6 @@ class HomePage(TablePage):
         self.context = context
         self.finish_actions()
         self.table.setAccessibleName("Needs attention")
-        self.table.setWordWrap(True)
         self.activated.connect(lambda f: self.open_subject.emit(f.subject_kind, f.subject_id))
         self.overview = self.summary
 
@@ -60,7 +59,6 @@ class HomePage(TablePage):
         findings = checks.evaluate(register)
         self.model.set_rows(findings)
         self.fit_columns()
-        self.table.resizeRowsToContents()
         statuses = Counter(a.status for a in register.accounts)
         today = register.today
         current = sum(1 for p in register.people if not p.has_left(today))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt
@@ -31,26 +32,21 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle("Clerk Desk")
-        self.home = HomePage(context)
-        self.accounts = AccountsPage(context)
-        self.people = PeoplePage(context)
-        self.audit = AuditPage(context)
-        self.settings = SettingsPage(context)
-        self.pages: list[tuple[str, Any]] = [
-            ("Home", self.home),
-            ("Accounts", self.accounts),
-            ("People", self.people),
-            ("Audit trail", self.audit),
-            ("Settings", self.settings),
+        # Pages are built the first time they are shown, so start-up pays only for Home.
+        self.factories: list[tuple[str, Callable[[Context], QWidget]]] = [
+            ("Home", HomePage),
+            ("Accounts", AccountsPage),
+            ("People", PeoplePage),
+            ("Audit trail", AuditPage),
+            ("Settings", SettingsPage),
         ]
+        self.built: dict[int, Any] = {}
         self.stack = QStackedWidget()
-        for _, page in self.pages:
-            self.stack.addWidget(page)
 
         self.navigation = QListView()
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Navigation")
-        self.navigation.setModel(QStringListModel([title for title, _ in self.pages], self))
+        self.navigation.setModel(QStringListModel(self.page_titles(), self))
         self.navigation.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.navigation.setFixedWidth(170)
         self.navigation.selectionModel().currentChanged.connect(
@@ -73,9 +69,8 @@ class MainWindow(QMainWindow):
         self.update_actor()
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
-        for number in range(len(self.pages)):
+        for number in range(len(self.factories)):
             QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.go_to(n))
-        self.home.open_subject.connect(self.open_subject)
         self._current = -1
         self.go_to(0)
         self.resize(1280, 800)
@@ -86,7 +81,37 @@ class MainWindow(QMainWindow):
         self.actor_label.setText(f"Acting as: {actor.name}{note}")
 
     def page_titles(self) -> list[str]:
-        return [title for title, _ in self.pages]
+        return [title for title, _ in self.factories]
+
+    def page(self, row: int) -> Any:
+        """The page at a position in the navigation, built on first use."""
+        if row not in self.built:
+            page = self.factories[row][1](self.context)
+            if isinstance(page, HomePage):
+                page.open_subject.connect(self.open_subject)
+            self.stack.addWidget(page)
+            self.built[row] = page
+        return self.built[row]
+
+    @property
+    def home(self) -> HomePage:
+        return self.page(0)
+
+    @property
+    def accounts(self) -> AccountsPage:
+        return self.page(1)
+
+    @property
+    def people(self) -> PeoplePage:
+        return self.page(2)
+
+    @property
+    def audit(self) -> AuditPage:
+        return self.page(3)
+
+    @property
+    def settings(self) -> SettingsPage:
+        return self.page(4)
 
     def go_to(self, row: int) -> None:
         """Show a page by its position, keeping the navigation in step."""
@@ -96,13 +121,14 @@ class MainWindow(QMainWindow):
     def go_to_title(self, title: str) -> Any:
         row = self.page_titles().index(title)
         self.go_to(row)
-        return self.pages[row][1]
+        return self.page(row)
 
     def show_page(self, row: int) -> None:
-        if not 0 <= row < len(self.pages) or row == self._current:
+        if not 0 <= row < len(self.factories) or row == self._current:
             return
         self._current = row
-        title, page = self.pages[row]
+        title = self.factories[row][0]
+        page = self.page(row)
         page.reload()
         self.stack.setCurrentWidget(page)
         self.setWindowTitle(f"{title} — Clerk Desk")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -107,4 +108,14 @@ def _sortable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, int | float):
         return value
-    return str(value).casefold()
+    return sort_text(str(value))
+
+
+# Letters that do not decompose into a base letter and an accent.
+_BASE_LETTERS = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "ß": "ss"})
+
+
+def sort_text(text: str) -> str:
+    """A key that files Łukasz under L and Zoë under Z, as a clerk expects, in any system locale."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_BASE_LETTERS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -92,6 +92,8 @@ class TablePage(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # Fit columns to the first rows only: measuring every row of a large table costs more than it shows.
+        self.table.horizontalHeader().setResizeContentsPrecision(200)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.doubleClicked.connect(self._activate)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())

@@ -172,7 +172,6 @@ def test_an_older_sqlite_database_is_copied_aside_then_migrated(
     tmp_path: Path, clock: FixedClock, next_release: Callable[..., None]
 ) -> None:
     path = old_copy(tmp_path)
-    before = sha256(path)
     next_release()
     database = open_database(f"sqlite:///{path}", clock)
     try:
@@ -188,7 +187,6 @@ def test_an_older_sqlite_database_is_copied_aside_then_migrated(
             conn.close()
         # The database itself is migrated, with its data and its references intact.
         assert revision_of(database.url) == "0002"
-        assert sha256(path) != before
         assert "reminders" in inspect(database.engine).get_table_names()
         assert "pronouns" in {c["name"] for c in inspect(database.engine).get_columns("people")}
         with database.engine.connect() as conn:
