@@ -42,9 +42,12 @@ from PySide6.QtWidgets import QApplication, QTableView
 app = QApplication(sys.argv)
 rows = sqlite3.connect(sys.argv[2]).execute(
     "SELECT a.platform, a.handle, a.status, p.name, a.approved_on, a.two_factor, a.sign_in_email, "
-    "a.complaints_info, a.last_rotated_on, a.purpose FROM accounts a LEFT JOIN people p ON p.id = a.approved_by_id"
+    "a.complaints_info, a.last_rotated_on, a.purpose "
+    "FROM accounts a LEFT JOIN people p ON p.id = a.approved_by_id"
 ).fetchall()
-people = sqlite3.connect(sys.argv[2]).execute("SELECT name, role, job_title, email, login FROM people").fetchall()
+people = sqlite3.connect(sys.argv[2]).execute(
+    "SELECT name, role, job_title, email, login FROM people"
+).fetchall()
 
 class Model(QAbstractTableModel):
     def rowCount(self, parent=QModelIndex()):
@@ -175,13 +178,19 @@ def in_process_timings(url: str) -> tuple[float, float]:
     return home_ms, worst
 
 
+def _list(times: list[float]) -> str:
+    return ", ".join(f"{t:.3f}" for t in times)
+
+
 def check_bytecode() -> None:
     """Where writing .pyc files is disabled, every start compiles SQLAlchemy again; say so."""
     import sqlalchemy
 
     cache = Path(sqlalchemy.__file__).parent / "__pycache__"
     if not cache.is_dir():
-        print("warning: site-packages is not byte-compiled; run `uv sync --compile-bytecode` first", file=sys.stderr)
+        print(
+            "warning: site-packages is not byte-compiled; run `uv sync --compile-bytecode`", file=sys.stderr
+        )
 
 
 def main() -> int:
@@ -197,19 +206,16 @@ def main() -> int:
         started = time.perf_counter()
         url = build_council(path, args.accounts, args.people)
         print(
-            f"built {args.accounts} accounts and {args.people} people in {time.perf_counter() - started:.1f} s"
+            f"built {args.accounts} accounts and {args.people} people "
+            f"in {time.perf_counter() - started:.1f} s"
         )
         clerk, bare = [], []
         for _ in range(args.runs):  # interleaved, so machine noise hits both alike
             clerk.append(time_child(CLERK_DESK_CHILD, url))
             bare.append(time_child(BARE_CHILD, url, str(path)))
         clerk_s, bare_s = statistics.median(clerk), statistics.median(bare)
-        print(
-            f"Clerk Desk first window: median {clerk_s:.3f} s over {args.runs} runs ({', '.join(f'{t:.3f}' for t in clerk)})"
-        )
-        print(
-            f"bare PySide6 window:     median {bare_s:.3f} s over {args.runs} runs ({', '.join(f'{t:.3f}' for t in bare)})"
-        )
+        print(f"Clerk Desk first window: median {clerk_s:.3f} s over {args.runs} runs ({_list(clerk)})")
+        print(f"bare PySide6 window:     median {bare_s:.3f} s over {args.runs} runs ({_list(bare)})")
         print(f"ratio: {clerk_s / bare_s:.2f}x (budget 2x)")
         home_ms, filter_ms = in_process_timings(url)
         print(f"home screen reload: {home_ms:.1f} ms (budget 100 ms)")

@@ -166,7 +166,8 @@ def _approver(session: Session, name: str, field: str = "approved_by") -> Person
         raise PolicyViolation(
             field,
             APPROVAL_CLAUSE,
-            f"accounts are approved by the clerk or deputy clerk; {person.name} is {person.role_enum.label.lower()}",
+            "accounts are approved by the clerk or deputy clerk; "
+            f"{person.name} is {person.role_enum.label.lower()}",
         )
     return person
 
@@ -238,7 +239,9 @@ def save(
             and (account.approved_by.name.casefold() == data.approved_by.casefold())
         )
         # An approval already given stands even if the approver has since changed role or left.
-        approver = account.approved_by if unchanged else _approver(session, data.approved_by)
+        approver = (
+            account.approved_by if unchanged and account is not None else _approver(session, data.approved_by)
+        )
     clash = by_name(session, data.name)
     if clash is not None and clash is not account:
         raise ValidationError("handle", f"{clash.name} is already in the register")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -158,7 +158,7 @@ def _append(session: Session, changes: Sequence[Change]) -> None:
         row["hash"] = entry_hash(row)
         prev = row["hash"]
         rows.append(row)
-    conn.execute(AuditEntry.__table__.insert(), rows)
+    conn.execute(insert(AuditEntry), rows)
 
 
 def entry_hash(row: dict[str, Any]) -> str:

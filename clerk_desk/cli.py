@@ -185,7 +185,8 @@ def cmd_audit(url: str, args: argparse.Namespace) -> int:
             for problem in result.problems:
                 print(f"TAMPERED: {problem}")
             print(
-                f"The audit trail has been altered ({len(result.problems)} problems in {result.entries} entries)."
+                f"The audit trail has been altered ({len(result.problems)} problems "
+                f"in {result.entries} entries)."
             )
             return 1
         entries = audit_log.search(session, person=args.person, subject=args.subject, limit=args.limit)

@@ -113,6 +113,9 @@ def save(
     person = get(session, person_id) if person_id is not None else None
     if person is not None:
         check_version(person, expected_version, f"{person.name}'s record")
+    # Checked here too, not only in ``parse``: a form with date pickers builds PersonData directly.
+    if data.started_on and data.left_on and data.left_on < data.started_on:
+        raise ValidationError("left_on", "is before started_on")
     clash = by_name(session, data.name)
     if clash is not None and clash is not person:
         raise ValidationError("name", f"{clash.name} is already in People; names must be unique")

@@ -39,7 +39,9 @@ def account_dialog(context: Context, account: Account | None, parent: QWidget | 
                 "two_factor", "Two-factor", [("", "Not recorded")] + [(t.value, t.label) for t in TwoFactor]
             ),
             choice_field(
-                "approved_by", "Approved by", _approver_choices(context, current and current["approved_by"])
+                "approved_by",
+                "Approved by",
+                _approver_choices(context, current["approved_by"] if current else None),
             ),
             date_field("approved_on", "Approved on"),
             text_field("business_case", "Business case"),

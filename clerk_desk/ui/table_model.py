@@ -112,7 +112,9 @@ def _sortable(value: Any) -> Any:
 
 
 # Letters that do not decompose into a base letter and an accent.
-_BASE_LETTERS = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "ß": "ss"})
+_BASE_LETTERS = str.maketrans(
+    {"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "ß": "ss"}
+)
 
 
 def sort_text(text: str) -> str:
