@@ -133,7 +133,7 @@ def signin_email_not_council(register: Register) -> Iterable[Finding]:
     clause = "Stalbridge req. 1; Thornbury 9.6"
     domains = register.settings.email_domains
     personal = {p.email.casefold(): p.name for p in register.people if p.email}
-    live = [a for a in register.accounts if a.status != AccountStatus.CLOSED]
+    live = list(_live(register))  # a proposal has not signed up yet; a closed account is gone
     if live and not domains:
         yield Finding(
             "signin-email-not-council",

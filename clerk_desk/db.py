@@ -170,12 +170,21 @@ def _create_engine(url: str, backend: str) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    # SQLite's own lower() folds ASCII only, so a search for "Łukasz Nowak" would miss "ŁUKASZ NOWAK"
+    # (and the audit trail's filters would miss Łukasz altogether); Python's folds every alphabet.
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     # Wait for another writer (the clerk's second window) instead of failing at once.
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _unicode_lower(value: object) -> str | None:
+    if value is None:
+        return None
+    return (value if isinstance(value, str) else str(value)).lower()
 
 
 def _migrate(engine: Engine, sqlite_path: Path | None, clock: Clock) -> Path | None:

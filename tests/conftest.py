@@ -3,7 +3,9 @@ on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -11,7 +13,9 @@ from datetime import UTC, datetime
 # Before anything can create a QApplication.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 # No test may touch the developer's real data or config folders.
-os.environ["CLERK_DESK_DATA_DIR"] = tempfile.mkdtemp(prefix="clerk-desk-tests-")
+_DATA_DIR = tempfile.mkdtemp(prefix="clerk-desk-tests-")
+os.environ["CLERK_DESK_DATA_DIR"] = _DATA_DIR
+atexit.register(shutil.rmtree, _DATA_DIR, ignore_errors=True)
 os.environ.pop("CLERK_DESK_DATABASE", None)
 
 import keyring
@@ -109,3 +113,15 @@ def sqlite_db(tmp_path, clock: FixedClock) -> Iterator[Database]:  # type: ignor
         yield database
     finally:
         database.dispose()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests of a real Secret Service run only when asked for (``-m secret_service``), as CI does."""
+    if "secret_service" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(
+        reason="needs a real Secret Service: run `pytest -m secret_service` under dbus-run-session"
+    )
+    for item in items:
+        if item.get_closest_marker("secret_service"):
+            item.add_marker(skip)

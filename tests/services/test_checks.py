@@ -1,0 +1,408 @@
+"""The policy checks: each rule fires in its case, with its clause and severity, and not otherwise."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+import factories
+from clerk_desk import checks, settings
+from clerk_desk.checks import Finding, Severity
+from clerk_desk.clock import FixedClock
+from clerk_desk.db import Database
+from clerk_desk.models import AccountStatus, Role, TwoFactor
+
+TODAY = date(2026, 11, 21)
+ACTOR = "Zoë Hartley"
+GOOD_SETTINGS = {
+    "council_name": "Little Ashcombe Town Council",
+    "email_domains": "town.gov.uk; parish.org.uk",
+    "policy_adopted_on": "2024-05-01",
+    "policy_reviewed_on": "2026-05-14",
+}
+
+
+@pytest.fixture
+def council(db: Database) -> Database:
+    """A council whose register meets every rule: the clerk, settings, and nothing else yet."""
+    with db.transaction(ACTOR) as session:
+        factories.person(session, ACTOR, Role.CLERK, email="zoe.hartley@town.gov.uk")
+        settings.update(session, GOOD_SETTINGS)
+    return db
+
+
+def run(db: Database, clock: FixedClock) -> list[Finding]:
+    with db.read() as session:
+        return checks.run(session, clock)
+
+
+def with_account(db: Database, clock: FixedClock, **fields: Any) -> list[Finding]:
+    """The findings once an otherwise compliant account with these fields is in the register."""
+    with db.transaction(ACTOR) as session:
+        factories.approved_account(session, TODAY, **fields)
+    return run(db, clock)
+
+
+def with_settings(db: Database, clock: FixedClock, **values: str) -> list[Finding]:
+    with db.transaction(ACTOR) as session:
+        settings.update(session, values)
+    return run(db, clock)
+
+
+def only(findings: list[Finding]) -> Finding:
+    assert len(findings) == 1, findings
+    return findings[0]
+
+
+def test_a_compliant_council_has_no_findings(council: Database, clock: FixedClock) -> None:
+    assert with_account(council, clock) == []
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param(dict(status=AccountStatus.SUSPENDED, suspended_from=date(2026, 11, 1)), id="suspended"),
+        pytest.param(dict(two_factor=TwoFactor.NOT_OFFERED), id="2fa-not-offered"),
+        pytest.param(dict(two_factor=TwoFactor.SMS), id="2fa-sms"),
+        pytest.param(dict(two_factor=TwoFactor.HARDWARE_KEY), id="2fa-hardware-key"),
+        pytest.param(dict(sign_in_email="Social@PARISH.org.uk"), id="second-council-domain-any-case"),
+        pytest.param(dict(approver="Łukasz Nowak"), id="approved-by-deputy"),
+    ],
+)
+def test_compliant_variations_have_no_findings(
+    council: Database, clock: FixedClock, fields: dict[str, Any]
+) -> None:
+    with council.transaction(ACTOR) as session:
+        factories.person(session, "Łukasz Nowak", Role.DEPUTY_CLERK)
+    assert with_account(council, clock, **fields) == []
+
+
+# --- account-unapproved -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "missing"),
+    [
+        (dict(approved_by=None, approved_on=None), "approver, approval date"),
+        (dict(approved_by=None, approved_on=None, business_case=None), "approver, approval date, business case"),
+        (
+            dict(approved_by=None, approved_on=None, status=AccountStatus.SUSPENDED, suspended_from=TODAY),
+            "approver, approval date",
+        ),
+    ],
+)
+def test_an_account_in_use_without_approval_is_a_high_finding(
+    council: Database, clock: FixedClock, fields: dict[str, Any], missing: str
+) -> None:
+    finding = only(with_account(council, clock, **fields))
+    assert finding.rule == "account-unapproved"
+    assert finding.clause == "Barling Magna; Stalbridge 4"
+    assert finding.severity is Severity.HIGH
+    assert finding.subject == "Facebook:@TownCouncil"
+    assert f"has no recorded {missing};" in finding.message
+    assert (finding.subject_kind, finding.subject_id) == ("account", 1)
+
+
+# --- closed and proposed accounts ---------------------------------------------------------------
+
+
+BAD_EVERYWHERE: dict[str, Any] = dict(
+    approved_by=None,
+    approved_on=None,
+    business_case=None,
+    sign_in_email="clerk.at.home@gmail.com",
+    two_factor=TwoFactor.NONE,
+    complaints_info=False,
+    last_rotated_on=None,
+    opened_on=None,
+    rotation_days=1,
+)
+
+
+def test_a_proposed_account_raises_no_account_findings(council: Database, clock: FixedClock) -> None:
+    assert with_account(council, clock, **BAD_EVERYWHERE | dict(status=AccountStatus.PROPOSED)) == []
+
+
+def test_a_closed_account_raises_no_account_findings(council: Database, clock: FixedClock) -> None:
+    fields = BAD_EVERYWHERE | dict(status=AccountStatus.CLOSED, closed_on=date(2025, 1, 1))
+    assert with_account(council, clock, **fields) == []
+
+
+def test_the_same_account_live_raises_every_account_finding(council: Database, clock: FixedClock) -> None:
+    findings = with_account(council, clock, **BAD_EVERYWHERE)
+    assert [(f.rule, f.severity) for f in findings] == [
+        ("account-unapproved", Severity.HIGH),
+        ("no-two-factor", Severity.HIGH),
+        ("password-overdue", Severity.MEDIUM),
+        ("signin-email-not-council", Severity.MEDIUM),
+        ("complaints-info-missing", Severity.LOW),
+    ]
+    assert {f.subject for f in findings} == {"Facebook:@TownCouncil"}
+
+
+# --- signin-email-not-council -------------------------------------------------------------------
+
+SIGNIN_CLAUSE = "Stalbridge req. 1; Thornbury 9.6"
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("townclerk@gmail.com", "signs in with townclerk@gmail.com, which is not a council address"),
+        ("social@town.gov.uk.example.com", "which is not a council address"),
+        ("social@sub.town.gov.uk", "which is not a council address"),
+        (None, "has no sign-in email recorded"),
+    ],
+)
+def test_a_sign_in_address_off_the_council_domains_is_a_finding(
+    council: Database, clock: FixedClock, address: str | None, message: str
+) -> None:
+    finding = only(with_account(council, clock, sign_in_email=address))
+    assert (finding.rule, finding.clause, finding.severity) == (
+        "signin-email-not-council",
+        SIGNIN_CLAUSE,
+        Severity.MEDIUM,
+    )
+    assert finding.subject == "Facebook:@TownCouncil"
+    assert message in finding.message
+
+
+@pytest.mark.parametrize("address", ["zoe.hartley@town.gov.uk", "Zoe.Hartley@Town.GOV.uk"])
+def test_signing_in_with_a_persons_own_mailbox_is_a_finding(
+    council: Database, clock: FixedClock, address: str
+) -> None:
+    finding = only(with_account(council, clock, sign_in_email=address))
+    assert (finding.rule, finding.clause, finding.severity) == (
+        "signin-email-not-council",
+        SIGNIN_CLAUSE,
+        Severity.MEDIUM,
+    )
+    assert f"the personal mailbox of {ACTOR}" in finding.message
+
+
+def test_a_leavers_mailbox_is_still_a_persons_mailbox(council: Database, clock: FixedClock) -> None:
+    with council.transaction(ACTOR) as session:
+        factories.person(
+            session, "Ayşe Ağca", Role.EMPLOYEE, email="ayse.agca@town.gov.uk", left_on=date(2026, 10, 1)
+        )
+    finding = only(with_account(council, clock, sign_in_email="ayse.agca@town.gov.uk"))
+    assert "the personal mailbox of Ayşe Ağca" in finding.message
+
+
+def test_no_council_domains_is_one_finding_about_settings(council: Database, clock: FixedClock) -> None:
+    with council.transaction(ACTOR) as session:
+        factories.approved_account(session, TODAY)
+        factories.approved_account(session, TODAY, platform="X", handle="@Town")
+    finding = only(with_settings(council, clock, email_domains=""))
+    assert (finding.rule, finding.clause, finding.severity) == (
+        "signin-email-not-council",
+        SIGNIN_CLAUSE,
+        Severity.MEDIUM,
+    )
+    assert finding.subject == "Settings"
+    assert finding.subject_kind == "settings"
+    assert "No council email domains are set" in finding.message
+
+
+def test_no_council_domains_is_no_finding_without_live_accounts(council: Database, clock: FixedClock) -> None:
+    with council.transaction(ACTOR) as session:
+        factories.account(session, TODAY, business_case="Youth outreach")
+        factories.approved_account(
+            session, TODAY, platform="Flickr", handle="archive", status=AccountStatus.CLOSED, closed_on=TODAY
+        )
+    assert with_settings(council, clock, email_domains="") == []
+
+
+# --- complaints-info-missing and no-two-factor --------------------------------------------------
+
+
+def test_no_published_complaints_information_is_a_low_finding(council: Database, clock: FixedClock) -> None:
+    finding = only(with_account(council, clock, complaints_info=False))
+    assert (finding.rule, finding.clause, finding.severity) == (
+        "complaints-info-missing",
+        "Stalbridge req. 2",
+        Severity.LOW,
+    )
+    assert finding.subject == "Facebook:@TownCouncil"
+
+
+@pytest.mark.parametrize(
+    ("method", "message"),
+    [(TwoFactor.NONE, "has no two-factor sign-in"), (None, "has no two-factor method recorded")],
+)
+def test_no_two_factor_is_a_high_finding(
+    council: Database, clock: FixedClock, method: TwoFactor | None, message: str
+) -> None:
+    finding = only(with_account(council, clock, two_factor=method))
+    assert (finding.rule, finding.clause, finding.severity) == ("no-two-factor", "Thornbury 9.5", Severity.HIGH)
+    assert message in finding.message
+
+
+# --- password-overdue ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "council_days", "due"),
+    [
+        # The account's own interval: changed 2026-10-01, every 30 days → due 2026-10-31.
+        (dict(last_rotated_on=date(2026, 10, 1), rotation_days=30), None, "2026-10-31"),
+        # The council's default interval, when the account has none.
+        (dict(last_rotated_on=date(2026, 10, 1)), "30", "2026-10-31"),
+        # The default 180 days.
+        (dict(last_rotated_on=date(2026, 5, 24)), None, "2026-11-20"),
+        # Never changed: counted from the day the account opened.
+        (dict(last_rotated_on=None, opened_on=date(2026, 1, 5)), None, "2026-07-04"),
+        # The account's interval wins over the council's.
+        (dict(last_rotated_on=date(2026, 10, 1), rotation_days=30), "365", "2026-10-31"),
+    ],
+)
+def test_a_password_past_its_interval_is_overdue(
+    council: Database, clock: FixedClock, fields: dict[str, Any], council_days: str | None, due: str
+) -> None:
+    if council_days:
+        with council.transaction(ACTOR) as session:
+            settings.update(session, {"rotation_days": council_days})
+    finding = only(with_account(council, clock, **fields))
+    assert (finding.rule, finding.clause, finding.severity) == ("password-overdue", "Thornbury 9.4", Severity.MEDIUM)
+    assert f"was due for a change on {due}" in finding.message
+    assert finding.subject == "Facebook:@TownCouncil"
+
+
+@pytest.mark.parametrize(
+    ("fields", "council_days"),
+    [
+        (dict(last_rotated_on=date(2026, 10, 22), rotation_days=30), None),  # due today: not yet overdue
+        (dict(last_rotated_on=date(2026, 10, 1), rotation_days=60), None),
+        (dict(last_rotated_on=date(2026, 10, 1)), "60"),
+        (dict(last_rotated_on=date(2026, 5, 25)), None),  # 180 days: due today
+        (dict(last_rotated_on=date(2025, 1, 1), rotation_days=3650), "30"),
+    ],
+)
+def test_a_password_within_its_interval_is_not_overdue(
+    council: Database, clock: FixedClock, fields: dict[str, Any], council_days: str | None
+) -> None:
+    if council_days:
+        with council.transaction(ACTOR) as session:
+            settings.update(session, {"rotation_days": council_days})
+    assert with_account(council, clock, **fields) == []
+
+
+def test_a_password_never_changed_on_an_account_with_no_dates_is_a_finding(
+    council: Database, clock: FixedClock
+) -> None:
+    finding = only(with_account(council, clock, last_rotated_on=None, opened_on=None))
+    assert (finding.rule, finding.severity) == ("password-overdue", Severity.MEDIUM)
+    assert "has no password change recorded" in finding.message
+
+
+def test_the_interval_moves_with_the_clock(council: Database, clock: FixedClock) -> None:
+    assert with_account(council, clock, last_rotated_on=date(2026, 10, 22), rotation_days=30) == []
+    clock.moment = clock.moment.replace(day=22)
+    finding = only(run(council, clock))
+    assert finding.rule == "password-overdue"
+    assert "(1 days ago)" in finding.message
+
+
+# --- policy-review-overdue ----------------------------------------------------------------------
+
+REVIEW_CLAUSE = "Thornbury 10; Stalbridge 5"
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"policy_adopted_on": "", "policy_reviewed_on": ""}, "No adoption or review date is recorded"),
+        ({"policy_reviewed_on": "2025-11-20"}, "was due for review on 2026-11-20"),
+        ({"policy_adopted_on": "2025-11-20", "policy_reviewed_on": ""}, "was due for review on 2026-11-20"),
+        ({"policy_reviewed_on": "2024-11-21", "review_interval_months": "23"}, "was due for review on 2026-10-21"),
+    ],
+)
+def test_an_overdue_policy_review_is_a_finding(
+    council: Database, clock: FixedClock, values: dict[str, str], message: str
+) -> None:
+    finding = only(with_settings(council, clock, **values))
+    assert (finding.rule, finding.clause, finding.severity) == (
+        "policy-review-overdue",
+        REVIEW_CLAUSE,
+        Severity.MEDIUM,
+    )
+    assert finding.subject == "Settings"
+    assert message in finding.message
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"policy_reviewed_on": "2025-11-21"},  # due today
+        {"policy_adopted_on": "2025-11-21", "policy_reviewed_on": ""},
+        {"policy_reviewed_on": "2024-11-21", "review_interval_months": "24"},
+        # The last review counts, not the adoption.
+        {"policy_adopted_on": "2019-01-01", "policy_reviewed_on": "2026-01-31"},
+    ],
+)
+def test_a_policy_review_not_yet_due_is_no_finding(
+    council: Database, clock: FixedClock, values: dict[str, str]
+) -> None:
+    assert with_settings(council, clock, **values) == []
+
+
+def test_review_due_dates_clamp_to_the_end_of_a_short_month() -> None:
+    assert checks.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert checks.add_months(date(2027, 12, 31), 2) == date(2028, 2, 29)
+    assert checks.add_months(date(2026, 11, 21), 12) == date(2027, 11, 21)
+
+
+# --- the whole run ------------------------------------------------------------------------------
+
+
+def test_an_empty_database_asks_for_the_policy_dates_only(db: Database, clock: FixedClock) -> None:
+    finding = only(run(db, clock))
+    assert finding.rule == "policy-review-overdue"
+
+
+def test_findings_come_most_severe_first_then_by_rule_and_subject(council: Database, clock: FixedClock) -> None:
+    with council.transaction(ACTOR) as session:
+        factories.approved_account(session, TODAY, platform="X", handle="@b", complaints_info=False)
+        factories.approved_account(session, TODAY, platform="X", handle="@a", two_factor=TwoFactor.NONE)
+        factories.approved_account(session, TODAY, platform="Bluesky", handle="@c", two_factor=TwoFactor.NONE)
+        factories.approved_account(session, TODAY, platform="Y", handle="@d", sign_in_email="d@gmail.com")
+    findings = with_settings(council, clock, policy_reviewed_on="2025-01-01")
+    assert [(f.severity.value, f.rule, f.subject) for f in findings] == [
+        ("high", "no-two-factor", "Bluesky:@c"),
+        ("high", "no-two-factor", "X:@a"),
+        ("medium", "policy-review-overdue", "Settings"),
+        ("medium", "signin-email-not-council", "Y:@d"),
+        ("low", "complaints-info-missing", "X:@b"),
+    ]
+
+
+def test_every_finding_has_a_known_rule_and_the_public_json_shape(council: Database, clock: FixedClock) -> None:
+    findings = with_account(council, clock, **BAD_EVERYWHERE)
+    findings += with_settings(council, clock, email_domains="", policy_reviewed_on="", policy_adopted_on="")
+    known = {
+        "account-unapproved",
+        "signin-email-not-council",
+        "complaints-info-missing",
+        "no-two-factor",
+        "password-missing",
+        "password-reused",
+        "password-overdue",
+        "rotate-now",
+        "councillor-access",
+        "grant-expired",
+        "grant-no-business-case",
+        "officer-not-acknowledged",
+        "keyholder-left",
+        "policy-review-overdue",
+        "ico-deadline",
+        "chair-not-informed",
+        "platform-not-notified",
+    }
+    for finding in findings:
+        assert finding.rule in known
+        data = finding.as_json()
+        assert list(data) == ["rule", "clause", "severity", "subject", "message"]
+        assert all(isinstance(value, str) for value in data.values())
+        assert data["severity"] in ("high", "medium", "low")

@@ -1,0 +1,96 @@
+"""The vault: OS keyring only, clear states, time limits, never a plaintext fallback."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from clerk_desk import vault
+
+
+def test_set_get_delete_in_the_keyring(memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    account = str(uuid.uuid4())
+    vault.set_password(account, "correct horse battery staple")
+    assert memory_keyring.entries[(vault.SERVICE, account)] == "correct horse battery staple"
+    assert vault.get_password(account) == "correct horse battery staple"
+    assert vault.delete_password(account) is True
+    assert vault.get_password(account) is None
+    assert vault.delete_password(account) is False
+
+
+def test_status_ok() -> None:
+    assert vault.status().state == vault.VaultState.OK
+
+
+def test_no_keyring_is_unavailable_with_what_to_do() -> None:
+    keyring.set_keyring(fail.Keyring())
+    status = vault.status()
+    assert status.state == vault.VaultState.UNAVAILABLE
+    assert "GNOME Keyring" in status.message and "never stores passwords anywhere else" in status.message
+    with pytest.raises(vault.VaultError) as caught:
+        vault.set_password(str(uuid.uuid4()), "s3cret-value")
+    assert "s3cret-value" not in str(caught.value)
+
+
+def test_locked_keyring(memory_keyring, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def locked(*args: object) -> None:
+        raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+    monkeypatch.setattr(memory_keyring, "get_password", locked)
+    assert vault.status().state == vault.VaultState.LOCKED
+
+
+def test_a_keyring_that_hangs_times_out(memory_keyring, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    release = threading.Event()
+    monkeypatch.setattr(memory_keyring, "get_password", lambda *args: release.wait(5))
+    try:
+        with pytest.raises(vault.VaultError, match="did not answer within 0 seconds"):
+            vault.get_password(str(uuid.uuid4()), timeout=0.2)
+    finally:
+        release.set()
+
+
+def test_plaintext_backends_are_refused(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    class PlaintextKeyring(keyring.backend.KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return None
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise AssertionError("a plaintext store must never be written")
+
+        def delete_password(self, service: str, username: str) -> None:
+            return None
+
+    PlaintextKeyring.__module__ = "keyrings.alt.file"
+    keyring.set_keyring(PlaintextKeyring())
+    assert vault.status().state == vault.VaultState.UNAVAILABLE
+    with pytest.raises(vault.VaultError):
+        vault.set_password("x", "never-written")
+
+
+@pytest.mark.secret_service
+def test_real_secret_service_round_trip() -> None:
+    """Against GNOME Keyring over D-Bus (CI runs this under dbus-run-session)."""
+    from keyring.backends import SecretService
+
+    backend = SecretService.Keyring()
+    keyring.set_keyring(backend)
+    account = f"clerk-desk-test-{uuid.uuid4()}"
+    try:
+        assert vault.status().state == vault.VaultState.OK, vault.status().message
+        vault.set_password(account, "Zoë's very secret pässword")
+        assert backend.get_password(vault.SERVICE, account) == "Zoë's very secret pässword"
+        assert vault.get_password(account) == "Zoë's very secret pässword"
+        assert vault.delete_password(account) is True
+        assert vault.get_password(account) is None
+    finally:
+        try:
+            backend.delete_password(vault.SERVICE, account)
+        except keyring.errors.PasswordDeleteError:
+            pass
