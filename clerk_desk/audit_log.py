@@ -25,10 +25,12 @@ def search(
     if person:
         query = query.where(func.lower(AuditEntry.actor) == person.strip().lower())
     if subject:
-        pattern = f"%{subject.strip().lower()}%"
+        # % and _ in what the clerk typed are meant literally, not as wildcards.
+        typed = subject.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{typed}%"
         query = query.where(
-            func.lower(AuditEntry.subject_label).like(pattern)
-            | func.lower(AuditEntry.subject_type).like(pattern)
+            func.lower(AuditEntry.subject_label).like(pattern, escape="\\")
+            | func.lower(AuditEntry.subject_type).like(pattern, escape="\\")
         )
     if since:
         query = query.where(AuditEntry.at >= datetime.combine(since, time(), UTC))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -70,17 +71,24 @@ def acting_person_named(session: Session, actor: str | None) -> Person | None:
     return people.by_name(session, actor) if actor else None
 
 
-def may_manage(person: Person | None) -> bool:
-    """Whether this actor may change the register."""
-    return person is None or person.role in APPROVER_ROLES
+def may_manage(person: Person | None, today: date) -> bool:
+    """Whether this actor may change the register: a clerk or deputy clerk still in post."""
+    return person is None or (person.role in APPROVER_ROLES and not person.has_left(today))
+
+
+def actor_may_manage(session: Session, actor: str, today: date) -> bool:
+    """Whether the named actor may change the register (the window asks, to grey out what they may not do)."""
+    return may_manage(acting_person_named(session, actor), today)
 
 
 def require_manager(session: Session, what: str) -> None:
     """Refuse a change to the register by anyone but the clerk or deputy clerk."""
     person = acting_person(session)
-    if not may_manage(person):
+    clock = session.info.get("clock")
+    today = clock.today() if clock is not None else date.today()
+    if not may_manage(person, today):
         assert person is not None
+        state = "no longer in post" if person.has_left(today) else person.role_enum.label.lower()
         raise PermissionDenied(
-            f"Only the clerk or deputy clerk may {what} ({CLAUSE}); {person.name} is "
-            f"{person.role_enum.label.lower()}."
+            f"Only the clerk or deputy clerk may {what} ({CLAUSE}); {person.name} is {state}."
         )

@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from clerk_desk import config
@@ -83,10 +84,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+@contextmanager
 def _open(url: str):  # type: ignore[no-untyped-def]
+    """The database for one command, closed afterwards (main() may be called many times in one process)."""
     from clerk_desk.db import open_database
 
-    return open_database(url)
+    database = open_database(url)
+    try:
+        yield database
+    finally:
+        database.dispose()
 
 
 def resolve_actor(database, given: str | None) -> str:  # type: ignore[no-untyped-def]
@@ -101,118 +108,122 @@ def cmd_import(url: str, args: argparse.Namespace) -> int:
     from clerk_desk import imports
 
     content = imports.read_csv(args.file)
-    database = _open(url)
-    with database.transaction(resolve_actor(database, args.actor)) as session:
-        result = imports.import_rows(session, args.kind, content, database.clock.today())
-    print(f"Imported {args.file}: {result.added} added, {result.updated} updated.")
-    return 0
+    with _open(url) as database:
+        with database.transaction(resolve_actor(database, args.actor)) as session:
+            result = imports.import_rows(session, args.kind, content, database.clock.today())
+        print(f"Imported {args.file}: {result.added} added, {result.updated} updated.")
+        return 0
 
 
 def cmd_export(url: str, args: argparse.Namespace) -> int:
     from clerk_desk import imports
 
     imports.kind_of(args.kind)
-    database = _open(url)
-    with database.read() as session:
-        content = imports.export_rows(session, args.kind)
-    if args.file == "-":
-        sys.stdout.write(content)
-    else:
-        imports.write_csv(Path(args.file), content)
-        print(f"Exported {args.kind} to {args.file}.")
-    return 0
+    with _open(url) as database:
+        with database.read() as session:
+            content = imports.export_rows(session, args.kind)
+        if args.file == "-":
+            sys.stdout.write(content)
+        else:
+            imports.write_csv(Path(args.file), content)
+            print(f"Exported {args.kind} to {args.file}.")
+        return 0
 
 
 def cmd_check(url: str, args: argparse.Namespace) -> int:
     from clerk_desk import checks
 
-    database = _open(url)
-    with database.read() as session:
-        findings = checks.run(session, database.clock)
-    if args.json:
-        print(json.dumps([f.as_json() for f in findings], indent=2, ensure_ascii=False))
-    elif not findings:
-        print("No findings: the register meets the policy.")
-    else:
-        for f in findings:
-            print(f"[{f.severity}] {f.rule} ({f.clause}) {f.subject}: {f.message}")
-        print(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}.")
-    return 1 if findings else 0
+    with _open(url) as database:
+        with database.read() as session:
+            findings = checks.run(session, database.clock)
+        if args.json:
+            print(json.dumps([f.as_json() for f in findings], indent=2, ensure_ascii=False))
+        elif not findings:
+            print("No findings: the register meets the policy.")
+        else:
+            for f in findings:
+                print(f"[{f.severity}] {f.rule} ({f.clause}) {f.subject}: {f.message}")
+            print(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}.")
+        return 1 if findings else 0
 
 
 def cmd_settings(url: str, args: argparse.Namespace) -> int:
     from clerk_desk import settings
 
-    database = _open(url)
-    if args.key == "logo":
-        if args.value is None:
-            with database.read() as session:
-                logo = settings.get_logo(session)
-            print(f"logo = {logo.filename} ({len(logo.data)} bytes)" if logo else "logo = (none)")
+    with _open(url) as database:
+        if args.key == "logo":
+            if args.value is None:
+                with database.read() as session:
+                    logo = settings.get_logo(session)
+                print(f"logo = {logo.filename} ({len(logo.data)} bytes)" if logo else "logo = (none)")
+                return 0
+            with database.transaction(resolve_actor(database, args.actor)) as session:
+                logo = settings.set_logo(session, Path(args.value))
+            print(f"logo = {logo.filename}")
             return 0
-        with database.transaction(resolve_actor(database, args.actor)) as session:
-            logo = settings.set_logo(session, Path(args.value))
-        print(f"logo = {logo.filename}")
+        if args.key is not None and args.value is not None:
+            with database.transaction(resolve_actor(database, args.actor)) as session:
+                stored = settings.update(session, {args.key: args.value})
+            print(f"{args.key} = {stored[args.key]}")
+            return 0
+        if args.key is not None:
+            settings.check_key(args.key)
+        with database.read() as session:
+            current = settings.load(session)
+            logo = settings.get_logo(session)
+        keys = [args.key] if args.key else list(settings.SPECS)
+        for key in keys:
+            print(f"{key} = {current[key]}")
+        if not args.key:
+            print(f"logo = {logo.filename if logo else '(none)'}")
         return 0
-    if args.key is not None and args.value is not None:
-        with database.transaction(resolve_actor(database, args.actor)) as session:
-            stored = settings.update(session, {args.key: args.value})
-        print(f"{args.key} = {stored[args.key]}")
-        return 0
-    if args.key is not None:
-        settings.check_key(args.key)
-    with database.read() as session:
-        current = settings.load(session)
-        logo = settings.get_logo(session)
-    keys = [args.key] if args.key else list(settings.SPECS)
-    for key in keys:
-        print(f"{key} = {current[key]}")
-    if not args.key:
-        print(f"logo = {logo.filename if logo else '(none)'}")
-    return 0
 
 
 def cmd_audit(url: str, args: argparse.Namespace) -> int:
     from clerk_desk import audit, audit_log
 
-    database = _open(url)
-    with database.read() as session:
-        if args.verify:
-            result = audit.verify(session)
-            if result.ok:
-                print(f"The audit trail is intact: {result.entries} entries, each chained to the one before.")
-                return 0
-            for problem in result.problems:
-                print(f"TAMPERED: {problem}")
+    with _open(url) as database:
+        with database.read() as session:
+            if args.verify:
+                result = audit.verify(session)
+                if result.ok:
+                    print(
+                        f"The audit trail is intact: {result.entries} entries, "
+                        "each chained to the one before."
+                    )
+                    return 0
+                for problem in result.problems:
+                    print(f"TAMPERED: {problem}")
+                print(
+                    f"The audit trail has been altered ({len(result.problems)} problems "
+                    f"in {result.entries} entries)."
+                )
+                return 1
+            entries = audit_log.search(session, person=args.person, subject=args.subject, limit=args.limit)
+        for entry in reversed(entries):
             print(
-                f"The audit trail has been altered ({len(result.problems)} problems "
-                f"in {result.entries} entries)."
+                f"{entry.at:%Y-%m-%d %H:%M} {entry.actor}: {entry.action} {entry.subject_type} "
+                f"{entry.subject_label} {audit_log.summary(entry)}"
             )
-            return 1
-        entries = audit_log.search(session, person=args.person, subject=args.subject, limit=args.limit)
-    for entry in reversed(entries):
-        print(
-            f"{entry.at:%Y-%m-%d %H:%M} {entry.actor}: {entry.action} {entry.subject_type} "
-            f"{entry.subject_label} {audit_log.summary(entry)}"
-        )
-    return 0
+        return 0
 
 
 def cmd_demo(url: str, args: argparse.Namespace) -> int:
     from clerk_desk import demo
 
-    database = _open(url)
-    from clerk_desk.authority import os_login
+    with _open(url) as database:
+        from clerk_desk.authority import os_login
 
-    login = os_login() or None
-    with database.transaction(args.actor or "Clerk Desk demo") as session:
-        added_people, added_accounts = demo.fill(session, database.clock.today(), login)
-    print(
-        f"Added a demo council to {database.display_url}: {added_people} people, {added_accounts} accounts."
-    )
-    if login:
-        print(f"You ({login}) act as the clerk, Zoë Hartley.")
-    return 0
+        login = os_login() or None
+        with database.transaction(args.actor or "Clerk Desk demo") as session:
+            added_people, added_accounts = demo.fill(session, database.clock.today(), login)
+        print(
+            f"Added a demo council to {database.display_url}: "
+            f"{added_people} people, {added_accounts} accounts."
+        )
+        if login:
+            print(f"You ({login}) act as the clerk, Zoë Hartley.")
+        return 0
 
 
 COMMANDS = {

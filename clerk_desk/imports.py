@@ -171,8 +171,9 @@ def _is_formula(text: str) -> bool:
 
 def _escape(value: Any) -> str:
     text = str(value)
-    return f"'{text}" if _is_formula(text) else text
+    # Text that already starts with apostrophes before a formula gets one more, so that it reads back as is.
+    return f"'{text}" if _is_formula(text.lstrip("'")) else text
 
 
 def _unescape(value: str) -> str:
-    return value[1:] if value.startswith("'") and _is_formula(value[1:]) else value
+    return value[1:] if value.startswith("'") and _is_formula(value.lstrip("'")) else value

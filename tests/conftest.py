@@ -18,13 +18,13 @@ os.environ["CLERK_DESK_DATA_DIR"] = _DATA_DIR
 atexit.register(shutil.rmtree, _DATA_DIR, ignore_errors=True)
 os.environ.pop("CLERK_DESK_DATABASE", None)
 
-import keyring
-import pytest
-from keyring.backend import KeyringBackend
-from sqlalchemy import create_engine, text
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
 
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database, open_database
+from clerk_desk.clock import FixedClock  # noqa: E402
+from clerk_desk.db import Database, open_database  # noqa: E402
 
 POSTGRES_ENV = "CLERK_DESK_TEST_POSTGRES"
 REQUIRE_POSTGRES_ENV = "CLERK_DESK_REQUIRE_POSTGRES"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import uuid
 
@@ -90,7 +91,5 @@ def test_real_secret_service_round_trip() -> None:
         assert vault.delete_password(account) is True
         assert vault.get_password(account) is None
     finally:
-        try:
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):
             backend.delete_password(vault.SERVICE, account)
-        except keyring.errors.PasswordDeleteError:
-            pass

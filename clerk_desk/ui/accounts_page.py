@@ -86,7 +86,9 @@ class AccountsPage(TablePage):
         def load(session):  # type: ignore[no-untyped-def]
             settings = council_settings.load(session)
             rows = [AccountRow(a, checks.rotation_due(a, settings)) for a in accounts.all_accounts(session)]
-            return rows, authority.may_manage(authority.acting_person_named(session, self.context.actor.name))
+            return rows, authority.actor_may_manage(
+                session, self.context.actor.name, self.context.clock.today()
+            )
 
         selected = self._selected()
         rows, self._may_manage = self.context.read(load)

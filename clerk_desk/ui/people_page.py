@@ -109,8 +109,9 @@ class PeoplePage(TablePage):
 
     def reload(self) -> None:
         def load(session):  # type: ignore[no-untyped-def]
-            person = authority.acting_person_named(session, self.context.actor.name)
-            return people.all_people(session), authority.may_manage(person)
+            return people.all_people(session), authority.actor_may_manage(
+                session, self.context.actor.name, self.context.clock.today()
+            )
 
         selected = self.current()
         rows, self._may_manage = self.context.read(load)

@@ -81,11 +81,10 @@ class SettingsPage(QWidget):
 
     def reload(self) -> None:
         def load(session):  # type: ignore[no-untyped-def]
-            person = authority.acting_person_named(session, self.context.actor.name)
             return (
                 council_settings.load(session),
                 council_settings.get_logo(session),
-                authority.may_manage(person),
+                authority.actor_may_manage(session, self.context.actor.name, self.context.clock.today()),
             )
 
         current, logo, manage = self.context.read(load)

@@ -45,9 +45,7 @@ class SearchProxy(QSortFilterProxyModel):
         self._predicate = predicate
         self.endFilterChange()
 
-    def filterAcceptsRow(
-        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
-    ) -> bool:
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()
         if self._predicate is not None:
             row = model.data(model.index(source_row, 0, source_parent), ROW_ROLE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -13,8 +14,8 @@ from clerk_desk.db import Database, open_database
 
 @pytest.fixture
 def fresh_database(
-    db: Database, database_url: str, tmp_path, clock: FixedClock
-) -> Iterator[Callable[[], Database]]:  # type: ignore[no-untyped-def]
+    db: Database, database_url: str, tmp_path: Path, clock: FixedClock
+) -> Iterator[Callable[[], Database]]:
     """Close ``db`` and give an empty database on the same backend (a new file, or a wiped server)."""
     opened: list[Database] = []
 

@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+import factories
 import pytest
 from sqlalchemy import select
 
-import factories
 from clerk_desk import accounts, people
 from clerk_desk.accounts import APPROVAL_CLAUSE, AccountData
 from clerk_desk.db import Database
@@ -70,7 +70,9 @@ BROKEN = [
         id="approver-without-date",
     ),
     pytest.param(
-        dict(status=AccountStatus.ACTIVE, approved_on=date(2026, 3, 2)), "approved_by", id="date-without-approver"
+        dict(status=AccountStatus.ACTIVE, approved_on=date(2026, 3, 2)),
+        "approved_by",
+        id="date-without-approver",
     ),
     pytest.param(approval(approved_on=date(2026, 11, 22)), "approved_on", id="approved-in-the-future"),
     pytest.param(approval(business_case=None), "business_case", id="approved-without-business-case"),
@@ -91,7 +93,9 @@ BROKEN = [
         "suspended_to",
         id="suspension-ends-before-it-starts",
     ),
-    pytest.param(approval(suspended_from=date(2026, 11, 1)), "suspended_from", id="suspended-from-while-active"),
+    pytest.param(
+        approval(suspended_from=date(2026, 11, 1)), "suspended_from", id="suspended-from-while-active"
+    ),
     pytest.param(approval(suspended_to=date(2026, 12, 1)), "suspended_to", id="suspended-to-while-active"),
     pytest.param(approval(approver="Nobody Known"), "approved_by", id="approver-not-in-people"),
 ]
@@ -126,7 +130,9 @@ def test_an_approval_without_a_business_case_cites_the_clause(staff: Database) -
         ),
         pytest.param(
             approval(
-                status=AccountStatus.SUSPENDED, suspended_from=date(2026, 11, 1), suspended_to=date(2027, 5, 8)
+                status=AccountStatus.SUSPENDED,
+                suspended_from=date(2026, 11, 1),
+                suspended_to=date(2027, 5, 8),
             ),
             id="suspended-before-election",
         ),
@@ -170,7 +176,9 @@ def test_the_approver_is_found_ignoring_case(staff: Database) -> None:
     "change",
     [
         pytest.param(dict(status=AccountStatus.ACTIVE), id="to-active"),
-        pytest.param(dict(status=AccountStatus.SUSPENDED, suspended_from=date(2026, 11, 1)), id="to-suspended"),
+        pytest.param(
+            dict(status=AccountStatus.SUSPENDED, suspended_from=date(2026, 11, 1)), id="to-suspended"
+        ),
     ],
 )
 def test_a_proposal_goes_live_only_with_approval(staff: Database, change: dict[str, Any]) -> None:
@@ -250,9 +258,11 @@ def test_a_refused_approval_changes_nothing(
 
 def test_only_a_proposal_is_approved(staff: Database) -> None:
     account_id, version = add(staff, **approval())
-    with pytest.raises(ValidationError, match="is active, not proposed") as caught:
-        with staff.transaction(ACTOR) as session:
-            accounts.approve(session, account_id, version, CLERK, TODAY, "News", TODAY)
+    with (
+        pytest.raises(ValidationError, match="is active, not proposed") as caught,
+        staff.transaction(ACTOR) as session,
+    ):
+        accounts.approve(session, account_id, version, CLERK, TODAY, "News", TODAY)
     assert caught.value.field == "status"
 
 
@@ -288,7 +298,9 @@ def test_an_approval_given_stands_when_the_approver_changes_role(staff: Database
 def test_close_keeps_the_row_and_its_approval(staff: Database) -> None:
     account_id, version = add(
         staff,
-        **approval(status=AccountStatus.SUSPENDED, suspended_from=date(2026, 11, 1), opened_on=date(2026, 3, 2)),
+        **approval(
+            status=AccountStatus.SUSPENDED, suspended_from=date(2026, 11, 1), opened_on=date(2026, 3, 2)
+        ),
     )
     with staff.transaction(ACTOR) as session:
         accounts.close(session, account_id, version, date(2026, 11, 20), TODAY)
@@ -347,9 +359,11 @@ def test_platform_and_handle_are_unique_ignoring_case(
     staff: Database, first: tuple[str, str], second: tuple[str, str]
 ) -> None:
     add(staff, platform=first[0], handle=first[1])
-    with pytest.raises(ValidationError, match="already in the register") as caught:
-        with staff.transaction(ACTOR) as session:
-            factories.account(session, TODAY, platform=second[0], handle=second[1])
+    with (
+        pytest.raises(ValidationError, match="already in the register") as caught,
+        staff.transaction(ACTOR) as session,
+    ):
+        factories.account(session, TODAY, platform=second[0], handle=second[1])
     assert caught.value.field == "handle"
     assert f"{first[0]}:{first[1]}" in str(caught.value)
     assert row_counts(staff)["accounts"] == 1
@@ -367,7 +381,10 @@ def test_an_account_may_change_the_case_of_its_own_name(staff: Database) -> None
 def test_an_account_cannot_take_another_accounts_name(staff: Database) -> None:
     add(staff, platform="Facebook", handle="@Town")
     account_id, version = add(staff, platform="Facebook", handle="@Parish")
-    with pytest.raises(ValidationError, match="Facebook:@Town is already"), staff.transaction(ACTOR) as session:
+    with (
+        pytest.raises(ValidationError, match="Facebook:@Town is already"),
+        staff.transaction(ACTOR) as session,
+    ):
         data = replace(accounts.data_of(accounts.get(session, account_id)), handle="@TOWN")
         accounts.save(session, data, TODAY, account_id=account_id, expected_version=version)
 

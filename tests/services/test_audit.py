@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import factories
 import pytest
 from sqlalchemy import select, text
 
-import factories
 from clerk_desk import accounts, audit, audit_log, people, settings
 from clerk_desk.clock import FixedClock
 from clerk_desk.db import Database, open_database
@@ -49,7 +50,7 @@ def council(db: Database) -> Database:
 
 
 def test_a_create_records_actor_time_and_every_field(council: Database) -> None:
-    clerk, deputy, account = entries(council)
+    clerk, _, account = entries(council)
     assert (clerk.seq, clerk.actor, clerk.at, clerk.action) == (1, CLERK, NOW, "create")
     assert (clerk.subject_type, clerk.subject_label) == ("Person", CLERK)
     assert changes(clerk) == {
@@ -103,7 +104,9 @@ def test_a_change_of_approver_is_recorded_by_both_names(council: Database) -> No
         accounts.approve(session, account.id, account.version, DEPUTY, date(2026, 11, 20), "News", TODAY)
     with council.transaction(CLERK) as session:
         account = accounts.by_name(session, "Facebook:@TownCouncil")
-        accounts.save(session, replace(accounts.data_of(account), approved_by=CLERK), TODAY, account_id=account.id)
+        accounts.save(
+            session, replace(accounts.data_of(account), approved_by=CLERK), TODAY, account_id=account.id
+        )
     assert changes(entries(council)[-1]) == {"approved_by": [DEPUTY, CLERK]}
 
 
@@ -132,7 +135,9 @@ def test_a_save_that_changes_nothing_writes_no_entry(council: Database) -> None:
 def test_record_keeps_an_action_that_changes_no_row(council: Database) -> None:
     with council.transaction(CLERK) as session:
         account = accounts.by_name(session, "Facebook:@TownCouncil")
-        audit.record(session, "reveal", "Account", str(account.id), account.name, {"when": NOW, "shown": True})
+        audit.record(
+            session, "reveal", "Account", str(account.id), account.name, {"when": NOW, "shown": True}
+        )
     entry = entries(council)[-1]
     assert (entry.action, entry.subject_label, entry.actor) == ("reveal", "Facebook:@TownCouncil", CLERK)
     assert changes(entry) == {"when": [None, "2026-11-21T12:00:00+00:00"], "shown": [None, True]}
@@ -188,8 +193,20 @@ def test_rewriting_an_entry_and_its_hash_breaks_the_next_link(council: Database)
     # Someone who recomputes the edited entry's hash still cannot hide it: the next entry names the old one.
     with council.read() as session:
         entry = session.execute(select(AuditEntry).where(AuditEntry.seq == 2)).scalar_one()
-        row = {c: getattr(entry, c) for c in ("seq", "at", "actor", "action", "subject_type", "subject_id",
-                                              "subject_label", "changes", "prev_hash")}
+        row = {
+            c: getattr(entry, c)
+            for c in (
+                "seq",
+                "at",
+                "actor",
+                "action",
+                "subject_type",
+                "subject_id",
+                "subject_label",
+                "changes",
+                "prev_hash",
+            )
+        }
     row["actor"] = "Someone else"
     tamper(
         council,
@@ -245,7 +262,7 @@ def test_the_chain_stays_consistent_across_many_transactions(db: Database, clock
     assert [e.seq for e in trail] == list(range(1, len(trail) + 1))
     assert len(trail) == 2 + 20 + 7 + 2
     assert trail[0].prev_hash == audit.GENESIS
-    for before, after in zip(trail, trail[1:], strict=False):
+    for before, after in itertools.pairwise(trail):
         assert after.prev_hash == before.hash
     assert len({e.hash for e in trail}) == len(trail)
     result = verify(db)
@@ -346,3 +363,10 @@ def test_summary_describes_an_entry_in_words(history: Database, clock: FixedCloc
     assert audit_log.summary(setting) == "key: council_name; value: Little Ashcombe Town Council"
     assert "complaints_info: no" in audit_log.summary(created)
     assert "platform: Instagram" in audit_log.summary(created)
+
+
+def test_search_treats_wildcards_literally(history: Database) -> None:
+    with history.read() as session:
+        assert labels(audit_log.search(session, subject="council_name")) == ["council_name"]
+        assert audit_log.search(session, subject="council%name") == []
+        assert audit_log.search(session, subject="council_nam_") == []

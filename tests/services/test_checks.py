@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import factories
 import pytest
 
-import factories
 from clerk_desk import checks, settings
 from clerk_desk.checks import Finding, Severity
 from clerk_desk.clock import FixedClock
@@ -86,7 +86,10 @@ def test_compliant_variations_have_no_findings(
     ("fields", "missing"),
     [
         (dict(approved_by=None, approved_on=None), "approver, approval date"),
-        (dict(approved_by=None, approved_on=None, business_case=None), "approver, approval date, business case"),
+        (
+            dict(approved_by=None, approved_on=None, business_case=None),
+            "approver, approval date, business case",
+        ),
         (
             dict(approved_by=None, approved_on=None, status=AccountStatus.SUSPENDED, suspended_from=TODAY),
             "approver, approval date",
@@ -236,7 +239,11 @@ def test_no_two_factor_is_a_high_finding(
     council: Database, clock: FixedClock, method: TwoFactor | None, message: str
 ) -> None:
     finding = only(with_account(council, clock, two_factor=method))
-    assert (finding.rule, finding.clause, finding.severity) == ("no-two-factor", "Thornbury 9.5", Severity.HIGH)
+    assert (finding.rule, finding.clause, finding.severity) == (
+        "no-two-factor",
+        "Thornbury 9.5",
+        Severity.HIGH,
+    )
     assert message in finding.message
 
 
@@ -265,7 +272,11 @@ def test_a_password_past_its_interval_is_overdue(
         with council.transaction(ACTOR) as session:
             settings.update(session, {"rotation_days": council_days})
     finding = only(with_account(council, clock, **fields))
-    assert (finding.rule, finding.clause, finding.severity) == ("password-overdue", "Thornbury 9.4", Severity.MEDIUM)
+    assert (finding.rule, finding.clause, finding.severity) == (
+        "password-overdue",
+        "Thornbury 9.4",
+        Severity.MEDIUM,
+    )
     assert f"was due for a change on {due}" in finding.message
     assert finding.subject == "Facebook:@TownCouncil"
 
@@ -316,7 +327,10 @@ REVIEW_CLAUSE = "Thornbury 10; Stalbridge 5"
         ({"policy_adopted_on": "", "policy_reviewed_on": ""}, "No adoption or review date is recorded"),
         ({"policy_reviewed_on": "2025-11-20"}, "was due for review on 2026-11-20"),
         ({"policy_adopted_on": "2025-11-20", "policy_reviewed_on": ""}, "was due for review on 2026-11-20"),
-        ({"policy_reviewed_on": "2024-11-21", "review_interval_months": "23"}, "was due for review on 2026-10-21"),
+        (
+            {"policy_reviewed_on": "2024-11-21", "review_interval_months": "23"},
+            "was due for review on 2026-10-21",
+        ),
     ],
 )
 def test_an_overdue_policy_review_is_a_finding(
@@ -362,7 +376,9 @@ def test_an_empty_database_asks_for_the_policy_dates_only(db: Database, clock: F
     assert finding.rule == "policy-review-overdue"
 
 
-def test_findings_come_most_severe_first_then_by_rule_and_subject(council: Database, clock: FixedClock) -> None:
+def test_findings_come_most_severe_first_then_by_rule_and_subject(
+    council: Database, clock: FixedClock
+) -> None:
     with council.transaction(ACTOR) as session:
         factories.approved_account(session, TODAY, platform="X", handle="@b", complaints_info=False)
         factories.approved_account(session, TODAY, platform="X", handle="@a", two_factor=TwoFactor.NONE)
@@ -378,7 +394,9 @@ def test_findings_come_most_severe_first_then_by_rule_and_subject(council: Datab
     ]
 
 
-def test_every_finding_has_a_known_rule_and_the_public_json_shape(council: Database, clock: FixedClock) -> None:
+def test_every_finding_has_a_known_rule_and_the_public_json_shape(
+    council: Database, clock: FixedClock
+) -> None:
     findings = with_account(council, clock, **BAD_EVERYWHERE)
     findings += with_settings(council, clock, email_domains="", policy_reviewed_on="", policy_adopted_on="")
     known = {

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import factories
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, select, text
 
-import factories
 from clerk_desk import audit, people
 from clerk_desk import db as db_module
 from clerk_desk.clock import FixedClock
@@ -389,6 +389,8 @@ def test_an_in_memory_database_is_shared_by_its_sessions(clock: FixedClock) -> N
         with database.transaction(ACTOR) as session:
             factories.person(session)
         assert row_counts(database)["people"] == 1
+        with database.engine.connect() as conn:  # the one connection that ran the migration
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         database.dispose()
 
@@ -401,6 +403,14 @@ def test_sqlite_uses_wal_and_enforces_foreign_keys(sqlite_db: Database) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_sqlite_lower_folds_every_alphabet(sqlite_db: Database) -> None:
+    with sqlite_db.engine.connect() as conn:
+        folded = conn.execute(
+            text("SELECT lower('ŁUKASZ NOWAK'), lower('ZOË'), lower(NULL), lower(42)")
+        ).one()
+    assert tuple(folded) == ("łukasz nowak", "zoë", None, "42")
 
 
 def test_a_missing_reference_is_refused_on_every_backend(db: Database) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import factories
 import pytest
 from sqlalchemy import select
 
-import factories
 from clerk_desk import people
 from clerk_desk.db import Database
 from clerk_desk.errors import NotFoundError, StaleEditError, ValidationError
@@ -66,7 +66,10 @@ def test_a_person_is_saved_with_every_field(db: Database) -> None:
 def test_names_are_unique_ignoring_case_in_any_alphabet(db: Database, existing: str, clash: str) -> None:
     add(db, PersonData(existing, Role.CLERK))
     before = row_counts(db)
-    with pytest.raises(ValidationError, match="already in People") as caught, db.transaction(ACTOR) as session:
+    with (
+        pytest.raises(ValidationError, match="already in People") as caught,
+        db.transaction(ACTOR) as session,
+    ):
         people.save(session, PersonData(clash, Role.VOLUNTEER))
     assert caught.value.field == "name"
     assert existing in str(caught.value)
@@ -74,7 +77,7 @@ def test_names_are_unique_ignoring_case_in_any_alphabet(db: Database, existing: 
 
 
 def test_a_person_may_change_the_case_of_their_own_name(db: Database) -> None:
-    person_id, version = add(db, PersonData("lukasz nowak", Role.EMPLOYEE))
+    person_id, _ = add(db, PersonData("lukasz nowak", Role.EMPLOYEE))
     with db.transaction(ACTOR) as session:
         people.save(session, PersonData("Łukasz Nowak", Role.EMPLOYEE), person_id=person_id)
     with db.transaction(ACTOR) as session:
@@ -84,7 +87,7 @@ def test_a_person_may_change_the_case_of_their_own_name(db: Database) -> None:
 
 def test_a_person_cannot_take_anothers_name(db: Database) -> None:
     add(db, PersonData("Zoë Hartley", Role.CLERK))
-    person_id, version = add(db, PersonData("Tom Beckett", Role.VOLUNTEER))
+    person_id, _ = add(db, PersonData("Tom Beckett", Role.VOLUNTEER))
     with pytest.raises(ValidationError) as caught, db.transaction(ACTOR) as session:
         people.save(session, PersonData("zoë hartley", Role.VOLUNTEER), person_id=person_id)
     assert caught.value.field == "name"
@@ -133,7 +136,9 @@ def test_lookups_ignore_case(db: Database) -> None:
 
 def test_left_on_before_started_on_is_refused_from_text() -> None:
     with pytest.raises(ValidationError) as caught:
-        people.parse({"name": "Ayşe Ağca", "role": "employee", "started_on": "2024-05-01", "left_on": "2024-04-30"})
+        people.parse(
+            {"name": "Ayşe Ağca", "role": "employee", "started_on": "2024-05-01", "left_on": "2024-04-30"}
+        )
     assert caught.value.field == "left_on"
 
 
@@ -178,9 +183,11 @@ def test_record_leaving_sets_the_date_once(db: Database) -> None:
         person = people.record_leaving(session, person_id, version, date(2026, 10, 12))
         version = person.version
     assert load(db, person_id).left_on == date(2026, 10, 12)
-    with pytest.raises(ValidationError, match="already left on 2026-10-12") as caught:
-        with db.transaction(ACTOR) as session:
-            people.record_leaving(session, person_id, version, date(2026, 11, 1))
+    with (
+        pytest.raises(ValidationError, match="already left on 2026-10-12") as caught,
+        db.transaction(ACTOR) as session,
+    ):
+        people.record_leaving(session, person_id, version, date(2026, 11, 1))
     assert caught.value.field == "left_on"
     assert load(db, person_id).left_on == date(2026, 10, 12)
 
@@ -207,7 +214,10 @@ def test_approvers_are_the_clerk_and_deputies_in_post(db: Database) -> None:
         factories.person(session, "Cllr Margaret Oduya", Role.COUNCILLOR)
         factories.person(session, "Tom Beckett", Role.EMPLOYEE)
     with db.read() as session:
-        assert {p.name for p in people.approvers(session, date(2026, 11, 21))} == {"Łukasz Nowak", "Zoë Hartley"}
+        assert {p.name for p in people.approvers(session, date(2026, 11, 21))} == {
+            "Łukasz Nowak",
+            "Zoë Hartley",
+        }
         assert "Old Deputy" in [p.name for p in people.approvers(session, date(2026, 10, 31))]
 
 
@@ -271,7 +281,11 @@ def test_roles_are_read_as_people_write_them(role: str) -> None:
     ("field", "value", "message"),
     [
         ("name", "", "is required"),
-        ("role", "mayor", "'mayor' is not one of clerk, deputy_clerk, employee, volunteer, councillor, contractor"),
+        (
+            "role",
+            "mayor",
+            "'mayor' is not one of clerk, deputy_clerk, employee, volunteer, councillor, contractor",
+        ),
         ("role", "", "is required"),
         ("email", "thu.ha.nguyen", "is not an email address"),
         ("started_on", "30/12/2024", "write it as YYYY-MM-DD"),

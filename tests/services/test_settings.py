@@ -144,7 +144,9 @@ def test_a_bad_value_is_refused_naming_the_key(db: Database, key: str, value: st
 
 def test_one_bad_value_stores_none_of_the_others(db: Database) -> None:
     with pytest.raises(ValidationError), db.transaction(ACTOR) as session:
-        settings.update(session, {"council_name": "Little Ashcombe", "rotation_days": "0", "policy_version": "3"})
+        settings.update(
+            session, {"council_name": "Little Ashcombe", "rotation_days": "0", "policy_version": "3"}
+        )
     assert stored(db) == {}
 
 
@@ -172,7 +174,11 @@ def test_only_changes_are_stored_and_recorded(db: Database) -> None:
     with db.transaction(ACTOR) as session:
         settings.update(session, {"rotation_days": "120"})
     created, updated = trail(db)
-    assert (created.action, created.subject_type, created.subject_label) == ("create", "Setting", "rotation_days")
+    assert (created.action, created.subject_type, created.subject_label) == (
+        "create",
+        "Setting",
+        "rotation_days",
+    )
     assert json.loads(created.changes) == {"key": [None, "rotation_days"], "value": [None, "90"]}
     assert (updated.action, updated.actor) == ("update", "Łukasz Nowak")
     assert json.loads(updated.changes) == {"value": ["90", "120"]}

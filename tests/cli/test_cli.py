@@ -1,0 +1,434 @@
+"""The ``clerk-desk`` command line: exit codes, messages and the public JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from services.helpers import row_counts
+
+from clerk_desk import authority
+from clerk_desk import db as db_module
+from clerk_desk.cli import main
+from clerk_desk.clock import FixedClock
+from clerk_desk.db import open_database
+
+PEOPLE_CSV = """name,role,email,job_title,login,started_on,left_on
+Zoë Hartley,clerk,zoe.hartley@town.gov.uk,Town Clerk,zhartley,2018-04-03,
+Łukasz Nowak,deputy_clerk,lukasz.nowak@town.gov.uk,Deputy Town Clerk,lnowak,2022-09-01,
+Cllr Margaret Oduya,councillor,,Chair of Council,,,
+"""
+ACCOUNTS_CSV = """platform,handle,url,purpose,status,sign_in_email,two_factor,approved_by,approved_on,\
+business_case,complaints_info,rotation_days,last_rotated_on,opened_on,closed_on
+Facebook,@TownCouncil,https://www.facebook.com/TownCouncil,News,active,social@town.gov.uk,app,\
+Zoë Hartley,2026-01-05,Residents' news,yes,,2026-10-01,2026-01-05,
+TikTok,@TownYouth,,Youth outreach,proposed,,,,,Youth council elections,no,,,,
+"""
+CLEAN_SETTINGS = {
+    "council_name": "Little Ashcombe Town Council",
+    "email_domains": "town.gov.uk",
+    "policy_reviewed_on": "2026-05-14",
+}
+FINDING_KEYS = {"rule", "clause", "severity", "subject", "message"}
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture(autouse=True)
+def fixed_time_and_user(monkeypatch: pytest.MonkeyPatch, clock: FixedClock) -> None:
+    """The CLI runs on the tests' fixed clock, as the OS user ``zhartley``."""
+    monkeypatch.setattr(db_module, "SystemClock", lambda: clock)
+    monkeypatch.setattr(authority, "os_login", lambda: "zhartley")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'council.db'}"
+
+
+def runner(url: str, capsys: pytest.CaptureFixture[str]) -> Cli:
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--database", url, *args])
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def cli(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return runner(sqlite_url, capsys)
+
+
+@pytest.fixture
+def demo(cli: Cli) -> Cli:
+    code, _, err = cli("demo")
+    assert (code, err) == (0, "")
+    return cli
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def clean_council(run: Cli, tmp_path: Path) -> None:
+    for key, value in CLEAN_SETTINGS.items():
+        assert run("settings", key, value)[0] == 0
+    assert run("import", "people", str(write(tmp_path / "people.csv", PEOPLE_CSV)))[0] == 0
+    assert run("import", "accounts", str(write(tmp_path / "accounts.csv", ACCOUNTS_CSV)))[0] == 0
+
+
+# --- help ---------------------------------------------------------------------------------------
+
+
+def test_help_exits_0_and_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"])
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("import", "export", "check", "settings", "audit", "demo", "--database", "--actor"):
+        assert command in out
+
+
+def test_python_m_clerk_desk_help_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "clerk_desk", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: clerk-desk")
+    assert result.stderr == ""
+
+
+def test_check_runs_without_qt_or_reportlab(sqlite_url: str) -> None:
+    script = (
+        "import sys\n"
+        "from clerk_desk.cli import main\n"
+        f"code = main(['--database', {sqlite_url!r}, 'check'])\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'reportlab'))\n"
+        "assert not heavy, heavy\n"
+        "sys.exit(code)\n"
+    )
+    env = os.environ | {"QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False, env=env
+    )
+    assert result.returncode == 1, result.stderr  # a new council: the policy dates are missing
+    assert "policy-review-overdue" in result.stdout
+
+
+# --- demo ---------------------------------------------------------------------------------------
+
+
+def test_demo_fills_an_empty_database_once(cli: Cli) -> None:
+    code, out, err = cli("demo")
+    assert (code, err) == (0, "")
+    assert "8 people, 8 accounts" in out
+    assert "You (zhartley) act as the clerk, Zoë Hartley." in out
+    code, out, err = cli("demo")
+    assert code == 2
+    assert out == ""
+    assert err == (
+        "clerk-desk: The demo fills only an empty database; this one already has people or accounts.\n"
+    )
+
+
+def test_demo_on_postgresql(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    run = runner(database_url, capsys)
+    assert run("demo")[0] == 0
+    assert run("demo")[0] == 2
+    code, out, _ = run("audit", "--verify")
+    assert code == 0
+    assert "21 entries" in out
+
+
+# --- check --------------------------------------------------------------------------------------
+
+
+def test_check_exits_1_with_findings(demo: Cli) -> None:
+    code, out, err = demo("check")
+    assert (code, err) == (1, "")
+    lines = out.splitlines()
+    assert lines[-1] == "6 findings."
+    assert lines[0].startswith("[high] account-unapproved (Barling Magna; Stalbridge 4) LinkedIn:")
+    assert any(
+        line.startswith("[medium] policy-review-overdue (Thornbury 10; Stalbridge 5) Settings:")
+        for line in lines
+    )
+
+
+def test_check_json_gives_the_public_objects(demo: Cli) -> None:
+    code, out, _ = demo("check", "--json")
+    assert code == 1
+    findings = json.loads(out)
+    assert isinstance(findings, list) and len(findings) == 6
+    for finding in findings:
+        assert set(finding) == FINDING_KEYS
+        assert all(isinstance(value, str) for value in finding.values())
+        assert finding["severity"] in ("high", "medium", "low")
+    assert {f["rule"] for f in findings} == {
+        "account-unapproved",
+        "no-two-factor",
+        "password-overdue",
+        "policy-review-overdue",
+        "signin-email-not-council",
+        "complaints-info-missing",
+    }
+    assert {
+        "rule": "no-two-factor",
+        "clause": "Thornbury 9.5",
+        "severity": "high",
+        "subject": "Instagram:@littleashcombe",
+        "message": "Instagram:@littleashcombe has no two-factor sign-in; turn it on, or record that the "
+        "platform does not offer it.",
+    } in findings
+
+
+def test_check_on_a_clean_council_exits_0(
+    database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run = runner(database_url, capsys)
+    clean_council(run, tmp_path)
+    code, out, err = run("check")
+    assert (code, out, err) == (0, "No findings: the register meets the policy.\n", "")
+    code, out, _ = run("check", "--json")
+    assert (code, json.loads(out)) == (0, [])
+
+
+# --- import and export --------------------------------------------------------------------------
+
+
+def test_import_then_export_on_every_backend(
+    database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run = runner(database_url, capsys)
+    people_file = write(tmp_path / "people.csv", PEOPLE_CSV)
+    code, out, err = run("import", "people", str(people_file))
+    assert (code, err) == (0, "")
+    assert out == f"Imported {people_file}: 3 added, 0 updated.\n"
+    code, out, _ = run("import", "accounts", str(write(tmp_path / "accounts.csv", ACCOUNTS_CSV)))
+    assert out.endswith(": 2 added, 0 updated.\n")
+    code, out, _ = run("export", "people", "-")
+    assert code == 0
+    exported_lines = out.split("\r\n")
+    expected_lines = PEOPLE_CSV.split("\n")
+    assert exported_lines[0] == expected_lines[0]
+    assert sorted(exported_lines[1:]) == sorted(expected_lines[1:])
+    exported = tmp_path / "out" / "accounts.csv"
+    exported.parent.mkdir()
+    code, out, _ = run("export", "accounts", str(exported))
+    assert (code, out) == (0, f"Exported accounts to {exported}.\n")
+    assert exported.read_text(encoding="utf-8").splitlines()[1].startswith("Facebook,@TownCouncil,")
+    # Importing the same people again updates them: no duplicates.
+    code, out, _ = run("import", "people", str(people_file))
+    assert out == f"Imported {people_file}: 0 added, 3 updated.\n"
+
+
+def test_a_bad_import_exits_2_naming_the_row_and_column_and_changes_nothing(
+    database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run = runner(database_url, capsys)
+    run("import", "people", str(write(tmp_path / "people.csv", PEOPLE_CSV)))
+    bad = write(
+        tmp_path / "bad.csv",
+        "name,role,started_on\nTom Beckett,volunteer,2026-01-01\nPriya Shah,contractor,01/02/2026\n",
+    )
+    code, out, err = run("import", "people", str(bad))
+    assert (code, out) == (2, "")
+    assert err == (
+        "clerk-desk: row 3, column started_on: '01/02/2026' is not a date; write it as YYYY-MM-DD\n"
+    )
+    database = open_database(database_url)
+    try:
+        assert row_counts(database)["people"] == 3
+    finally:
+        database.dispose()
+
+
+def test_a_councillor_approver_in_an_import_names_the_clause(cli: Cli, tmp_path: Path) -> None:
+    cli("import", "people", str(write(tmp_path / "people.csv", PEOPLE_CSV)))
+    bad = ACCOUNTS_CSV.replace("Zoë Hartley,2026-01-05", "Cllr Margaret Oduya,2026-01-05")
+    code, _, err = cli("import", "accounts", str(write(tmp_path / "accounts.csv", bad)))
+    assert code == 2
+    assert err.startswith(
+        "clerk-desk: row 2, column approved_by: accounts are approved by the clerk or deputy"
+    )
+    assert err.endswith("(Barling Magna; Stalbridge 4)\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("import", "minutes", "people.csv"), "'minutes' cannot be imported or exported"),
+        (("export", "minutes", "-"), "'minutes' cannot be imported or exported"),
+        (("import", "people", "missing.csv"), "Cannot read missing.csv"),
+    ],
+)
+def test_import_and_export_errors_exit_2(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "people.csv", PEOPLE_CSV)
+    code, out, err = cli(*args)
+    assert (code, out) == (2, "")
+    assert err.startswith("clerk-desk: ")
+    assert message in err
+
+
+def test_an_import_by_someone_who_may_not_change_people_is_refused(cli: Cli, tmp_path: Path) -> None:
+    cli("import", "people", str(write(tmp_path / "people.csv", PEOPLE_CSV)))
+    code, _, err = cli("--actor", "Cllr Margaret Oduya", "import", "people", str(tmp_path / "people.csv"))
+    assert code == 2
+    assert "Only the clerk or deputy clerk may change People (Thornbury 9.1)" in err
+
+
+# --- settings -----------------------------------------------------------------------------------
+
+
+def test_settings_show_and_set(cli: Cli) -> None:
+    code, out, _ = cli("settings")
+    assert code == 0
+    assert out.splitlines() == [
+        "council_name = ",
+        "email_domains = ",
+        "rotation_days = 180",
+        "policy_version = ",
+        "policy_adopted_on = ",
+        "policy_reviewed_on = ",
+        "review_interval_months = 12",
+        "year_start_month = 5",
+        "logo = (none)",
+    ]
+    assert cli("settings", "email_domains", "@Town.GOV.uk; parish.org.uk") == (
+        0,
+        "email_domains = town.gov.uk;parish.org.uk\n",
+        "",
+    )
+    assert cli("settings", "email_domains") == (0, "email_domains = town.gov.uk;parish.org.uk\n", "")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("rotation_days", "0"), "clerk-desk: rotation_days: must be between 1 and 3650\n"),
+        (("year_start_month", "13"), "clerk-desk: year_start_month: must be between 1 and 12\n"),
+        (
+            ("policy_reviewed_on", "21/11/2026"),
+            "clerk-desk: policy_reviewed_on: '21/11/2026' is not a date; write it as YYYY-MM-DD\n",
+        ),
+        (("email_domains", "town"), "clerk-desk: email_domains: 'town' is not an email domain"),
+        (("colour",), "clerk-desk: key: 'colour' is not a setting"),
+        (("colour", "green"), "clerk-desk: key: 'colour' is not a setting"),
+    ],
+)
+def test_an_invalid_setting_exits_2_with_a_message(cli: Cli, args: tuple[str, ...], message: str) -> None:
+    code, out, err = cli("settings", *args)
+    assert (code, out) == (2, "")
+    assert err.startswith(message)
+    assert cli("settings", "rotation_days")[1] == "rotation_days = 180\n"
+
+
+def test_the_logo_is_set_and_shown(cli: Cli, tmp_path: Path) -> None:
+    logo = tmp_path / "crest.png"
+    logo.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(92))
+    assert cli("settings", "logo", str(logo)) == (0, "logo = crest.png\n", "")
+    assert cli("settings", "logo") == (0, "logo = crest.png (100 bytes)\n", "")
+    assert cli("settings")[1].splitlines()[-1] == "logo = crest.png"
+    code, _, err = cli("settings", "logo", str(write(tmp_path / "notes.txt", "not a picture")))
+    assert code == 2
+    assert err == "clerk-desk: logo: notes.txt is not a PNG or JPEG picture\n"
+
+
+def test_the_database_comes_from_the_environment(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("CLERK_DESK_DATABASE", sqlite_url)
+    assert main(["settings", "council_name", "Little Ashcombe Town Council"]) == 0
+    capsys.readouterr()
+    # A bare file path is a SQLite database too.
+    assert main(["--database", str(tmp_path / "council.db"), "settings", "council_name"]) == 0
+    assert capsys.readouterr().out == "council_name = Little Ashcombe Town Council\n"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "mysql://clerk@localhost/council",
+            "clerk-desk: Clerk Desk works with SQLite or PostgreSQL, not mysql\n",
+        ),
+        ("postgresql+psycopg://clerk@/council?host=/nonexistent-clerk-desk", "could not be reached"),
+    ],
+)
+def test_a_database_that_cannot_be_used_exits_2(
+    url: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = runner(url, capsys)("check")
+    assert (code, out) == (2, "")
+    assert message in err
+
+
+def test_a_newer_database_exits_2_untouched(cli: Cli, tmp_path: Path) -> None:
+    cli("demo")
+    path = tmp_path / "council.db"
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    code, _, err = cli("check")
+    assert code == 2
+    assert "written by a newer version of Clerk Desk (schema 9999)" in err
+    assert path.read_bytes() == before
+
+
+# --- audit --------------------------------------------------------------------------------------
+
+
+def test_audit_lists_the_newest_entries_oldest_first(demo: Cli) -> None:
+    code, out, _ = demo("audit", "--limit", "3")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("2026-11-21 12:00 Clerk Desk demo: create Account LinkedIn:")
+    assert lines[2].startswith("2026-11-21 12:00 Clerk Desk demo: create Account Flickr:ashcombe-archive")
+    assert "status: closed" in lines[2]
+
+
+def test_audit_filters_by_person_and_subject(demo: Cli) -> None:
+    assert demo("settings", "rotation_days", "90")[0] == 0
+    code, out, _ = demo("audit", "--person", "zoë hartley")
+    assert code == 0
+    assert out == "2026-11-21 12:00 Zoë Hartley: create Setting rotation_days key: rotation_days; value: 90\n"
+    code, out, _ = demo("audit", "--subject", "łukasz")
+    assert out.splitlines() == [
+        "2026-11-21 12:00 Clerk Desk demo: create Person Łukasz Nowak "
+        "email: lukasz.nowak@littleashcombe-tc.gov.uk; job_title: Deputy Town Clerk; login: lnowak; "
+        "name: Łukasz Nowak; role: deputy_clerk; started_on: 2022-10-13"
+    ]
+
+
+def test_audit_verify_exits_0_then_1_after_tampering(demo: Cli, tmp_path: Path) -> None:
+    code, out, _ = demo("audit", "--verify")
+    assert (code, out) == (0, "The audit trail is intact: 21 entries, each chained to the one before.\n")
+    conn = sqlite3.connect(tmp_path / "council.db")
+    conn.execute("UPDATE audit_entries SET changes = '{}' WHERE seq = 5")
+    conn.commit()
+    conn.close()
+    code, out, _ = demo("audit", "--verify")
+    assert code == 1
+    assert out.splitlines() == [
+        "TAMPERED: entry 5 was edited after it was written",
+        "The audit trail has been altered (1 problems in 21 entries).",
+    ]

@@ -1,0 +1,419 @@
+"""CSV import and export: round trips, all or nothing, errors naming the row and column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import factories
+import pytest
+from sqlalchemy import select
+
+from clerk_desk import accounts, imports, people
+from clerk_desk.db import Database
+from clerk_desk.errors import ClerkDeskError, PolicyViolation, ValidationError
+from clerk_desk.imports import ImportResult
+from clerk_desk.models import AccountStatus, AuditEntry, Role, TwoFactor
+from services.helpers import row_counts
+
+TODAY = date(2026, 11, 21)
+ACTOR = "Zoë Hartley"
+PEOPLE_HEADER = "name,role,email,job_title,login,started_on,left_on"
+ACCOUNTS_HEADER = (
+    "platform,handle,url,purpose,status,sign_in_email,two_factor,approved_by,approved_on,business_case,"
+    "complaints_info,rotation_days,last_rotated_on,opened_on,closed_on"
+)
+
+
+def csv_text(*lines: str) -> str:
+    return "\r\n".join(lines) + "\r\n"
+
+
+def import_text(db: Database, kind: str, content: str) -> ImportResult:
+    with db.transaction(ACTOR) as session:
+        return imports.import_rows(session, kind, content, TODAY)
+
+
+def export_text(db: Database, kind: str) -> str:
+    with db.read() as session:
+        return imports.export_rows(session, kind)
+
+
+def rows(content: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(content, newline="")))
+
+
+@pytest.fixture
+def staff(db: Database) -> Database:
+    with db.transaction(ACTOR) as session:
+        factories.person(session, ACTOR, Role.CLERK, email="zoe.hartley@town.gov.uk", login="zhartley")
+        factories.person(session, "Łukasz Nowak", Role.DEPUTY_CLERK, login="lnowak")
+        factories.person(session, "Cllr Margaret Oduya", Role.COUNCILLOR)
+    return db
+
+
+def snapshot(db: Database) -> tuple[dict[str, int], str, str]:
+    """Everything an import could have changed."""
+    return row_counts(db), export_text(db, "people"), export_text(db, "accounts")
+
+
+# --- round trips --------------------------------------------------------------------------------
+
+
+def fill_council(db: Database) -> None:
+    """A council using every column, every status, and text a spreadsheet would take for a formula."""
+    with db.transaction(ACTOR) as session:
+        factories.person(
+            session,
+            ACTOR,
+            Role.CLERK,
+            email="zoe.hartley@town.gov.uk",
+            job_title="Town Clerk, RFO",
+            login="zhartley",
+            started_on=date(2018, 4, 3),
+        )
+        factories.person(
+            session, "Łukasz Nowak", Role.DEPUTY_CLERK, login="lnowak", started_on=date(2022, 9, 1)
+        )
+        factories.person(session, "Nguyễn Thu Hà", Role.EMPLOYEE, job_title='Comms "digital" officer')
+        factories.person(
+            session,
+            "Ayşe Ağca",
+            Role.EMPLOYEE,
+            job_title="-Events-",
+            started_on=date(2023, 1, 9),
+            left_on=date(2026, 10, 12),
+        )
+        factories.person(session, "Cllr Margaret Oduya", Role.COUNCILLOR, job_title="+Chair of Council")
+        factories.person(session, "Priya Shah", Role.CONTRACTOR, email="priya@shahdesign.example")
+        factories.person(session, "Tom Beckett", Role.VOLUNTEER, job_title="=Heritage volunteer")
+        factories.approved_account(
+            session,
+            TODAY,
+            handle="@LittleAshcombeTC",
+            url="https://www.facebook.com/LittleAshcombeTC",
+            purpose='=HYPERLINK("https://evil.example","Click")',
+            rotation_days=90,
+        )
+        factories.approved_account(
+            session,
+            TODAY,
+            platform="X",
+            handle="@AshcombeTC",
+            approver="Łukasz Nowak",
+            purpose="Notices; road closures, meeting reminders\nSecond line",
+            two_factor=TwoFactor.SMS,
+        )
+        factories.approved_account(
+            session,
+            TODAY,
+            platform="Nextdoor",
+            handle="Little Ashcombe Town Council",
+            status=AccountStatus.SUSPENDED,
+            suspended_from=date(2026, 11, 11),
+            suspended_to=date(2026, 12, 12),
+            two_factor=TwoFactor.NOT_OFFERED,
+            purpose="@SUM(A1:A9) is not a handle",
+        )
+        factories.approved_account(
+            session,
+            TODAY,
+            platform="Flickr",
+            handle="ashcombe-archive",
+            status=AccountStatus.CLOSED,
+            approved_on=date(2020, 4, 26),
+            opened_on=date(2020, 4, 26),
+            last_rotated_on=date(2025, 7, 9),
+            closed_on=date(2025, 10, 17),
+            complaints_info=False,
+            purpose="'=already quoted",
+        )
+        factories.account(session, TODAY, platform="TikTok", handle="@ashcombeyouth", business_case="Youth")
+        factories.approved_account(
+            session,
+            TODAY,
+            platform="Instagram",
+            handle="@ŁódźTwinning",
+            approved_by=None,
+            approved_on=None,
+            business_case=None,
+            two_factor=None,
+            sign_in_email=None,
+            last_rotated_on=None,
+            opened_on=None,
+        )
+
+
+def test_export_then_import_into_a_fresh_database_gives_the_same_export(
+    db: Database, fresh_database: Callable[[], Database]
+) -> None:
+    fill_council(db)
+    people_csv, accounts_csv = export_text(db, "people"), export_text(db, "accounts")
+    assert len(rows(people_csv)) == 7
+    assert len(rows(accounts_csv)) == 6
+    fresh = fresh_database()
+    assert import_text(fresh, "people", people_csv) == ImportResult(added=7, updated=0)
+    assert import_text(fresh, "accounts", accounts_csv) == ImportResult(added=6, updated=0)
+    assert export_text(fresh, "people") == people_csv
+    assert export_text(fresh, "accounts") == accounts_csv
+
+
+def test_importing_an_export_back_changes_nothing(db: Database) -> None:
+    fill_council(db)
+    before = snapshot(db)
+    assert import_text(db, "people", before[1]) == ImportResult(added=0, updated=7)
+    assert import_text(db, "accounts", before[2]) == ImportResult(added=0, updated=6)
+    assert snapshot(db) == before  # not even an audit entry: nothing changed
+
+
+def test_the_export_has_the_documented_columns(db: Database) -> None:
+    fill_council(db)
+    assert export_text(db, "people").splitlines()[0] == PEOPLE_HEADER
+    header = export_text(db, "accounts").splitlines()[0].split(",")
+    assert header[:15] == ACCOUNTS_HEADER.split(",")
+
+
+def test_formula_cells_are_escaped_on_export_and_handles_are_not(db: Database) -> None:
+    fill_council(db)
+    exported = {(r["platform"], r["handle"]): r for r in rows(export_text(db, "accounts"))}
+    facebook = exported[("Facebook", "@LittleAshcombeTC")]
+    assert facebook["purpose"] == """'=HYPERLINK("https://evil.example","Click")"""
+    assert exported[("Nextdoor", "Little Ashcombe Town Council")]["purpose"] == "'@SUM(A1:A9) is not a handle"
+    assert exported[("Flickr", "ashcombe-archive")]["purpose"] == "''=already quoted"
+    assert ("X", "@AshcombeTC") in exported  # "@handle" stays as it is
+    assert ("Instagram", "@ŁódźTwinning") in exported
+    by_name = {r["name"]: r for r in rows(export_text(db, "people"))}
+    assert by_name["Ayşe Ağca"]["job_title"] == "'-Events-"
+    assert by_name["Cllr Margaret Oduya"]["job_title"] == "'+Chair of Council"
+    assert by_name["Tom Beckett"]["job_title"] == "'=Heritage volunteer"
+    assert by_name["Zoë Hartley"]["job_title"] == "Town Clerk, RFO"
+
+
+def test_escaped_cells_are_restored_on_import(staff: Database) -> None:
+    content = csv_text(
+        ACCOUNTS_HEADER,
+        "Facebook,@TownCouncil,,'=1+1,proposed,,,,,,no,,,,",
+        "X,'-dashes-,,'@SUM(A1),proposed,,,,,,no,,,,",
+        "YouTube,@Meetings,,'plain apostrophe,proposed,,,,,,no,,,,",
+        "Bluesky,@Town,,''=quoted formula,proposed,,,,,,no,,,,",
+    )
+    import_text(staff, "accounts", content)
+    with staff.read() as session:
+        purposes = {a.name: a.purpose for a in accounts.all_accounts(session)}
+    assert purposes == {
+        "Facebook:@TownCouncil": "=1+1",
+        "X:-dashes-": "@SUM(A1)",
+        "YouTube:@Meetings": "'plain apostrophe",
+        "Bluesky:@Town": "'=quoted formula",
+    }
+
+
+# --- all or nothing, and errors that name the row and column ------------------------------------
+
+
+def test_one_bad_date_fails_the_whole_file_naming_row_and_column(staff: Database) -> None:
+    before = snapshot(staff)
+    content = csv_text(
+        PEOPLE_HEADER,
+        "Zoë Hartley,clerk,zoe.hartley@town.gov.uk,Proper Officer,zhartley,2018-04-03,",
+        "Tom Beckett,volunteer,,Heritage,,21/11/2026,",
+        "Priya Shah,contractor,,,,,",
+    )
+    with pytest.raises(ValidationError) as caught:
+        import_text(staff, "people", content)
+    assert (caught.value.row, caught.value.field) == (3, "started_on")
+    assert str(caught.value).startswith("row 3, column started_on: '21/11/2026' is not a date")
+    assert snapshot(staff) == before  # row 2's change to Zoë was rolled back too
+
+
+def test_an_unknown_role_fails_the_whole_file(staff: Database) -> None:
+    before = snapshot(staff)
+    content = csv_text(
+        PEOPLE_HEADER, "Tom Beckett,volunteer,,,,,", "Priya Shah,contractor,,,,,", "Bob,mayor,,,,,"
+    )
+    with pytest.raises(ValidationError, match=r"^row 4, column role: 'mayor' is not one of") as caught:
+        import_text(staff, "people", content)
+    assert (caught.value.row, caught.value.field) == (4, "role")
+    assert snapshot(staff) == before
+
+
+def test_a_councillor_approver_fails_the_whole_file_citing_the_clause(staff: Database) -> None:
+    before = snapshot(staff)
+    content = csv_text(
+        ACCOUNTS_HEADER,
+        "Facebook,@Town,,News,active,social@town.gov.uk,app,Zoë Hartley,2026-01-05,News,yes,,,2026-01-05,",
+        "X,@Town,,News,active,social@town.gov.uk,app,Cllr Margaret Oduya,2026-01-05,News,yes,,,2026-01-05,",
+    )
+    with pytest.raises(PolicyViolation) as caught:
+        import_text(staff, "accounts", content)
+    assert (caught.value.row, caught.value.field) == (3, "approved_by")
+    assert caught.value.clause == "Barling Magna; Stalbridge 4"
+    assert str(caught.value).startswith("row 3, column approved_by: ")
+    assert "(Barling Magna; Stalbridge 4)" in str(caught.value)
+    assert snapshot(staff) == before
+
+
+@pytest.mark.parametrize(
+    ("line", "column"),
+    [
+        ("Facebook,@Town,,,retired,,,,,,no,,,,", "status"),
+        ("Facebook,@Town,,,active,,,,,,perhaps,,,,", "complaints_info"),
+        ("Facebook,@Town,,,active,,,,,,no,0,,,", "rotation_days"),
+        ("Facebook,@Town,,,active,not-an-email,,,,,no,,,,", "sign_in_email"),
+        ("Facebook,@Town,,,closed,,,,,,no,,,,", "closed_on"),
+        ("Facebook,@Town,,,active,,,Nobody Known,2026-01-05,News,no,,,,", "approved_by"),
+        (",@Town,,,active,,,,,,no,,,,", "platform"),
+    ],
+)
+def test_a_bad_account_row_names_its_row_and_column(staff: Database, line: str, column: str) -> None:
+    content = csv_text(ACCOUNTS_HEADER, "YouTube,@Meetings,,,proposed,,,,,,no,,,,", line)
+    with pytest.raises(ValidationError) as caught:
+        import_text(staff, "accounts", content)
+    assert (caught.value.row, caught.value.field) == (3, column)
+    assert str(caught.value).startswith(f"row 3, column {column}: ")
+    assert row_counts(staff)["accounts"] == 0
+
+
+def test_an_unknown_column_is_refused(staff: Database) -> None:
+    with pytest.raises(ValidationError) as caught:
+        import_text(
+            staff, "people", csv_text(PEOPLE_HEADER + ",nickname", "Tom Beckett,volunteer,,,,,,Tommy")
+        )
+    assert (caught.value.row, caught.value.field) == (1, "nickname")
+    assert "is not a column of this file" in str(caught.value)
+    assert row_counts(staff)["people"] == 3
+
+
+@pytest.mark.parametrize(
+    ("kind", "header", "missing"),
+    [("people", "name,email", "role"), ("accounts", "platform,status", "handle")],
+)
+def test_a_missing_column_is_refused(staff: Database, kind: str, header: str, missing: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        import_text(staff, kind, csv_text(header, ","))
+    assert (caught.value.row, caught.value.field) == (1, missing)
+    assert str(caught.value) == f"row 1, column {missing}: is missing from the header row"
+
+
+def test_optional_columns_may_be_left_out(staff: Database) -> None:
+    result = import_text(staff, "people", csv_text("role,name", "volunteer,Tom Beckett"))
+    assert result == ImportResult(added=1, updated=0)
+    result = import_text(staff, "accounts", csv_text("platform,handle,status", "Facebook,@Town,proposed"))
+    assert result == ImportResult(added=1, updated=0)
+
+
+def test_an_empty_file_is_refused(staff: Database) -> None:
+    with pytest.raises(ValidationError, match="the file is empty") as caught:
+        import_text(staff, "people", "")
+    assert caught.value.row == 1
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused(staff: Database) -> None:
+    with pytest.raises(ValidationError, match="more cells than the header") as caught:
+        import_text(staff, "people", csv_text(PEOPLE_HEADER, "Tom Beckett,volunteer,,,,,,surplus"))
+    assert caught.value.row == 2
+
+
+def test_a_name_repeated_in_one_file_is_refused(staff: Database) -> None:
+    content = csv_text(PEOPLE_HEADER, "Tom Beckett,volunteer,,,,,", "TOM BECKETT,employee,,,,,")
+    with pytest.raises(ValidationError, match="repeats row 2") as caught:
+        import_text(staff, "people", content)
+    assert (caught.value.row, caught.value.field) == (3, "name")
+    assert row_counts(staff)["people"] == 3
+
+
+def test_a_clash_with_another_record_names_the_row(staff: Database) -> None:
+    content = csv_text(PEOPLE_HEADER, "Tom Beckett,volunteer,,,,,", "Lena Nowak,employee,,,LNOWAK,,")
+    with pytest.raises(ValidationError) as caught:
+        import_text(staff, "people", content)
+    assert (caught.value.row, caught.value.field) == (3, "login")
+
+
+def test_an_unknown_kind_is_refused(staff: Database) -> None:
+    with pytest.raises(ClerkDeskError, match="'minutes' cannot be imported or exported"):
+        import_text(staff, "minutes", csv_text("a,b", "1,2"))
+    with pytest.raises(ClerkDeskError, match="the kinds are people, accounts"):
+        export_text(staff, "minutes")
+
+
+# --- updating what exists -----------------------------------------------------------------------
+
+
+def test_existing_rows_are_updated_not_duplicated(staff: Database) -> None:
+    content = csv_text(
+        PEOPLE_HEADER,
+        "ZOË HARTLEY,clerk,zoe.hartley@town.gov.uk,Proper Officer,zhartley,2018-04-03,",
+        "łukasz nowak,deputy_clerk,,,lnowak,,",
+        "Tom Beckett,volunteer,,,,,",
+    )
+    assert import_text(staff, "people", content) == ImportResult(added=1, updated=2)
+    with staff.read() as session:
+        everyone = people.all_people(session)
+        zoe = people.by_login(session, "zhartley")
+        trail = list(session.execute(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(3)).scalars())
+    assert len(everyone) == 4
+    assert (zoe.name, zoe.job_title, zoe.started_on) == ("ZOË HARTLEY", "Proper Officer", date(2018, 4, 3))
+    assert [e.action for e in trail] == ["create", "update", "update"]
+    assert json.loads(trail[2].changes)["job_title"] == [None, "Proper Officer"]
+
+
+def test_existing_accounts_are_matched_ignoring_case(staff: Database) -> None:
+    import_text(staff, "accounts", csv_text("platform,handle,status", "Instagram,@ŁódźTC,proposed"))
+    result = import_text(
+        staff, "accounts", csv_text("platform,handle,status,purpose", "INSTAGRAM,@łódźtc,proposed,Twinning")
+    )
+    assert result == ImportResult(added=0, updated=1)
+    with staff.read() as session:
+        (account,) = accounts.all_accounts(session)
+    assert (account.name, account.purpose) == ("INSTAGRAM:@łódźtc", "Twinning")
+
+
+def test_blank_rows_are_skipped(staff: Database) -> None:
+    content = csv_text(PEOPLE_HEADER, ",,,,,,", "Tom Beckett,volunteer,,,,,", "   ,  ,,,,,")
+    assert import_text(staff, "people", content) == ImportResult(added=1, updated=0)
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+def test_a_file_saved_by_excel_with_a_bom_and_windows_line_ends_is_read(
+    staff: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes(
+        ("\ufeff" + csv_text(PEOPLE_HEADER, "Nguyễn Thu Hà,employee,,,,2024-12-30,")).encode("utf-8")
+    )
+    content = imports.read_csv(path)
+    assert content.startswith("name,")
+    assert import_text(staff, "people", content) == ImportResult(added=1, updated=0)
+    with staff.read() as session:
+        assert people.by_name(session, "Nguyễn Thu Hà").started_on == date(2024, 12, 30)
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes(csv_text(PEOPLE_HEADER, "Zoë Hartley,clerk,,,,,").encode("cp1252"))
+    with pytest.raises(ClerkDeskError, match="save it from the spreadsheet as 'CSV UTF-8'"):
+        imports.read_csv(path)
+
+
+def test_a_missing_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ClerkDeskError, match="Cannot read"):
+        imports.read_csv(tmp_path / "nowhere.csv")
+
+
+def test_write_csv_writes_the_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("old contents", encoding="utf-8")
+    imports.write_csv(path, csv_text(PEOPLE_HEADER, "Zoë Hartley,clerk,,,,,"))
+    assert path.read_bytes() == csv_text(PEOPLE_HEADER, "Zoë Hartley,clerk,,,,,").encode("utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["people.csv"]
+
+
+def test_write_csv_to_an_impossible_place_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ClerkDeskError, match="Cannot write"):
+        imports.write_csv(tmp_path / "no such folder" / "people.csv", "name\r\n")
