@@ -164,7 +164,7 @@ def test_a_clerk_who_has_left_may_no_longer_change_the_register(council: Databas
         assert zoe is not None
         people.record_leaving(session, zoe.id, zoe.version, date(2026, 11, 1))
     with (
-        pytest.raises(PermissionDenied, match=r"Zoë Hartley is no longer in post \(Thornbury 9.1\)"),
+        pytest.raises(PermissionDenied, match=r"\(Thornbury 9.1\); Zoë Hartley is no longer in post"),
         council.transaction("Zoë Hartley") as session,
     ):
         factories.account(session, TODAY, handle="@after-leaving")
