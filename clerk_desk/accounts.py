@@ -14,9 +14,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import authority, fields, people
+from clerk_desk import authority, fields, people, rotation
 from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
-from clerk_desk.models import APPROVER_ROLES, Account, AccountStatus, Person, TwoFactor
+from clerk_desk.models import APPROVER_ROLES, Account, AccountStatus, Person, RotationReason, TwoFactor
 
 APPROVAL_CLAUSE = "Barling Magna; Stalbridge 4"
 COLUMNS = (
@@ -262,13 +262,39 @@ def save(
     account.business_case = data.business_case
     account.complaints_info = data.complaints_info
     account.rotation_days = data.rotation_days
-    account.last_rotated_on = data.last_rotated_on
     account.opened_on = data.opened_on
     account.closed_on = data.closed_on
     account.suspended_from = data.suspended_from
     account.suspended_to = data.suspended_to
+    previous_rotation = account.last_rotated_on
+    _check_rotation_date(previous_rotation, data.last_rotated_on)
+    account.last_rotated_on = data.last_rotated_on
     session.flush()
+    if data.last_rotated_on is not None and data.last_rotated_on != previous_rotation:
+        # A "last changed" date typed in the register (or a CSV) is a change made outside Clerk Desk;
+        # it goes into the rotation history like any other.
+        rotation.record(
+            session,
+            account,
+            data.last_rotated_on,
+            RotationReason.OTHER,
+            today,
+            note="Recorded in the register (changed outside Clerk Desk)",
+        )
     return account
+
+
+def _check_rotation_date(previous: date | None, given: date | None) -> None:
+    """The rotation history is only ever added to."""
+    if previous is None or given == previous:
+        return
+    if given is None:
+        raise ValidationError("last_rotated_on", "cannot be cleared; the rotation history keeps every change")
+    if given < previous:
+        raise ValidationError(
+            "last_rotated_on",
+            f"is before the last recorded change ({previous.isoformat()}); history is only added to",
+        )
 
 
 def data_of(account: Account) -> AccountData:

@@ -69,7 +69,7 @@ def _after_flush(session: Session, flush_context: object) -> None:
                 pending.append(change)
     for obj in session.deleted:
         if hasattr(obj, "audit_action"):
-            pending.append(Change("delete", type(obj).__name__, _pk(obj), _label(obj), {}))
+            pending.append(Change("delete", _type(obj), _pk(obj), _label(obj), {}))
     if pending:
         _append(session, pending)
 
@@ -105,7 +105,7 @@ def _describe(session: Session, obj: Any, *, created: bool) -> Change:
             readable[key] = [_plain(before), _plain(after)]
     plain_changes = {k: v for k, v in readable.items()}
     action = "create" if created else obj.audit_action({k: tuple(v) for k, v in plain_changes.items()})
-    return Change(action, type(obj).__name__, _pk(obj), _label(obj), plain_changes)
+    return Change(action, _type(obj), _pk(obj), _label(obj), plain_changes)
 
 
 def _person_name(conn: Connection, person_id: Any) -> str | None:
@@ -236,3 +236,8 @@ def _iter_entries(session: Session) -> Iterable[AuditEntry]:
 def _pk(obj: Any) -> str:
     # The identity key is set only after the flush ends; the primary key is already known here.
     return str(inspect(obj).mapper.primary_key_from_instance(obj)[0])
+
+
+def _type(obj: Any) -> str:
+    """The kind of record, as the trail shows it (a model may give a friendlier name)."""
+    return str(getattr(obj, "audit_type", type(obj).__name__))

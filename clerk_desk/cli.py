@@ -195,7 +195,7 @@ def cmd_audit(url: str, args: argparse.Namespace) -> int:
                 for problem in result.problems:
                     print(f"TAMPERED: {problem}")
                 print(
-                    f"The audit trail has been altered ({len(result.problems)} problems "
+                    f"The audit trail has been altered ({_count(len(result.problems), 'problem')} "
                     f"in {result.entries} entries)."
                 )
                 return 1
@@ -234,3 +234,7 @@ COMMANDS = {
     "audit": cmd_audit,
     "demo": cmd_demo,
 }
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

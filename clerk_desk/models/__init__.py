@@ -4,6 +4,7 @@ from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor
 from clerk_desk.models.audit import AuditEntry
 from clerk_desk.models.base import Base
 from clerk_desk.models.people import APPROVER_ROLES, Person, Role
+from clerk_desk.models.rotation import PasswordRotation, RotationReason
 from clerk_desk.models.settings import CouncilLogo, Setting
 
 __all__ = [
@@ -13,8 +14,10 @@ __all__ = [
     "AuditEntry",
     "Base",
     "CouncilLogo",
+    "PasswordRotation",
     "Person",
     "Role",
+    "RotationReason",
     "Setting",
     "TwoFactor",
 ]

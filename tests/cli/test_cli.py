@@ -150,7 +150,7 @@ def test_demo_on_postgresql(database_url: str, capsys: pytest.CaptureFixture[str
     assert run("demo")[0] == 2
     code, out, _ = run("audit", "--verify")
     assert code == 0
-    assert "21 entries" in out
+    assert "28 entries" in out
 
 
 # --- check --------------------------------------------------------------------------------------
@@ -401,9 +401,13 @@ def test_audit_lists_the_newest_entries_oldest_first(demo: Cli) -> None:
     assert code == 0
     lines = out.splitlines()
     assert len(lines) == 3
-    assert lines[0].startswith("2026-11-21 12:00 Clerk Desk demo: create Account LinkedIn:")
-    assert lines[2].startswith("2026-11-21 12:00 Clerk Desk demo: create Account Flickr:ashcombe-archive")
-    assert "status: closed" in lines[2]
+    assert lines[0].startswith("2026-11-21 12:00 Clerk Desk demo: create Account TikTok:@ashcombeyouth")
+    assert lines[1].startswith("2026-11-21 12:00 Clerk Desk demo: create Account Flickr:ashcombe-archive")
+    assert "status: closed" in lines[1]
+    assert lines[2].startswith(
+        "2026-11-21 12:00 Clerk Desk demo: create Password change Flickr:ashcombe-archive"
+    )
+    assert "reason: other" in lines[2]
 
 
 def test_audit_filters_by_person_and_subject(demo: Cli) -> None:
@@ -421,7 +425,7 @@ def test_audit_filters_by_person_and_subject(demo: Cli) -> None:
 
 def test_audit_verify_exits_0_then_1_after_tampering(demo: Cli, tmp_path: Path) -> None:
     code, out, _ = demo("audit", "--verify")
-    assert (code, out) == (0, "The audit trail is intact: 21 entries, each chained to the one before.\n")
+    assert (code, out) == (0, "The audit trail is intact: 28 entries, each chained to the one before.\n")
     conn = sqlite3.connect(tmp_path / "council.db")
     conn.execute("UPDATE audit_entries SET changes = '{}' WHERE seq = 5")
     conn.commit()
@@ -430,5 +434,5 @@ def test_audit_verify_exits_0_then_1_after_tampering(demo: Cli, tmp_path: Path) 
     assert code == 1
     assert out.splitlines() == [
         "TAMPERED: entry 5 was edited after it was written",
-        "The audit trail has been altered (1 problems in 21 entries).",
+        "The audit trail has been altered (1 problem in 28 entries).",
     ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from clerk_desk.db import Database
-from clerk_desk.models import Account, AuditEntry, CouncilLogo, Person, Setting
+from clerk_desk.models import Account, AuditEntry, CouncilLogo, PasswordRotation, Person, Setting
 
 COUNTED = {
     "people": Person,
     "accounts": Account,
     "settings": Setting,
     "council_logo": CouncilLogo,
+    "password_rotations": PasswordRotation,
     "audit_entries": AuditEntry,
 }
 

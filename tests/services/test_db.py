@@ -28,7 +28,11 @@ from services.helpers import row_counts
 DATA = Path(__file__).parent.parent / "data"
 TODAY = date(2026, 11, 21)
 ACTOR = "Zoë Hartley"
-TABLES = {"alembic_version", "people", "accounts", "settings", "council_logo", "audit_entries"}
+#: Audit entries in each old database (tests/data/README.md).
+AUDIT_ENTRIES = {"0001": 21, "0002": 28}
+TABLES_0001 = {"alembic_version", "people", "accounts", "settings", "council_logo", "audit_entries"}
+#: The tables of the current schema.
+TABLES = TABLES_0001 | {"password_rotations"}
 
 
 def sha256(path: Path) -> str:
@@ -117,7 +121,7 @@ def test_an_old_database_opens_with_its_data(tmp_path: Path, clock: FixedClock, 
             assert facebook.approved_by is not None and facebook.approved_by.name == "Zoë Hartley"
             result = audit.verify(session)
         assert row_counts(database)["accounts"] == 8
-        assert result.ok and result.entries == 21
+        assert result.ok and result.entries == AUDIT_ENTRIES[revision]
         # Still usable: a write after opening chains on to the old trail.
         with database.transaction(ACTOR) as session:
             factories.person(session, "Hannah Okafor", Role.VOLUNTEER)
@@ -127,13 +131,16 @@ def test_an_old_database_opens_with_its_data(tmp_path: Path, clock: FixedClock, 
         database.dispose()
 
 
+#: The revision of a pretend next release, one after this one's head.
+NEXT = "9001"
+
 NEXT_MIGRATION = '''"""The next release (test only): a new table, and a change to a table others refer to."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{next}"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -154,16 +161,18 @@ def downgrade() -> None:
 
 @pytest.fixture
 def next_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
-    """Make ``clerk_desk.db`` behave as a release with one more migration, 0002."""
+    """Make ``clerk_desk.db`` behave as a release with one more migration, ``NEXT``."""
 
     def install(*, fails: bool = False) -> None:
         location = tmp_path / "migrations"
         shutil.copytree(SCRIPT_LOCATION, location, ignore=shutil.ignore_patterns("__pycache__"))
         extra = '    op.execute("INSERT INTO no_such_table VALUES (1)")' if fails else ""
-        (location / "versions" / "0002_next.py").write_text(NEXT_MIGRATION.format(extra=extra), "utf-8")
+        (location / "versions" / f"{NEXT}_next.py").write_text(
+            NEXT_MIGRATION.format(extra=extra, next=NEXT, head=HEAD), "utf-8"
+        )
         monkeypatch.setattr(db_module, "SCRIPT_LOCATION", location)
-        monkeypatch.setattr(db_module, "KNOWN_REVISIONS", (*KNOWN_REVISIONS, "0002"))
-        monkeypatch.setattr(db_module, "HEAD", "0002")
+        monkeypatch.setattr(db_module, "KNOWN_REVISIONS", (*KNOWN_REVISIONS, NEXT))
+        monkeypatch.setattr(db_module, "HEAD", NEXT)
 
     return install
 
@@ -176,7 +185,7 @@ def test_an_older_sqlite_database_is_copied_aside_then_migrated(
     database = open_database(f"sqlite:///{path}", clock)
     try:
         backup = database.backup_path
-        assert backup == tmp_path / "council.before-0002.from-0001.20261121-120000.db"
+        assert backup == tmp_path / f"council.before-{NEXT}.from-0001.20261121-120000.db"
         # The copy is the database as it was: old schema, all its data.
         assert revision_of(f"sqlite:///{backup}") == "0001"
         conn = sqlite3.connect(backup)
@@ -186,7 +195,7 @@ def test_an_older_sqlite_database_is_copied_aside_then_migrated(
         finally:
             conn.close()
         # The database itself is migrated, with its data and its references intact.
-        assert revision_of(database.url) == "0002"
+        assert revision_of(database.url) == NEXT
         assert "reminders" in inspect(database.engine).get_table_names()
         assert "pronouns" in {c["name"] for c in inspect(database.engine).get_columns("people")}
         with database.engine.connect() as conn:
@@ -207,14 +216,14 @@ def test_a_failed_migration_leaves_the_database_as_it_was(
     next_release(fails=True)
     with pytest.raises(DatabaseError, match="could not be brought up to date") as caught:
         open_database(f"sqlite:///{path}", clock)
-    backup = tmp_path / "council.before-0002.from-0001.20261121-120000.db"
+    backup = tmp_path / f"council.before-{NEXT}.from-0001.20261121-120000.db"
     assert str(backup) in str(caught.value)
     assert revision_of(f"sqlite:///{backup}") == "0001"
     # The whole migration was one transaction: nothing of it is left in the file.
     conn = sqlite3.connect(path)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert tables == TABLES
+        assert tables == TABLES_0001
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         assert conn.execute("SELECT count(*) FROM people").fetchone() == (8,)
     finally:
@@ -233,7 +242,7 @@ def test_an_older_database_on_any_backend_is_migrated(
     try:
         if database.engine.dialect.name == "postgresql":
             assert database.backup_path is None  # the server's own backups are the office's job
-        assert revision_of(database.url) == "0002"
+        assert revision_of(database.url) == NEXT
         with database.read() as session:
             account = session.execute(select(Account)).scalar_one()
             assert account.approved_by is not None and account.approved_by.name == ACTOR
@@ -250,7 +259,7 @@ def test_a_failed_migration_on_any_backend_is_rolled_back(
     next_release(fails=True)
     with pytest.raises(DatabaseError, match="could not be brought up to date"):
         open_database(db.url, clock)
-    assert revision_of(db.url) == "0001"
+    assert revision_of(db.url) == HEAD
     engine = create_engine(db.url)
     try:
         assert set(inspect(engine).get_table_names()) == TABLES
@@ -437,7 +446,9 @@ def test_a_transaction_commits_every_change_with_its_audit_entries(db: Database)
         factories.person(session)
         factories.approved_account(session, TODAY)
     counts = row_counts(db)
-    assert (counts["people"], counts["accounts"], counts["audit_entries"]) == (1, 1, 2)
+    # The account's recorded password change is an entry in its rotation history, audited too.
+    assert (counts["people"], counts["accounts"], counts["password_rotations"]) == (1, 1, 1)
+    assert counts["audit_entries"] == 3
 
 
 @pytest.mark.parametrize("error", [ValidationError("name", "clash"), RuntimeError("a bug")])
