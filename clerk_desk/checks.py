@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import accounts, people
+from clerk_desk import accounts, people, rotation
 from clerk_desk import settings as council_settings
 from clerk_desk.clock import Clock
+from clerk_desk.credentials import VaultSnapshot
 from clerk_desk.models import Account, AccountStatus, Person, TwoFactor
+from clerk_desk.rotation import RotateNowEvent
 from clerk_desk.settings import CouncilSettings
 
 
@@ -60,6 +62,10 @@ class Register:
     settings: CouncilSettings
     accounts: list[Account]
     people: list[Person]
+    #: Each account's password change still due because of an event (rotation.RotateNowEvent), by id.
+    rotate_now: dict[int, RotateNowEvent] = field(default_factory=dict)
+    #: What the keyring holds; None when the caller did not look (the keyring rules are then skipped).
+    vault: VaultSnapshot | None = None
 
 
 Rule = Callable[[Register], Iterable[Finding]]
@@ -72,18 +78,22 @@ def rule(func: Rule) -> Rule:
     return func
 
 
-def load(session: Session, clock: Clock) -> Register:
+def load(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> Register:
+    """Everything the rules read; pass a ``credentials.snapshot`` to include the keyring rules."""
+    registered = accounts.all_accounts(session)
     return Register(
         today=clock.today(),
         settings=council_settings.load(session),
-        accounts=accounts.all_accounts(session),
+        accounts=registered,
         people=people.all_people(session),
+        rotate_now=rotation.outstanding(registered, rotation.rotate_now_events(session)),
+        vault=vault,
     )
 
 
-def run(session: Session, clock: Clock) -> list[Finding]:
+def run(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> list[Finding]:
     """Every finding, most severe first."""
-    return evaluate(load(session, clock))
+    return evaluate(load(session, clock, vault))
 
 
 def evaluate(register: Register) -> list[Finding]:
@@ -258,3 +268,66 @@ def policy_review_overdue(register: Register) -> Iterable[Finding]:
             f"The social-media policy was due for review on {due.isoformat()}.",
             "settings",
         )
+
+
+@rule
+def password_missing(register: Register) -> Iterable[Finding]:
+    """The clerk holds the keys to every account in use (Thornbury 9.1)."""
+    snapshot = register.vault
+    if snapshot is None:
+        return
+    if not snapshot.status.ok:
+        # One finding for the whole keyring, not one per account.
+        yield Finding(
+            "password-missing",
+            "Thornbury 9.1",
+            Severity.HIGH,
+            "Password store",
+            f"Passwords could not be checked: {snapshot.status.message}",
+            "vault",
+        )
+        return
+    for account in _live(register):
+        if account.uuid not in snapshot.stored:
+            yield _account_finding(
+                "password-missing",
+                "Thornbury 9.1",
+                Severity.MEDIUM,
+                account,
+                f"No password for {account.name} is kept in the password store; use Set password.",
+            )
+
+
+@rule
+def password_reused(register: Register) -> Iterable[Finding]:
+    """Every account has its own password (Thornbury 9.3)."""
+    snapshot = register.vault
+    if snapshot is None or not snapshot.status.ok:
+        return
+    for account in _live(register):
+        others = snapshot.reuse.get(account.uuid)
+        if others:
+            yield _account_finding(
+                "password-reused",
+                "Thornbury 9.3",
+                Severity.HIGH,
+                account,
+                f"{account.name} has the same password as {', '.join(others)}; give each its own.",
+            )
+
+
+@rule
+def rotate_now(register: Register) -> Iterable[Finding]:
+    """A password is changed at once after a suspected breach or a keyholder leaving (Thornbury 9.4)."""
+    live = {a.id: a for a in _live(register)}
+    for account_id, event in register.rotate_now.items():
+        account = live.get(account_id)
+        if account is not None:
+            yield _account_finding(
+                "rotate-now",
+                event.clause,
+                Severity.HIGH,
+                account,
+                f"Change the password of {account.name} now: {event.reason} on {event.since.isoformat()}, "
+                "and it has not been changed since.",
+            )

@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     chk = commands.add_parser("check", help="list policy findings; exit 1 if there are any")
     chk.add_argument("--json", action="store_true", help="print the findings as JSON")
 
+    rem = commands.add_parser("reminders", help="what is due and when; optionally an iCalendar file")
+    rem.add_argument("--ics", metavar="FILE", type=Path, help="also write the reminders as an .ics calendar")
+    rem.add_argument("--days", type=int, default=14, help="how far ahead to look (default 14 days)")
+
     sett = commands.add_parser(
         "settings", help="show or set the council's settings (KEY 'logo' takes a file)"
     )
@@ -131,11 +135,12 @@ def cmd_export(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_check(url: str, args: argparse.Namespace) -> int:
-    from clerk_desk import checks
+    from clerk_desk import accounts, checks, credentials
 
     with _open(url) as database:
         with database.read() as session:
-            findings = checks.run(session, database.clock)
+            snapshot = credentials.snapshot(accounts.all_accounts(session))
+            findings = checks.run(session, database.clock, snapshot)
         if args.json:
             print(json.dumps([f.as_json() for f in findings], indent=2, ensure_ascii=False))
         elif not findings:
@@ -226,10 +231,32 @@ def cmd_demo(url: str, args: argparse.Namespace) -> int:
         return 0
 
 
+def cmd_reminders(url: str, args: argparse.Namespace) -> int:
+    from clerk_desk import checks, imports, reminders
+
+    with _open(url) as database, database.read() as session:
+        today = database.clock.today()
+        register = checks.load(session, database.clock)
+        due = reminders.due(session, register, within_days=args.days)
+        now = database.clock.now()
+    if not due:
+        print(f"Nothing is due in the next {args.days} days.")
+    for item in due:
+        print(
+            f"{item.when(today):>16}  {item.due.isoformat()}  {item.what}: {item.subject} "
+            f"({item.detail}; {item.clause})"
+        )
+    if args.ics:
+        imports.write_bytes(args.ics, reminders.to_ics(due, register.settings.council_name, today, now))
+        print(f"Wrote {_count(len(due), 'event')} to {args.ics}.")
+    return 0
+
+
 COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "check": cmd_check,
+    "reminders": cmd_reminders,
     "settings": cmd_settings,
     "audit": cmd_audit,
     "demo": cmd_demo,

@@ -156,9 +156,14 @@ def export_rows(session: Session, kind_name: str) -> str:
 
 def write_csv(path: Path, content: str) -> None:
     """Write the whole file, or leave any existing file as it was."""
+    write_bytes(path, content.encode("utf-8"))
+
+
+def write_bytes(path: Path, content: bytes) -> None:
+    """Write the whole file, or leave any existing file as it was."""
     temp = path.with_name(f".{path.name}.partial")
     try:
-        temp.write_text(content, encoding="utf-8", newline="")
+        temp.write_bytes(content)
         temp.replace(path)
     except OSError as exc:
         temp.unlink(missing_ok=True)

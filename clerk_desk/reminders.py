@@ -1,0 +1,146 @@
+"""What is due and when: password changes now, overdue and within the next 14 days.
+
+Later capabilities add their own kinds (e.g. grants about to expire) with ``reminder_source``. The
+Home page, the tray notification and ``clerk-desk reminders [--ics FILE]`` all read ``due``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from clerk_desk import checks
+from clerk_desk.checks import Register
+
+WINDOW_DAYS = 14
+
+
+class Urgency(StrEnum):
+    NOW = "now"
+    OVERDUE = "overdue"
+    SOON = "soon"
+
+    @property
+    def rank(self) -> int:
+        return {"now": 0, "overdue": 1, "soon": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One thing to do by a date."""
+
+    urgency: Urgency
+    due: date
+    subject: str
+    what: str  # e.g. "Change the password"
+    detail: str
+    clause: str
+    subject_kind: str = ""
+    subject_id: int | None = None
+    uid: str = ""  # stable across runs, so a calendar updates its event instead of adding another
+
+    def when(self, today: date) -> str:
+        """The due date in words: "now", "3 days overdue", "in 5 days", "today"."""
+        if self.urgency == Urgency.NOW:
+            return "now"
+        days = (self.due - today).days
+        if days < 0:
+            return f"{-days} day{'s' if days != -1 else ''} overdue"
+        if days == 0:
+            return "today"
+        return f"in {days} day{'s' if days != 1 else ''}"
+
+
+ReminderSource = Callable[[Register, int], Iterable[Reminder]]
+_SOURCES: list[ReminderSource] = []
+
+
+def reminder_source(source: ReminderSource) -> ReminderSource:
+    """Register a kind of reminder."""
+    _SOURCES.append(source)
+    return source
+
+
+@reminder_source
+def password_changes(register: Register, within_days: int) -> Iterable[Reminder]:
+    """Password changes due now (an event), overdue, or due within the window (Thornbury 9.4)."""
+    horizon = register.today + timedelta(days=within_days)
+    for account in register.accounts:
+        if account.status not in ("active", "suspended"):
+            continue
+        uid = f"password-{account.uuid}"
+        event = register.rotate_now.get(account.id)
+        if event is not None:
+            yield Reminder(
+                Urgency.NOW,
+                register.today,
+                account.name,
+                "Change the password now",
+                f"{event.reason} on {event.since.isoformat()}",
+                event.clause,
+                "account",
+                account.id,
+                uid,
+            )
+            continue
+        due = checks.rotation_due(account, register.settings)
+        if due is None or due > horizon:
+            continue
+        urgency = Urgency.OVERDUE if due < register.today else Urgency.SOON
+        interval = account.rotation_days or register.settings.rotation_days
+        last = account.last_rotated_on.isoformat() if account.last_rotated_on else "never recorded"
+        yield Reminder(
+            urgency,
+            due,
+            account.name,
+            "Change the password",
+            f"last changed {last}; every {interval} days",
+            "Thornbury 9.4",
+            "account",
+            account.id,
+            uid,
+        )
+
+
+def due(
+    session: Session,
+    register: Register | None = None,
+    *,
+    clock=None,  # type: ignore[no-untyped-def]
+    within_days: int = WINDOW_DAYS,
+) -> list[Reminder]:
+    """Everything due, most urgent first."""
+    if register is None:
+        register = checks.load(session, clock)
+    found = [r for source in _SOURCES for r in source(register, within_days)]
+    return sorted(found, key=lambda r: (r.urgency.rank, r.due, r.subject.casefold()))
+
+
+def to_ics(reminders: Sequence[Reminder], council_name: str, today: date, stamp: datetime) -> bytes:
+    """An iCalendar file with one all-day event per due date, for Outlook or any calendar.
+
+    Overdue and "now" items are placed on today, so they are not lost in the past.
+    """
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Clerk Desk//Social media governance//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{council_name or 'Clerk Desk'}: social media reminders")
+    for reminder in reminders:
+        day = max(reminder.due, today)
+        event = Event()
+        event.add("uid", f"{reminder.uid or reminder.subject}-{reminder.due.isoformat()}@clerk-desk")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        state = {Urgency.NOW: " (now)", Urgency.OVERDUE: " (overdue)", Urgency.SOON: ""}[reminder.urgency]
+        event.add("summary", f"{reminder.what}: {reminder.subject}{state}")
+        event.add("description", f"{reminder.detail}. Due {reminder.due.isoformat()} ({reminder.clause}).")
+        event.add("categories", ["Clerk Desk"])
+        calendar.add_component(event)
+    return calendar.to_ical()
