@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+import time
 import traceback
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QEventLoop, Qt, QThread, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSystemTrayIcon
 
-from clerk_desk import authority, config, people
+from clerk_desk import authority, checks, config, people, reminders, vault
 from clerk_desk.db import open_database
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.ui.actor_dialog import ActorDialog
@@ -32,6 +37,11 @@ def apply_style(app: QApplication) -> None:
         app.setStyleSheet(style.read_text(encoding="utf-8"))
 
 
+def app_icon() -> QIcon:
+    """The window and tray icon."""
+    return QIcon(str(resources_dir() / "clerk-desk.png"))
+
+
 def create_main_window(database_url: str, actor: str | None = None) -> MainWindow:
     """The main window on ``database_url``, without starting an event loop.
 
@@ -44,7 +54,9 @@ def create_main_window(database_url: str, actor: str | None = None) -> MainWindo
     database = open_database(database_url)
     with database.read() as session:
         resolved = authority.resolve_actor(session, database.url, actor)
-    return MainWindow(Context(database, resolved))
+    window = MainWindow(Context(database, resolved))
+    window.setWindowIcon(app_icon())
+    return window
 
 
 def _setup_logging() -> None:
@@ -71,6 +83,57 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
         "Something went wrong that Clerk Desk did not expect. Nothing half-saved: the last change was "
         f"undone. Details are in {config.data_dir() / 'clerk-desk.log'}.",
     )
+
+
+def _wait_for_keyring(worker: threading.Thread, timeout: float) -> None:
+    """Wait for a keyring call while the window keeps painting (clicks wait, so nothing runs twice)."""
+    app = QApplication.instance()
+    if app is None or QThread.currentThread() is not app.thread():
+        worker.join(timeout)
+        return
+    deadline = time.monotonic() + timeout
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        while worker.is_alive() and time.monotonic() < deadline:
+            app.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents, 50)
+            worker.join(0.02)
+    finally:
+        QApplication.restoreOverrideCursor()
+
+
+class Notifier:
+    """A tray notification of what is due: at start, and once a day while Clerk Desk runs."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.last_day: date | None = None
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(window.windowIcon(), window)
+            self.tray.setToolTip("Clerk Desk")
+            self.tray.activated.connect(self.bring_forward)
+            self.tray.messageClicked.connect(self.bring_forward)
+            self.tray.show()
+        self.timer = QTimer(window)
+        self.timer.timeout.connect(self.notify_if_new_day)
+        self.timer.start(60 * 60 * 1000)
+
+    def bring_forward(self, *_: object) -> None:
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+        self.window.go_to(0)
+
+    def notify_if_new_day(self) -> None:
+        context = self.window.context
+        today = context.clock.today()
+        if self.tray is None or today == self.last_day:
+            return
+        self.last_day = today
+        register = context.read(lambda s: checks.load(s, context.clock, context.vault))
+        message = reminders.summary(reminders.due(None, register), today)
+        if message:
+            self.tray.showMessage("Clerk Desk: due", message, QSystemTrayIcon.MessageIcon.Information, 15_000)
 
 
 def _choose_actor(window: MainWindow) -> None:
@@ -105,6 +168,9 @@ def run_gui(database_url: str, actor: str | None) -> int:
         QMessageBox.critical(None, "Clerk Desk cannot open the database", str(exc))
         return 2
     sys.excepthook = _excepthook
+    vault.set_waiter(_wait_for_keyring)
     window.show()
     _choose_actor(window)
+    notifier = Notifier(window)
+    QTimer.singleShot(500, notifier.notify_if_new_day)
     return app.exec()

@@ -18,6 +18,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -70,11 +71,17 @@ def security_page(account: Account) -> str | None:
     return page or account.url
 
 
+def may_hold_keys(session: Session, actor: str, today: date) -> bool:
+    """Whether the named actor may set, reveal, copy or rotate passwords (the window greys out the rest)."""
+    person = authority.acting_person_named(session, actor)
+    return person is not None and person.role in APPROVER_ROLES and not person.has_left(today)
+
+
 def require_keyholder(session: Session, what: str) -> None:
     """Only the clerk or deputy clerk in post may handle credentials (Thornbury 9.1)."""
     person = authority.acting_person(session)
     today = session.info["clock"].today()
-    if person is None or person.role not in APPROVER_ROLES or person.has_left(today):
+    if not may_hold_keys(session, str(session.info.get("actor") or ""), today):
         who = person.name if person is not None else f"'{session.info.get('actor')}', who is not in People"
         raise PermissionDenied(
             f"Only the clerk or deputy clerk may {what} (Thornbury 9.1); you are acting as {who}."

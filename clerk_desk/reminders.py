@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from clerk_desk import checks
 from clerk_desk.checks import Register
+from clerk_desk.clock import Clock
 
 WINDOW_DAYS = 14
 
@@ -107,17 +108,40 @@ def password_changes(register: Register, within_days: int) -> Iterable[Reminder]
 
 
 def due(
-    session: Session,
+    session: Session | None,
     register: Register | None = None,
     *,
-    clock=None,  # type: ignore[no-untyped-def]
+    clock: Clock | None = None,
     within_days: int = WINDOW_DAYS,
 ) -> list[Reminder]:
-    """Everything due, most urgent first."""
+    """Everything due, most urgent first, from a register already loaded or loaded here."""
     if register is None:
+        if session is None or clock is None:
+            raise TypeError("due() needs a register, or a session and a clock")
         register = checks.load(session, clock)
     found = [r for source in _SOURCES for r in source(register, within_days)]
     return sorted(found, key=lambda r: (r.urgency.rank, r.due, r.subject.casefold()))
+
+
+def summary(reminders: Sequence[Reminder], today: date) -> str:
+    """A few lines for a notification: counts, then the most urgent items."""
+    if not reminders:
+        return ""
+    now = sum(1 for r in reminders if r.urgency == Urgency.NOW)
+    overdue = sum(1 for r in reminders if r.urgency == Urgency.OVERDUE)
+    soon = len(reminders) - now - overdue
+    counts = ", ".join(
+        part
+        for part in (
+            f"{now} now" if now else "",
+            f"{overdue} overdue" if overdue else "",
+            f"{soon} within {WINDOW_DAYS} days" if soon else "",
+        )
+        if part
+    )
+    lines = [f"{r.what}: {r.subject} ({r.when(today)})" for r in reminders[:3]]
+    more = [f"…and {len(reminders) - 3} more"] if len(reminders) > 3 else []
+    return "\n".join([counts.capitalize() + ".", *lines, *more])
 
 
 def to_ics(reminders: Sequence[Reminder], council_name: str, today: date, stamp: datetime) -> bytes:

@@ -34,6 +34,21 @@ _REFUSED_MODULES = ("keyrings.alt", "keyring.backends.null", "keyring.backends.f
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+Waiter = Callable[[threading.Thread, float], None]
+
+
+def _join(worker: threading.Thread, timeout: float) -> None:
+    worker.join(timeout)
+
+
+_waiter: Waiter = _join
+
+
+def set_waiter(waiter: Waiter | None) -> None:
+    """How to wait for a keyring call: the window installs one that keeps repainting meanwhile."""
+    global _waiter
+    _waiter = waiter or _join
+
 
 HOW_TO_FIX = (
     "On Linux, install and start GNOME Keyring (or KWallet) and log in to the desktop; on Windows, "
@@ -117,7 +132,7 @@ def _call(action: Callable[[], T], timeout: float) -> T:
 
     worker = threading.Thread(target=work, name="clerk-desk-keyring", daemon=True)
     worker.start()
-    worker.join(timeout)
+    _waiter(worker, timeout)
     if worker.is_alive():
         raise VaultError(
             VaultState.LOCKED,

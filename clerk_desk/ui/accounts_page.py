@@ -5,13 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QDialog, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QMessageBox, QWidget
 
-from clerk_desk import accounts, authority, checks
+from clerk_desk import accounts, authority, checks, credentials, rotation
 from clerk_desk import settings as council_settings
-from clerk_desk.models import Account, AccountStatus, TwoFactor
+from clerk_desk.errors import ClerkDeskError
+from clerk_desk.models import Account, AccountStatus, RotationReason, TwoFactor
 from clerk_desk.ui.account_dialogs import account_dialog, approve_dialog, close_dialog
 from clerk_desk.ui.context import Context
+from clerk_desk.ui.credential_dialogs import (
+    ClipboardGuard,
+    HistoryDialog,
+    RevealDialog,
+    RotateDialog,
+    SetPasswordDialog,
+)
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import TablePage, button
 
@@ -22,6 +30,7 @@ class AccountRow:
 
     account: Account
     password_due: date | None
+    password_state: str = ""
 
     @property
     def status_text(self) -> str:
@@ -42,12 +51,14 @@ COLUMNS: list[Column[AccountRow]] = [
     Column("Platform", lambda r: r.account.platform),
     Column("Handle", lambda r: r.account.handle),
     Column("Status", lambda r: r.status_text, sort=lambda r: r.account.status),
+    Column("Password", lambda r: r.password_state),
+    Column("Password due", lambda r: r.password_due),
+    Column("Two-factor", lambda r: _two_factor(r.account)),
     Column("Approved by", lambda r: r.account.approved_by.name if r.account.approved_by else "Not approved"),
     Column("Approved on", lambda r: r.account.approved_on),
-    Column("Two-factor", lambda r: _two_factor(r.account)),
+    Column("Last changed", lambda r: r.account.last_rotated_on),
     Column("Sign-in email", lambda r: r.account.sign_in_email),
     Column("Complaints info", lambda r: r.account.complaints_info),
-    Column("Password due", lambda r: r.password_due),
     Column("Purpose", lambda r: r.account.purpose, tooltip=lambda r: r.account.business_case),
 ]
 
@@ -65,6 +76,41 @@ class AccountsPage(TablePage):
         for widget in (self.add_button, self.edit_button, self.approve_button, self.close_button):
             self.add_action(widget)
         self.finish_actions()
+
+        self.set_password_button = button(
+            "Set password", "Store the account's password in the password store"
+        )
+        self.reveal_button = button("Reveal", "Show the password for 30 seconds")
+        self.copy_button = button("Copy", "Copy the password; the clipboard is cleared after 30 seconds")
+        self.rotate_button = button(
+            "Rotate", "Change the password: new one kept until the platform accepts it"
+        )
+        self.history_button = button("History", "The account's password changes")
+        self.forget_button = button("Forget", "Remove the password from the password store")
+        self.credential_buttons = (
+            self.set_password_button,
+            self.reveal_button,
+            self.copy_button,
+            self.rotate_button,
+            self.forget_button,
+        )
+        password_bar = QHBoxLayout()
+        password_label = QLabel("Password:")
+        password_bar.addWidget(password_label)
+        for widget in (*self.credential_buttons[:4], self.history_button, self.forget_button):
+            password_bar.addWidget(widget)
+        password_bar.addStretch(1)
+        self.vault_state = QLabel()
+        password_bar.addWidget(self.vault_state)
+        self.body.insertLayout(2, password_bar)
+        self.clipboard = ClipboardGuard()
+        self.set_password_button.clicked.connect(self.set_password)
+        self.reveal_button.clicked.connect(self.reveal)
+        self.copy_button.clicked.connect(self.copy)
+        self.rotate_button.clicked.connect(self.rotate)
+        self.history_button.clicked.connect(self.history)
+        self.forget_button.clicked.connect(self.forget)
+        self._holds_keys = False
 
         self.status_filter = QComboBox()
         self.status_filter.setAccessibleName("Status")
@@ -123,6 +169,15 @@ class AccountsPage(TablePage):
         )
         for widget in (self.add_button, self.edit_button, self.approve_button, self.close_button):
             widget.setStatusTip(tip)
+        keys = self._holds_keys and account is not None
+        for widget in self.credential_buttons:
+            widget.setEnabled(keys)
+            widget.setStatusTip(
+                ""
+                if self._holds_keys
+                else "Only the clerk or deputy clerk may handle passwords (Thornbury 9.1)"
+            )
+        self.history_button.setEnabled(account is not None)
 
     def _run(self, dialog: QDialog) -> None:
         if dialog.exec() == QDialog.DialogCode.Accepted:
@@ -147,3 +202,81 @@ class AccountsPage(TablePage):
         account = self._selected()
         if account is not None:
             self._run(close_dialog(self.context, account, self))
+
+    # --- passwords ----------------------------------------------------------------------------------
+
+    def _after_credential_change(self) -> None:
+        self.context.refresh_vault()
+        self.reload()
+
+    def set_password(self) -> None:
+        account = self._selected()
+        if (
+            account is not None
+            and SetPasswordDialog(self.context, account, self).exec() == QDialog.DialogCode.Accepted
+        ):
+            self._after_credential_change()
+            self.show_message(f"The password of {account.name} is stored.")
+
+    def _secret(self, action) -> str | None:  # type: ignore[no-untyped-def]
+        account = self._selected()
+        if account is None:
+            return None
+        try:
+            with self.context.write() as session:
+                return action(session, account.id)
+        except ClerkDeskError as exc:
+            QMessageBox.warning(self, "Password", str(exc))
+            return None
+
+    def reveal(self) -> None:
+        account = self._selected()
+        password = self._secret(credentials.reveal)
+        if account is not None and password is not None:
+            RevealDialog(account, password, self).exec()
+
+    def copy(self) -> None:
+        account = self._selected()
+        password = self._secret(credentials.copy)
+        if account is not None and password is not None:
+            self.clipboard.copy(password)
+            self.show_message(f"The password of {account.name} is on the clipboard for 30 seconds.")
+
+    def rotate(self) -> None:
+        account = self._selected()
+        if account is None:
+            return
+        dialog = RotateDialog(self.context, account, self, self._rotation_reason(account))
+        if dialog.start():
+            dialog.exec()
+            self._after_credential_change()
+
+    def _rotation_reason(self, account: Account) -> RotationReason:
+        def load(session):  # type: ignore[no-untyped-def]
+            return rotation.outstanding([account], rotation.rotate_now_events(session)).get(account.id)
+
+        event = self.context.read(load)
+        return event.rotation_reason if event is not None else RotationReason.SCHEDULED
+
+    def history(self) -> None:
+        account = self._selected()
+        if account is not None:
+            HistoryDialog(self.context, account, self).exec()
+
+    def forget(self) -> None:
+        account = self._selected()
+        if account is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Forget the password?",
+            f"Remove the password of {account.name} from the password store? Clerk Desk keeps no other copy.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        if self._secret(credentials.forget) is not None:
+            self._after_credential_change()
+            self.show_message(f"The password of {account.name} was removed from the password store.")
+
+    def show_message(self, text: str) -> None:
+        self.summary.setText(text)

@@ -9,8 +9,10 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from clerk_desk import accounts, credentials
 from clerk_desk.authority import Actor
 from clerk_desk.clock import Clock
+from clerk_desk.credentials import VaultSnapshot
 from clerk_desk.db import Database
 
 T = TypeVar("T")
@@ -22,6 +24,8 @@ class Context:
 
     database: Database
     actor: Actor
+    #: What the keyring held when last looked at; None until the first look (it can be slow to answer).
+    vault: VaultSnapshot | None = None
 
     @property
     def clock(self) -> Clock:
@@ -37,3 +41,9 @@ class Context:
         """One service operation, in one transaction, recorded as the actor."""
         with self.database.transaction(self.actor.name) as session:
             yield session
+
+    def refresh_vault(self) -> VaultSnapshot:
+        """Look at the keyring again (after a credential action, or at start-up)."""
+        registered = self.read(accounts.all_accounts)
+        self.vault = credentials.snapshot(registered)
+        return self.vault

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
 
-from clerk_desk import checks
+from clerk_desk import checks, reminders
 from clerk_desk.checks import Finding, Severity
 from clerk_desk.models import AccountStatus
+from clerk_desk.reminders import Reminder
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.table_model import Column, RowTableModel
-from clerk_desk.ui.table_page import TablePage
+from clerk_desk.ui.table_page import ActivatingTableView, TablePage
 
 SEVERITY_COLOURS = {
     Severity.HIGH: QColor("#b3261e"),
@@ -34,15 +35,54 @@ class FindingsModel(RowTableModel[Finding]):
     """Findings, with the severity in its colour."""
 
     def data(self, index, role=0):  # type: ignore[no-untyped-def]
-        from PySide6.QtCore import Qt
-
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.column() == 0:
             return SEVERITY_COLOURS[self.row_at(index.row()).severity]
         return super().data(index, role)
 
 
+class DueTable(ActivatingTableView):
+    """The reminders: what must be done now, what is overdue and what falls due within 14 days."""
+
+    activated_reminder = Signal(object)
+
+    def __init__(self, context: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        today = context.clock.today
+        self.model_: RowTableModel[Reminder] = RowTableModel(
+            [
+                Column("When", lambda r: r.when(today()), sort=lambda r: (r.urgency.rank, r.due.isoformat())),
+                Column("Due", lambda r: r.due),
+                Column("Subject", lambda r: r.subject),
+                Column("To do", lambda r: r.what),
+                Column("Clause", lambda r: r.clause),
+                Column("Why", lambda r: r.detail),
+            ],
+            self,
+        )
+        self.setModel(self.model_)
+        self.setAccessibleName("Due")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setResizeContentsPrecision(200)
+        self.doubleClicked.connect(self._activate)
+        self.enter_pressed.connect(self._activate)
+
+    def _activate(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.activated_reminder.emit(self.model_.row_at(index.row()))
+
+    def set_rows(self, rows: list[Reminder]) -> None:
+        self.model_.set_rows(rows)
+        for column in range(self.model_.columnCount() - 1):
+            self.resizeColumnToContents(column)
+
+
 class HomePage(TablePage):
-    """Lists every finding with its clause; opening one goes to its subject."""
+    """Lists every finding with its clause, and what is due; opening one goes to its subject."""
 
     open_subject = Signal(str, object)  # kind ("account", "settings", …) and id
 
@@ -53,12 +93,27 @@ class HomePage(TablePage):
         self.table.setAccessibleName("Needs attention")
         self.activated.connect(lambda f: self.open_subject.emit(f.subject_kind, f.subject_id))
         self.overview = self.summary
+        self.due_heading = QLabel("Due")
+        self.due_heading.setObjectName("sectionHeading")
+        self.due = DueTable(context)
+        self.due.activated_reminder.connect(lambda r: self.open_subject.emit(r.subject_kind, r.subject_id))
+        self.body.addWidget(self.due_heading)
+        self.body.addWidget(self.due, 1)
+        self.body.setStretchFactor(self.table, 2)
 
     def reload(self) -> None:
-        register = self.context.read(lambda s: checks.load(s, self.context.clock))
+        snapshot = self.context.vault
+        register = self.context.read(lambda s: checks.load(s, self.context.clock, snapshot))
         findings = checks.evaluate(register)
-        self.model.set_rows(findings)
+        due = reminders.due(None, register)
+        self.replace_rows(findings, key=lambda f: (f.rule, f.subject))
         self.fit_columns()
+        self.due.set_rows(due)
+        self.due_heading.setText(
+            f"Due: {len(due)} in the next {reminders.WINDOW_DAYS} days, or now"
+            if due
+            else f"Due: nothing in the next {reminders.WINDOW_DAYS} days"
+        )
         statuses = Counter(a.status for a in register.accounts)
         today = register.today
         current = sum(1 for p in register.people if not p.has_left(today))
@@ -71,9 +126,11 @@ class HomePage(TablePage):
             ", ".join(f"{severities[s]} {s.value}" for s in Severity if severities[s])
             or "nothing outstanding"
         )
+        checking = " · Checking the password store…" if snapshot is None else ""
         self.overview.setText(
             f"Accounts: {in_use} in use, {statuses[AccountStatus.PROPOSED]} proposed, "
-            f"{statuses[AccountStatus.CLOSED]} closed · People: {current} current · Findings: {counts}"
+            f"{statuses[AccountStatus.CLOSED]} closed · People: {current} current · "
+            f"Findings: {counts}{checking}"
         )
 
     def _update_summary(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import QStringListModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -65,6 +65,8 @@ class MainWindow(QMainWindow):
         self.database_label = QLabel(f"Database: {context.database.display_url}")
         self.actor_label = QLabel()
         self.statusBar().addWidget(self.database_label, 1)
+        self.vault_label = QLabel("Password store: checking…")
+        self.statusBar().addPermanentWidget(self.vault_label)
         self.statusBar().addPermanentWidget(self.actor_label)
         self.update_actor()
 
@@ -74,6 +76,17 @@ class MainWindow(QMainWindow):
         self._current = -1
         self.go_to(0)
         self.resize(1280, 800)
+        # The keyring can take a moment (or ask to be unlocked): look once the window is up.
+        QTimer.singleShot(0, self.check_vault)
+
+    def check_vault(self) -> None:
+        """Look at the password store and show what it holds in the findings."""
+        snapshot = self.context.refresh_vault()
+        self.vault_label.setText(
+            "Password store: ready" if snapshot.status.ok else "Password store: unavailable"
+        )
+        self.vault_label.setToolTip(snapshot.status.message)
+        self.refresh()
 
     def update_actor(self) -> None:
         actor = self.context.actor
@@ -157,6 +170,8 @@ class MainWindow(QMainWindow):
             page.table.setFocus(Qt.FocusReason.OtherFocusReason)
         elif kind == "settings":
             self.go_to_title("Settings")
+        elif kind == "vault":
+            self.go_to_title("Accounts")
 
     def refresh(self) -> None:
         """Reload the page on show (after a change made elsewhere)."""

@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -54,6 +54,19 @@ class SearchProxy(QSortFilterProxyModel):
         return super().filterAcceptsRow(source_row, source_parent)
 
 
+class ActivatingTableView(QTableView):
+    """A table where Enter opens the current row, as a double-click does."""
+
+    enter_pressed = Signal(QModelIndex)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.enter_pressed.emit(self.currentIndex())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 def button(text: str, tip: str | None = None) -> QPushButton:
     """A push button whose accessible name is its text (the accessibility contract)."""
     widget = QPushButton(text)
@@ -87,7 +100,7 @@ class TablePage(QWidget):
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.search.textChanged.connect(self._update_summary)
 
-        self.table = QTableView()
+        self.table = ActivatingTableView()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName(title)
         self.table.setSortingEnabled(True)
@@ -104,18 +117,7 @@ class TablePage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.doubleClicked.connect(self._activate)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Return),
-            self.table,
-            self._activate_current,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Enter),
-            self.table,
-            self._activate_current,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
+        self.table.enter_pressed.connect(self._activate)
 
         self.actions_bar = QHBoxLayout()
         self.filters_bar = QHBoxLayout()
@@ -128,6 +130,7 @@ class TablePage(QWidget):
         header.addWidget(self.summary)
 
         layout = QVBoxLayout(self)
+        self.body = layout
         layout.addLayout(header)
         layout.addLayout(self.actions_bar)
         layout.addLayout(self.filters_bar)
@@ -151,6 +154,14 @@ class TablePage(QWidget):
         if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
             return None
         return self.proxy.data(index, ROW_ROLE)
+
+    def replace_rows(self, rows: list[Any], key: Callable[[Any], Any]) -> None:
+        """Show new rows, keeping the selected one (matched by ``key``) selected."""
+        selected = self.current()
+        wanted = key(selected) if selected is not None else None
+        self.model.set_rows(rows)
+        if wanted is not None:
+            self.select_where(lambda row: key(row) == wanted)
 
     def select_where(self, predicate: Callable[[Any], bool]) -> bool:
         """Select and show the first visible row matching ``predicate``."""
@@ -176,9 +187,6 @@ class TablePage(QWidget):
     def _activate(self, index: QModelIndex) -> None:
         if index.isValid():
             self.activated.emit(self.proxy.data(index, ROW_ROLE))
-
-    def _activate_current(self) -> None:
-        self._activate(self.table.currentIndex())
 
     def _update_summary(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import MemoryKeyring
 from services.helpers import row_counts
 
-from clerk_desk import authority
+from clerk_desk import accounts, authority, vault
 from clerk_desk import db as db_module
 from clerk_desk.cli import main
 from clerk_desk.clock import FixedClock
@@ -36,6 +37,15 @@ CLEAN_SETTINGS = {
     "policy_reviewed_on": "2026-05-14",
 }
 FINDING_KEYS = {"rule", "clause", "severity", "subject", "message"}
+#: The demo council's accounts that are in use (TikTok is only proposed, Flickr is closed).
+DEMO_LIVE_ACCOUNTS = {
+    "Facebook:@LittleAshcombeTC",
+    "Instagram:@littleashcombe",
+    "LinkedIn:Little Ashcombe Town Council",
+    "Nextdoor:Little Ashcombe Town Council",
+    "X:@AshcombeTC",
+    "YouTube:Little Ashcombe Council Meetings",
+}
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -79,6 +89,19 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def keep_passwords(url: str, memory_keyring: MemoryKeyring, passwords: dict[str, str]) -> None:
+    """Put passwords in the (in-memory) keyring the way Clerk Desk files them: by account UUID."""
+    database = open_database(url)
+    try:
+        with database.read() as session:
+            for name, password in passwords.items():
+                account = accounts.by_name(session, name)
+                assert account is not None, name
+                memory_keyring.entries[(vault.SERVICE, account.uuid)] = password
+    finally:
+        database.dispose()
+
+
 def clean_council(run: Cli, tmp_path: Path) -> None:
     for key, value in CLEAN_SETTINGS.items():
         assert run("settings", key, value)[0] == 0
@@ -120,12 +143,17 @@ def test_check_runs_without_qt_or_reportlab(sqlite_url: str) -> None:
         "assert not heavy, heavy\n"
         "sys.exit(code)\n"
     )
-    env = os.environ | {"QT_QPA_PLATFORM": "offscreen"}
+    # A fresh process would find the developer's own keyring; it gets none, as on a PC without one.
+    env = os.environ | {"QT_QPA_PLATFORM": "offscreen", "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False, env=env
     )
     assert result.returncode == 1, result.stderr  # a new council: the policy dates are missing
     assert "policy-review-overdue" in result.stdout
+    assert "[high] password-missing (Thornbury 9.1) Password store: Passwords could not be checked" in (
+        result.stdout
+    )
+    assert "Traceback" not in result.stderr
 
 
 # --- demo ---------------------------------------------------------------------------------------
@@ -160,19 +188,38 @@ def test_check_exits_1_with_findings(demo: Cli) -> None:
     code, out, err = demo("check")
     assert (code, err) == (1, "")
     lines = out.splitlines()
-    assert lines[-1] == "6 findings."
+    # Six findings about the register, and six accounts in use whose password is not in the (empty)
+    # keyring; the proposed and the closed account need none.
+    assert lines[-1] == "12 findings."
     assert lines[0].startswith("[high] account-unapproved (Barling Magna; Stalbridge 4) LinkedIn:")
     assert any(
         line.startswith("[medium] policy-review-overdue (Thornbury 10; Stalbridge 5) Settings:")
         for line in lines
     )
+    missing = [line for line in lines if " password-missing " in line]
+    assert missing == [
+        f"[medium] password-missing (Thornbury 9.1) {name}: No password for {name} is kept in the "
+        "password store; use Set password."
+        for name in sorted(DEMO_LIVE_ACCOUNTS, key=str.casefold)
+    ]
+
+
+def test_check_without_password_findings_once_the_keyring_holds_them(
+    demo: Cli, sqlite_url: str, memory_keyring: MemoryKeyring
+) -> None:
+    names = sorted(DEMO_LIVE_ACCOUNTS)
+    keep_passwords(sqlite_url, memory_keyring, {name: f"own-password-{i}" for i, name in enumerate(names)})
+    code, out, _ = demo("check")
+    assert code == 1
+    assert out.splitlines()[-1] == "6 findings."
+    assert "password-missing" not in out and "password-reused" not in out
 
 
 def test_check_json_gives_the_public_objects(demo: Cli) -> None:
     code, out, _ = demo("check", "--json")
     assert code == 1
     findings = json.loads(out)
-    assert isinstance(findings, list) and len(findings) == 6
+    assert isinstance(findings, list) and len(findings) == 12
     for finding in findings:
         assert set(finding) == FINDING_KEYS
         assert all(isinstance(value, str) for value in finding.values())
@@ -180,11 +227,20 @@ def test_check_json_gives_the_public_objects(demo: Cli) -> None:
     assert {f["rule"] for f in findings} == {
         "account-unapproved",
         "no-two-factor",
+        "password-missing",
         "password-overdue",
         "policy-review-overdue",
         "signin-email-not-council",
         "complaints-info-missing",
     }
+    assert {f["subject"] for f in findings if f["rule"] == "password-missing"} == DEMO_LIVE_ACCOUNTS
+    assert {
+        "rule": "password-missing",
+        "clause": "Thornbury 9.1",
+        "severity": "medium",
+        "subject": "X:@AshcombeTC",
+        "message": "No password for X:@AshcombeTC is kept in the password store; use Set password.",
+    } in findings
     assert {
         "rule": "no-two-factor",
         "clause": "Thornbury 9.5",
@@ -196,10 +252,12 @@ def test_check_json_gives_the_public_objects(demo: Cli) -> None:
 
 
 def test_check_on_a_clean_council_exits_0(
-    database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, memory_keyring: MemoryKeyring
 ) -> None:
     run = runner(database_url, capsys)
     clean_council(run, tmp_path)
+    # The active account's password is in the keyring; the proposed one needs none yet.
+    keep_passwords(database_url, memory_keyring, {"Facebook:@TownCouncil": "its-own-password"})
     code, out, err = run("check")
     assert (code, out, err) == (0, "No findings: the register meets the policy.\n", "")
     code, out, _ = run("check", "--json")

@@ -1,0 +1,414 @@
+"""Dialogs for an account's password: set (with generator and strength), reveal, rotate, history."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clerk_desk import credentials, passwords, rotation
+from clerk_desk.errors import ClerkDeskError
+from clerk_desk.models import Account, PasswordRotation, RotationReason
+from clerk_desk.ui.context import Context
+from clerk_desk.ui.table_model import Column, RowTableModel
+from clerk_desk.ui.table_page import button
+
+#: How long a revealed or copied password stays visible or on the clipboard (design.md).
+EXPOSURE_MS = 30_000
+
+
+def _labelled(form: QFormLayout, label: str, widget: QWidget) -> None:
+    caption = QLabel(f"{label}:")
+    caption.setBuddy(widget)
+    widget.setAccessibleName(label)
+    form.addRow(caption, widget)
+
+
+def _reason_combo(default: RotationReason | None) -> QComboBox:
+    combo = QComboBox()
+    if default is None:
+        combo.addItem("First set, or changed outside Clerk Desk", "")
+    for reason in RotationReason:
+        combo.addItem(reason.label, reason.value)
+    if default is not None:
+        combo.setCurrentIndex(combo.findData(default.value))
+    return combo
+
+
+class ClipboardGuard:
+    """Puts a password on the clipboard and takes it off again after 30 s, if it is still ours."""
+
+    def __init__(self) -> None:
+        self._text: str | None = None
+        self.timer = QTimer()
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.clear)
+
+    def copy(self, text: str, interval_ms: int = EXPOSURE_MS) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self._text = text
+        self.timer.start(interval_ms)
+
+    def clear(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        if self._text is not None and clipboard.text() == self._text:
+            clipboard.clear()
+        self._text = None
+
+
+class PasswordEditor(QWidget):
+    """A masked password field with Show, Generate (length and character classes) and a strength meter."""
+
+    def __init__(self, context_words: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context_words = context_words
+        self.field = QLineEdit()
+        self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.field.setAccessibleName("Password")
+        self.show_box = QCheckBox("Show")
+        self.show_box.setAccessibleName("Show")
+        self.show_box.toggled.connect(
+            lambda on: self.field.setEchoMode(
+                QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
+            )
+        )
+        self.generate_button = button("Generate", "Make a random password with the settings below")
+        self.length = QSpinBox()
+        self.length.setRange(passwords.MIN_LENGTH, passwords.MAX_LENGTH)
+        self.length.setValue(passwords.DEFAULT_LENGTH)
+        self.length.setAccessibleName("Length")
+        self.classes = {
+            name: QCheckBox(text)
+            for name, text in (("lower", "a–z"), ("upper", "A–Z"), ("digits", "0–9"), ("symbols", "Symbols"))
+        }
+        for box in self.classes.values():
+            box.setChecked(True)
+            box.setAccessibleName(box.text())
+        self.strength = QLabel()
+        self.strength.setWordWrap(True)
+        self.strength.setAccessibleName("Strength")
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+
+        row = QHBoxLayout()
+        row.addWidget(self.field, 1)
+        row.addWidget(self.show_box)
+        row.addWidget(self.generate_button)
+        recipe = QHBoxLayout()
+        length_label = QLabel("Length:")
+        length_label.setBuddy(self.length)
+        recipe.addWidget(length_label)
+        recipe.addWidget(self.length)
+        for box in self.classes.values():
+            recipe.addWidget(box)
+        recipe.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addLayout(recipe)
+        layout.addWidget(self.strength)
+        layout.addWidget(self.error)
+        self.generate_button.clicked.connect(self.generate)
+        self.field.textChanged.connect(self._rate)
+        self._rate("")
+
+    def recipe(self) -> passwords.Recipe:
+        return passwords.Recipe(self.length.value(), **{k: b.isChecked() for k, b in self.classes.items()})
+
+    def generate(self) -> None:
+        try:
+            self.field.setText(passwords.generate(self.recipe()))
+            self.error.clear()
+        except ClerkDeskError as exc:
+            self.error.setText(str(exc))
+
+    def text(self) -> str:
+        return self.field.text()
+
+    def _rate(self, text: str) -> None:
+        verdict = passwords.strength(text, self.context_words)
+        self.strength.setText(f"Strength: {verdict.label}. {verdict.advice}".strip())
+
+
+def _store_with_reuse_check(parent: QWidget, attempt) -> bool:  # type: ignore[no-untyped-def]
+    """Run ``attempt(confirm_reuse)``; if the password is used elsewhere, ask before saving it anyway."""
+    try:
+        attempt(False)
+    except credentials.PasswordReused as exc:
+        answer = QMessageBox.question(parent, "Password already in use", f"{exc}\n\nSave it anyway?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        attempt(True)
+    return True
+
+
+class SetPasswordDialog(QDialog):
+    """Store a password for an account in the keyring; each one is an entry in its rotation history."""
+
+    def __init__(self, context: Context, account: Account, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.account = account
+        self.setWindowTitle(f"Set password for {account.name}")
+        self.editor = PasswordEditor((account.handle, account.platform, account.sign_in_email or ""))
+        self.reason = _reason_combo(None)
+        form = QFormLayout()
+        form.addRow(QLabel("Password:"), self.editor)
+        _labelled(form, "Reason", self.reason)
+        self.message = QLabel()
+        self.message.setObjectName("fieldError")
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        save = buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setAccessibleName("Save")
+        save.setDefault(True)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        intro = QLabel(
+            "The password goes to this PC's password store (the OS keyring), never into the "
+            "database. Give every account its own password (Thornbury 9.3)."
+        )
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+
+    def save(self) -> None:
+        password = self.editor.text()
+        if not password:
+            self.message.setText("Password: type one or press Generate.")
+            return
+        reason = RotationReason(self.reason.currentData()) if self.reason.currentData() else None
+
+        def attempt(confirm: bool) -> None:
+            with self.context.write() as session:
+                credentials.set_password(session, self.account.id, password, reason, confirm_reuse=confirm)
+
+        try:
+            if not _store_with_reuse_check(self, attempt):
+                return
+        except ClerkDeskError as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()
+
+
+class RevealDialog(QDialog):
+    """Shows a password for 30 seconds, then hides it and closes."""
+
+    def __init__(
+        self, account: Account, password: str, parent: QWidget | None = None, interval_ms: int = EXPOSURE_MS
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Password for {account.name}")
+        self.field = QLineEdit(password)
+        self.field.setReadOnly(True)
+        self.field.setAccessibleName("Password")
+        self.countdown = QLabel(f"Hidden again in {interval_ms // 1000} seconds.")
+        close = button("Close")
+        close.clicked.connect(self.accept)
+        close.setDefault(True)
+        form = QFormLayout()
+        _labelled(form, "Password", self.field)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.countdown)
+        layout.addWidget(close)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.hide_password)
+        self.timer.start(interval_ms)
+        self.setMinimumWidth(460)
+
+    def hide_password(self) -> None:
+        self.field.clear()
+        self.countdown.setText("Hidden.")
+        self.accept()
+
+    def done(self, result: int) -> None:
+        self.field.clear()  # the secret does not outlive the dialog
+        super().done(result)
+
+
+class RotateDialog(QDialog):
+    """Two-phase rotation: a new password waits beside the old until the platform has accepted it."""
+
+    def __init__(
+        self,
+        context: Context,
+        account: Account,
+        parent: QWidget | None = None,
+        default_reason: RotationReason = RotationReason.SCHEDULED,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.account = account
+        self.clipboard = ClipboardGuard()
+        self.setWindowTitle(f"Rotate the password of {account.name}")
+        self.steps = QLabel(
+            "1. Copy the new password below.\n"
+            "2. Open the platform's security settings and change the password there.\n"
+            "3. When the platform has accepted it, confirm here. Until then the current password is kept "
+            "(Thornbury 9.4)."
+        )
+        self.steps.setWordWrap(True)
+        self.field = QLineEdit()
+        self.field.setReadOnly(True)
+        self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.show_box = QCheckBox("Show")
+        self.show_box.setAccessibleName("Show")
+        self.show_box.toggled.connect(
+            lambda on: self.field.setEchoMode(
+                QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
+            )
+        )
+        self.copy_button = button("Copy new password", "Copied for 30 seconds")
+        self.copy_button.clicked.connect(lambda: self.clipboard.copy(self.field.text()))
+        self.open_button = button("Open security settings", credentials.security_page(account) or "")
+        self.open_button.setEnabled(bool(credentials.security_page(account)))
+        self.open_button.clicked.connect(self.open_settings)
+        self.reason = _reason_combo(default_reason)
+        self.message = QLabel()
+        self.message.setObjectName("fieldError")
+        self.message.setWordWrap(True)
+        self.confirm_button = button("The platform accepted it")
+        self.confirm_button.setDefault(True)
+        self.cancel_button = button("Cancel rotation", "Discard the new password and keep the current one")
+        self.later_button = button("Decide later", "Keep the new password waiting; Rotate again to finish")
+        self.confirm_button.clicked.connect(self.confirm)
+        self.cancel_button.clicked.connect(self.cancel_rotation)
+        self.later_button.clicked.connect(self.reject)
+
+        row = QHBoxLayout()
+        row.addWidget(self.field, 1)
+        row.addWidget(self.show_box)
+        row.addWidget(self.copy_button)
+        form = QFormLayout()
+        caption = QLabel("New password:")
+        caption.setBuddy(self.field)
+        self.field.setAccessibleName("New password")
+        form.addRow(caption, row)
+        _labelled(form, "Reason", self.reason)
+        actions = QHBoxLayout()
+        actions.addWidget(self.open_button)
+        actions.addStretch(1)
+        actions.addWidget(self.cancel_button)
+        actions.addWidget(self.later_button)
+        actions.addWidget(self.confirm_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.steps)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addLayout(actions)
+        self.setMinimumWidth(620)
+
+    def start(self) -> bool:
+        """Resume a waiting rotation, or generate and store a new password. False when it cannot start."""
+        try:
+            with self.context.write() as session:
+                waiting = credentials.pending(session, self.account.id)
+                if waiting is None:
+                    waiting = passwords.generate()
+                    credentials.begin_rotation(session, self.account.id, waiting)
+                else:
+                    self.message.setText(
+                        "A new password generated earlier is still waiting for confirmation."
+                    )
+        except ClerkDeskError as exc:
+            QMessageBox.warning(self.parentWidget(), "Cannot rotate the password", str(exc))
+            return False
+        self.field.setText(waiting)
+        return True
+
+    def open_settings(self) -> None:
+        page = credentials.security_page(self.account)
+        if page:
+            QDesktopServices.openUrl(QUrl(page))
+
+    def confirm(self) -> None:
+        reason = RotationReason(self.reason.currentData())
+
+        def attempt(confirm_reuse: bool) -> None:
+            with self.context.write() as session:
+                credentials.confirm_rotation(session, self.account.id, reason, confirm_reuse=confirm_reuse)
+
+        try:
+            if not _store_with_reuse_check(self, attempt):
+                return
+        except ClerkDeskError as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()
+
+    def cancel_rotation(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Cancel the rotation?",
+            "Discard the new password? Do this only if you have NOT changed the password on the platform; "
+            "the current password stays as it is.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            with self.context.write() as session:
+                credentials.cancel_rotation(session, self.account.id)
+        except ClerkDeskError as exc:
+            self.message.setText(str(exc))
+            return
+        self.reject()
+
+    def done(self, result: int) -> None:
+        self.clipboard.clear()
+        self.field.clear()
+        super().done(result)
+
+
+HISTORY_COLUMNS: list[Column[PasswordRotation]] = [
+    Column("Changed on", lambda r: r.rotated_on),
+    Column("Recorded by", lambda r: r.recorded_by),
+    Column("Reason", lambda r: RotationReason(r.reason).label),
+    Column("Note", lambda r: r.note),
+]
+
+
+class HistoryDialog(QDialog):
+    """An account's password changes, newest first."""
+
+    def __init__(self, context: Context, account: Account, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Password history of {account.name}")
+        self.model: RowTableModel[PasswordRotation] = RowTableModel(HISTORY_COLUMNS, self)
+        self.model.set_rows(context.read(lambda s: rotation.history(s, account.id)))
+        table = QTableView()
+        table.setModel(self.model)
+        table.setAccessibleName("Password history")
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.resizeColumnsToContents()
+        close = button("Close")
+        close.setDefault(True)
+        close.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(close)
+        self.resize(640, 320)
