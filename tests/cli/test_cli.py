@@ -144,7 +144,10 @@ def test_check_runs_without_qt_or_reportlab(sqlite_url: str) -> None:
         "sys.exit(code)\n"
     )
     # A fresh process would find the developer's own keyring; it gets none, as on a PC without one.
-    env = os.environ | {"QT_QPA_PLATFORM": "offscreen", "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env = os.environ | {
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False, env=env
     )

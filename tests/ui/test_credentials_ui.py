@@ -1,0 +1,175 @@
+"""Password actions in the window: the keyring holds the secret, the database never does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from clerk_desk import accounts, audit_log, rotation, vault
+from clerk_desk.db import Database
+from clerk_desk.models import RotationReason
+from clerk_desk.ui.credential_dialogs import ClipboardGuard, RevealDialog, RotateDialog, SetPasswordDialog
+from clerk_desk.ui.main_window import MainWindow
+
+SECRET = "Kx9!vTq#2mWz$Lp7@bNc"
+
+
+def _account(database: Database, name: str):  # type: ignore[no-untyped-def]
+    with database.read() as session:
+        return accounts.by_name(session, name)
+
+
+def _database_bytes(database: Database) -> bytes:
+    path = Path(database.engine.url.database or "")
+    return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+def test_a_password_set_in_the_window_is_in_the_keyring_and_not_the_database(
+    window: MainWindow,
+    database: Database,
+    memory_keyring,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    account = _account(database, "Facebook:@LittleAshcombeTC")
+    dialog = SetPasswordDialog(window.context, account, window)
+    qtbot.addWidget(dialog)
+    dialog.editor.field.setText(SECRET)
+    assert "Strength: Very strong" in dialog.editor.strength.text()
+    dialog.save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert memory_keyring.entries[(vault.SERVICE, account.uuid)] == SECRET
+    database.engine.dispose()
+    assert SECRET.encode() not in _database_bytes(database)
+    with database.read() as session:
+        history = rotation.history(session, account.id)
+        assert history[0].reason == RotationReason.OTHER  # the demo had recorded a change already
+        assert all(SECRET not in e.changes for e in audit_log.search(session))
+
+
+def test_generate_fills_a_strong_password_of_the_chosen_length(
+    window: MainWindow, database: Database, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = SetPasswordDialog(window.context, _account(database, "X:@AshcombeTC"), window)
+    qtbot.addWidget(dialog)
+    dialog.editor.length.setValue(24)
+    dialog.editor.classes["symbols"].setChecked(False)
+    dialog.editor.generate()
+    password = dialog.editor.text()
+    assert len(password) == 24 and password.isalnum()
+
+
+def test_reveal_hides_again(qtbot, window: MainWindow, database: Database) -> None:  # type: ignore[no-untyped-def]
+    dialog = RevealDialog(_account(database, "X:@AshcombeTC"), SECRET, window, interval_ms=50)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.field.text() == SECRET
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+    assert dialog.field.text() == ""
+
+
+def test_copy_clears_the_clipboard_only_if_it_still_holds_our_text(qtbot) -> None:  # type: ignore[no-untyped-def]
+    clipboard = QGuiApplication.clipboard()
+    guard = ClipboardGuard()
+    guard.copy(SECRET, interval_ms=50)
+    assert clipboard.text() == SECRET
+    qtbot.waitUntil(lambda: clipboard.text() == "", timeout=2000)
+    guard.copy(SECRET, interval_ms=50)
+    clipboard.setText("something the clerk copied since")
+    qtbot.wait(150)
+    assert clipboard.text() == "something the clerk copied since"
+
+
+def test_rotation_keeps_the_old_password_until_confirmed(
+    window: MainWindow,
+    database: Database,
+    memory_keyring,
+    qtbot,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    account = _account(database, "X:@AshcombeTC")
+    memory_keyring.entries[(vault.SERVICE, account.uuid)] = "the-old-password"
+    dialog = RotateDialog(window.context, account, window)
+    qtbot.addWidget(dialog)
+    assert dialog.start()
+    new = dialog.field.text()
+    assert new and new != "the-old-password"
+    assert memory_keyring.entries[(vault.SERVICE, account.uuid)] == "the-old-password"
+    # Closing and reopening resumes the same waiting password.
+    dialog.reject()
+    again = RotateDialog(window.context, account, window)
+    qtbot.addWidget(again)
+    assert again.start() and again.field.text() == new
+    again.confirm()
+    assert memory_keyring.entries[(vault.SERVICE, account.uuid)] == new
+    assert (vault.SERVICE, f"{account.uuid}:pending") not in memory_keyring.entries
+    with database.read() as session:
+        assert rotation.history(session, account.id)[0].reason == RotationReason.SCHEDULED
+    window.go_to_title("Home")
+    window.home.reload()
+    assert not any(
+        f.rule == "password-overdue" and f.subject == account.name for f in window.home.model.rows()
+    )
+
+
+def test_cancelling_a_rotation_keeps_the_old_password(
+    window: MainWindow,
+    database: Database,
+    memory_keyring,
+    qtbot,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    account = _account(database, "X:@AshcombeTC")
+    memory_keyring.entries[(vault.SERVICE, account.uuid)] = "the-old-password"
+    dialog = RotateDialog(window.context, account, window)
+    qtbot.addWidget(dialog)
+    assert dialog.start()
+    dialog.cancel_rotation()
+    assert memory_keyring.entries[(vault.SERVICE, account.uuid)] == "the-old-password"
+    assert (vault.SERVICE, f"{account.uuid}:pending") not in memory_keyring.entries
+
+
+def test_without_a_keyring_the_window_runs_and_each_action_says_what_to_do(
+    window: MainWindow,
+    database: Database,
+    qtbot,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    keyring.set_keyring(fail.Keyring())
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text))
+    window.check_vault()
+    assert window.vault_label.text() == "Password store: unavailable"
+    assert any(f.subject == "Password store" for f in window.home.model.rows())
+    page = window.go_to_title("Accounts")
+    assert page.select_account(_account(database, "X:@AshcombeTC").id)
+    page.reveal()
+    page.copy()
+    rotate = RotateDialog(window.context, _account(database, "X:@AshcombeTC"), window)
+    qtbot.addWidget(rotate)
+    assert rotate.start() is False
+    assert len(warnings) == 3
+    assert all("GNOME Keyring" in text for text in warnings)
+    dialog = SetPasswordDialog(window.context, _account(database, "X:@AshcombeTC"), window)
+    qtbot.addWidget(dialog)
+    dialog.editor.field.setText(SECRET)
+    dialog.save()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "GNOME Keyring" in dialog.message.text()
+
+
+@pytest.mark.parametrize("actor", ["Tom Beckett", "Cllr Margaret Oduya"])
+def test_only_the_clerk_or_deputy_may_use_password_actions(qtbot, demo_url, actor: str) -> None:  # type: ignore[no-untyped-def]
+    from clerk_desk.app import create_main_window
+
+    win = create_main_window(demo_url, actor=actor)
+    qtbot.addWidget(win)
+    page = win.go_to_title("Accounts")
+    page.select_where(lambda row: True)
+    assert not any(b.isEnabled() for b in page.credential_buttons)
+    win.context.database.dispose()
