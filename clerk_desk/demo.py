@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -216,4 +217,72 @@ def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, i
     ]
     for account in register:
         accounts.save(session, account, today)
+    _access(session, today, ago)
     return len(staff), len(register)
+
+
+def _access(session: Session, today: date, ago: Callable[[int], date]) -> None:
+    """Keys, officers and acknowledgements, with the loose ends a real council has."""
+    from clerk_desk import access, acknowledgements, officers
+    from clerk_desk.models import AccessLevel
+
+    clerk, deputy = "Zoë Hartley", "Łukasz Nowak"
+    facebook, x, instagram = "Facebook:@LittleAshcombeTC", "X:@AshcombeTC", "Instagram:@littleashcombe"
+    youtube = "YouTube:Little Ashcombe Council Meetings"
+    grants = [
+        access.GrantData(
+            deputy,
+            facebook,
+            AccessLevel.MANAGE,
+            "Shares access control with the clerk (Thornbury 9.1)",
+            clerk,
+            ago(1300),
+        ),
+        access.GrantData(
+            "Nguyễn Thu Hà", facebook, AccessLevel.POST, "Posts news and events", clerk, ago(600)
+        ),
+        access.GrantData(
+            "Nguyễn Thu Hà", instagram, AccessLevel.POST, "Posts photos of events", clerk, ago(590)
+        ),
+        access.GrantData(
+            "Nguyễn Thu Hà", x, AccessLevel.POST, "Road closures and meeting notices", deputy, ago(580)
+        ),
+        # Left 40 days ago and never revoked: keyholder-left, and the password is due now.
+        access.GrantData("Ayşe Ağca", instagram, AccessLevel.POST, "Events promotion", deputy, ago(900)),
+        # A volunteer helping with the heritage open days: expires soon.
+        access.GrantData(
+            "Tom Beckett",
+            facebook,
+            AccessLevel.POST,
+            "Heritage open days posts",
+            clerk,
+            ago(60),
+            expires_on=today + timedelta(days=9),
+        ),
+        access.GrantData(
+            "Priya Shah",
+            youtube,
+            AccessLevel.MANAGE,
+            "Set up the channel's playlists",
+            clerk,
+            ago(190),
+            revoked_on=ago(150),
+            revoke_reason="Work finished",
+        ),
+    ]
+    for grant in grants:
+        access.save(session, grant, today)
+    designations = [
+        officers.OfficerData(clerk, (facebook, x, instagram, youtube), clerk, ago(1300)),
+        officers.OfficerData(deputy, (facebook, x), clerk, ago(1200)),
+        officers.OfficerData("Nguyễn Thu Hà", (facebook, instagram, x), clerk, ago(600)),
+    ]
+    for designation in designations:
+        officers.save(session, designation, today)
+    for name in (clerk, deputy, "Tom Beckett"):
+        acknowledgements.save(
+            session, acknowledgements.AcknowledgementData(name, "2.1", ago(700), ago(690)), today
+        )
+    acknowledgements.save(
+        session, acknowledgements.AcknowledgementData("Nguyễn Thu Hà", "2.0", ago(900)), today
+    )

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import accounts, people
+from clerk_desk import access, accounts, acknowledgements, officers, people
 from clerk_desk.errors import ClerkDeskError, ValidationError
 
 # Cells that a spreadsheet would run as a formula are written with a leading apostrophe, and read back
@@ -33,6 +33,8 @@ class Kind:
     key: Callable[[Mapping[str, str]], str]
     apply: Callable[[Session, Mapping[str, str], date], bool]  # True when a row was added
     rows: Callable[[Session], Iterable[Mapping[str, str]]]
+    #: Columns an import also reads but an export does not write.
+    import_only: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,34 @@ def _apply_person(session: Session, values: Mapping[str, str], today: date) -> b
     data = people.parse(values)
     existing = people.by_name(session, data.name)
     people.save(session, data, person_id=existing.id if existing else None)
+    if any((values.get(column) or "").strip() for column in ("policy_version", "acknowledged_on")):
+        # A people file may carry each person's acknowledgement of the policy in the same row.
+        acknowledgements.save(session, acknowledgements.parse({**values, "person": data.name}), today)
     return existing is None
+
+
+def _apply_grant(session: Session, values: Mapping[str, str], today: date) -> bool:
+    data = access.parse(values)
+    person = access.resolve_person(session, data.person)
+    account = access.resolve_account(session, data.account)
+    existing = access.find(session, person, account, data.granted_on)
+    access.save(session, data, today, grant_id=existing.id if existing else None)
+    return existing is None
+
+
+def _apply_officer(session: Session, values: Mapping[str, str], today: date) -> bool:
+    data = officers.parse(values)
+    existing = officers.find(session, access.resolve_person(session, data.person), data.designated_on)
+    officers.save(session, data, today, designation_id=existing.id if existing else None)
+    return existing is None
+
+
+def _apply_acknowledgement(session: Session, values: Mapping[str, str], today: date) -> bool:
+    return acknowledgements.save(session, acknowledgements.parse(values), today)[1]
+
+
+def _cell(row: Mapping[str, str], *columns: str) -> str:
+    return "|".join((row.get(column) or "").strip().casefold() for column in columns)
 
 
 def _apply_account(session: Session, values: Mapping[str, str], today: date) -> bool:
@@ -58,10 +87,11 @@ def _apply_account(session: Session, values: Mapping[str, str], today: date) -> 
 KINDS: dict[str, Kind] = {
     "people": Kind(
         people.COLUMNS,
-        frozenset({"email", "job_title", "login", "started_on", "left_on"}),
+        frozenset({"email", "job_title", "login", "started_on", "left_on", *acknowledgements.COLUMNS[1:]}),
         lambda row: (row.get("name") or "").strip().casefold(),
         _apply_person,
         lambda session: (people.as_row(p) for p in people.all_people(session)),
+        import_only=acknowledgements.COLUMNS[1:],
     ),
     "accounts": Kind(
         accounts.COLUMNS,
@@ -69,6 +99,27 @@ KINDS: dict[str, Kind] = {
         lambda row: f"{(row.get('platform') or '').strip()}:{(row.get('handle') or '').strip()}".casefold(),
         _apply_account,
         lambda session: (accounts.as_row(a) for a in accounts.all_accounts(session)),
+    ),
+    "grants": Kind(
+        access.COLUMNS,
+        frozenset({"business_case", "approved_by", "expires_on", "revoked_on", "revoke_reason"}),
+        lambda row: _cell(row, "person", "account", "granted_on"),
+        _apply_grant,
+        lambda session: (access.as_row(g) for g in access.all_grants(session)),
+    ),
+    "officers": Kind(
+        officers.COLUMNS,
+        frozenset({"ended_on"}),
+        lambda row: _cell(row, "person", "designated_on"),
+        _apply_officer,
+        lambda session: (officers.as_row(d) for d in officers.all_designations(session)),
+    ),
+    "acknowledgements": Kind(
+        acknowledgements.COLUMNS,
+        frozenset({"training_on"}),
+        lambda row: _cell(row, "person", "policy_version"),
+        _apply_acknowledgement,
+        lambda session: (acknowledgements.as_row(a) for a in acknowledgements.all_acknowledgements(session)),
     ),
 }
 
@@ -133,10 +184,11 @@ def _check_header(header: Sequence[str], kind: Kind) -> None:
             f"the file is empty; the first row must name the columns: {', '.join(kind.columns)}",
             row=1,
         )
-    unknown = [name for name in header if name not in kind.columns]
+    known = (*kind.columns, *kind.import_only)
+    unknown = [name for name in header if name not in known]
     if unknown:
         raise ValidationError(
-            unknown[0], f"is not a column of this file; the columns are {', '.join(kind.columns)}", row=1
+            unknown[0], f"is not a column of this file; the columns are {', '.join(known)}", row=1
         )
     missing = [name for name in kind.columns if name not in header and name not in kind.optional]
     if missing:

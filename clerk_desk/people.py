@@ -106,9 +106,18 @@ def check_version(record: Person | object, expected: int | None, what: str) -> N
 
 
 def save(
-    session: Session, data: PersonData, *, person_id: int | None = None, expected_version: int | None = None
+    session: Session,
+    data: PersonData,
+    *,
+    person_id: int | None = None,
+    expected_version: int | None = None,
+    revoke_grants: bool = False,
 ) -> Person:
-    """Add a person, or update one (``person_id``) that has not changed since ``expected_version``."""
+    """Add a person, or update one (``person_id``) that has not changed since ``expected_version``.
+
+    A keyholder becomes a councillor only if their access is revoked in the same step
+    (``revoke_grants``), as no elected member may hold direct access (Thornbury 9.2).
+    """
     authority.require_manager(session, "change People")
     person = get(session, person_id) if person_id is not None else None
     if person is not None:
@@ -126,6 +135,10 @@ def save(
     if person is None:
         person = Person(name=data.name, name_key=fold(data.name), role=data.role.value)
         session.add(person)
+    elif data.role == Role.COUNCILLOR and person.role != Role.COUNCILLOR:
+        from clerk_desk import access  # access builds on people, not the other way round
+
+        access.before_becoming_councillor(session, person, revoke=revoke_grants)
     person.name = data.name
     person.name_key = fold(data.name)
     person.role = data.role.value

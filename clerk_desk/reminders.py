@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import checks
+from clerk_desk import access, checks
 from clerk_desk.checks import Register
 from clerk_desk.clock import Clock
 
@@ -104,6 +104,26 @@ def password_changes(register: Register, within_days: int) -> Iterable[Reminder]
             "account",
             account.id,
             uid,
+        )
+
+
+@reminder_source
+def grant_expiries(register: Register, within_days: int) -> Iterable[Reminder]:
+    """Delegated access that expires within the window, or expired without being revoked (Thornbury 9.1)."""
+    for grant in access.expiring(register.grants, register.today, within_days):
+        assert grant.expires_on is not None
+        urgency = Urgency.OVERDUE if grant.expires_on <= register.today else Urgency.SOON
+        what = "Revoke or renew access" if urgency == Urgency.OVERDUE else "Access expires"
+        yield Reminder(
+            urgency,
+            grant.expires_on,
+            f"{grant.person.name} → {grant.account.name}",
+            what,
+            f"{grant.level} access granted {grant.granted_on.isoformat()}",
+            access.CONTROL_CLAUSE,
+            "grant",
+            grant.id,
+            f"grant-{grant.id}",
         )
 
 

@@ -7,7 +7,7 @@ import atexit
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 # Before anything can create a QApplication.
@@ -25,6 +25,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from clerk_desk.clock import FixedClock  # noqa: E402
 from clerk_desk.db import Database, open_database  # noqa: E402
+from clerk_desk.rotation import RotateNowSource  # noqa: E402
 
 POSTGRES_ENV = "CLERK_DESK_TEST_POSTGRES"
 REQUIRE_POSTGRES_ENV = "CLERK_DESK_REQUIRE_POSTGRES"
@@ -125,3 +126,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("secret_service"):
             item.add_marker(skip)
+
+
+@pytest.fixture
+def rotate_now_sources() -> Iterator[Callable[[RotateNowSource], RotateNowSource]]:
+    """Register rotate-now event sources for one test (``rotation.rotate_now_source``); the module-level
+    registry is put back as it was afterwards, so no test's events reach another."""
+    from clerk_desk import rotation
+
+    saved = list(rotation._SOURCES)
+    try:
+        yield rotation.rotate_now_source
+    finally:
+        rotation._SOURCES[:] = saved

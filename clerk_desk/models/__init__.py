@@ -1,5 +1,6 @@
 """SQLAlchemy typed models, one module per aggregate. No rules live here; see the services."""
 
+from clerk_desk.models.access import AccessLevel, Acknowledgement, Designation, Grant
 from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor
 from clerk_desk.models.audit import AuditEntry
 from clerk_desk.models.base import Base
@@ -9,11 +10,15 @@ from clerk_desk.models.settings import CouncilLogo, Setting
 
 __all__ = [
     "APPROVER_ROLES",
+    "AccessLevel",
     "Account",
     "AccountStatus",
+    "Acknowledgement",
     "AuditEntry",
     "Base",
     "CouncilLogo",
+    "Designation",
+    "Grant",
     "PasswordRotation",
     "Person",
     "Role",

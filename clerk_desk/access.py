@@ -1,0 +1,348 @@
+"""Delegated access: who holds the keys to which account, on what business case, until when.
+
+Thornbury 9.1 and 3.1.1: access is controlled by the clerk and deputy clerk and delegated case by case
+with a business case. Thornbury 9.2: no elected member has direct access. Revoking keeps the row.
+When someone who held access leaves or loses it, the account's password is due for a change at once
+(Thornbury 9.4): this module is a ``rotation.rotate_now_source``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clerk_desk import accounts, authority, fields, people, rotation
+from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
+from clerk_desk.models import (
+    APPROVER_ROLES,
+    AccessLevel,
+    Account,
+    AccountStatus,
+    Grant,
+    Person,
+    Role,
+    RotationReason,
+)
+
+CONTROL_CLAUSE = "Thornbury 9.1"
+MEMBER_CLAUSE = "Thornbury 9.2"
+COLUMNS = (
+    "person",
+    "account",
+    "level",
+    "business_case",
+    "approved_by",
+    "granted_on",
+    "expires_on",
+    "revoked_on",
+    "revoke_reason",
+)
+
+
+@dataclass(frozen=True)
+class GrantData:
+    """A grant's fields, each checked; the rules across records are checked by ``save``."""
+
+    person: str
+    account: str
+    level: AccessLevel
+    business_case: str | None
+    approved_by: str | None
+    granted_on: date
+    expires_on: date | None = None
+    revoked_on: date | None = None
+    revoke_reason: str | None = None
+
+
+def parse(values: Mapping[str, str | None]) -> GrantData:
+    """Read a grant from text (a CSV row or a dialog), naming the field of the first bad value."""
+    granted_on = fields.iso_date(values, "granted_on", required=True)
+    assert granted_on is not None
+    return GrantData(
+        person=fields.required_text(values, "person"),
+        account=fields.required_text(values, "account", max_length=310),
+        level=fields.choice(values, "level", AccessLevel),  # type: ignore[arg-type]
+        business_case=fields.text(values, "business_case", max_length=4000),
+        approved_by=fields.text(values, "approved_by"),
+        granted_on=granted_on,
+        expires_on=fields.iso_date(values, "expires_on"),
+        revoked_on=fields.iso_date(values, "revoked_on"),
+        revoke_reason=fields.text(values, "revoke_reason", max_length=2000),
+    )
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def as_row(grant: Grant) -> dict[str, str]:
+    """The grant as CSV text."""
+    return {
+        "person": grant.person.name,
+        "account": grant.account.name,
+        "level": grant.level,
+        "business_case": grant.business_case or "",
+        "approved_by": grant.approved_by.name if grant.approved_by else "",
+        "granted_on": grant.granted_on.isoformat(),
+        "expires_on": _iso(grant.expires_on),
+        "revoked_on": _iso(grant.revoked_on),
+        "revoke_reason": grant.revoke_reason or "",
+    }
+
+
+def all_grants(session: Session) -> list[Grant]:
+    """Every grant, with its person, account and approver, in one query."""
+    return list(
+        session.execute(select(Grant).order_by(Grant.granted_on.desc(), Grant.id.desc())).unique().scalars()
+    )
+
+
+def get(session: Session, grant_id: int) -> Grant:
+    grant = session.get(Grant, grant_id)
+    if grant is None:
+        raise NotFoundError(f"Grant {grant_id} no longer exists")
+    return grant
+
+
+def find(session: Session, person: Person, account: Account, granted_on: date) -> Grant | None:
+    """The grant of this person to this account made on this date (how an import recognises a row)."""
+    return (
+        session.execute(
+            select(Grant).where(
+                Grant.person_id == person.id, Grant.account_id == account.id, Grant.granted_on == granted_on
+            )
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+
+
+def resolve_person(session: Session, name: str, field: str = "person") -> Person:
+    person = people.by_name(session, name)
+    if person is None:
+        raise ValidationError(field, f"'{name}' is not in People")
+    return person
+
+
+def resolve_account(session: Session, name: str, field: str = "account") -> Account:
+    account = accounts.by_name(session, name)
+    if account is None:
+        raise ValidationError(field, f"'{name}' is not in the register (write it as Platform:handle)")
+    return account
+
+
+def resolve_approver(session: Session, name: str | None, field: str, clause: str, what: str) -> Person:
+    """The clerk or deputy clerk who approved something."""
+    if not name:
+        raise PolicyViolation(field, clause, f"{what} needs the clerk or deputy clerk who approved it")
+    person = resolve_person(session, name, field)
+    if person.role not in APPROVER_ROLES:
+        raise PolicyViolation(
+            field,
+            clause,
+            f"{what} is approved by the clerk or deputy clerk; {person.name} is "
+            f"{person.role_enum.label.lower()}",
+        )
+    return person
+
+
+def check_not_member(person: Person, field: str = "person") -> None:
+    """Thornbury 9.2: no elected member has direct access to the council's accounts."""
+    if person.role == Role.COUNCILLOR:
+        raise PolicyViolation(
+            field,
+            MEMBER_CLAUSE,
+            f"elected members may not hold direct access to council accounts; {person.name} is a councillor",
+        )
+
+
+def save(
+    session: Session,
+    data: GrantData,
+    today: date,
+    *,
+    grant_id: int | None = None,
+    expected_version: int | None = None,
+) -> Grant:
+    """Record a grant of access, or update one that has not changed since ``expected_version``."""
+    authority.require_manager(session, "grant or change access")
+    grant = get(session, grant_id) if grant_id is not None else None
+    if grant is not None:
+        people.check_version(grant, expected_version, f"The grant {grant.label}")
+    person = resolve_person(session, data.person)
+    account = resolve_account(session, data.account)
+    in_force = data.revoked_on is None
+    if in_force:
+        # A revoked grant is history: it may be recorded for someone who has since become a councillor.
+        check_not_member(person)
+        if not data.business_case:
+            raise PolicyViolation(
+                "business_case",
+                f"{CONTROL_CLAUSE}; Thornbury 3.1.1",
+                "access is delegated case by case, each with its business case",
+            )
+        if account.status == AccountStatus.CLOSED:
+            raise ValidationError("account", f"{account.name} is closed")
+        if person.left_on is not None and person.left_on <= data.granted_on:
+            raise ValidationError("person", f"{person.name} left on {person.left_on.isoformat()}")
+    unchanged_approver = (
+        grant is not None
+        and grant.approved_by is not None
+        and data.approved_by is not None
+        and grant.approved_by.name.casefold() == data.approved_by.casefold()
+    )
+    approver = (
+        grant.approved_by
+        if unchanged_approver and grant is not None
+        else resolve_approver(session, data.approved_by, "approved_by", CONTROL_CLAUSE, "access")
+    )
+    if data.granted_on > today:
+        raise ValidationError("granted_on", "is in the future; record a grant when it is made")
+    if data.expires_on is not None and data.expires_on <= data.granted_on:
+        raise ValidationError("expires_on", "must be after granted_on")
+    if data.revoked_on is not None:
+        if data.revoked_on < data.granted_on:
+            raise ValidationError("revoked_on", "is before granted_on")
+        if data.revoked_on > today:
+            raise ValidationError("revoked_on", "is in the future")
+        if not data.revoke_reason:
+            raise ValidationError("revoke_reason", "is required when access is revoked")
+    elif data.revoke_reason:
+        raise ValidationError("revoke_reason", "must be blank unless revoked_on is given")
+    clash = find(session, person, account, data.granted_on)
+    if clash is not None and clash is not grant:
+        raise ValidationError(
+            "granted_on", f"{person.name} already has a grant to {account.name} made that day"
+        )
+    if grant is None:
+        grant = Grant(person=person, account=account, granted_on=data.granted_on, level=data.level.value)
+        session.add(grant)
+    revoking = grant.revoked_on is None and data.revoked_on is not None
+    grant.person = person
+    grant.account = account
+    grant.level = data.level.value
+    grant.business_case = data.business_case
+    grant.approved_by = approver
+    grant.granted_on = data.granted_on
+    grant.expires_on = data.expires_on
+    grant.revoked_on = data.revoked_on
+    grant.revoke_reason = data.revoke_reason
+    if revoking:
+        grant.revoked_by = authority.acting_person(session)
+    elif data.revoked_on is None:
+        grant.revoked_by = None
+    session.flush()
+    return grant
+
+
+def revoke(
+    session: Session, grant_id: int, expected_version: int | None, revoked_on: date, reason: str, today: date
+) -> Grant:
+    """Revoke a grant; the row, with who revoked it, when and why, stays in the history."""
+    grant = get(session, grant_id)
+    people.check_version(grant, expected_version, f"The grant {grant.label}")
+    if grant.revoked_on is not None:
+        raise ValidationError(
+            "revoked_on", f"{grant.label} was already revoked on {grant.revoked_on.isoformat()}"
+        )
+    data = replace(parse(as_row(grant)), revoked_on=revoked_on, revoke_reason=reason.strip() or None)
+    return save(session, data, today, grant_id=grant.id, expected_version=grant.version)
+
+
+def in_force_for(session: Session, person: Person, on: date) -> list[Grant]:
+    return [g for g in all_grants(session) if g.person_id == person.id and g.revoked_on is None]
+
+
+def before_becoming_councillor(session: Session, person: Person, *, revoke: bool) -> None:
+    """A keyholder becomes a councillor only with their access revoked in the same step (Thornbury 9.2)."""
+    today = session.info["clock"].today()
+    held = in_force_for(session, person, today)
+    if not held:
+        return
+    if not revoke:
+        names = ", ".join(sorted({g.account.name for g in held}))
+        raise PolicyViolation(
+            "role",
+            MEMBER_CLAUSE,
+            f"{person.name} holds access to {names}; a councillor may not, so revoke it in the same step",
+        )
+    for grant in held:
+        _revoke_now(session, grant, today, "Became a councillor (Thornbury 9.2)")
+
+
+def _revoke_now(session: Session, grant: Grant, on: date, reason: str) -> None:
+    grant.revoked_on = max(on, grant.granted_on)
+    grant.revoke_reason = reason
+    grant.revoked_by = authority.acting_person(session)
+
+
+@dataclass(frozen=True)
+class LeavingResult:
+    person: Person
+    grants_revoked: int
+    designations_ended: int
+    accounts_to_change: list[str]
+
+
+def record_leaving(
+    session: Session,
+    person_id: int,
+    expected_version: int | None,
+    left_on: date,
+    *,
+    revoke_access: bool = True,
+) -> LeavingResult:
+    """Record a leaver in one step: revoke their grants, end their designations, and so flag every
+    account they held for a password change now (Thornbury 9.4)."""
+    from clerk_desk import officers
+
+    person = people.record_leaving(session, person_id, expected_version, left_on)
+    revoked: list[Grant] = []
+    ended = 0
+    if revoke_access:
+        for grant in in_force_for(session, person, left_on):
+            _revoke_now(session, grant, left_on, "Left the council")
+            revoked.append(grant)
+        ended = officers.end_all_for(session, person, left_on)
+        session.flush()
+    held = sorted({g.account.name for g in all_grants(session) if g.person_id == person.id})
+    return LeavingResult(person, len(revoked), ended, held)
+
+
+def access_end(grant: Grant, today: date) -> tuple[date, str] | None:
+    """When and how the person lost this access, if they have: revoked, left, or the grant expired."""
+    ends = []
+    if grant.revoked_on is not None and grant.revoked_on <= today:
+        ends.append((grant.revoked_on, f"{grant.person.name}'s access was revoked"))
+    if grant.person.left_on is not None and grant.person.left_on <= today:
+        ends.append((grant.person.left_on, f"{grant.person.name}, who held access, left"))
+    if grant.expires_on is not None and grant.expires_on <= today:
+        ends.append((grant.expires_on, f"{grant.person.name}'s access expired"))
+    return min(ends) if ends else None
+
+
+@rotation.rotate_now_source
+def keyholders_gone(session: Session) -> Iterable[rotation.RotateNowEvent]:
+    """Someone who held access left or lost it: the password is changed at once (Thornbury 9.4)."""
+    today = session.info["clock"].today()
+    for grant in all_grants(session):
+        end = access_end(grant, today)
+        if end is not None:
+            yield rotation.RotateNowEvent(grant.account_id, end[0], end[1], RotationReason.KEYHOLDER_LEFT)
+
+
+def expiring(grants: Iterable[Grant], today: date, within_days: int) -> list[Grant]:
+    """Grants in force that expire within the window."""
+    horizon = today + timedelta(days=within_days)
+    return [
+        g
+        for g in grants
+        if g.revoked_on is None
+        and g.expires_on is not None
+        and g.person.left_on is None
+        and g.expires_on <= horizon
+    ]
