@@ -63,6 +63,8 @@ class Strength:
 
 
 LABELS = ("Very weak", "Weak", "Fair", "Strong", "Very strong")
+#: The longest password zxcvbn will judge.
+ZXCVBN_MAX_LENGTH = 72
 
 
 def strength(password: str, context: tuple[str, ...] = ()) -> Strength:
@@ -71,8 +73,9 @@ def strength(password: str, context: tuple[str, ...] = ()) -> Strength:
         return Strength(0, "Empty", "Type or generate a password.")
     from zxcvbn import zxcvbn
 
-    # zxcvbn's work grows with length; past 100 characters the verdict cannot change.
-    result = zxcvbn(password[:100], user_inputs=list(context))
+    # zxcvbn refuses anything longer than its limit (ValueError past 72 characters) because its work
+    # grows with length; a prefix that long is already "very strong" unless it is a pattern.
+    result = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=list(context))
     score = int(result["score"])
     feedback = result.get("feedback") or {}
     advice = " ".join([feedback.get("warning") or "", *(feedback.get("suggestions") or [])]).strip()

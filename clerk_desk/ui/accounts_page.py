@@ -179,29 +179,22 @@ class AccountsPage(TablePage):
             )
         self.history_button.setEnabled(account is not None)
 
-    def _run(self, dialog: QDialog) -> None:
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            saved = getattr(dialog, "result_value", None)
-            self.reload()
-            if isinstance(saved, Account):
-                self.select_account(saved.id)
-
     def add(self) -> None:
-        self._run(account_dialog(self.context, None, self))
+        self.run_dialog(account_dialog(self.context, None, self))
 
     def edit(self, account: Account | None) -> None:
         if account is not None and self._may_manage:
-            self._run(account_dialog(self.context, account, self))
+            self.run_dialog(account_dialog(self.context, account, self))
 
     def approve(self) -> None:
         account = self._selected()
         if account is not None:
-            self._run(approve_dialog(self.context, account, self))
+            self.run_dialog(approve_dialog(self.context, account, self))
 
     def close_account(self) -> None:
         account = self._selected()
         if account is not None:
-            self._run(close_dialog(self.context, account, self))
+            self.run_dialog(close_dialog(self.context, account, self))
 
     # --- passwords ----------------------------------------------------------------------------------
 

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
@@ -88,6 +90,30 @@ def choice_field(name: str, label: str, choices: Sequence[tuple[str, str]], edit
             combo.setEditText(text)
 
     return Field(name, label, combo, read, write)
+
+
+def multi_field(name: str, label: str, choices: Sequence[str]) -> Field:
+    """A list of ticks (Space toggles); its value is the ticked items separated by ``;``."""
+    widget = QListWidget()
+    widget.setFixedHeight(min(24 * max(len(choices), 3), 180))
+    for text in choices:
+        item = QListWidgetItem(text)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        widget.addItem(item)
+
+    def read() -> str:
+        items = (widget.item(row) for row in range(widget.count()))
+        return ";".join(item.text() for item in items if item.checkState() == Qt.CheckState.Checked)
+
+    def write(text: str) -> None:
+        wanted = {part.strip().casefold() for part in text.split(";") if part.strip()}
+        for row in range(widget.count()):
+            item = widget.item(row)
+            checked = item.text().casefold() in wanted
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    return Field(name, label, widget, read, write)
 
 
 def check_field(name: str, label: str) -> Field:

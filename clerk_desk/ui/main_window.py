@@ -17,10 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerk_desk.ui.access_page import AccessPage
 from clerk_desk.ui.accounts_page import AccountsPage
 from clerk_desk.ui.audit_page import AuditPage
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.home_page import HomePage
+from clerk_desk.ui.officers_page import OfficersPage
 from clerk_desk.ui.people_page import PeoplePage
 from clerk_desk.ui.settings_page import SettingsPage
 
@@ -37,6 +39,8 @@ class MainWindow(QMainWindow):
             ("Home", HomePage),
             ("Accounts", AccountsPage),
             ("People", PeoplePage),
+            ("Delegated access", AccessPage),
+            ("Designated officers", OfficersPage),
             ("Audit trail", AuditPage),
             ("Settings", SettingsPage),
         ]
@@ -119,12 +123,20 @@ class MainWindow(QMainWindow):
         return self.page(2)
 
     @property
+    def access(self) -> AccessPage:
+        return self.page(self.page_titles().index("Delegated access"))
+
+    @property
+    def officers(self) -> OfficersPage:
+        return self.page(self.page_titles().index("Designated officers"))
+
+    @property
     def audit(self) -> AuditPage:
-        return self.page(3)
+        return self.page(self.page_titles().index("Audit trail"))
 
     @property
     def settings(self) -> SettingsPage:
-        return self.page(4)
+        return self.page(self.page_titles().index("Settings"))
 
     def go_to(self, row: int) -> None:
         """Show a page by its position, keeping the navigation in step."""
@@ -166,7 +178,13 @@ class MainWindow(QMainWindow):
         elif kind == "person" and isinstance(subject_id, int):
             page = self.go_to_title("People")
             page.search.clear()
-            page.select_where(lambda p: p.id == subject_id)
+            page.show_filter.setCurrentIndex(0)
+            page.select_person(subject_id)
+            page.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif kind == "grant" and isinstance(subject_id, int):
+            page = self.go_to_title("Delegated access")
+            page.search.clear()
+            page.select_grant(subject_id)
             page.table.setFocus(Qt.FocusReason.OtherFocusReason)
         elif kind == "settings":
             self.go_to_title("Settings")

@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QDialog, QWidget
+from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
-from clerk_desk import authority, fields, people
-from clerk_desk.models import Person, Role
+from clerk_desk import access, acknowledgements, authority, fields, people
+from clerk_desk import settings as council_settings
+from clerk_desk.errors import PolicyViolation
+from clerk_desk.models import Acknowledgement, Person, Role
 from clerk_desk.ui.context import Context
-from clerk_desk.ui.form import FormDialog, choice_field, date_field, line_field
+from clerk_desk.ui.form import FormDialog, check_field, choice_field, date_field, line_field
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import TablePage, button
 
-COLUMNS: list[Column[Person]] = [
-    Column("Name", lambda p: p.name),
-    Column("Role", lambda p: Role(p.role).label),
-    Column("Job title", lambda p: p.job_title),
-    Column("Email", lambda p: p.email),
-    Column("Login", lambda p: p.login),
-    Column("Started on", lambda p: p.started_on),
-    Column("Left on", lambda p: p.left_on),
-]
+
+def _columns(acknowledged: Callable[[Person], str]) -> list[Column[Person]]:
+    return [
+        Column("Name", lambda p: p.name),
+        Column("Role", lambda p: Role(p.role).label),
+        Column("Job title", lambda p: p.job_title),
+        Column("Policy acknowledged", acknowledged),
+        Column("Email", lambda p: p.email),
+        Column("Login", lambda p: p.login),
+        Column("Started on", lambda p: p.started_on),
+        Column("Left on", lambda p: p.left_on),
+    ]
 
 
 def person_dialog(context: Context, person: Person | None, parent: QWidget | None = None) -> FormDialog:
-    """Add a person (``person`` None) or edit one."""
+    """Add a person (``person`` None) or edit one.
+
+    A keyholder made a councillor is refused (Thornbury 9.2); the dialog offers to revoke their access in
+    the same step.
+    """
     dialog = FormDialog(
         f"Edit {person.name}" if person else "Add person",
         [
@@ -44,36 +54,88 @@ def person_dialog(context: Context, person: Person | None, parent: QWidget | Non
     else:
         dialog.set_values({"role": Role.EMPLOYEE.value})
 
-    def submit(values: dict[str, str]) -> Person:
-        data = people.parse(values)
+    def save(data: people.PersonData, revoke: bool) -> Person:
         with context.write() as session:
             return people.save(
                 session,
                 data,
                 person_id=person.id if person else None,
                 expected_version=person.version if person else None,
+                revoke_grants=revoke,
             )
+
+    def submit(values: dict[str, str]) -> Person:
+        data = people.parse(values)
+        try:
+            return save(data, revoke=False)
+        except PolicyViolation as exc:
+            if exc.field != "role" or exc.clause != access.MEMBER_CLAUSE:
+                raise
+            answer = QMessageBox.question(
+                dialog,
+                "Revoke their access?",
+                f"{exc.message}.\n\nRevoke all of their access now, in the same step, "
+                "and make them a councillor?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                raise
+            return save(data, revoke=True)
 
     dialog.submit = submit
     return dialog
 
 
 def leaving_dialog(context: Context, person: Person, parent: QWidget | None = None) -> FormDialog:
-    """Record the date someone left."""
+    """Record the date someone left, and in the same step end their access (Thornbury 9.4)."""
     dialog = FormDialog(
         f"{person.name} is leaving",
-        [date_field("left_on", "Left on")],
+        [
+            date_field("left_on", "Left on"),
+            check_field(
+                "revoke",
+                "Revoke their access, end their designations and flag their accounts for a password change",
+            ),
+        ],
         parent,
         intro="Their record stays in People, marked with the date they left.",
         save_text="Record leaving",
     )
-    dialog.set_values({"left_on": context.clock.today().isoformat()})
+    dialog.set_values({"left_on": context.clock.today().isoformat(), "revoke": "yes"})
 
     def submit(values: dict[str, str]) -> Any:
         left_on = fields.iso_date(values, "left_on", required=True)
         assert left_on is not None
         with context.write() as session:
-            return people.record_leaving(session, person.id, person.version, left_on)
+            return access.record_leaving(
+                session, person.id, person.version, left_on, revoke_access=fields.boolean(values, "revoke")
+            )
+
+    dialog.submit = submit
+    return dialog
+
+
+def acknowledgement_dialog(
+    context: Context, person: Person, policy_version: str, parent: QWidget | None = None
+) -> FormDialog:
+    """Record that a person read and understood a version of the policy (district 5c; Thornbury 4.2)."""
+    today = context.clock.today()
+    dialog = FormDialog(
+        f"{person.name}: policy acknowledgement",
+        [
+            line_field("policy_version", "Policy version"),
+            date_field("acknowledged_on", "Acknowledged on"),
+            date_field("training_on", "Training on"),
+        ],
+        parent,
+        intro="A written acknowledgement that they have read and understood the social media policy, "
+        "and the date of their awareness training (district policy 5c; Thornbury 4.2; Barling Magna).",
+    )
+    dialog.set_values({"policy_version": policy_version, "acknowledged_on": today.isoformat()})
+
+    def submit(values: dict[str, str]) -> Acknowledgement:
+        data = acknowledgements.parse({**values, "person": person.name})
+        with context.write() as session:
+            return acknowledgements.save(session, data, today)[0]
 
     dialog.submit = submit
     return dialog
@@ -83,12 +145,19 @@ class PeoplePage(TablePage):
     """Everyone the council's governance names, current and former."""
 
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
-        super().__init__("People", RowTableModel(COLUMNS), parent)
+        self._acknowledged: dict[int, str] = {}
+        self.policy_version = ""
+        super().__init__(
+            "People", RowTableModel(_columns(lambda p: self._acknowledged.get(p.id, ""))), parent
+        )
         self.context = context
         self.add_button = button("Add person")
         self.edit_button = button("Edit", "Edit the selected person (or double-click them)")
         self.leaving_button = button("Record leaving", "Record the date the selected person left")
-        for widget in (self.add_button, self.edit_button, self.leaving_button):
+        self.acknowledge_button = button(
+            "Record acknowledgement", "Record that the selected person acknowledged the policy"
+        )
+        for widget in (self.add_button, self.edit_button, self.leaving_button, self.acknowledge_button):
             self.add_action(widget)
         self.finish_actions()
 
@@ -100,25 +169,44 @@ class PeoplePage(TablePage):
         self.show_filter.currentIndexChanged.connect(self._apply_filter)
         self.filters_bar.addWidget(self.show_filter)
 
-        self.add_button.clicked.connect(lambda: self._run(person_dialog(self.context, None, self)))
+        self.add_button.clicked.connect(lambda: self.run_dialog(person_dialog(self.context, None, self)))
         self.edit_button.clicked.connect(lambda: self.edit(self.current()))
         self.leaving_button.clicked.connect(self.record_leaving)
+        self.acknowledge_button.clicked.connect(self.acknowledge)
         self.activated.connect(self.edit)
         self.selection_changed.connect(self._update_buttons)
         self._may_manage = True
 
     def reload(self) -> None:
+        today = self.context.clock.today()
+
         def load(session):  # type: ignore[no-untyped-def]
-            return people.all_people(session), authority.actor_may_manage(
-                session, self.context.actor.name, self.context.clock.today()
+            return (
+                people.all_people(session),
+                acknowledgements.all_acknowledgements(session),
+                council_settings.load(session).policy_version,
+                authority.actor_may_manage(session, self.context.actor.name, today),
             )
 
-        selected = self.current()
-        rows, self._may_manage = self.context.read(load)
-        self.model.set_rows(rows)
+        rows, acks, self.policy_version, self._may_manage = self.context.read(load)
+        latest: dict[int, Acknowledgement] = {}
+        for ack in acks:  # newest first
+            latest.setdefault(ack.person_id, ack)
+        current = acknowledgements.latest_by_person(acks, self.policy_version) if self.policy_version else {}
+        self._acknowledged = {}
+        for person in rows:
+            if person.id in current:
+                self._acknowledged[person.id] = (
+                    f"{self.policy_version} on {current[person.id].acknowledged_on}"
+                )
+            elif person.id in latest:
+                self._acknowledged[person.id] = (
+                    f"Only {latest[person.id].policy_version} (current {self.policy_version or 'not set'})"
+                )
+            else:
+                self._acknowledged[person.id] = "Not acknowledged"
+        self.replace_rows(rows, key=lambda p: p.id)
         self.fit_columns()
-        if selected is not None:
-            self.select_where(lambda p: p.id == selected.id)
         self._update_buttons()
 
     def _apply_filter(self) -> None:
@@ -136,19 +224,35 @@ class PeoplePage(TablePage):
         self.add_button.setEnabled(self._may_manage)
         self.edit_button.setEnabled(self._may_manage and person is not None)
         self.leaving_button.setEnabled(self._may_manage and person is not None and person.left_on is None)
+        self.acknowledge_button.setEnabled(self._may_manage and person is not None)
 
-    def _run(self, dialog: QDialog) -> None:
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            saved = getattr(dialog, "result_value", None)
-            self.reload()
-            if isinstance(saved, Person):
-                self.select_where(lambda p: p.id == saved.id)
+    def select_person(self, person_id: int) -> bool:
+        return self.select_where(lambda p: p.id == person_id)
 
     def edit(self, person: Person | None) -> None:
         if person is not None and self._may_manage:
-            self._run(person_dialog(self.context, person, self))
+            self.run_dialog(person_dialog(self.context, person, self))
 
     def record_leaving(self) -> None:
         person = self.current()
+        if person is None:
+            return
+        dialog = leaving_dialog(self.context, person, self)
+        if self.run_dialog(dialog, select=False):
+            result: access.LeavingResult = dialog.result_value
+            self.select_person(person.id)
+            if result.accounts_to_change:
+                QMessageBox.information(
+                    self,
+                    "Change their passwords",
+                    f"{person.name} held access to {', '.join(result.accounts_to_change)}. Those passwords "
+                    "are due for a change now (Thornbury 9.4); they are on Home until changed.",
+                )
+
+    def acknowledge(self) -> None:
+        person = self.current()
         if person is not None:
-            self._run(leaving_dialog(self.context, person, self))
+            self.run_dialog(
+                acknowledgement_dialog(self.context, person, self.policy_version, self), select=False
+            )
+            self.select_person(person.id)

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -74,6 +75,12 @@ def button(text: str, tip: str | None = None) -> QPushButton:
     if tip:
         widget.setToolTip(tip)
     return widget
+
+
+def _row_id(row: Any) -> Any:
+    """The id of the record a row shows (a row may wrap it, e.g. an account row)."""
+    record = getattr(row, "account", row) if not hasattr(row, "id") else row
+    return getattr(record, "id", None)
 
 
 class TablePage(QWidget):
@@ -154,6 +161,21 @@ class TablePage(QWidget):
         if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
             return None
         return self.proxy.data(index, ROW_ROLE)
+
+    def run_dialog(self, dialog: QDialog, *, select: bool = True) -> bool:
+        """Run an add/edit dialog; on save reload the page and select what was saved (by its id)."""
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        saved = getattr(dialog, "result_value", None)
+        self.reload()
+        saved_id = getattr(saved, "id", None)
+        if select and saved_id is not None:
+            self.select_where(lambda row: _row_id(row) == saved_id)
+        return True
+
+    def reload(self) -> None:
+        """Load the rows again; each page says how."""
+        raise NotImplementedError
 
     def replace_rows(self, rows: list[Any], key: Callable[[Any], Any]) -> None:
         """Show new rows, keeping the selected one (matched by ``key``) selected."""

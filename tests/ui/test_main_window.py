@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from clerk_desk.app import create_main_window
 from clerk_desk.ui.main_window import MainWindow
 
-PAGES = ["Home", "Accounts", "People", "Audit trail", "Settings"]
+PAGES = ["Home", "Accounts", "People", "Delegated access", "Designated officers", "Audit trail", "Settings"]
 
 
 def test_every_page_is_reachable_by_its_title(window: MainWindow) -> None:
@@ -68,7 +68,9 @@ def test_accessibility_contract(window: MainWindow, title: str) -> None:
         assert "&" not in widget.accessibleName() and not widget.accessibleName().endswith(":")
 
 
-@pytest.mark.parametrize("title", ["Home", "Accounts", "People", "Audit trail"])
+@pytest.mark.parametrize(
+    "title", ["Home", "Accounts", "People", "Delegated access", "Designated officers", "Audit trail"]
+)
 def test_table_models_pass_the_model_tester(window: MainWindow, qtmodeltester, title: str) -> None:  # type: ignore[no-untyped-def]
     page = window.go_to_title(title)
     assert page.model.rowCount() > 0
@@ -106,7 +108,7 @@ def test_keyboard_navigation_shortcuts(window: MainWindow, qtbot) -> None:  # ty
     assert window.current_page() is window.people
     window.navigation.setFocus()
     qtbot.keyClick(window.navigation, Qt.Key.Key_Down)
-    assert window.current_page() is window.audit
+    assert window.current_page() is window.access
 
 
 def test_home_lists_findings_with_their_clause(window: MainWindow) -> None:
@@ -123,7 +125,7 @@ def test_audit_page_filters_by_person_subject_and_date(window: MainWindow) -> No
     assert total > 0
     page.subject.setText("Instagram")
     page.subject.editingFinished.emit()
-    assert {e.subject_type for e in page.model.rows()} == {"Account", "Password change"}
+    assert {e.subject_type for e in page.model.rows()} == {"Account", "Password change", "Grant"}
     page.subject.setText("")
     page.since.setText("2030-01-01")
     page.since.editingFinished.emit()
