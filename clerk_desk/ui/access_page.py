@@ -11,7 +11,7 @@ from clerk_desk import access, accounts, authority, fields, people
 from clerk_desk.models import AccessLevel, Account, AccountStatus, Grant, Person, Role
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog, choice_field, date_field, text_field
-from clerk_desk.ui.table_model import Column, RowTableModel
+from clerk_desk.ui.table_model import Column, RowTableModel, sort_text
 from clerk_desk.ui.table_page import TablePage, button
 
 
@@ -57,7 +57,7 @@ class MatrixModel(QAbstractTableModel):
         ]
         self.accounts = [a for a in registered if a.status != AccountStatus.CLOSED]
         by_id = {g.person.id: g.person for g in in_force}
-        self.people = sorted(by_id.values(), key=lambda p: p.name_key)
+        self.people = sorted(by_id.values(), key=lambda p: sort_text(p.name))
         self.cells = {}
         for grant in in_force:
             key = (grant.person_id, grant.account_id)
@@ -95,7 +95,8 @@ class MatrixModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.accounts):
-            return self.accounts[section].name
+            account = self.accounts[section]
+            return f"{account.platform}\n{account.handle}"
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.people):
             return self.people[section].name
         return None

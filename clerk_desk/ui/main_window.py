@@ -52,7 +52,8 @@ class MainWindow(QMainWindow):
         self.navigation.setAccessibleName("Navigation")
         self.navigation.setModel(QStringListModel(self.page_titles(), self))
         self.navigation.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.navigation.setFixedWidth(170)
+        self.navigation.setFixedWidth(196)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.navigation.selectionModel().currentChanged.connect(
             lambda current, _: self.show_page(current.row())
         )

@@ -14,10 +14,10 @@ from clerk_desk.ui.table_page import TablePage, button
 COLUMNS: list[Column[Designation]] = [
     Column("Officer", lambda d: d.person.name),
     Column("Job title", lambda d: d.person.job_title),
-    Column("May post on", lambda d: ", ".join(a.name for a in d.accounts), tooltip=lambda d: d.scope),
     Column("Designated by", lambda d: d.designated_by.name if d.designated_by else ""),
     Column("Designated on", lambda d: d.designated_on),
     Column("Ended on", lambda d: d.ended_on),
+    Column("May post on", lambda d: ", ".join(a.name for a in d.accounts), tooltip=lambda d: d.scope),
 ]
 
 
