@@ -9,16 +9,26 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
 from clerk_desk import access, accounts, acknowledgements, officers, people, rotation
+from clerk_desk import incidents as incident_list
 from clerk_desk import settings as council_settings
 from clerk_desk.clock import Clock
 from clerk_desk.credentials import VaultSnapshot
-from clerk_desk.models import Account, AccountStatus, Acknowledgement, Designation, Grant, Person, TwoFactor
+from clerk_desk.models import (
+    Account,
+    AccountStatus,
+    Acknowledgement,
+    Designation,
+    Grant,
+    Incident,
+    Person,
+    TwoFactor,
+)
 from clerk_desk.rotation import RotateNowEvent
 from clerk_desk.settings import CouncilSettings
 
@@ -69,6 +79,9 @@ class Register:
     grants: list[Grant] = field(default_factory=list)
     designations: list[Designation] = field(default_factory=list)
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
+    #: Incidents not yet closed.
+    incidents: list[Incident] = field(default_factory=list)
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 Rule = Callable[[Register], Iterable[Finding]]
@@ -94,6 +107,8 @@ def load(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> 
         grants=access.all_grants(session),
         designations=officers.all_designations(session),
         acknowledgements=acknowledgements.all_acknowledgements(session),
+        incidents=incident_list.all_incidents(session, open_only=True),
+        now=clock.now(),
     )
 
 
@@ -444,3 +459,7 @@ def officer_not_acknowledged(register: Register) -> Iterable[Finding]:
                 "person",
                 person.id,
             )
+
+
+# The incident rules live with the incidents; importing them here registers them with every run.
+from clerk_desk import incident_rules  # noqa: E402, F401

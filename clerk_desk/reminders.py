@@ -42,7 +42,9 @@ class Reminder:
     clause: str
     subject_kind: str = ""
     subject_id: int | None = None
-    uid: str = ""  # stable across runs, so a calendar updates its event instead of adding another
+    #: Which due date or event this is, the same on every run and every day (an overdue item moves to
+    #: today but is still the same event), so a calendar updates its event instead of adding another.
+    uid: str = ""
 
     def when(self, today: date) -> str:
         """The due date in words: "now", "3 days overdue", "in 5 days", "today"."""
@@ -85,14 +87,28 @@ def password_changes(register: Register, within_days: int) -> Iterable[Reminder]
                 event.clause,
                 "account",
                 account.id,
-                uid,
+                f"{uid}-now-{event.since.isoformat()}",
             )
             continue
+        interval = account.rotation_days or register.settings.rotation_days
         due = checks.rotation_due(account, register.settings)
-        if due is None or due > horizon:
+        if due is None:
+            # No change and no opening date recorded: the password-overdue check flags it, so it is due.
+            yield Reminder(
+                Urgency.OVERDUE,
+                register.today,
+                account.name,
+                "Change the password",
+                f"no password change recorded; every {interval} days",
+                "Thornbury 9.4",
+                "account",
+                account.id,
+                f"{uid}-unrecorded",
+            )
+            continue
+        if due > horizon:
             continue
         urgency = Urgency.OVERDUE if due < register.today else Urgency.SOON
-        interval = account.rotation_days or register.settings.rotation_days
         last = account.last_rotated_on.isoformat() if account.last_rotated_on else "never recorded"
         yield Reminder(
             urgency,
@@ -103,7 +119,7 @@ def password_changes(register: Register, within_days: int) -> Iterable[Reminder]
             "Thornbury 9.4",
             "account",
             account.id,
-            uid,
+            f"{uid}-{due.isoformat()}",
         )
 
 
@@ -123,7 +139,7 @@ def grant_expiries(register: Register, within_days: int) -> Iterable[Reminder]:
             access.CONTROL_CLAUSE,
             "grant",
             grant.id,
-            f"grant-{grant.id}",
+            f"grant-{grant.id}-{grant.expires_on.isoformat()}",
         )
 
 
@@ -178,7 +194,10 @@ def to_ics(reminders: Sequence[Reminder], council_name: str, today: date, stamp:
     for reminder in reminders:
         day = max(reminder.due, today)
         event = Event()
-        event.add("uid", f"{reminder.uid or reminder.subject}-{reminder.due.isoformat()}@clerk-desk")
+        # The source's uid already names the due date or event; an overdue or "now" item is placed on
+        # today, so its own due date must not be what tells one day's file from the next.
+        key = reminder.uid or f"{reminder.subject}-{reminder.due.isoformat()}"
+        event.add("uid", f"{key}@clerk-desk")
         event.add("dtstamp", stamp)
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))

@@ -4,6 +4,16 @@ from clerk_desk.models.access import AccessLevel, Acknowledgement, Designation, 
 from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor
 from clerk_desk.models.audit import AuditEntry
 from clerk_desk.models.base import Base
+from clerk_desk.models.incidents import (
+    Evidence,
+    FollowUp,
+    IcoDecision,
+    Incident,
+    IncidentAction,
+    IncidentCategory,
+    IncidentSeverity,
+    IncidentStatus,
+)
 from clerk_desk.models.people import APPROVER_ROLES, Person, Role
 from clerk_desk.models.rotation import PasswordRotation, RotationReason
 from clerk_desk.models.settings import CouncilLogo, Setting
@@ -18,7 +28,15 @@ __all__ = [
     "Base",
     "CouncilLogo",
     "Designation",
+    "Evidence",
+    "FollowUp",
     "Grant",
+    "IcoDecision",
+    "Incident",
+    "IncidentAction",
+    "IncidentCategory",
+    "IncidentSeverity",
+    "IncidentStatus",
     "PasswordRotation",
     "Person",
     "Role",

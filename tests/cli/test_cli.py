@@ -7,18 +7,25 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
+import keyring
 import pytest
 from conftest import MemoryKeyring
+from icalendar import Calendar
+from keyring.backends import fail
 from services.helpers import row_counts
+from sqlalchemy.orm import Session
 
 from clerk_desk import accounts, authority, vault
 from clerk_desk import db as db_module
 from clerk_desk.cli import main
 from clerk_desk.clock import FixedClock
 from clerk_desk.db import open_database
+from clerk_desk.models import RotationReason
+from clerk_desk.rotation import RotateNowEvent
 
 PEOPLE_CSV = """name,role,email,job_title,login,started_on,left_on
 Zoë Hartley,clerk,zoe.hartley@town.gov.uk,Town Clerk,zhartley,2018-04-03,
@@ -210,12 +217,27 @@ def test_check_exits_1_with_findings(demo: Cli) -> None:
 def test_check_without_password_findings_once_the_keyring_holds_them(
     demo: Cli, sqlite_url: str, memory_keyring: MemoryKeyring
 ) -> None:
+    _, empty_keyring, _ = demo("check")
     names = sorted(DEMO_LIVE_ACCOUNTS)
     keep_passwords(sqlite_url, memory_keyring, {name: f"own-password-{i}" for i, name in enumerate(names)})
     code, out, _ = demo("check")
     assert code == 1
-    assert out.splitlines()[-1] == "6 findings."
+    # Exactly the six password-missing findings are gone; every other finding is as it was.
+    before, after = empty_keyring.splitlines()[:-1], out.splitlines()[:-1]
+    assert after == [line for line in before if " password-missing " not in line]
+    assert len(before) - len(after) == len(DEMO_LIVE_ACCOUNTS)
+    assert out.splitlines()[-1] == f"{len(after)} findings."
     assert "password-missing" not in out and "password-reused" not in out
+    # Two of them sharing a password: each is a high finding naming the other.
+    keep_passwords(sqlite_url, memory_keyring, {"X:@AshcombeTC": "own-password-0"})
+    _, out, _ = demo("check")
+    reused = [line for line in out.splitlines() if " password-reused " in line]
+    assert reused == [
+        "[high] password-reused (Thornbury 9.3) Facebook:@LittleAshcombeTC: Facebook:@LittleAshcombeTC has "
+        "the same password as X:@AshcombeTC; give each its own.",
+        "[high] password-reused (Thornbury 9.3) X:@AshcombeTC: X:@AshcombeTC has the same password as "
+        "Facebook:@LittleAshcombeTC; give each its own.",
+    ]
 
 
 def test_check_json_gives_the_public_objects(demo: Cli) -> None:
@@ -265,6 +287,136 @@ def test_check_on_a_clean_council_exits_0(
     assert (code, out, err) == (0, "No findings: the register meets the policy.\n", "")
     code, out, _ = run("check", "--json")
     assert (code, json.loads(out)) == (0, [])
+
+
+def test_check_without_a_keyring_is_one_finding_about_the_password_store(
+    database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Done when: with no usable keyring, ``check`` still runs, and says so once, not once per account."""
+    run = runner(database_url, capsys)
+    clean_council(run, tmp_path)
+    assert run("import", "accounts", str(write(tmp_path / "more.csv", MORE_ACCOUNTS_CSV)))[0] == 0
+    keyring.set_keyring(fail.Keyring())
+    code, out, err = run("check")
+    assert (code, err) == (1, "")
+    lines = out.splitlines()
+    # Four accounts in use and none of their passwords can be read: one finding about the store. The
+    # rules that need no keyring still run (YouTube's password is overdue).
+    assert lines == [
+        "[high] password-missing (Thornbury 9.1) Password store: Passwords could not be checked: "
+        f"{vault.status().message}",
+        "[medium] password-overdue (Thornbury 9.4) YouTube:@TownMeetings: YouTube:@TownMeetings's password "
+        "was due for a change on 2026-10-31 (21 days ago).",
+        "2 findings.",
+    ]
+    assert "install and start GNOME Keyring" in lines[0]
+    code, out, err = run("check", "--json")
+    assert (code, err) == (1, "")
+    assert [f for f in json.loads(out) if f["rule"] == "password-missing"] == [
+        {
+            "rule": "password-missing",
+            "clause": "Thornbury 9.1",
+            "severity": "high",
+            "subject": "Password store",
+            "message": f"Passwords could not be checked: {vault.status().message}",
+        }
+    ]
+    assert [f["rule"] for f in json.loads(out)] == ["password-missing", "password-overdue"]
+    # Nothing else needs the keyring.
+    assert run("reminders")[0] == 0
+    assert run("export", "accounts", "-")[0] == 0
+
+
+#: Accounts changed every 30 days: overdue, due in 10 days, due in 20 days; and a proposal.
+MORE_ACCOUNTS_CSV = """platform,handle,status,sign_in_email,two_factor,approved_by,approved_on,\
+business_case,complaints_info,rotation_days,last_rotated_on,opened_on
+X,@Town,active,news@town.gov.uk,app,Zoë Hartley,2026-01-05,Residents' news,yes,30,2026-11-01,2026-01-05
+Instagram,@town,active,photos@town.gov.uk,app,Zoë Hartley,2026-01-05,Photos,yes,30,2026-11-11,2026-01-05
+YouTube,@TownMeetings,active,mtg@town.gov.uk,app,Zoë Hartley,2026-01-05,Meetings,yes,30,2026-10-01,2026-01-05
+TikTok,@TownYouth2,proposed,,,,,Youth council,no,30,2025-01-01,
+"""
+
+
+@pytest.fixture
+def reminding(cli: Cli, tmp_path: Path) -> Cli:
+    clean_council(cli, tmp_path)
+    assert cli("import", "accounts", str(write(tmp_path / "more.csv", MORE_ACCOUNTS_CSV)))[0] == 0
+    return cli
+
+
+OVERDUE_LINE = (
+    " 21 days overdue  2026-10-31  Change the password: YouTube:@TownMeetings "
+    "(last changed 2026-10-01; every 30 days; Thornbury 9.4)"
+)
+SOON_LINE = (
+    "      in 10 days  2026-12-01  Change the password: X:@Town (last changed 2026-11-01; every 30 days; "
+    "Thornbury 9.4)"
+)
+LATER_LINE = (
+    "      in 20 days  2026-12-11  Change the password: Instagram:@town (last changed 2026-11-11; "
+    "every 30 days; Thornbury 9.4)"
+)
+
+
+def test_reminders_prints_what_is_due_and_writes_an_ics_file(reminding: Cli, tmp_path: Path) -> None:
+    calendar_file = tmp_path / "due.ics"
+    code, out, err = reminding("reminders", "--ics", str(calendar_file))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [OVERDUE_LINE, SOON_LINE, f"Wrote 2 events to {calendar_file}."]
+    calendar = Calendar.from_ical(calendar_file.read_bytes())
+    assert str(calendar["X-WR-CALNAME"]) == "Little Ashcombe Town Council: social media reminders"
+    events = {str(e["SUMMARY"]): e.decoded("DTSTART") for e in calendar.walk("VEVENT")}
+    assert events == {
+        "Change the password: YouTube:@TownMeetings (overdue)": date(2026, 11, 21),
+        "Change the password: X:@Town": date(2026, 12, 1),
+    }
+    # Further ahead on request; without --ics no file is written.
+    calendar_file.unlink()
+    code, out, _ = reminding("reminders", "--days", "30")
+    assert code == 0
+    assert out.splitlines() == [OVERDUE_LINE, SOON_LINE, LATER_LINE]
+    assert not calendar_file.exists()
+
+
+def test_reminders_lists_a_password_to_change_now_first(
+    reminding: Cli, rotate_now_sources: Callable[..., object]
+) -> None:
+    @rotate_now_sources
+    def incident(session: Session) -> Iterable[RotateNowEvent]:
+        account = accounts.by_name(session, "Facebook:@TownCouncil")
+        assert account is not None
+        yield RotateNowEvent(
+            account.id,
+            date(2026, 11, 10),
+            "INC-2026-004, a suspected compromise",
+            RotationReason.SUSPECTED_COMPROMISE,
+        )
+
+    code, out, _ = reminding("reminders")
+    assert code == 0
+    assert out.splitlines() == [
+        "             now  2026-11-21  Change the password now: Facebook:@TownCouncil "
+        "(INC-2026-004, a suspected compromise on 2026-11-10; Thornbury 9.4)",
+        OVERDUE_LINE,
+        SOON_LINE,
+    ]
+    code, out, _ = reminding("check")
+    assert "[high] rotate-now (Thornbury 9.4) Facebook:@TownCouncil: Change the password of " in out
+
+
+def test_reminders_with_nothing_due(cli: Cli, tmp_path: Path) -> None:
+    calendar_file = tmp_path / "due.ics"
+    assert cli("reminders") == (0, "Nothing is due in the next 14 days.\n", "")
+    code, out, err = cli("reminders", "--days", "3", "--ics", str(calendar_file))
+    assert (code, err) == (0, "")
+    assert out == f"Nothing is due in the next 3 days.\nWrote 0 events to {calendar_file}.\n"
+    assert list(Calendar.from_ical(calendar_file.read_bytes()).walk("VEVENT")) == []
+
+
+def test_reminders_that_cannot_write_the_file_exits_2(reminding: Cli, tmp_path: Path) -> None:
+    code, _, err = reminding("reminders", "--ics", str(tmp_path / "no-such-folder" / "due.ics"))
+    assert code == 2
+    assert err.startswith("clerk-desk: Cannot write ")
 
 
 # --- import and export --------------------------------------------------------------------------

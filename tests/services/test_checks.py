@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import factories
+import keyring
+import keyring.errors
 import pytest
+from conftest import MemoryKeyring
+from keyring.backends import fail
+from sqlalchemy.orm import Session
 
-from clerk_desk import checks, settings
+from clerk_desk import accounts, checks, credentials, rotation, settings, vault
 from clerk_desk.checks import Finding, Severity
 from clerk_desk.clock import FixedClock
 from clerk_desk.db import Database
-from clerk_desk.models import AccountStatus, Role, TwoFactor
+from clerk_desk.models import AccountStatus, Role, RotationReason, TwoFactor
 
 TODAY = date(2026, 11, 21)
 ACTOR = "Zoë Hartley"
@@ -424,3 +431,280 @@ def test_every_finding_has_a_known_rule_and_the_public_json_shape(
         assert list(data) == ["rule", "clause", "severity", "subject", "message"]
         assert all(isinstance(value, str) for value in data.values())
         assert data["severity"] in ("high", "medium", "low")
+
+
+# --- the keyring: password-missing and password-reused ------------------------------------------
+
+
+def run_with_keyring(db: Database, clock: FixedClock) -> list[Finding]:
+    """The findings as ``clerk-desk check`` and the Home page see them: with what the keyring holds."""
+    with db.read() as session:
+        snapshot = credentials.snapshot(accounts.all_accounts(session))
+        return checks.run(session, clock, snapshot)
+
+
+def keep(db: Database, memory_keyring: MemoryKeyring, **passwords: str) -> None:
+    """Put passwords in the keyring by account name (``Platform:handle`` with ``_`` for ``:``)."""
+    with db.read() as session:
+        for name, password in passwords.items():
+            account = accounts.by_name(session, name.replace("_", ":", 1))
+            assert account is not None, name
+            memory_keyring.entries[(vault.SERVICE, account.uuid)] = password
+
+
+def test_the_keyring_rules_run_only_when_the_keyring_was_read(council: Database, clock: FixedClock) -> None:
+    assert with_account(council, clock) == []
+    finding = only(run_with_keyring(council, clock))
+    assert finding.rule == "password-missing"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param({}, id="active"),
+        pytest.param(dict(status=AccountStatus.SUSPENDED, suspended_from=date(2026, 11, 1)), id="suspended"),
+    ],
+)
+def test_an_account_in_use_without_a_stored_password_is_a_finding(
+    council: Database, clock: FixedClock, fields: dict[str, Any]
+) -> None:
+    with council.transaction(ACTOR) as session:
+        account_id = factories.approved_account(session, TODAY, **fields).id
+    finding = only(run_with_keyring(council, clock))
+    assert (finding.rule, finding.clause, finding.severity) == (
+        "password-missing",
+        "Thornbury 9.1",
+        Severity.MEDIUM,
+    )
+    assert finding.subject == "Facebook:@TownCouncil"
+    assert finding.message == (
+        "No password for Facebook:@TownCouncil is kept in the password store; use Set password."
+    )
+    assert (finding.subject_kind, finding.subject_id) == ("account", account_id)
+
+
+def test_proposed_and_closed_accounts_need_no_stored_password(council: Database, clock: FixedClock) -> None:
+    with council.transaction(ACTOR) as session:
+        factories.account(session, TODAY, platform="TikTok", handle="@youth", business_case="Youth outreach")
+        factories.approved_account(
+            session, TODAY, platform="Flickr", handle="archive", status=AccountStatus.CLOSED, closed_on=TODAY
+        )
+    assert run_with_keyring(council, clock) == []
+
+
+def test_a_compliant_council_with_its_passwords_stored_has_no_findings(
+    council: Database, clock: FixedClock, memory_keyring: MemoryKeyring
+) -> None:
+    with council.transaction(ACTOR) as session:
+        factories.approved_account(session, TODAY)
+        factories.approved_account(session, TODAY, platform="X", handle="@Town")
+    keep(council, memory_keyring, **{"Facebook_@TownCouncil": "first-password-1", "X_@Town": "second-pw-2"})
+    assert run_with_keyring(council, clock) == []
+
+
+def test_a_rotation_waiting_for_confirmation_is_not_a_stored_password(
+    council: Database, clock: FixedClock, memory_keyring: MemoryKeyring
+) -> None:
+    with council.transaction(ACTOR) as session:
+        account_id = factories.approved_account(session, TODAY).id
+    with council.transaction(ACTOR) as session:
+        credentials.begin_rotation(session, account_id, "Waiting-on-the-platform-1")
+    assert only(run_with_keyring(council, clock)).rule == "password-missing"
+
+
+def test_two_accounts_sharing_a_password_are_each_a_high_finding(
+    council: Database, clock: FixedClock, memory_keyring: MemoryKeyring
+) -> None:
+    with council.transaction(ACTOR) as session:
+        factories.approved_account(session, TODAY)
+        factories.approved_account(session, TODAY, platform="X", handle="@Town")
+        factories.approved_account(session, TODAY, platform="Instagram", handle="@town")
+    keep(
+        council,
+        memory_keyring,
+        **{
+            "Facebook_@TownCouncil": "Shared-pw-1!",
+            "X_@Town": "Shared-pw-1!",
+            "Instagram_@town": "Own-pw-2!",
+        },
+    )
+    findings = run_with_keyring(council, clock)
+    assert [(f.rule, f.clause, f.severity, f.subject) for f in findings] == [
+        ("password-reused", "Thornbury 9.3", Severity.HIGH, "Facebook:@TownCouncil"),
+        ("password-reused", "Thornbury 9.3", Severity.HIGH, "X:@Town"),
+    ]
+    assert findings[0].message == "Facebook:@TownCouncil has the same password as X:@Town; give each its own."
+    assert findings[1].message == "X:@Town has the same password as Facebook:@TownCouncil; give each its own."
+    assert "Shared-pw-1!" not in repr(findings)
+
+
+def test_three_accounts_sharing_a_password_each_name_the_other_two(
+    council: Database, clock: FixedClock, memory_keyring: MemoryKeyring
+) -> None:
+    with council.transaction(ACTOR) as session:
+        factories.approved_account(session, TODAY)
+        factories.approved_account(session, TODAY, platform="X", handle="@Town")
+        factories.approved_account(session, TODAY, platform="Instagram", handle="@town")
+    keep(
+        council,
+        memory_keyring,
+        **{n: "Same-1!" for n in ("Facebook_@TownCouncil", "X_@Town", "Instagram_@town")},
+    )
+    findings = {f.subject: f.message for f in run_with_keyring(council, clock)}
+    assert findings == {
+        "Facebook:@TownCouncil": "Facebook:@TownCouncil has the same password as Instagram:@town, X:@Town; "
+        "give each its own.",
+        "Instagram:@town": "Instagram:@town has the same password as Facebook:@TownCouncil, X:@Town; "
+        "give each its own.",
+        "X:@Town": "X:@Town has the same password as Facebook:@TownCouncil, Instagram:@town; "
+        "give each its own.",
+    }
+
+
+def test_a_closed_accounts_old_password_is_not_reuse(
+    council: Database, clock: FixedClock, memory_keyring: MemoryKeyring
+) -> None:
+    with council.transaction(ACTOR) as session:
+        factories.approved_account(session, TODAY)
+        factories.approved_account(
+            session, TODAY, platform="Flickr", handle="archive", status=AccountStatus.CLOSED, closed_on=TODAY
+        )
+    keep(council, memory_keyring, **{"Facebook_@TownCouncil": "Same-1!", "Flickr_archive": "Same-1!"})
+    assert run_with_keyring(council, clock) == []
+
+
+@pytest.mark.parametrize(
+    ("broken", "state"),
+    [
+        pytest.param("missing", "No password store is available on this PC", id="no-keyring"),
+        pytest.param("locked", "The password store is locked. Unlock it", id="locked"),
+    ],
+)
+def test_an_unusable_keyring_is_one_finding_not_one_per_account(
+    council: Database,
+    clock: FixedClock,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    broken: str,
+    state: str,
+) -> None:
+    with council.transaction(ACTOR) as session:
+        factories.approved_account(session, TODAY)
+        factories.approved_account(session, TODAY, platform="X", handle="@Town", two_factor=TwoFactor.NONE)
+        factories.approved_account(session, TODAY, platform="Instagram", handle="@town")
+    keep(council, memory_keyring, **{"Facebook_@TownCouncil": "Same-1!", "X_@Town": "Same-1!"})
+    if broken == "missing":
+        keyring.set_keyring(fail.Keyring())
+    else:
+
+        def locked(*args: object) -> None:
+            raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
+
+        monkeypatch.setattr(memory_keyring, "get_password", locked)
+    findings = run_with_keyring(council, clock)
+    # The other rules still run; the keyring is one finding, and no account is called missing or reused.
+    assert [(f.rule, f.subject) for f in findings] == [
+        ("no-two-factor", "X:@Town"),
+        ("password-missing", "Password store"),
+    ]
+    finding = findings[1]
+    assert (finding.clause, finding.severity, finding.subject_kind) == (
+        "Thornbury 9.1",
+        Severity.HIGH,
+        "vault",
+    )
+    assert finding.message.startswith(f"Passwords could not be checked: {state}")
+
+
+# --- rotate-now ---------------------------------------------------------------------------------
+
+Register = Callable[[rotation.RotateNowSource], rotation.RotateNowSource]
+SINCE = date(2026, 11, 10)
+REASON = "INC-2026-004, a suspected compromise"
+
+
+@pytest.fixture
+def compromised(council: Database, rotate_now_sources: Register) -> int:
+    """Facebook, last changed 2026-10-01, named by a suspected compromise on 2026-11-10."""
+    with council.transaction(ACTOR) as session:
+        account_id = factories.approved_account(session, TODAY).id
+
+    @rotate_now_sources
+    def incident(session: Session) -> Iterable[rotation.RotateNowEvent]:
+        return [rotation.RotateNowEvent(account_id, SINCE, REASON, RotationReason.SUSPECTED_COMPROMISE)]
+
+    return account_id
+
+
+def test_an_account_named_by_an_event_must_be_changed_now(
+    council: Database, clock: FixedClock, compromised: int
+) -> None:
+    finding = only(run(council, clock))
+    assert (finding.rule, finding.clause, finding.severity) == ("rotate-now", "Thornbury 9.4", Severity.HIGH)
+    assert (finding.subject, finding.subject_kind, finding.subject_id) == (
+        "Facebook:@TownCouncil",
+        "account",
+        compromised,
+    )
+    assert finding.message == (
+        f"Change the password of Facebook:@TownCouncil now: {REASON} on 2026-11-10, "
+        "and it has not been changed since."
+    )
+
+
+@pytest.mark.parametrize(
+    ("changed_on", "still_due"),
+    [(date(2026, 11, 9), True), (SINCE, False), (date(2026, 11, 15), False)],
+)
+def test_a_change_on_or_after_the_event_clears_it(
+    council: Database, clock: FixedClock, compromised: int, changed_on: date, still_due: bool
+) -> None:
+    with council.transaction(ACTOR) as session:
+        account = accounts.get(session, compromised)
+        data = replace(accounts.data_of(account), last_rotated_on=changed_on)
+        accounts.save(session, data, TODAY, account_id=compromised, expected_version=account.version)
+    assert [f.rule for f in run(council, clock)] == (["rotate-now"] if still_due else [])
+
+
+def test_setting_a_new_password_in_clerk_desk_clears_it(
+    council: Database, clock: FixedClock, compromised: int
+) -> None:
+    with council.transaction(ACTOR) as session:
+        credentials.begin_rotation(session, compromised, "After-the-breach-9!")
+    assert [f.rule for f in run_with_keyring(council, clock)] == ["rotate-now", "password-missing"]
+    with council.transaction(ACTOR) as session:
+        credentials.confirm_rotation(session, compromised, RotationReason.SUSPECTED_COMPROMISE)
+    assert run_with_keyring(council, clock) == []
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param(dict(status=AccountStatus.CLOSED, closed_on=TODAY), id="closed"),
+        pytest.param(dict(status=AccountStatus.PROPOSED, approved_by=None, approved_on=None), id="proposed"),
+    ],
+)
+def test_an_account_not_in_use_need_not_be_changed_now(
+    council: Database, clock: FixedClock, rotate_now_sources: Register, fields: dict[str, Any]
+) -> None:
+    with council.transaction(ACTOR) as session:
+        account_id = factories.approved_account(session, TODAY, **fields).id
+
+    @rotate_now_sources
+    def incident(session: Session) -> Iterable[rotation.RotateNowEvent]:
+        yield rotation.RotateNowEvent(account_id, SINCE, REASON, RotationReason.SUSPECTED_COMPROMISE)
+
+    assert run(council, clock) == []
+
+
+def test_the_newest_event_not_acted_on_is_the_one_reported(
+    council: Database, clock: FixedClock, compromised: int, rotate_now_sources: Register
+) -> None:
+    @rotate_now_sources
+    def leaver(session: Session) -> Iterable[rotation.RotateNowEvent]:
+        yield rotation.RotateNowEvent(
+            compromised, date(2026, 11, 18), "Ayşe Ağca, who held access, left", RotationReason.KEYHOLDER_LEFT
+        )
+
+    finding = only(run(council, clock))
+    assert "Ayşe Ağca, who held access, left on 2026-11-18" in finding.message

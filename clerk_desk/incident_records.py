@@ -1,0 +1,246 @@
+"""An incident's full record as text: the edit form and the CSV file (design.md, "CSV columns")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from clerk_desk import access, fields, incidents
+from clerk_desk.errors import PolicyViolation, StaleEditError, ValidationError
+from clerk_desk.incidents import ICO_CLAUSE, local_iso, moment
+from clerk_desk.models import (
+    FollowUp,
+    IcoDecision,
+    Incident,
+    IncidentCategory,
+    IncidentSeverity,
+    IncidentStatus,
+)
+
+COLUMNS = (
+    "reference",
+    "category",
+    "severity",
+    "title",
+    "description",
+    "reported_by",
+    "reported_at",
+    "occurred_at",
+    "discovered_at",
+    "accounts",
+    "people",
+    "personal_data",
+    "near_miss",
+    "status",
+    "resolved_at",
+    "outcome",
+    "ico_decision",
+    "ico_notified_at",
+    "clerk_notified_at",
+    "chair_informed_at",
+    "platform_notified_at",
+    "public_notified_at",
+    "external_party",
+    "clerk_is_target",
+    "ico_reference",
+    "lessons",
+)
+REQUIRED = frozenset({"category", "title", "description"})
+#: CSV columns that record a follow-up step as done at a time.
+STEP_COLUMNS = {
+    "clerk_notified_at": "clerk_notified",
+    "chair_informed_at": "chair_informed",
+    "platform_notified_at": "platform_notified",
+    "public_notified_at": "public_notified",
+}
+
+
+@dataclass(frozen=True)
+class IncidentData:
+    category: IncidentCategory
+    title: str
+    description: str
+    severity: IncidentSeverity = IncidentSeverity.MEDIUM
+    reference: str | None = None
+    reported_by: str | None = None
+    reported_at: datetime | None = None
+    occurred_at: datetime | None = None
+    discovered_at: datetime | None = None
+    accounts: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    personal_data: bool = False
+    near_miss: bool = False
+    status: IncidentStatus = IncidentStatus.OPEN
+    resolved_at: datetime | None = None
+    outcome: str | None = None
+    ico_decision: IcoDecision | None = None
+    ico_notified_at: datetime | None = None
+    steps_done: tuple[tuple[str, datetime], ...] = ()
+    external_party: str | None = None
+    clerk_is_target: bool = False
+    ico_reference: str | None = None
+    lessons: str | None = None
+
+
+def _list(values: Mapping[str, str | None], field: str) -> tuple[str, ...]:
+    raw = fields.text(values, field, max_length=8000) or ""
+    return tuple(dict.fromkeys(part.strip() for part in raw.split(";") if part.strip()))
+
+
+def parse(values: Mapping[str, str | None]) -> IncidentData:
+    """Read an incident from text, naming the field of the first bad value."""
+    reference = fields.text(values, "reference", max_length=20)
+    if reference and not incidents.REFERENCE.match(reference.upper()):
+        raise ValidationError("reference", f"'{reference}' is not a reference like INC-2026-001")
+    steps = tuple((step, when) for column, step in STEP_COLUMNS.items() if (when := moment(values, column)))
+    return IncidentData(
+        category=fields.choice(values, "category", IncidentCategory),  # type: ignore[arg-type]
+        title=fields.required_text(values, "title", max_length=300),
+        description=fields.required_text(values, "description", max_length=20000),
+        severity=fields.choice(
+            values,
+            "severity",
+            IncidentSeverity,  # type: ignore[arg-type]
+            default=IncidentSeverity.MEDIUM,
+        ),
+        reference=reference.upper() if reference else None,
+        reported_by=fields.text(values, "reported_by"),
+        reported_at=moment(values, "reported_at"),
+        occurred_at=moment(values, "occurred_at"),
+        discovered_at=moment(values, "discovered_at"),
+        accounts=_list(values, "accounts"),
+        people=_list(values, "people"),
+        personal_data=fields.boolean(values, "personal_data"),
+        near_miss=fields.boolean(values, "near_miss"),
+        status=fields.choice(
+            values,
+            "status",
+            IncidentStatus,  # type: ignore[arg-type]
+            default=IncidentStatus.OPEN,
+        ),
+        resolved_at=moment(values, "resolved_at"),
+        outcome=fields.text(values, "outcome", max_length=20000),
+        ico_decision=fields.choice(values, "ico_decision", IcoDecision, required=False),
+        ico_notified_at=moment(values, "ico_notified_at"),
+        steps_done=steps,
+        external_party=fields.text(values, "external_party", max_length=2000),
+        clerk_is_target=fields.boolean(values, "clerk_is_target"),
+        ico_reference=fields.text(values, "ico_reference", max_length=100),
+        lessons=fields.text(values, "lessons", max_length=20000),
+    )
+
+
+def as_row(incident: Incident, *, public: bool = False) -> dict[str, str]:
+    """The incident as CSV text."""
+    done = {s.step: s.done_at for s in incident.steps if s.done_at}
+    row = {
+        "reference": incident.reference,
+        "category": incident.category,
+        "severity": incident.severity,
+        "title": incident.title,
+        "description": incident.description,
+        "reported_by": incident.reported_by,
+        "reported_at": local_iso(incident.reported_at),
+        "occurred_at": local_iso(incident.occurred_at),
+        "discovered_at": local_iso(incident.discovered_at),
+        "accounts": ";".join(a.name for a in incident.accounts),
+        "people": ";".join(p.name for p in incident.people),
+        "personal_data": "yes" if incident.personal_data else "no",
+        "near_miss": "yes" if incident.near_miss else "no",
+        "status": incident.status,
+        "resolved_at": local_iso(incident.resolved_at),
+        "outcome": incident.outcome or (incident.ico_reason or ""),
+        "ico_decision": incident.ico_decision or "",
+        "ico_notified_at": local_iso(incident.ico_notified_at),
+        "external_party": incident.external_party or "",
+        "clerk_is_target": "yes" if incident.clerk_is_target else "no",
+        "ico_reference": incident.ico_reference or "",
+        "lessons": incident.lessons or "",
+    }
+    for column, step in STEP_COLUMNS.items():
+        row[column] = local_iso(done.get(step))
+    return row
+
+
+def save(
+    session: Session,
+    data: IncidentData,
+    *,
+    incident_id: int | None = None,
+    expected_version: int | None = None,
+) -> Incident:
+    """Add an incident with every field given (an import keeps its reference), or update one."""
+    now = session.info["clock"].now()
+    incident = incidents.get(session, incident_id) if incident_id is not None else None
+    if incident is not None and expected_version is not None and incident.version != expected_version:
+        raise StaleEditError(f"Incident {incident.reference}")
+    if data.reference:
+        clash = incidents.by_reference(session, data.reference)
+        if clash is not None and clash is not incident:
+            raise ValidationError("reference", f"{data.reference} is already used")
+    for field in ("reported_at", "occurred_at", "discovered_at", "resolved_at", "ico_notified_at"):
+        value = getattr(data, field)
+        if value is not None and value > now:
+            raise ValidationError(field, "is in the future")
+    reported_at = data.reported_at or (incident.reported_at if incident else now)
+    if data.occurred_at and data.discovered_at and data.discovered_at < data.occurred_at:
+        raise ValidationError("discovered_at", "is before occurred_at")
+    linked_accounts = [access.resolve_account(session, name, "accounts") for name in data.accounts]
+    linked_people = [access.resolve_person(session, name, "people") for name in data.people]
+    if incident is None:
+        reference = data.reference or incidents.next_reference(session, reported_at.year)
+        incident = Incident(reference=reference, status=IncidentStatus.OPEN.value)
+        session.add(incident)
+    elif data.reference:
+        incident.reference = data.reference
+    incident.category = data.category.value
+    incident.severity = data.severity.value
+    incident.title = data.title
+    incident.description = data.description
+    incident.reported_by = data.reported_by or incident.reported_by or str(session.info.get("actor"))
+    incident.reported_at = reported_at
+    incident.occurred_at = data.occurred_at
+    incident.discovered_at = data.discovered_at or incident.discovered_at or reported_at
+    incident.personal_data = data.personal_data or data.category == IncidentCategory.PERSONAL_DATA
+    incident.near_miss = data.near_miss
+    incident.clerk_is_target = data.clerk_is_target
+    incident.external_party = data.external_party
+    incident.outcome = data.outcome
+    incident.lessons = data.lessons
+    incidents.set_involved(incident, linked_accounts, linked_people)
+    _apply_ico(incident, data)
+    incidents.sync_steps(incident)
+    for step, when in data.steps_done:
+        row = incidents.step_row(incident, step)
+        if row is None:
+            row = FollowUp(step=step)
+            incident.steps.append(row)
+        if row.done_at != when:
+            row.done_at, row.done_by, row.not_applicable = when, incident.reported_by, None
+    session.flush()
+    if data.status.value != incident.status or data.status == IncidentStatus.CLOSED:
+        incidents.set_status(session, incident.id, None, data.status)
+    if data.resolved_at is not None:
+        incident.resolved_at = data.resolved_at
+        session.flush()
+    return incident
+
+
+def _apply_ico(incident: Incident, data: IncidentData) -> None:
+    if data.ico_decision is None:
+        return
+    if data.ico_decision == IcoDecision.NOTIFY and data.ico_notified_at is None:
+        raise PolicyViolation("ico_notified_at", ICO_CLAUSE, "give the date and time the ICO was notified")
+    if data.ico_decision == IcoDecision.NOT_NOTIFIABLE and not data.outcome:
+        raise PolicyViolation(
+            "outcome", ICO_CLAUSE, "a breach judged not notifiable needs its reason in outcome"
+        )
+    incident.ico_decision = data.ico_decision.value
+    incident.ico_notified_at = data.ico_notified_at
+    incident.ico_decided_at = incident.ico_decided_at or data.ico_notified_at or incident.reported_at
+    incident.ico_reference = data.ico_reference
+    if data.ico_decision == IcoDecision.NOT_NOTIFIABLE:
+        incident.ico_reason = data.outcome

@@ -1,0 +1,161 @@
+"""The incident rules: findings, reminders and the rotate-now events incidents raise."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clerk_desk import incidents, rotation
+from clerk_desk.checks import Finding, Register, Severity, rule
+from clerk_desk.models import Incident, IncidentCategory, IncidentStatus, RotationReason
+from clerk_desk.reminders import Reminder, Urgency, reminder_source
+
+#: An incident not closed this many days after it was reported is followed up (incident-open-too-long).
+OPEN_TOO_LONG_DAYS = 28
+FOLLOW_UP_CLAUSE = "Thornbury 6; Stalbridge 3"
+
+
+@rotation.rotate_now_source
+def compromised_accounts(session: Session) -> Iterable[rotation.RotateNowEvent]:
+    """An open or resolved compromise names its accounts: their passwords change at once (Thornbury 9.4)."""
+    found = (
+        session.execute(
+            select(Incident).where(
+                Incident.category == IncidentCategory.ACCOUNT_COMPROMISE,
+                Incident.status != IncidentStatus.CLOSED,
+            )
+        )
+        .unique()
+        .scalars()
+    )
+    for incident in found:
+        since = incidents.discovered(incident).date()
+        for account in incident.accounts:
+            yield rotation.RotateNowEvent(
+                account.id,
+                since,
+                f"{incident.reference}, a suspected compromise",
+                RotationReason.SUSPECTED_COMPROMISE,
+            )
+
+
+def _finding(rule_id: str, clause: str, severity: Severity, incident: Incident, message: str) -> Finding:
+    return Finding(rule_id, clause, severity, incident.reference, message, "incident", incident.id)
+
+
+@rule
+def ico_deadline(register: Register) -> Iterable[Finding]:
+    """A personal-data breach: the ICO decision within 72 hours of discovery (UK GDPR Art. 33)."""
+    for incident in register.incidents:
+        deadline = incidents.ico_deadline(incident)
+        if deadline is None or incident.ico_decision is not None:
+            continue
+        hours = incidents.hours_until(deadline, register.now)
+        when = f"{hours} hours left" if hours >= 0 else f"{-hours} hours overdue"
+        yield _finding(
+            "ico-deadline",
+            incidents.ICO_CLAUSE,
+            Severity.HIGH,
+            incident,
+            f"{incident.reference} ({incident.title}): decide whether to notify the ICO — {when} "
+            f"(deadline {deadline.strftime('%Y-%m-%d %H:%M')} UTC).",
+        )
+
+
+@rule
+def chair_not_informed(register: Register) -> Iterable[Finding]:
+    """A breach of Thornbury 9.7 informs the Chair; so does harassment of the clerk (Ottery 7.4;
+    Thornbury 5.3)."""
+    for incident in register.incidents:
+        for key in ("chair_informed", "reported_to_chair"):
+            if key in incidents.required_steps(incident) and not incidents.step_settled(incident, key):
+                spec = incidents.STEPS[key]
+                yield _finding(
+                    "chair-not-informed",
+                    spec.clause,
+                    Severity.HIGH,
+                    incident,
+                    f"{incident.reference} ({incident.title}): the Chair of Council has not been informed.",
+                )
+
+
+@rule
+def platform_not_notified(register: Register) -> Iterable[Finding]:
+    """A fraudulent account is reported to the platform (Thornbury 8)."""
+    for incident in register.incidents:
+        if "platform_notified" in incidents.required_steps(incident) and not incidents.step_settled(
+            incident, "platform_notified"
+        ):
+            party = f" ({incident.external_party})" if incident.external_party else ""
+            yield _finding(
+                "platform-not-notified",
+                "Thornbury 8",
+                Severity.HIGH,
+                incident,
+                f"{incident.reference}: the impersonating account{party} has not been reported to "
+                "the platform.",
+            )
+
+
+@rule
+def incident_open_too_long(register: Register) -> Iterable[Finding]:
+    """An incident still open four weeks after it was reported is followed up or closed.
+
+    Not one of the design's rule ids: the policies expect breaches to be dealt with (Thornbury 6;
+    Stalbridge 3 enforcement), and an incident nobody closes is how a breach is forgotten.
+    """
+    for incident in register.incidents:
+        if incident.status in (IncidentStatus.OPEN, IncidentStatus.INVESTIGATING):
+            days = (register.today - incident.reported_at.date()).days
+            if days > OPEN_TOO_LONG_DAYS:
+                yield _finding(
+                    "incident-open-too-long",
+                    FOLLOW_UP_CLAUSE,
+                    Severity.MEDIUM,
+                    incident,
+                    f"{incident.reference} ({incident.title}) has been {incident.status} for {days} "
+                    "days; follow it up, or resolve and close it.",
+                )
+
+
+@reminder_source
+def incident_deadlines(register: Register, within_days: int) -> Iterable[Reminder]:
+    """ICO deadlines, and follow-up steps still to do on open incidents."""
+    for incident in register.incidents:
+        deadline = incidents.ico_deadline(incident)
+        if deadline is not None and incident.ico_decision is None:
+            overdue = deadline < register.now
+            yield Reminder(
+                Urgency.OVERDUE if overdue else Urgency.NOW,
+                deadline.date(),
+                incident.reference,
+                "Decide on notifying the ICO",
+                incident.title,
+                incidents.ICO_CLAUSE,
+                "incident",
+                incident.id,
+                f"ico-{incident.reference}",
+            )
+        if incident.status == IncidentStatus.CLOSED:
+            continue
+        for key in incidents.outstanding_steps(incident):
+            if key == "ico_decision":
+                continue
+            spec = incidents.STEPS[key]
+            due = incident.reported_at.date() + timedelta(days=7)
+            if due <= register.today + timedelta(days=within_days):
+                urgency = Urgency.OVERDUE if due < register.today else Urgency.SOON
+                yield Reminder(
+                    urgency,
+                    due,
+                    incident.reference,
+                    spec.label,
+                    incident.title,
+                    spec.clause,
+                    "incident",
+                    incident.id,
+                    f"step-{incident.reference}-{key}",
+                )

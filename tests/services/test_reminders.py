@@ -1,0 +1,320 @@
+"""Reminders: password changes due now, overdue, or within 14 days, and the iCalendar file for Outlook."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import factories
+import pytest
+from icalendar import Calendar
+from sqlalchemy.orm import Session
+
+from clerk_desk import accounts, checks, reminders, rotation, settings
+from clerk_desk.clock import FixedClock
+from clerk_desk.db import Database
+from clerk_desk.models import AccountStatus, Role, RotationReason
+from clerk_desk.reminders import Reminder, Urgency
+
+TODAY = date(2026, 11, 21)
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+ACTOR = "Zoë Hartley"
+COUNCIL = "Little Ashcombe Town Council"
+SINCE = date(2026, 11, 10)
+REASON = "INC-2026-004, a suspected compromise"
+
+Register = Callable[[rotation.RotateNowSource], rotation.RotateNowSource]
+
+
+@pytest.fixture
+def council(db: Database) -> Database:
+    with db.transaction(ACTOR) as session:
+        factories.person(session, ACTOR, Role.CLERK)
+        settings.update(session, {"council_name": COUNCIL, "email_domains": "town.gov.uk"})
+    return db
+
+
+def add(db: Database, handle: str, platform: str = "Facebook", **fields: Any) -> int:
+    with db.transaction(ACTOR) as session:
+        return factories.approved_account(session, TODAY, platform=platform, handle=handle, **fields).id
+
+
+def due(db: Database, clock: FixedClock, **kwargs: Any) -> list[Reminder]:
+    with db.read() as session:
+        return reminders.due(session, clock=clock, **kwargs)
+
+
+def listed(found: list[Reminder], today: date = TODAY) -> list[tuple[str, str, str]]:
+    return [(r.subject, r.urgency.value, r.when(today)) for r in found]
+
+
+# --- what is due ------------------------------------------------------------------------------------
+
+
+def test_overdue_and_due_within_14_days_but_not_15(council: Database, clock: FixedClock) -> None:
+    # Every 30 days; today is 2026-11-21.
+    add(council, "@overdue", rotation_days=30, last_rotated_on=date(2026, 10, 1))  # due 2026-10-31
+    add(council, "@today", rotation_days=30, last_rotated_on=date(2026, 10, 22))  # due 2026-11-21
+    add(council, "@in14", rotation_days=30, last_rotated_on=date(2026, 11, 5))  # due 2026-12-05
+    add(council, "@in15", rotation_days=30, last_rotated_on=date(2026, 11, 6))  # due 2026-12-06
+    add(council, "@fine", rotation_days=30, last_rotated_on=TODAY)
+    assert listed(due(council, clock)) == [
+        ("Facebook:@overdue", "overdue", "21 days overdue"),
+        ("Facebook:@today", "soon", "today"),
+        ("Facebook:@in14", "soon", "in 14 days"),
+    ]
+    assert "Facebook:@in15" in {r.subject for r in due(council, clock, within_days=15)}
+
+
+def test_a_reminder_says_what_when_and_why(council: Database, clock: FixedClock) -> None:
+    account_id = add(council, "@Town", rotation_days=30, last_rotated_on=date(2026, 10, 1))
+    [reminder] = due(council, clock)
+    assert reminder == Reminder(
+        Urgency.OVERDUE,
+        date(2026, 10, 31),
+        "Facebook:@Town",
+        "Change the password",
+        "last changed 2026-10-01; every 30 days",
+        "Thornbury 9.4",
+        "account",
+        account_id,
+        reminder.uid,
+    )
+    assert reminder.uid
+
+
+def test_the_councils_interval_applies_when_the_account_has_none(
+    council: Database, clock: FixedClock
+) -> None:
+    add(council, "@Town", last_rotated_on=date(2026, 6, 1))  # 180 days: due 2026-11-28
+    [reminder] = due(council, clock)
+    assert (reminder.due, reminder.detail) == (date(2026, 11, 28), "last changed 2026-06-01; every 180 days")
+    with council.transaction(ACTOR) as session:
+        settings.update(session, {"rotation_days": "365"})
+    assert due(council, clock) == []
+
+
+def test_never_changed_counts_from_the_day_the_account_opened(council: Database, clock: FixedClock) -> None:
+    add(council, "@Town", last_rotated_on=None, opened_on=date(2026, 5, 30))  # due 2026-11-26
+    [reminder] = due(council, clock)
+    assert (reminder.due, reminder.detail) == (
+        date(2026, 11, 26),
+        "last changed never recorded; every 180 days",
+    )
+
+
+def test_an_account_the_check_calls_overdue_is_never_missing_from_the_reminders(
+    council: Database, clock: FixedClock
+) -> None:
+    add(council, "@dated", rotation_days=30, last_rotated_on=date(2026, 10, 1))
+    add(council, "@nodates", last_rotated_on=None, opened_on=None)
+    with council.read() as session:
+        overdue = {f.subject for f in checks.run(session, clock) if f.rule == "password-overdue"}
+    assert overdue == {"Facebook:@dated", "Facebook:@nodates"}
+    found = {r.subject: r for r in due(council, clock)}
+    assert overdue <= set(found)
+    nodates = found["Facebook:@nodates"]
+    assert (nodates.urgency, nodates.due, nodates.when(TODAY)) == (Urgency.OVERDUE, TODAY, "today")
+    assert nodates.detail == "no password change recorded; every 180 days"
+
+
+@pytest.mark.parametrize(
+    ("fields", "listed_"),
+    [
+        pytest.param(
+            dict(status=AccountStatus.PROPOSED, approved_by=None, approved_on=None), False, id="proposed"
+        ),
+        pytest.param(dict(status=AccountStatus.CLOSED, closed_on=TODAY), False, id="closed"),
+        pytest.param(
+            dict(status=AccountStatus.SUSPENDED, suspended_from=date(2026, 11, 1)), True, id="suspended"
+        ),
+    ],
+)
+def test_only_accounts_in_use_are_reminded(
+    council: Database, clock: FixedClock, rotate_now_sources: Register, fields: dict[str, Any], listed_: bool
+) -> None:
+    account_id = add(council, "@Town", rotation_days=30, last_rotated_on=date(2026, 1, 1), **fields)
+    assert bool(due(council, clock)) is listed_
+
+    @rotate_now_sources
+    def incident(session: Session) -> Iterable[rotation.RotateNowEvent]:
+        yield rotation.RotateNowEvent(account_id, SINCE, REASON, RotationReason.SUSPECTED_COMPROMISE)
+
+    assert [r.urgency for r in due(council, clock)] == ([Urgency.NOW] if listed_ else [])
+
+
+def test_an_event_makes_the_change_due_now(
+    council: Database, clock: FixedClock, rotate_now_sources: Register
+) -> None:
+    # Overdue as well, but "now" says it all: one reminder per account.
+    account_id = add(council, "@Town", rotation_days=30, last_rotated_on=date(2026, 10, 1))
+
+    @rotate_now_sources
+    def incident(session: Session) -> Iterable[rotation.RotateNowEvent]:
+        yield rotation.RotateNowEvent(account_id, SINCE, REASON, RotationReason.SUSPECTED_COMPROMISE)
+
+    [reminder] = due(council, clock)
+    assert (reminder.urgency, reminder.due, reminder.when(TODAY)) == (Urgency.NOW, TODAY, "now")
+    assert (reminder.what, reminder.detail, reminder.clause) == (
+        "Change the password now",
+        f"{REASON} on 2026-11-10",
+        "Thornbury 9.4",
+    )
+    assert (reminder.subject_kind, reminder.subject_id) == ("account", account_id)
+    # Changed since the event: back to the ordinary interval (every 30 days, so not due for a while).
+    with council.transaction(ACTOR) as session:
+        account = accounts.get(session, account_id)
+        rotation.record(session, account, SINCE, RotationReason.SUSPECTED_COMPROMISE, TODAY)
+    assert due(council, clock) == []
+    assert listed(due(council, clock, within_days=30)) == [("Facebook:@Town", "soon", "in 19 days")]
+
+
+def test_the_most_urgent_come_first(
+    council: Database, clock: FixedClock, rotate_now_sources: Register
+) -> None:
+    add(council, "@soon-b", rotation_days=30, last_rotated_on=date(2026, 11, 1))
+    add(council, "@soon-a", rotation_days=30, last_rotated_on=date(2026, 11, 1))
+    add(council, "@soon-first", rotation_days=30, last_rotated_on=date(2026, 10, 25))
+    add(council, "@overdue-recent", rotation_days=30, last_rotated_on=date(2026, 10, 15))
+    add(council, "@overdue-long", rotation_days=30, last_rotated_on=date(2026, 8, 1))
+    now_id = add(council, "@now", rotation_days=30, last_rotated_on=date(2026, 11, 1))
+
+    @rotate_now_sources
+    def incident(session: Session) -> Iterable[rotation.RotateNowEvent]:
+        yield rotation.RotateNowEvent(now_id, SINCE, REASON, RotationReason.SUSPECTED_COMPROMISE)
+
+    assert [r.subject for r in due(council, clock)] == [
+        "Facebook:@now",
+        "Facebook:@overdue-long",
+        "Facebook:@overdue-recent",
+        "Facebook:@soon-first",
+        "Facebook:@soon-a",
+        "Facebook:@soon-b",
+    ]
+
+
+def test_nothing_due_is_an_empty_list(council: Database, clock: FixedClock) -> None:
+    add(council, "@Town", last_rotated_on=TODAY)
+    assert due(council, clock) == []
+
+
+@pytest.mark.parametrize(
+    ("urgency", "due_on", "words"),
+    [
+        (Urgency.NOW, TODAY, "now"),
+        (Urgency.NOW, date(2026, 1, 1), "now"),
+        (Urgency.OVERDUE, TODAY - timedelta(days=1), "1 day overdue"),
+        (Urgency.OVERDUE, TODAY - timedelta(days=3), "3 days overdue"),
+        (Urgency.SOON, TODAY, "today"),
+        (Urgency.SOON, TODAY + timedelta(days=1), "in 1 day"),
+        (Urgency.SOON, TODAY + timedelta(days=5), "in 5 days"),
+    ],
+)
+def test_when_in_words(urgency: Urgency, due_on: date, words: str) -> None:
+    assert Reminder(urgency, due_on, "X:@Town", "Change the password", "", "").when(TODAY) == words
+
+
+# --- the iCalendar file -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mixed(council: Database, rotate_now_sources: Register) -> Database:
+    """One reminder of each kind: now, overdue and soon."""
+    now_id = add(council, "@now", rotation_days=30, last_rotated_on=date(2026, 11, 1))
+    add(council, "@overdue", platform="X", rotation_days=30, last_rotated_on=date(2026, 10, 1))
+    add(council, "@soon", platform="Instagram", rotation_days=30, last_rotated_on=date(2026, 11, 1))
+
+    @rotate_now_sources
+    def incident(session: Session) -> Iterable[rotation.RotateNowEvent]:
+        yield rotation.RotateNowEvent(now_id, SINCE, REASON, RotationReason.SUSPECTED_COMPROMISE)
+
+    return council
+
+
+def events(content: bytes) -> list[Any]:
+    calendar = Calendar.from_ical(content)
+    return list(calendar.walk("VEVENT"))
+
+
+def ics(db: Database, clock: FixedClock) -> bytes:
+    found = due(db, clock)
+    return reminders.to_ics(found, COUNCIL, clock.today(), clock.now())
+
+
+def test_the_ics_file_has_one_all_day_event_per_reminder(mixed: Database, clock: FixedClock) -> None:
+    content = ics(mixed, clock)
+    calendar = Calendar.from_ical(content)
+    assert str(calendar["VERSION"]) == "2.0"
+    assert str(calendar["PRODID"]) == "-//Clerk Desk//Social media governance//EN"
+    assert str(calendar["X-WR-CALNAME"]) == f"{COUNCIL}: social media reminders"
+    found = events(content)
+    assert len(found) == len(due(mixed, clock)) == 3
+    by_summary = {str(e["SUMMARY"]): e for e in found}
+    assert set(by_summary) == {
+        "Change the password now: Facebook:@now (now)",
+        "Change the password: X:@overdue (overdue)",
+        "Change the password: Instagram:@soon",
+    }
+    for event in found:
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        # All-day: a date, not a date and time.
+        assert type(start) is date and type(end) is date
+        assert end == start + timedelta(days=1)
+        assert event.decoded("DTSTAMP") == NOW
+    # Overdue and "now" are placed on today, not lost in the past; the rest on their due date.
+    assert by_summary["Change the password now: Facebook:@now (now)"].decoded("DTSTART") == TODAY
+    overdue = by_summary["Change the password: X:@overdue (overdue)"]
+    assert overdue.decoded("DTSTART") == TODAY
+    assert str(overdue["DESCRIPTION"]) == (
+        "last changed 2026-10-01; every 30 days. Due 2026-10-31 (Thornbury 9.4)."
+    )
+    assert by_summary["Change the password: Instagram:@soon"].decoded("DTSTART") == date(2026, 12, 1)
+    assert "\r\n" in content.decode("utf-8")  # iCalendar line ends, as Outlook expects
+
+
+def test_the_ics_uids_are_unique_and_stable_across_runs_and_days(mixed: Database, clock: FixedClock) -> None:
+    first = {str(e["SUMMARY"]): str(e["UID"]) for e in events(ics(mixed, clock))}
+    assert len(set(first.values())) == 3
+    assert all(uid.endswith("@clerk-desk") for uid in first.values())
+    # The same file again, a little later: the same events, so a calendar updates rather than adds.
+    clock.moment = NOW + timedelta(hours=3)
+    assert {str(e["SUMMARY"]): str(e["UID"]) for e in events(ics(mixed, clock))} == first
+    # And the next day: the overdue and "now" items move to the new today but stay the same events.
+    clock.moment = NOW + timedelta(days=1)
+    again = {str(e["SUMMARY"]): str(e["UID"]) for e in events(ics(mixed, clock))}
+    assert again == first
+    for event in events(ics(mixed, clock)):
+        if "(overdue)" in str(event["SUMMARY"]) or "(now)" in str(event["SUMMARY"]):
+            assert event.decoded("DTSTART") == TODAY + timedelta(days=1)
+
+
+def test_a_password_with_no_recorded_change_is_one_event_from_day_to_day(
+    council: Database, clock: FixedClock
+) -> None:
+    add(council, "@Town", last_rotated_on=None, opened_on=None)
+    [first] = events(ics(council, clock))
+    assert str(first["SUMMARY"]) == "Change the password: Facebook:@Town (overdue)"
+    clock.moment = NOW + timedelta(days=1)
+    [after] = events(ics(council, clock))
+    assert str(after["UID"]) == str(first["UID"])
+    assert after.decoded("DTSTART") == TODAY + timedelta(days=1)
+
+
+def test_a_new_due_date_is_a_new_event(council: Database, clock: FixedClock) -> None:
+    account_id = add(council, "@Town", rotation_days=30, last_rotated_on=date(2026, 10, 1))
+    [before] = events(ics(council, clock))
+    with council.transaction(ACTOR) as session:
+        rotation.record(session, accounts.get(session, account_id), TODAY, RotationReason.SCHEDULED, TODAY)
+    assert events(ics(council, clock)) == []
+    clock.moment = NOW + timedelta(days=20)
+    [after] = events(ics(council, clock))
+    assert after.decoded("DTSTART") == date(2026, 12, 21)
+    assert str(after["UID"]) != str(before["UID"])
+
+
+def test_an_empty_ics_file_is_still_a_calendar() -> None:
+    content = reminders.to_ics([], "", TODAY, NOW)
+    calendar = Calendar.from_ical(content)
+    assert list(calendar.walk("VEVENT")) == []
+    assert str(calendar["X-WR-CALNAME"]) == "Clerk Desk: social media reminders"
