@@ -38,10 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     imp = commands.add_parser("import", help="import a CSV file; all rows or none")
-    imp.add_argument("kind", help="people, accounts, grants, officers or acknowledgements")
+    imp.add_argument("kind", help="people, accounts, grants, officers, incidents or acknowledgements")
     imp.add_argument("file", type=Path)
     exp = commands.add_parser("export", help="export a CSV file with the same columns ('-' for the screen)")
-    exp.add_argument("kind", help="people, accounts, grants, officers or acknowledgements")
+    exp.add_argument("kind", help="people, accounts, grants, officers, incidents or acknowledgements")
     exp.add_argument("file")
 
     chk = commands.add_parser("check", help="list policy findings; exit 1 if there are any")

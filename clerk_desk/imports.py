@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import access, accounts, acknowledgements, officers, people
+from clerk_desk import access, accounts, acknowledgements, incident_records, incidents, officers, people
 from clerk_desk.errors import ClerkDeskError, ValidationError
 
 # Cells that a spreadsheet would run as a formula are written with a leading apostrophe, and read back
@@ -73,6 +73,13 @@ def _apply_acknowledgement(session: Session, values: Mapping[str, str], today: d
     return acknowledgements.save(session, acknowledgements.parse(values), today)[1]
 
 
+def _apply_incident(session: Session, values: Mapping[str, str], today: date) -> bool:
+    data = incident_records.parse(values)
+    existing = incidents.by_reference(session, data.reference) if data.reference else None
+    incident_records.save(session, data, incident_id=existing.id if existing else None)
+    return existing is None
+
+
 def _cell(row: Mapping[str, str], *columns: str) -> str:
     return "|".join((row.get(column) or "").strip().casefold() for column in columns)
 
@@ -113,6 +120,13 @@ KINDS: dict[str, Kind] = {
         lambda row: _cell(row, "person", "designated_on"),
         _apply_officer,
         lambda session: (officers.as_row(d) for d in officers.all_designations(session)),
+    ),
+    "incidents": Kind(
+        incident_records.COLUMNS,
+        frozenset(incident_records.COLUMNS) - incident_records.REQUIRED,
+        lambda row: _cell(row, "reference") if (row.get("reference") or "").strip() else f"row-{id(row)}",
+        _apply_incident,
+        lambda session: (incident_records.as_row(i) for i in incidents.all_incidents(session)),
     ),
     "acknowledgements": Kind(
         acknowledgements.COLUMNS,
