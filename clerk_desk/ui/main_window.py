@@ -9,6 +9,7 @@ from PySide6.QtCore import QStringListModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -22,6 +23,8 @@ from clerk_desk.ui.accounts_page import AccountsPage
 from clerk_desk.ui.audit_page import AuditPage
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.home_page import HomePage
+from clerk_desk.ui.incident_dialogs import log_dialog
+from clerk_desk.ui.incidents_page import IncidentsPage
 from clerk_desk.ui.officers_page import OfficersPage
 from clerk_desk.ui.people_page import PeoplePage
 from clerk_desk.ui.settings_page import SettingsPage
@@ -41,6 +44,7 @@ class MainWindow(QMainWindow):
             ("People", PeoplePage),
             ("Delegated access", AccessPage),
             ("Designated officers", OfficersPage),
+            ("Incidents", IncidentsPage),
             ("Audit trail", AuditPage),
             ("Settings", SettingsPage),
         ]
@@ -76,6 +80,10 @@ class MainWindow(QMainWindow):
         self.update_actor()
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        # Ctrl+N logs an incident from anywhere in the window (design.md, accessibility contract).
+        QShortcut(
+            QKeySequence.StandardKey.New, self, self.log_incident, context=Qt.ShortcutContext.WindowShortcut
+        )
         for number in range(len(self.factories)):
             QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.go_to(n))
         self._current = -1
@@ -132,6 +140,19 @@ class MainWindow(QMainWindow):
         return self.page(self.page_titles().index("Designated officers"))
 
     @property
+    def incidents(self) -> IncidentsPage:
+        return self.page(self.page_titles().index("Incidents"))
+
+    def log_incident(self) -> None:
+        """Ctrl+N: the quick form; saving lands on the new incident."""
+        dialog = log_dialog(self.context, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            page = self.go_to_title("Incidents")
+            page.reload()
+            page.select_incident(dialog.result_value.id)
+            page.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
     def audit(self) -> AuditPage:
         return self.page(self.page_titles().index("Audit trail"))
 
@@ -186,6 +207,10 @@ class MainWindow(QMainWindow):
             page = self.go_to_title("Delegated access")
             page.search.clear()
             page.select_grant(subject_id)
+            page.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif kind == "incident" and isinstance(subject_id, int):
+            page = self.go_to_title("Incidents")
+            page.select_incident(subject_id)
             page.table.setFocus(Qt.FocusReason.OtherFocusReason)
         elif kind == "settings":
             self.go_to_title("Settings")

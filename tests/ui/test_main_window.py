@@ -19,7 +19,16 @@ from PySide6.QtWidgets import (
 from clerk_desk.app import create_main_window
 from clerk_desk.ui.main_window import MainWindow
 
-PAGES = ["Home", "Accounts", "People", "Delegated access", "Designated officers", "Audit trail", "Settings"]
+PAGES = [
+    "Home",
+    "Accounts",
+    "People",
+    "Delegated access",
+    "Designated officers",
+    "Incidents",
+    "Audit trail",
+    "Settings",
+]
 
 
 def test_every_page_is_reachable_by_its_title(window: MainWindow) -> None:
@@ -69,7 +78,8 @@ def test_accessibility_contract(window: MainWindow, title: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "title", ["Home", "Accounts", "People", "Delegated access", "Designated officers", "Audit trail"]
+    "title",
+    ["Home", "Accounts", "People", "Delegated access", "Designated officers", "Incidents", "Audit trail"],
 )
 def test_table_models_pass_the_model_tester(window: MainWindow, qtmodeltester, title: str) -> None:  # type: ignore[no-untyped-def]
     page = window.go_to_title(title)
