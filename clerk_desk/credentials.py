@@ -99,10 +99,13 @@ def _same(a: str, b: str) -> bool:
 
 
 def reused_by(session: Session, account: Account, password: str) -> list[str]:
-    """The other accounts (by name) whose stored password is this one."""
+    """The other accounts in use or proposed (by name) whose stored password is this one.
+
+    A closed account is left out, as ``check`` leaves it out: its password no longer opens anything.
+    """
     others = []
     for other in accounts.all_accounts(session):
-        if other.id == account.id:
+        if other.id == account.id or other.status == AccountStatus.CLOSED:
             continue
         stored = vault.get_password(other.uuid)
         if stored is not None and _same(stored, password):
