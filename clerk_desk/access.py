@@ -346,3 +346,21 @@ def expiring(grants: Iterable[Grant], today: date, within_days: int) -> list[Gra
         and g.person.left_on is None
         and g.expires_on <= horizon
     ]
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a grant or designation form may offer: who may hold keys, on which accounts, approved by whom."""
+
+    people: list[str]
+    accounts: list[str]
+    approvers: list[str]
+
+
+def choices(session: Session, today: date) -> Choices:
+    """Current people who are not councillors (Thornbury 9.2), accounts not closed, and the approvers."""
+    return Choices(
+        [p.name for p in people.all_people(session) if not p.has_left(today) and p.role != Role.COUNCILLOR],
+        [a.name for a in accounts.all_accounts(session) if a.status != AccountStatus.CLOSED],
+        [p.name for p in people.approvers(session, today)],
+    )

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QMessageBox, QTableView, QWidget
 
-from clerk_desk import access, accounts, authority, fields, people
-from clerk_desk.models import AccessLevel, Account, AccountStatus, Grant, Person, Role
+from clerk_desk import access, accounts, authority, fields
+from clerk_desk.models import AccessLevel, Account, AccountStatus, Grant, Person
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog, choice_field, date_field, text_field
 from clerk_desk.ui.table_model import Column, RowTableModel, sort_text
@@ -106,18 +106,8 @@ def grant_dialog(context: Context, grant: Grant | None, parent: QWidget | None =
     """Grant access (``grant`` None) or edit a grant."""
     today = context.clock.today()
 
-    def load(session):  # type: ignore[no-untyped-def]
-        return (
-            [
-                p.name
-                for p in people.all_people(session)
-                if not p.has_left(today) and p.role != Role.COUNCILLOR
-            ],
-            [a.name for a in accounts.all_accounts(session) if a.status != AccountStatus.CLOSED],
-            [p.name for p in people.approvers(session, today)],
-        )
-
-    names, account_names, approvers = context.read(load)
+    offered = context.read(lambda session: access.choices(session, today))
+    names, account_names, approvers = offered.people, offered.accounts, offered.approvers
     current = access.as_row(grant) if grant else None
     if current:
         names = sorted({*names, current["person"]}, key=str.casefold)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from clerk_desk import accounts, authority, fields, officers, people
-from clerk_desk.models import AccountStatus, Designation, Role
+from clerk_desk import access, authority, fields, officers
+from clerk_desk.models import Designation
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog, choice_field, date_field, multi_field
 from clerk_desk.ui.table_model import Column, RowTableModel
@@ -27,18 +27,8 @@ def officer_dialog(
     """Designate an officer (``designation`` None) or edit a designation."""
     today = context.clock.today()
 
-    def load(session):  # type: ignore[no-untyped-def]
-        return (
-            [
-                p.name
-                for p in people.all_people(session)
-                if not p.has_left(today) and p.role != Role.COUNCILLOR
-            ],
-            [a.name for a in accounts.all_accounts(session) if a.status != AccountStatus.CLOSED],
-            [p.name for p in people.approvers(session, today)],
-        )
-
-    names, sites, approvers = context.read(load)
+    offered = context.read(lambda session: access.choices(session, today))
+    names, sites, approvers = offered.people, offered.accounts, offered.approvers
     current = officers.as_row(designation) if designation else None
     if current:
         names = sorted({*names, current["person"]}, key=str.casefold)

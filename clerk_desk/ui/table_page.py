@@ -190,8 +190,7 @@ class TablePage(QWidget):
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, 0)
             if predicate(self.proxy.data(index, ROW_ROLE)):
-                self.table.setCurrentIndex(index)
-                self.table.selectionModel().select(
+                self.table.selectionModel().setCurrentIndex(
                     index,
                     QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
                 )
