@@ -145,7 +145,7 @@ def incident_deadlines(register: Register, within_days: int) -> Iterable[Reminde
             if key == "ico_decision":
                 continue
             spec = incidents.STEPS[key]
-            due = incident.reported_at.date() + timedelta(days=7)
+            due = (incident.reported_at + incidents.FOLLOW_UP_DAYS).date()
             if due <= register.today + timedelta(days=within_days):
                 urgency = Urgency.OVERDUE if due < register.today else Urgency.SOON
                 yield Reminder(

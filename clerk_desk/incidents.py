@@ -36,6 +36,8 @@ from clerk_desk.models import (
 
 ICO_CLAUSE = "UK GDPR Art. 33"
 ICO_HOURS = 72
+#: Follow-up steps are due this long after an incident is reported (the reminders and the ⚠ mark).
+FOLLOW_UP_DAYS = timedelta(days=7)
 REFERENCE = re.compile(r"^INC-(\d{4})-(\d{3,})$")
 
 

@@ -50,15 +50,16 @@ def ico_text(incident: Incident, now) -> str:  # type: ignore[no-untyped-def]
     return f"{hours} h left" if hours >= 0 else f"{-hours} h overdue"
 
 
-def follow_up_text(incident: Incident) -> str:
+def follow_up_text(incident: Incident, now) -> str:  # type: ignore[no-untyped-def]
+    """Steps still to do, marked ⚠ once overdue (a week after the incident was reported)."""
     required = incidents.required_steps(incident)
     missing = incidents.outstanding_steps(incident)
     if not required:
         return ""
     if not missing:
         return "All done"
-    overdue = incident.status != IncidentStatus.CLOSED
-    return f"{len(missing)} to do" + (" ⚠" if overdue else "")
+    overdue = now - incident.reported_at > incidents.FOLLOW_UP_DAYS
+    return f"{len(missing)} to do" + (" ⚠ overdue" if overdue else "")
 
 
 def _columns(context: Context) -> list[Column[Incident]]:
@@ -73,7 +74,7 @@ def _columns(context: Context) -> list[Column[Incident]]:
             sort=lambda i: ["low", "medium", "high", "critical"].index(i.severity),
         ),
         Column("Status", lambda i: IncidentStatus(i.status).label),
-        Column("Follow-ups", follow_up_text),
+        Column("Follow-ups", lambda i: follow_up_text(i, now())),
         Column("ICO", lambda i: ico_text(i, now())),
         Column("Reported by", lambda i: i.reported_by),
         Column("Title", lambda i: i.title, tooltip=lambda i: i.description),
