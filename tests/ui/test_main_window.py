@@ -146,3 +146,21 @@ def test_audit_page_filters_by_person_subject_and_date(window: MainWindow) -> No
     page.since.setText("")
     page.person.setCurrentIndex(page.person.findData("Test setup"))
     assert page.model.rowCount() == total
+
+
+def test_every_other_table_model_passes_the_model_tester(window: MainWindow, qtmodeltester, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from clerk_desk.ui.credential_dialogs import HistoryDialog
+
+    qtmodeltester.check(window.home.due.model_)
+    assert window.home.due.model_.rowCount() > 0
+    page = window.go_to_title("Incidents")
+    assert page.select_where(lambda i: i.category == "non_council_device")
+    for model in (page.steps_model, page.actions_model, page.evidence_model):
+        qtmodeltester.check(model)
+    assert page.steps_model.rowCount() == 2 and page.actions_model.rowCount() == 1
+    accounts_page = window.go_to_title("Accounts")
+    assert accounts_page.select_where(lambda row: row.account.platform == "X")
+    history = HistoryDialog(window.context, accounts_page.current().account, window)
+    qtbot.addWidget(history)
+    assert history.model.rowCount() >= 1
+    qtmodeltester.check(history.model)
