@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
 
 from clerk_desk import checks, reminders
 from clerk_desk.checks import Finding, Severity
+from clerk_desk.credentials import VaultSnapshot
 from clerk_desk.models import AccountStatus
 from clerk_desk.reminders import Reminder
 from clerk_desk.ui.context import Context
@@ -100,10 +102,22 @@ class HomePage(TablePage):
         self.body.addWidget(self.due_heading)
         self.body.addWidget(self.due, 1)
         self.body.setStretchFactor(self.table, 2)
+        self.register: checks.Register | None = None
 
     def reload(self) -> None:
         snapshot = self.context.vault
-        register = self.context.read(lambda s: checks.load(s, self.context.clock, snapshot))
+        self.show_register(self.context.read(lambda s: checks.load(s, self.context.clock, snapshot)))
+
+    def show_vault(self, snapshot: VaultSnapshot) -> None:
+        """Add what the password store holds to the findings, without reading the register again."""
+        if self.register is None:
+            self.reload()
+        else:
+            self.show_register(replace(self.register, vault=snapshot))
+
+    def show_register(self, register: checks.Register) -> None:
+        self.register = register
+        snapshot = register.vault
         findings = checks.evaluate(register)
         due = reminders.due(None, register)
         self.replace_rows(findings, key=lambda f: (f.rule, f.subject))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerk_desk import credentials
 from clerk_desk.ui.access_page import AccessPage
 from clerk_desk.ui.accounts_page import AccountsPage
 from clerk_desk.ui.audit_page import AuditPage
@@ -27,6 +28,7 @@ from clerk_desk.ui.incident_dialogs import log_dialog
 from clerk_desk.ui.incidents_page import IncidentsPage
 from clerk_desk.ui.officers_page import OfficersPage
 from clerk_desk.ui.people_page import PeoplePage
+from clerk_desk.ui.reports_page import ReportsPage
 from clerk_desk.ui.settings_page import SettingsPage
 
 
@@ -45,6 +47,7 @@ class MainWindow(QMainWindow):
             ("Delegated access", AccessPage),
             ("Designated officers", OfficersPage),
             ("Incidents", IncidentsPage),
+            ("Reports", ReportsPage),
             ("Audit trail", AuditPage),
             ("Settings", SettingsPage),
         ]
@@ -94,12 +97,19 @@ class MainWindow(QMainWindow):
 
     def check_vault(self) -> None:
         """Look at the password store and show what it holds in the findings."""
-        snapshot = self.context.refresh_vault()
+        home = self.built.get(0)
+        if self.current_page() is home and home.register is not None:
+            # Home has just read the register: look in the keyring for those accounts, nothing more.
+            snapshot = credentials.snapshot(home.register.accounts)
+            self.context.vault = snapshot
+            home.show_vault(snapshot)
+        else:
+            snapshot = self.context.refresh_vault()
+            self.refresh()
         self.vault_label.setText(
             "Password store: ready" if snapshot.status.ok else "Password store: unavailable"
         )
         self.vault_label.setToolTip(snapshot.status.message)
-        self.refresh()
 
     def update_actor(self) -> None:
         actor = self.context.actor
@@ -142,6 +152,10 @@ class MainWindow(QMainWindow):
     @property
     def incidents(self) -> IncidentsPage:
         return self.page(self.page_titles().index("Incidents"))
+
+    @property
+    def reports(self) -> ReportsPage:
+        return self.page(self.page_titles().index("Reports"))
 
     def log_incident(self) -> None:
         """Ctrl+N: the quick form; saving lands on the new incident."""
