@@ -218,10 +218,12 @@ def save(
         raise ValidationError(
             "granted_on", f"{person.name} already has a grant to {account.name} made that day"
         )
+    revoking = (grant is None or grant.revoked_on is None) and data.revoked_on is not None
+    # Looked up before the grant changes: the query would flush a half-made revocation to the audit trail.
+    revoker = authority.acting_person(session) if revoking else None
     if grant is None:
         grant = Grant(person=person, account=account, granted_on=data.granted_on, level=data.level.value)
         session.add(grant)
-    revoking = grant.revoked_on is None and data.revoked_on is not None
     grant.person = person
     grant.account = account
     grant.level = data.level.value
@@ -232,7 +234,7 @@ def save(
     grant.revoked_on = data.revoked_on
     grant.revoke_reason = data.revoke_reason
     if revoking:
-        grant.revoked_by = authority.acting_person(session)
+        grant.revoked_by = revoker
     elif data.revoked_on is None:
         grant.revoked_by = None
     session.flush()
@@ -258,26 +260,44 @@ def in_force_for(session: Session, person: Person, on: date) -> list[Grant]:
 
 
 def before_becoming_councillor(session: Session, person: Person, *, revoke: bool) -> None:
-    """A keyholder becomes a councillor only with their access revoked in the same step (Thornbury 9.2)."""
+    """A keyholder or designated officer becomes a councillor only with their access revoked and their
+    designations ended in the same step (Thornbury 9.2)."""
+    from clerk_desk import officers
+
     today = session.info["clock"].today()
     held = in_force_for(session, person, today)
-    if not held:
+    designated = [
+        d for d in officers.all_designations(session) if d.person_id == person.id and d.ended_on is None
+    ]
+    if not held and not designated:
         return
     if not revoke:
-        names = ", ".join(sorted({g.account.name for g in held}))
+        keys = ", ".join(sorted({g.account.name for g in held}))
+        sites = ", ".join(sorted({a.name for d in designated for a in d.accounts}))
+        what = " and ".join(
+            part
+            for part in (
+                f"holds access to {keys}" if keys else "",
+                f"is a designated officer for {sites}" if sites else "",
+            )
+            if part
+        )
         raise PolicyViolation(
             "role",
             MEMBER_CLAUSE,
-            f"{person.name} holds access to {names}; a councillor may not, so revoke it in the same step",
+            f"{person.name} {what}; a councillor may not, so revoke it in the same step",
         )
     for grant in held:
         _revoke_now(session, grant, today, "Became a councillor (Thornbury 9.2)")
+    officers.end_all_for(session, person, today)
 
 
 def _revoke_now(session: Session, grant: Grant, on: date, reason: str) -> None:
+    # Looked up first: the query would flush a revocation without its revoker to the audit trail.
+    revoker = authority.acting_person(session)
     grant.revoked_on = max(on, grant.granted_on)
     grant.revoke_reason = reason
-    grant.revoked_by = authority.acting_person(session)
+    grant.revoked_by = revoker
 
 
 @dataclass(frozen=True)
@@ -301,16 +321,17 @@ def record_leaving(
     from clerk_desk import officers
 
     person = people.record_leaving(session, person_id, expected_version, left_on)
+    # What they held when they left; access revoked before then was dealt with when it was revoked.
+    held = in_force_for(session, person, left_on)
     revoked: list[Grant] = []
     ended = 0
     if revoke_access:
-        for grant in in_force_for(session, person, left_on):
+        for grant in held:
             _revoke_now(session, grant, left_on, "Left the council")
             revoked.append(grant)
         ended = officers.end_all_for(session, person, left_on)
         session.flush()
-    held = sorted({g.account.name for g in all_grants(session) if g.person_id == person.id})
-    return LeavingResult(person, len(revoked), ended, held)
+    return LeavingResult(person, len(revoked), ended, sorted({g.account.name for g in held}))
 
 
 def access_end(grant: Grant, today: date) -> tuple[date, str] | None:

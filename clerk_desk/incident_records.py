@@ -47,15 +47,28 @@ COLUMNS = (
     "clerk_is_target",
     "ico_reference",
     "lessons",
+    "change_passwords_at",
+    "review_access_at",
+    "reported_to_clerk_at",
+    "reported_to_chair_at",
+    "referral_at",
 )
 REQUIRED = frozenset({"category", "title", "description"})
-#: CSV columns that record a follow-up step as done at a time.
+#: CSV columns that record a follow-up step: when it was done, or "not applicable: <reason>". Every step
+#: has one (the ICO decision has its own columns), so a closed incident's follow-ups survive a round trip.
 STEP_COLUMNS = {
     "clerk_notified_at": "clerk_notified",
     "chair_informed_at": "chair_informed",
     "platform_notified_at": "platform_notified",
     "public_notified_at": "public_notified",
+    "change_passwords_at": "change_passwords",
+    "review_access_at": "review_access",
+    "reported_to_clerk_at": "reported_to_clerk",
+    "reported_to_chair_at": "reported_to_chair",
+    "referral_at": "referral",
 }
+STEP_FIELDS = {step: column for column, step in STEP_COLUMNS.items()}
+NOT_APPLICABLE = "not applicable:"
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,8 @@ class IncidentData:
     ico_decision: IcoDecision | None = None
     ico_notified_at: datetime | None = None
     steps_done: tuple[tuple[str, datetime], ...] = ()
+    #: Steps marked not applicable, each with the reason.
+    steps_not_applicable: tuple[tuple[str, str], ...] = ()
     external_party: str | None = None
     clerk_is_target: bool = False
     ico_reference: str | None = None
@@ -95,7 +110,19 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
     reference = fields.text(values, "reference", max_length=20)
     if reference and not incidents.REFERENCE.match(reference.upper()):
         raise ValidationError("reference", f"'{reference}' is not a reference like INC-2026-001")
-    steps = tuple((step, when) for column, step in STEP_COLUMNS.items() if (when := moment(values, column)))
+    steps: list[tuple[str, datetime]] = []
+    not_applicable: list[tuple[str, str]] = []
+    for column, step in STEP_COLUMNS.items():
+        raw = (values.get(column) or "").strip()
+        if raw.casefold().startswith(NOT_APPLICABLE[:-1]):
+            reason = raw[len(NOT_APPLICABLE) - 1 :].lstrip(" :")
+            if not reason:
+                raise ValidationError(
+                    column, f"give the reason the step does not apply: '{NOT_APPLICABLE} …'"
+                )
+            not_applicable.append((step, fields.required_text({column: reason}, column, max_length=2000)))
+        elif when := moment(values, column):
+            steps.append((step, when))
     return IncidentData(
         category=fields.choice(values, "category", IncidentCategory),  # type: ignore[arg-type]
         title=fields.required_text(values, "title", max_length=300),
@@ -125,7 +152,8 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
         outcome=fields.text(values, "outcome", max_length=20000),
         ico_decision=fields.choice(values, "ico_decision", IcoDecision, required=False),
         ico_notified_at=moment(values, "ico_notified_at"),
-        steps_done=steps,
+        steps_done=tuple(steps),
+        steps_not_applicable=tuple(not_applicable),
         external_party=fields.text(values, "external_party", max_length=2000),
         clerk_is_target=fields.boolean(values, "clerk_is_target"),
         ico_reference=fields.text(values, "ico_reference", max_length=100),
@@ -135,7 +163,8 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
 
 def as_row(incident: Incident, *, public: bool = False) -> dict[str, str]:
     """The incident as CSV text."""
-    done = {s.step: s.done_at for s in incident.steps if s.done_at}
+    done = {s.step: local_iso(s.done_at) for s in incident.steps if s.done_at}
+    done |= {s.step: f"{NOT_APPLICABLE} {s.not_applicable}" for s in incident.steps if s.not_applicable}
     row = {
         "reference": incident.reference,
         "category": incident.category,
@@ -161,7 +190,7 @@ def as_row(incident: Incident, *, public: bool = False) -> dict[str, str]:
         "lessons": incident.lessons or "",
     }
     for column, step in STEP_COLUMNS.items():
-        row[column] = local_iso(done.get(step))
+        row[column] = done.get(step, "")
     return row
 
 
@@ -185,7 +214,12 @@ def save(
         value = getattr(data, field)
         if value is not None and value > now:
             raise ValidationError(field, "is in the future")
-    reported_at = data.reported_at or (incident.reported_at if incident else now)
+    for step, when in data.steps_done:
+        if when > now:
+            raise ValidationError(STEP_FIELDS[step], "is in the future")
+    reported_at = _kept(incident.reported_at if incident else None, data.reported_at) or (
+        incident.reported_at if incident else now
+    )
     if data.occurred_at and data.discovered_at and data.discovered_at < data.occurred_at:
         raise ValidationError("discovered_at", "is before occurred_at")
     linked_accounts = [access.resolve_account(session, name, "accounts") for name in data.accounts]
@@ -202,8 +236,10 @@ def save(
     incident.description = data.description
     incident.reported_by = data.reported_by or incident.reported_by or str(session.info.get("actor"))
     incident.reported_at = reported_at
-    incident.occurred_at = data.occurred_at
-    incident.discovered_at = data.discovered_at or incident.discovered_at or reported_at
+    incident.occurred_at = _kept(incident.occurred_at, data.occurred_at)
+    incident.discovered_at = (
+        _kept(incident.discovered_at, data.discovered_at) or incident.discovered_at or reported_at
+    )
     incident.personal_data = data.personal_data or data.category == IncidentCategory.PERSONAL_DATA
     incident.near_miss = data.near_miss
     incident.clerk_is_target = data.clerk_is_target
@@ -218,15 +254,30 @@ def save(
         if row is None:
             row = FollowUp(step=step)
             incident.steps.append(row)
-        if row.done_at != when:
+        if _kept(row.done_at, when) is not row.done_at:
             row.done_at, row.done_by, row.not_applicable = when, incident.reported_by, None
+    for step, reason in data.steps_not_applicable:
+        row = incidents.step_row(incident, step)
+        if row is None:
+            row = FollowUp(step=step)
+            incident.steps.append(row)
+        if row.not_applicable != reason:
+            row.done_at, row.done_by, row.not_applicable = None, None, reason
     session.flush()
     if data.status.value != incident.status or data.status == IncidentStatus.CLOSED:
         incidents.set_status(session, incident.id, None, data.status)
     if data.resolved_at is not None:
-        incident.resolved_at = data.resolved_at
+        incident.resolved_at = _kept(incident.resolved_at, data.resolved_at)
         session.flush()
     return incident
+
+
+def _kept(stored: datetime | None, given: datetime | None) -> datetime | None:
+    """The moment given, or the one stored when they are the same minute: text carries minutes only, so
+    saving a record back unchanged must not cut the seconds off what was recorded."""
+    if stored is not None and given is not None and local_iso(stored) == local_iso(given):
+        return stored
+    return given
 
 
 def _apply_ico(incident: Incident, data: IncidentData) -> None:
@@ -238,9 +289,14 @@ def _apply_ico(incident: Incident, data: IncidentData) -> None:
         raise PolicyViolation(
             "outcome", ICO_CLAUSE, "a breach judged not notifiable needs its reason in outcome"
         )
+    discovered = incidents.discovered(incident).replace(second=0, microsecond=0)
+    if data.ico_notified_at is not None and data.ico_notified_at < discovered:
+        raise ValidationError("ico_notified_at", "is before the breach was discovered")
+    # One column holds the reason and the outcome: a reason already recorded for this decision stays.
+    keep_reason = incident.ico_decision == data.ico_decision.value and bool(incident.ico_reason)
     incident.ico_decision = data.ico_decision.value
-    incident.ico_notified_at = data.ico_notified_at
+    incident.ico_notified_at = _kept(incident.ico_notified_at, data.ico_notified_at)
     incident.ico_decided_at = incident.ico_decided_at or data.ico_notified_at or incident.reported_at
     incident.ico_reference = data.ico_reference
-    if data.ico_decision == IcoDecision.NOT_NOTIFIABLE:
+    if data.ico_decision == IcoDecision.NOT_NOTIFIABLE and not keep_reason:
         incident.ico_reason = data.outcome

@@ -290,7 +290,8 @@ def set_status(
             )
         if not incident.outcome:
             raise ValidationError("outcome", "record the outcome before closing the incident")
-        incident.closed_at = now
+        if incident.status != IncidentStatus.CLOSED or incident.closed_at is None:
+            incident.closed_at = now  # closing again (an edit checks the rules again) keeps the date
         incident.resolved_at = incident.resolved_at or now
     elif status == IncidentStatus.RESOLVED:
         incident.resolved_at = incident.resolved_at or now
@@ -329,6 +330,8 @@ def record_ico_decision(
             raise PolicyViolation("ico_reference", ICO_CLAUSE, "give the ICO's reference for the report")
         if notified_at > now:
             raise ValidationError("ico_notified_at", "is in the future")
+        if notified_at < discovered(incident):
+            raise ValidationError("ico_notified_at", "is before the breach was discovered")
     elif not (reason or "").strip():
         raise PolicyViolation(
             "ico_reason", ICO_CLAUSE, "a breach judged not notifiable needs the reason recorded"
@@ -381,6 +384,9 @@ def count_in_period(session: Session, start: date, end: date) -> int:
 
 
 def set_involved(incident: Incident, accounts: list[Account], people: list[Person]) -> None:
+    # Each once, in the order they load in, so the scope reads the same however they were typed.
+    accounts = sorted(dict.fromkeys(accounts), key=lambda a: (a.platform_key, a.handle_key))
+    people = sorted(dict.fromkeys(people), key=lambda p: p.name_key)
     incident.accounts = accounts
     incident.people = people
     incident.scope = "; ".join([a.name for a in accounts] + [p.name for p in people])

@@ -110,6 +110,8 @@ def save(
             raise ValidationError("accounts", f"{account.name} is closed")
         if account not in sites:
             sites.append(account)
+    # The order the accounts load in, so the scope reads the same however they were typed.
+    sites.sort(key=lambda a: (a.platform_key, a.handle_key))
     unchanged = (
         designation is not None
         and designation.designated_by is not None

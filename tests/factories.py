@@ -8,8 +8,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import accounts, people
-from clerk_desk.models import Account, AccountStatus, Person, Role, TwoFactor
+from clerk_desk import access, accounts, officers, people
+from clerk_desk.models import (
+    AccessLevel,
+    Account,
+    AccountStatus,
+    Designation,
+    Grant,
+    Person,
+    Role,
+    TwoFactor,
+)
 
 
 def person(session: Session, name: str = "Zoë Hartley", role: Role = Role.CLERK, **fields: Any) -> Person:
@@ -43,3 +52,34 @@ def approved_account(session: Session, today: date, approver: str = "Zoë Hartle
     )
     defaults.update(fields)
     return account(session, today, **defaults)
+
+
+def grant(
+    session: Session,
+    today: date,
+    person: str = "Nguyễn Thu Hà",
+    account: str = "Facebook:@TownCouncil",
+    **fields: Any,
+) -> Grant:
+    """A grant in force, approved by the clerk, with its business case."""
+    data = access.GrantData(
+        person=person,
+        account=account,
+        level=AccessLevel.POST,
+        business_case="Posts news and events",
+        approved_by="Zoë Hartley",
+        granted_on=date(2026, 6, 1),
+    )
+    return access.save(session, replace(data, **fields), today)
+
+
+def designation(
+    session: Session,
+    today: date,
+    person: str = "Nguyễn Thu Hà",
+    accounts: tuple[str, ...] = ("Facebook:@TownCouncil",),
+    **fields: Any,
+) -> Designation:
+    """A designated officer, designated by the clerk."""
+    data = officers.OfficerData(person, accounts, "Zoë Hartley", date(2026, 6, 1))
+    return officers.save(session, replace(data, **fields), today)

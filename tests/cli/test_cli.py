@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import keyring
@@ -53,6 +55,38 @@ DEMO_LIVE_ACCOUNTS = {
     "X:@AshcombeTC",
     "YouTube:Little Ashcombe Council Meetings",
 }
+
+#: What ``check`` finds in the demo council apart from the keyring: (severity, rule, clause, subject).
+DEMO_REGISTER_FINDINGS = [
+    ("high", "account-unapproved", "Barling Magna; Stalbridge 4", "LinkedIn:Little Ashcombe Town Council"),
+    # INC-2026-004, a non-council device: the clerk was notified, the Chair not yet.
+    ("high", "chair-not-informed", "Thornbury 9.7.1", "INC-2026-004"),
+    # INC-2026-006, a personal-data breach discovered 30 hours ago with no ICO decision.
+    ("high", "ico-deadline", "UK GDPR Art. 33", "INC-2026-006"),
+    # Ayşe Ağca left 40 days ago and her Instagram grant was never revoked.
+    ("high", "keyholder-left", "Thornbury 9.1; 9.4", "Ayşe Ağca"),
+    ("high", "no-two-factor", "Thornbury 9.5", "Instagram:@littleashcombe"),
+    # Her leaving, and the suspected compromise INC-2026-003, are not followed by a password change.
+    ("high", "rotate-now", "Thornbury 9.4", "Instagram:@littleashcombe"),
+    ("high", "rotate-now", "Thornbury 9.4", "X:@AshcombeTC"),
+    # A designated officer who acknowledged 2.0 only; the policy in force is 2.1.
+    ("medium", "officer-not-acknowledged", "district policy 5c; Thornbury 4.2", "Nguyễn Thu Hà"),
+    ("medium", "password-overdue", "Thornbury 9.4", "X:@AshcombeTC"),
+    ("medium", "policy-review-overdue", "Thornbury 10; Stalbridge 5", "Settings"),
+    (
+        "medium",
+        "signin-email-not-council",
+        "Stalbridge req. 1; Thornbury 9.6",
+        "YouTube:Little Ashcombe Council Meetings",
+    ),
+    ("low", "complaints-info-missing", "Stalbridge req. 2", "Instagram:@littleashcombe"),
+]
+#: The demo's audit trail: first the register (5 settings, 8 people, 8 accounts and their 7 recorded
+#: password changes), then 7 grants, 3 designations, 4 acknowledgements, and for the 6 incidents 11 entries
+#: (6 created, 3 moved on, 2 closed), 11 for their follow-up steps (8 created, 3 settled) and 1 timeline
+#: entry.
+DEMO_REGISTER_ENTRIES = 5 + 8 + 8 + 7
+DEMO_AUDIT_ENTRIES = DEMO_REGISTER_ENTRIES + 7 + 3 + 4 + 11 + 11 + 1
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -188,7 +222,7 @@ def test_demo_on_postgresql(database_url: str, capsys: pytest.CaptureFixture[str
     assert run("demo")[0] == 2
     code, out, _ = run("audit", "--verify")
     assert code == 0
-    assert "28 entries" in out
+    assert f"{DEMO_AUDIT_ENTRIES} entries" in out
 
 
 # --- check --------------------------------------------------------------------------------------
@@ -198,9 +232,17 @@ def test_check_exits_1_with_findings(demo: Cli) -> None:
     code, out, err = demo("check")
     assert (code, err) == (1, "")
     lines = out.splitlines()
-    # Six findings about the register, and six accounts in use whose password is not in the (empty)
-    # keyring; the proposed and the closed account need none.
-    assert lines[-1] == "12 findings."
+    # Twelve findings about the register (DEMO_REGISTER_FINDINGS), and six accounts in use whose password
+    # is not in the (empty) keyring; the proposed and the closed account need none.
+    assert lines[-1] == "18 findings."
+    expected = sorted(
+        DEMO_REGISTER_FINDINGS
+        + [("medium", "password-missing", "Thornbury 9.1", name) for name in DEMO_LIVE_ACCOUNTS],
+        key=lambda f: ({"high": 0, "medium": 1, "low": 2}[f[0]], f[1], f[3].casefold()),
+    )
+    assert len(lines[:-1]) == len(expected)
+    for line, (severity, rule, clause, subject) in zip(lines[:-1], expected, strict=True):
+        assert line.startswith(f"[{severity}] {rule} ({clause}) {subject}: "), line
     assert lines[0].startswith("[high] account-unapproved (Barling Magna; Stalbridge 4) LinkedIn:")
     assert any(
         line.startswith("[medium] policy-review-overdue (Thornbury 10; Stalbridge 5) Settings:")
@@ -244,20 +286,30 @@ def test_check_json_gives_the_public_objects(demo: Cli) -> None:
     code, out, _ = demo("check", "--json")
     assert code == 1
     findings = json.loads(out)
-    assert isinstance(findings, list) and len(findings) == 12
+    assert isinstance(findings, list) and len(findings) == 18
     for finding in findings:
         assert set(finding) == FINDING_KEYS
         assert all(isinstance(value, str) for value in finding.values())
         assert finding["severity"] in ("high", "medium", "low")
     assert {f["rule"] for f in findings} == {
         "account-unapproved",
+        "chair-not-informed",
+        "ico-deadline",
+        "keyholder-left",
         "no-two-factor",
+        "rotate-now",
+        "officer-not-acknowledged",
         "password-missing",
         "password-overdue",
         "policy-review-overdue",
         "signin-email-not-council",
         "complaints-info-missing",
     }
+    assert [
+        (f["severity"], f["rule"], f["clause"], f["subject"])
+        for f in findings
+        if f["rule"] != ("password-missing")
+    ] == [tuple(f) for f in DEMO_REGISTER_FINDINGS]
     assert {f["subject"] for f in findings if f["rule"] == "password-missing"} == DEMO_LIVE_ACCOUNTS
     assert {
         "rule": "password-missing",
@@ -613,14 +665,28 @@ def test_audit_lists_the_newest_entries_oldest_first(demo: Cli) -> None:
     code, out, _ = demo("audit", "--limit", "3")
     assert code == 0
     lines = out.splitlines()
-    assert len(lines) == 3
-    assert lines[0].startswith("2026-11-21 12:00 Clerk Desk demo: create Account TikTok:@ashcombeyouth")
-    assert lines[1].startswith("2026-11-21 12:00 Clerk Desk demo: create Account Flickr:ashcombe-archive")
-    assert "status: closed" in lines[1]
-    assert lines[2].startswith(
+    # The demo ends with its incidents: the impersonation reported to the platform, then the
+    # personal-data breach logged with its ICO decision still to make.
+    assert lines == [
+        "2026-11-21 12:00 Clerk Desk demo: update Incident step INC-2026-005: platform_notified "
+        "done_at: — → 2026-11-18T14:00:00+00:00; done_by: — → Clerk Desk demo; "
+        "note: — → Reported through Facebook's impersonation form",
+        "2026-11-21 12:00 Clerk Desk demo: create Incident INC-2026-006 category: personal_data; "
+        "clerk_is_target: no; description: The allotment waiting list, with names and email addresses, "
+        "was sent to the market traders' list.; discovered_at: 2026-11-20T06:00:00+00:00; near_miss: no; "
+        "personal_data: yes; reference: INC-2026-006; reported_at: 2026-11-20T06:00:00+00:00; "
+        "reported_by: Łukasz Nowak; scope: —; severity: high; status: open; "
+        "title: Residents' email list sent to the wrong group",
+        "2026-11-21 12:00 Clerk Desk demo: create Incident step INC-2026-006: ico_decision "
+        "step: ico_decision",
+    ]
+    # Further back: the last entry of the register, the closed Flickr account's recorded password change.
+    code, out, _ = demo("audit", "--limit", str(DEMO_AUDIT_ENTRIES - DEMO_REGISTER_ENTRIES + 1))
+    first = out.splitlines()[0]
+    assert first.startswith(
         "2026-11-21 12:00 Clerk Desk demo: create Password change Flickr:ashcombe-archive"
     )
-    assert "reason: other" in lines[2]
+    assert "reason: other" in first
 
 
 def test_audit_filters_by_person_and_subject(demo: Cli) -> None:
@@ -629,16 +695,28 @@ def test_audit_filters_by_person_and_subject(demo: Cli) -> None:
     assert code == 0
     assert out == "2026-11-21 12:00 Zoë Hartley: create Setting rotation_days key: rotation_days; value: 90\n"
     code, out, _ = demo("audit", "--subject", "łukasz")
+    # His record, then his grant, his designation and his acknowledgement (each labelled with his name).
     assert out.splitlines() == [
         "2026-11-21 12:00 Clerk Desk demo: create Person Łukasz Nowak "
         "email: lukasz.nowak@littleashcombe-tc.gov.uk; job_title: Deputy Town Clerk; login: lnowak; "
-        "name: Łukasz Nowak; role: deputy_clerk; started_on: 2022-10-13"
+        "name: Łukasz Nowak; role: deputy_clerk; started_on: 2022-10-13",
+        "2026-11-21 12:00 Clerk Desk demo: create Grant Łukasz Nowak → Facebook:@LittleAshcombeTC "
+        "account_id: 1; approved_by: Zoë Hartley; business_case: Shares access control with the clerk "
+        "(Thornbury 9.1); granted_on: 2023-05-01; level: manage; person: Łukasz Nowak",
+        "2026-11-21 12:00 Clerk Desk demo: create Designation Łukasz Nowak (designated officer) "
+        "designated_by: Zoë Hartley; designated_on: 2023-08-09; person: Łukasz Nowak; "
+        "scope: Facebook:@LittleAshcombeTC; X:@AshcombeTC",
+        "2026-11-21 12:00 Clerk Desk demo: create Acknowledgement Łukasz Nowak: policy 2.1 "
+        "acknowledged_on: 2024-12-21; person: Łukasz Nowak; policy_version: 2.1; training_on: 2024-12-31",
     ]
 
 
 def test_audit_verify_exits_0_then_1_after_tampering(demo: Cli, tmp_path: Path) -> None:
     code, out, _ = demo("audit", "--verify")
-    assert (code, out) == (0, "The audit trail is intact: 28 entries, each chained to the one before.\n")
+    assert (code, out) == (
+        0,
+        f"The audit trail is intact: {DEMO_AUDIT_ENTRIES} entries, each chained to the one before.\n",
+    )
     conn = sqlite3.connect(tmp_path / "council.db")
     conn.execute("UPDATE audit_entries SET changes = '{}' WHERE seq = 5")
     conn.commit()
@@ -647,5 +725,144 @@ def test_audit_verify_exits_0_then_1_after_tampering(demo: Cli, tmp_path: Path) 
     assert code == 1
     assert out.splitlines() == [
         "TAMPERED: entry 5 was edited after it was written",
-        "The audit trail has been altered (1 problem in 28 entries).",
+        f"The audit trail has been altered (1 problem in {DEMO_AUDIT_ENTRIES} entries).",
     ]
+
+
+# --- access, officers and incidents -------------------------------------------------------------
+
+GRANTS_CSV = """person,account,level,business_case,approved_by,granted_on,expires_on,revoked_on,revoke_reason
+Łukasz Nowak,Facebook:@TownCouncil,manage,Shares access control,Zoë Hartley,2023-05-01,,,
+Cllr Margaret Oduya,Facebook:@TownCouncil,post,Council news,Zoë Hartley,2026-11-01,,,
+"""
+
+
+def test_a_grants_file_with_a_councillor_row_exits_2_naming_the_row_and_9_2(
+    database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Done when: a grants file with one councillor row fails as a whole, and the message names the row
+    and 9.2."""
+    run = runner(database_url, capsys)
+    clean_council(run, tmp_path)
+    database = open_database(database_url)
+    try:
+        before = row_counts(database)
+    finally:
+        database.dispose()
+    code, out, err = run("import", "grants", str(write(tmp_path / "grants.csv", GRANTS_CSV)))
+    assert (code, out) == (2, "")
+    assert err == (
+        "clerk-desk: row 3, column person: elected members may not hold direct access to council accounts; "
+        "Cllr Margaret Oduya is a councillor (Thornbury 9.2)\n"
+    )
+    database = open_database(database_url)
+    try:
+        assert row_counts(database) == before  # not even Łukasz's grant on row 2
+    finally:
+        database.dispose()
+    fixed = GRANTS_CSV.splitlines()[:2]
+    code, out, _ = run("import", "grants", str(write(tmp_path / "grants.csv", "\n".join(fixed) + "\n")))
+    assert (code, out) == (0, f"Imported {tmp_path / 'grants.csv'}: 1 added, 0 updated.\n")
+
+
+def test_the_ico_countdown_is_in_check(demo: Cli, clock: FixedClock) -> None:
+    """Done when: a personal-data incident discovered 30 hours ago with no ICO decision shows "42 hours
+    left" in ``check``."""
+    ico = (
+        "[high] ico-deadline (UK GDPR Art. 33) INC-2026-006: INC-2026-006 (Residents' email list sent to the "
+        "wrong group): decide whether to notify the ICO — "
+    )
+    deadline = "(deadline 2026-11-23 06:00 UTC)."
+    _, out, _ = demo("check")
+    assert f"{ico}42 hours left {deadline}" in out.splitlines()
+    clock.moment += timedelta(hours=50)
+    _, out, _ = demo("check")
+    assert f"{ico}8 hours overdue {deadline}" in out.splitlines()
+    _, out, _ = demo("check", "--json")
+    [finding] = [f for f in json.loads(out) if f["rule"] == "ico-deadline"]
+    assert (finding["severity"], finding["subject"]) == ("high", "INC-2026-006")
+    assert "8 hours overdue" in finding["message"]
+
+
+def test_the_demo_reminds_of_an_expiring_grant_and_the_ico_deadline(demo: Cli) -> None:
+    code, out, _ = demo("reminders")
+    assert code == 0
+    lines = out.splitlines()
+    assert (
+        "             now  2026-11-23  Decide on notifying the ICO: INC-2026-006 "
+        "(Residents' email list sent to the wrong group; UK GDPR Art. 33)"
+    ) in lines
+    assert (
+        "       in 9 days  2026-11-30  Access expires: Tom Beckett → Facebook:@LittleAshcombeTC "
+        "(post access granted 2026-09-22; Thornbury 9.1)"
+    ) in lines
+    assert any("Change the password now: Instagram:@littleashcombe" in line for line in lines)
+
+
+INCIDENT_CSV = """category,title,description
+other,Phishing message to the council inbox,Clicked by nobody; reported at once.
+"""
+
+
+def test_an_imported_incident_gets_a_reference_and_the_actor_as_reporter(demo: Cli, tmp_path: Path) -> None:
+    code, out, err = demo(
+        "--actor", "lnowak", "import", "incidents", str(write(tmp_path / "incident.csv", INCIDENT_CSV))
+    )
+    assert (code, err) == (0, "")
+    assert out.endswith(": 1 added, 0 updated.\n")
+    code, out, _ = demo("export", "incidents", "-")
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert sorted(rows) == [f"INC-2026-00{n}" for n in range(1, 8)]
+    new = rows["INC-2026-007"]
+    assert (new["title"], new["reported_by"], new["reported_at"], new["status"]) == (
+        "Phishing message to the council inbox",
+        "Łukasz Nowak",
+        "2026-11-21T12:00+00:00",
+        "open",
+    )
+
+
+def test_every_kind_exported_from_the_demo_imports_into_an_empty_database(
+    demo: Cli, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kinds = ("people", "accounts", "grants", "officers", "acknowledgements", "incidents")
+    exported = {}
+    for kind in kinds:
+        code, out, _ = demo("export", kind, "-")
+        assert code == 0
+        exported[kind] = out
+    fresh = runner(f"sqlite:///{tmp_path / 'fresh.db'}", capsys)
+    for kind in kinds:
+        code, out, err = fresh("import", kind, str(write(tmp_path / f"{kind}.csv", exported[kind])))
+        assert (code, err) == (0, ""), kind
+        assert out.endswith(f": {len(exported[kind].splitlines()) - 1} added, 0 updated.\n")
+    for kind in kinds:
+        again = fresh("export", kind, "-")[1].split("\r\n")
+        before = exported[kind].split("\r\n")
+        # The same rows; records of the same day may come out in another order.
+        assert (again[0], sorted(again[1:])) == (before[0], sorted(before[1:])), kind
+    # With the settings copied across too, the new database has the same findings.
+    for line in demo("settings")[1].splitlines():
+        key, _, value = line.partition(" = ")
+        if key != "logo":
+            assert fresh("settings", key, value)[0] == 0
+    assert fresh("check")[1] == demo("check")[1]
+
+
+def test_an_officers_file_round_trips_through_the_command_line(demo: Cli, tmp_path: Path) -> None:
+    _, out, _ = demo("export", "officers", "-")
+    assert out.splitlines() == [
+        "person,accounts,designated_by,designated_on,ended_on",
+        "Nguyễn Thu Hà,Facebook:@LittleAshcombeTC;Instagram:@littleashcombe;X:@AshcombeTC,Zoë Hartley,"
+        "2025-03-31,",
+        "Łukasz Nowak,Facebook:@LittleAshcombeTC;X:@AshcombeTC,Zoë Hartley,2023-08-09,",
+        "Zoë Hartley,Facebook:@LittleAshcombeTC;Instagram:@littleashcombe;X:@AshcombeTC;"
+        "YouTube:Little Ashcombe Council Meetings,Zoë Hartley,2023-05-01,",
+    ]
+    _, before, _ = demo("audit", "--verify")
+    code, out, _ = demo(
+        "import", "officers", str(write(tmp_path / "officers.csv", out.replace("\r\n", "\n")))
+    )
+    assert code == 0
+    assert out.endswith(": 0 added, 3 updated.\n")
+    assert demo("audit", "--verify")[1] == before  # nothing changed, so nothing was recorded

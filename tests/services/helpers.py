@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 
 from clerk_desk.db import Database
-from clerk_desk.models import Account, AuditEntry, CouncilLogo, PasswordRotation, Person, Setting
+from clerk_desk.models import (
+    Account,
+    Acknowledgement,
+    AuditEntry,
+    CouncilLogo,
+    Designation,
+    Evidence,
+    FollowUp,
+    Grant,
+    Incident,
+    IncidentAction,
+    PasswordRotation,
+    Person,
+    Setting,
+)
+from clerk_desk.models.access import designation_accounts
+from clerk_desk.models.incidents import incident_accounts, incident_people
 
-COUNTED = {
+COUNTED: dict[str, Any] = {
     "people": Person,
     "accounts": Account,
     "settings": Setting,
     "council_logo": CouncilLogo,
     "password_rotations": PasswordRotation,
+    "grants": Grant,
+    "designations": Designation,
+    "designation_accounts": designation_accounts,
+    "acknowledgements": Acknowledgement,
+    "incidents": Incident,
+    "incident_accounts": incident_accounts,
+    "incident_people": incident_people,
+    "incident_steps": FollowUp,
+    "incident_actions": IncidentAction,
+    "incident_evidence": Evidence,
     "audit_entries": AuditEntry,
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import factories
@@ -15,11 +15,32 @@ from conftest import MemoryKeyring
 from keyring.backends import fail
 from sqlalchemy.orm import Session
 
-from clerk_desk import accounts, checks, credentials, rotation, settings, vault
+from clerk_desk import (
+    access,
+    accounts,
+    acknowledgements,
+    checks,
+    credentials,
+    incidents,
+    people,
+    rotation,
+    settings,
+    vault,
+)
 from clerk_desk.checks import Finding, Severity
 from clerk_desk.clock import FixedClock
 from clerk_desk.db import Database
-from clerk_desk.models import AccountStatus, Role, RotationReason, TwoFactor
+from clerk_desk.models import (
+    AccessLevel,
+    AccountStatus,
+    Grant,
+    IcoDecision,
+    IncidentCategory,
+    IncidentStatus,
+    Role,
+    RotationReason,
+    TwoFactor,
+)
 
 TODAY = date(2026, 11, 21)
 ACTOR = "Zoë Hartley"
@@ -708,3 +729,443 @@ def test_the_newest_event_not_acted_on_is_the_one_reported(
 
     finding = only(run(council, clock))
     assert "Ayşe Ağca, who held access, left on 2026-11-18" in finding.message
+
+
+# --- delegated access, designated officers, acknowledgements ------------------------------------
+
+DEPUTY = "Łukasz Nowak"
+STAFF = "Nguyễn Thu Hà"
+FACEBOOK = "Facebook:@TownCouncil"
+
+
+@pytest.fixture
+def keys(council: Database) -> Database:
+    """The compliant council with one account (its password changed 2026-10-01), the deputy and a member of
+    staff, and policy version 2.1 in force, acknowledged by all three."""
+    with council.transaction(ACTOR) as session:
+        factories.person(session, DEPUTY, Role.DEPUTY_CLERK)
+        factories.person(session, STAFF, Role.EMPLOYEE)
+        factories.approved_account(session, TODAY)
+        settings.update(session, {"policy_version": "2.1"})
+        for name in (ACTOR, DEPUTY, STAFF):
+            acknowledgements.save(
+                session, acknowledgements.AcknowledgementData(name, "2.1", date(2026, 2, 1)), TODAY
+            )
+    return council
+
+
+def give(db: Database, **fields: Any) -> int:
+    with db.transaction(ACTOR) as session:
+        return factories.grant(session, TODAY, **fields).id
+
+
+def test_keys_held_as_the_policy_asks_raise_no_findings(keys: Database, clock: FixedClock) -> None:
+    give(keys)
+    give(keys, person=DEPUTY, expires_on=date(2026, 11, 22))
+    with keys.transaction(ACTOR) as session:
+        factories.designation(session, TODAY)
+        factories.designation(session, TODAY, person=DEPUTY)
+    assert run(keys, clock) == []
+
+
+def test_a_keyholder_made_a_councillor_behind_the_services_back_is_a_high_finding(
+    keys: Database, clock: FixedClock
+) -> None:
+    grant_id = give(keys)
+    give(keys, person=STAFF, granted_on=date(2026, 1, 5), revoked_on=date(2026, 3, 1), revoke_reason="Old")
+    with keys.transaction(ACTOR) as session:
+        person = people.by_name(session, STAFF)
+        assert person is not None
+        person.role = Role.COUNCILLOR.value  # elected, and changed directly in the database
+    finding = only(run(keys, clock))
+    assert (finding.rule, finding.clause, finding.severity) == (
+        "councillor-access",
+        "Thornbury 9.2",
+        Severity.HIGH,
+    )
+    assert (finding.subject, finding.subject_kind, finding.subject_id) == (STAFF, "grant", grant_id)
+    assert finding.message == f"{STAFF} is a councillor and still holds post access to {FACEBOOK}; revoke it."
+
+
+def test_a_grant_past_its_expiry_and_not_revoked_is_a_finding(keys: Database, clock: FixedClock) -> None:
+    grant_id = give(keys, expires_on=date(2026, 11, 10))
+    findings = run(keys, clock)
+    assert [(f.rule, f.clause, f.severity, f.subject) for f in findings] == [
+        # Whoever held it lost access on 2026-11-10, and the password is older than that.
+        ("rotate-now", "Thornbury 9.4", Severity.HIGH, FACEBOOK),
+        ("grant-expired", "Thornbury 9.1", Severity.MEDIUM, STAFF),
+    ]
+    assert findings[0].message == (
+        f"Change the password of {FACEBOOK} now: {STAFF}'s access expired on 2026-11-10, "
+        "and it has not been changed since."
+    )
+    assert findings[1].message == (
+        f"{STAFF}'s access to {FACEBOOK} expired on 2026-11-10 but was not revoked; "
+        "revoke it or grant it again."
+    )
+    with keys.transaction(ACTOR) as session:
+        access.revoke(session, grant_id, None, TODAY, "Expired", TODAY)
+    assert [f.rule for f in run(keys, clock)] == ["rotate-now"]
+
+
+@pytest.mark.parametrize(("expires_on", "expired"), [(TODAY, True), (TODAY + timedelta(days=1), False)])
+def test_a_grant_expires_at_the_start_of_its_expiry_date(
+    keys: Database, clock: FixedClock, expires_on: date, expired: bool
+) -> None:
+    give(keys, expires_on=expires_on)
+    assert ("grant-expired" in {f.rule for f in run(keys, clock)}) is expired
+
+
+@pytest.mark.parametrize("business_case", [None, "   "])
+def test_a_grant_without_a_business_case_is_a_finding(
+    keys: Database, clock: FixedClock, business_case: str | None
+) -> None:
+    with keys.transaction(ACTOR) as session:
+        # Made before Clerk Desk kept the register: the service would refuse it.
+        session.add(
+            Grant(
+                person=people.by_name(session, STAFF),
+                account=accounts.by_name(session, FACEBOOK),
+                level="post",
+                business_case=business_case,
+                approved_by=people.by_name(session, ACTOR),
+                granted_on=date(2025, 6, 1),
+            )
+        )
+    finding = only(run(keys, clock))
+    assert (finding.rule, finding.clause, finding.severity, finding.subject) == (
+        "grant-no-business-case",
+        "Thornbury 9.1; Thornbury 3.1.1",
+        Severity.MEDIUM,
+        STAFF,
+    )
+    assert finding.message == f"{STAFF}'s access to {FACEBOOK} has no business case recorded."
+
+
+def test_someone_who_left_still_holding_access_is_a_high_finding(keys: Database, clock: FixedClock) -> None:
+    give(keys)
+    with keys.transaction(ACTOR) as session:
+        person = people.by_name(session, STAFF)
+        assert person is not None
+        access.record_leaving(session, person.id, person.version, date(2026, 11, 18), revoke_access=False)
+    findings = run(keys, clock)
+    assert [(f.rule, f.clause, f.severity, f.subject) for f in findings] == [
+        ("keyholder-left", "Thornbury 9.1; 9.4", Severity.HIGH, STAFF),
+        ("rotate-now", "Thornbury 9.4", Severity.HIGH, FACEBOOK),
+    ]
+    assert findings[0].message == (
+        f"{STAFF} left on 2026-11-18 but still holds access to {FACEBOOK}; revoke it and change the password."
+    )
+
+
+def test_a_leaving_date_still_to_come_is_not_a_finding_yet(keys: Database, clock: FixedClock) -> None:
+    give(keys)
+    with keys.transaction(ACTOR) as session:
+        person = people.by_name(session, STAFF)
+        assert person is not None
+        people.record_leaving(session, person.id, person.version, date(2026, 11, 30))
+    assert run(keys, clock) == []
+    clock.moment += timedelta(days=9)
+    assert {f.rule for f in run(keys, clock)} >= {"keyholder-left", "rotate-now"}
+
+
+ACK_CLAUSE = "district policy 5c; Thornbury 4.2"
+
+
+def test_an_officer_or_keyholder_who_has_not_acknowledged_the_policy_in_force_is_a_finding(
+    keys: Database, clock: FixedClock
+) -> None:
+    with keys.transaction(ACTOR) as session:
+        factories.person(session, "Tom Beckett", Role.VOLUNTEER)
+        factories.person(session, "Priya Shah", Role.CONTRACTOR)
+        # Both acknowledged the version before this one only.
+        for name in ("Tom Beckett", "Priya Shah"):
+            acknowledgements.save(
+                session, acknowledgements.AcknowledgementData(name, "2.0", date(2025, 2, 1)), TODAY
+            )
+        factories.designation(session, TODAY, person="Tom Beckett")
+        factories.grant(session, TODAY, person="Tom Beckett")  # an officer and a keyholder: one finding
+        factories.grant(session, TODAY, person="Priya Shah", level=AccessLevel.MANAGE)
+    findings = run(keys, clock)
+    assert [(f.rule, f.clause, f.severity, f.subject, f.subject_kind) for f in findings] == [
+        ("officer-not-acknowledged", ACK_CLAUSE, Severity.MEDIUM, "Priya Shah", "person"),
+        ("officer-not-acknowledged", ACK_CLAUSE, Severity.MEDIUM, "Tom Beckett", "person"),
+    ]
+    assert [f.message for f in findings] == [
+        "Priya Shah is a keyholder but has not acknowledged version 2.1 of the policy.",
+        "Tom Beckett is a designated officer but has not acknowledged version 2.1 of the policy.",
+    ]
+    with keys.transaction(ACTOR) as session:
+        acknowledgements.save(
+            session, acknowledgements.AcknowledgementData("Tom Beckett", "2.1", TODAY), TODAY
+        )
+    assert [f.subject for f in run(keys, clock)] == ["Priya Shah"]
+
+
+def test_only_officers_and_keyholders_in_force_need_to_acknowledge(keys: Database, clock: FixedClock) -> None:
+    with keys.transaction(ACTOR) as session:
+        for name in ("Tom Beckett", "Priya Shah", "Ayşe Ağca"):
+            factories.person(session, name, Role.EMPLOYEE)
+        factories.designation(
+            session, TODAY, person="Tom Beckett", designated_on=date(2025, 1, 6), ended_on=TODAY
+        )
+        factories.grant(
+            session, TODAY, person="Priya Shah", revoked_on=date(2026, 7, 1), revoke_reason="Done"
+        )
+        factories.grant(session, TODAY, person="Ayşe Ağca", expires_on=date(2026, 9, 1))
+    # Only Ayşe's expired key is found (the password was changed after it expired, so none is due now).
+    assert [(f.rule, f.subject) for f in run(keys, clock)] == [("grant-expired", "Ayşe Ağca")]
+
+
+def test_without_a_policy_version_there_is_one_finding_about_settings(
+    keys: Database, clock: FixedClock
+) -> None:
+    give(keys)
+    with keys.transaction(ACTOR) as session:
+        factories.designation(session, TODAY, person=DEPUTY)
+    finding = only(with_settings(keys, clock, policy_version=""))
+    assert (finding.rule, finding.clause, finding.severity) == (
+        "officer-not-acknowledged",
+        ACK_CLAUSE,
+        Severity.MEDIUM,
+    )
+    assert (finding.subject, finding.subject_kind) == ("Settings", "settings")
+    assert finding.message == (
+        "No policy version is set, so acknowledgements cannot be checked; set policy_version under Settings."
+    )
+
+
+def test_without_officers_or_keyholders_no_policy_version_is_needed(
+    keys: Database, clock: FixedClock
+) -> None:
+    assert with_settings(keys, clock, policy_version="") == []
+
+
+# --- incidents ----------------------------------------------------------------------------------
+
+
+def log_incident(
+    db: Database, clock: FixedClock, category: IncidentCategory, title: str, hours_ago: float = 0
+) -> int:
+    """An incident logged, and so discovered, some hours ago; the clock is put back."""
+    now = clock.moment
+    clock.moment = now - timedelta(hours=hours_ago)
+    try:
+        with db.transaction(ACTOR) as session:
+            return incidents.log(session, title, category, "What happened, as reported.").id
+    finally:
+        clock.moment = now
+
+
+def incident_findings(db: Database, clock: FixedClock) -> list[Finding]:
+    return [f for f in run(db, clock) if f.subject_kind == "incident"]
+
+
+ICO = "UK GDPR Art. 33"
+BREACH = "Residents' list sent to the wrong group"
+
+
+def test_a_personal_data_breach_shows_the_hours_left_to_decide_on_the_ico(
+    council: Database, clock: FixedClock
+) -> None:
+    """Done when: discovered 30 hours ago with no ICO decision, it shows "42 hours left"."""
+    incident_id = log_incident(council, clock, IncidentCategory.PERSONAL_DATA, BREACH, hours_ago=30)
+    finding = only(run(council, clock))
+    assert (finding.rule, finding.clause, finding.severity) == ("ico-deadline", ICO, Severity.HIGH)
+    assert (finding.subject, finding.subject_kind, finding.subject_id) == (
+        "INC-2026-001",
+        "incident",
+        incident_id,
+    )
+    assert finding.message == (
+        f"INC-2026-001 ({BREACH}): decide whether to notify the ICO — 42 hours left "
+        "(deadline 2026-11-23 06:00 UTC)."
+    )
+    clock.moment += timedelta(hours=50)  # 80 hours after discovery
+    assert only(incident_findings(council, clock)).message == (
+        f"INC-2026-001 ({BREACH}): decide whether to notify the ICO — 8 hours overdue "
+        "(deadline 2026-11-23 06:00 UTC)."
+    )
+    with council.transaction(ACTOR) as session:
+        incidents.record_ico_decision(
+            session,
+            incident_id,
+            IcoDecision.NOTIFY,
+            clock.now(),
+            notified_at=clock.now(),
+            ico_reference="IC-123456",
+            delay_reasons="The list's owner was away",
+        )
+    assert incident_findings(council, clock) == []
+
+
+def test_a_near_miss_has_no_ico_deadline(council: Database, clock: FixedClock) -> None:
+    incident_id = log_incident(council, clock, IncidentCategory.PERSONAL_DATA, BREACH, hours_ago=80)
+    with council.transaction(ACTOR) as session:
+        incidents.get(session, incident_id).near_miss = True
+    assert run(council, clock) == []
+
+
+def test_personal_data_in_any_category_starts_the_ico_clock(council: Database, clock: FixedClock) -> None:
+    incident_id = log_incident(council, clock, IncidentCategory.OTHER, "Laptop left on the bus", hours_ago=1)
+    assert incident_findings(council, clock) == []
+    with council.transaction(ACTOR) as session:
+        incidents.get(session, incident_id).personal_data = True
+    assert "71 hours left" in only(incident_findings(council, clock)).message
+
+
+DEVICE = "Council Instagram used on a personal phone"
+
+
+def test_a_non_council_device_incident_names_the_chair_until_informed(
+    council: Database, clock: FixedClock
+) -> None:
+    incident_id = log_incident(council, clock, IncidentCategory.NON_COUNCIL_DEVICE, DEVICE)
+    finding = only(run(council, clock))
+    assert (finding.rule, finding.clause, finding.severity, finding.subject) == (
+        "chair-not-informed",
+        "Thornbury 9.7.1",
+        Severity.HIGH,
+        "INC-2026-001",
+    )
+    assert finding.message == f"INC-2026-001 ({DEVICE}): the Chair of Council has not been informed."
+    with council.transaction(ACTOR) as session:
+        incidents.settle_step(session, incident_id, "clerk_notified", done_at=clock.now())
+    assert only(run(council, clock)).rule == "chair-not-informed"
+    with council.transaction(ACTOR) as session:
+        incidents.settle_step(session, incident_id, "chair_informed", not_applicable="The Chair was the user")
+    assert run(council, clock) == []
+
+
+@pytest.mark.parametrize(("clerk_is_target", "found"), [(True, True), (False, False)])
+def test_harassment_of_the_clerk_goes_to_the_chair(
+    council: Database, clock: FixedClock, clerk_is_target: bool, found: bool
+) -> None:
+    incident_id = log_incident(council, clock, IncidentCategory.HARASSMENT, "Threats to the clerk")
+    with council.transaction(ACTOR) as session:
+        incident = incidents.get(session, incident_id)
+        incident.clerk_is_target = clerk_is_target
+        incidents.sync_steps(incident)
+    findings = [(f.rule, f.clause) for f in run(council, clock)]
+    assert findings == ([("chair-not-informed", "Ottery 7.4; Thornbury 5.3")] if found else [])
+    if found:
+        with council.transaction(ACTOR) as session:
+            incidents.settle_step(session, incident_id, "reported_to_chair", done_at=clock.now())
+        assert run(council, clock) == []
+
+
+def test_an_impersonating_account_not_reported_to_the_platform_is_a_finding(
+    council: Database, clock: FixedClock
+) -> None:
+    incident_id = log_incident(council, clock, IncidentCategory.IMPERSONATION, "Fake council page")
+    with council.transaction(ACTOR) as session:
+        incidents.get(session, incident_id).external_party = "facebook.com/FakeTownCouncil"
+    finding = only(run(council, clock))
+    assert (finding.rule, finding.clause, finding.severity, finding.subject) == (
+        "platform-not-notified",
+        "Thornbury 8",
+        Severity.HIGH,
+        "INC-2026-001",
+    )
+    assert finding.message == (
+        "INC-2026-001: the impersonating account (facebook.com/FakeTownCouncil) has not been reported to the "
+        "platform."
+    )
+    with council.transaction(ACTOR) as session:
+        incidents.settle_step(session, incident_id, "platform_notified", done_at=clock.now())
+    assert run(council, clock) == []  # telling the public is a step to close it, not a finding
+
+
+@pytest.mark.parametrize(
+    ("days", "status", "found"),
+    [
+        (28, IncidentStatus.OPEN, False),
+        (29, IncidentStatus.OPEN, True),
+        (40, IncidentStatus.INVESTIGATING, True),
+        (40, IncidentStatus.RESOLVED, False),
+        (40, IncidentStatus.CLOSED, False),
+    ],
+)
+def test_an_incident_left_open_over_28_days_is_a_finding(
+    council: Database, clock: FixedClock, days: int, status: IncidentStatus, found: bool
+) -> None:
+    incident_id = log_incident(council, clock, IncidentCategory.OTHER, "Phishing email", hours_ago=24 * days)
+    if status != IncidentStatus.OPEN:
+        with council.transaction(ACTOR) as session:
+            incidents.set_status(session, incident_id, None, status, outcome="Deleted")
+    findings = run(council, clock)
+    if not found:
+        assert findings == []
+        return
+    finding = only(findings)
+    assert (finding.rule, finding.clause, finding.severity, finding.subject) == (
+        "incident-open-too-long",
+        "Thornbury 6; Stalbridge 3",
+        Severity.MEDIUM,
+        "INC-2026-001",
+    )
+    assert finding.message == (
+        f"INC-2026-001 (Phishing email) has been {status.value} for {days} days; follow it up, or resolve "
+        "and close it."
+    )
+
+
+def test_a_suspected_compromise_makes_its_accounts_passwords_due_now(
+    council: Database, clock: FixedClock
+) -> None:
+    with council.transaction(ACTOR) as session:
+        factories.approved_account(session, TODAY)
+        factories.approved_account(
+            session, TODAY, platform="X", handle="@Town", last_rotated_on=date(2026, 11, 20)
+        )
+    incident_id = log_incident(council, clock, IncidentCategory.ACCOUNT_COMPROMISE, "Odd login", hours_ago=24)
+    with council.transaction(ACTOR) as session:
+        incident = incidents.get(session, incident_id)
+        incidents.set_involved(incident, [accounts.by_name(session, n) for n in (FACEBOOK, "X:@Town")], [])  # type: ignore[misc]
+    # X was changed on the day it was discovered: only Facebook is due.
+    finding = only(run(council, clock))
+    assert (finding.rule, finding.clause, finding.severity, finding.subject) == (
+        "rotate-now",
+        "Thornbury 9.4",
+        Severity.HIGH,
+        FACEBOOK,
+    )
+    assert finding.message == (
+        f"Change the password of {FACEBOOK} now: INC-2026-001, a suspected compromise on 2026-11-20, and it "
+        "has not been changed since."
+    )
+    with council.transaction(ACTOR) as session:
+        incidents.set_status(session, incident_id, None, IncidentStatus.RESOLVED, outcome="Signed out")
+    assert only(run(council, clock)).rule == "rotate-now"  # resolved is not closed
+    with council.transaction(ACTOR) as session:
+        credentials.set_password(session, accounts.by_name(session, FACEBOOK).id, "After-The-Login-58!")  # type: ignore[union-attr]
+    assert run(council, clock) == []
+
+
+def test_a_closed_compromise_no_longer_asks_for_a_change(council: Database, clock: FixedClock) -> None:
+    with council.transaction(ACTOR) as session:
+        factories.approved_account(session, TODAY)
+    incident_id = log_incident(council, clock, IncidentCategory.ACCOUNT_COMPROMISE, "Odd login")
+    with council.transaction(ACTOR) as session:
+        incident = incidents.get(session, incident_id)
+        incidents.set_involved(incident, [accounts.by_name(session, FACEBOOK)], [])  # type: ignore[list-item]
+    assert only(run(council, clock)).rule == "rotate-now"
+    with council.transaction(ACTOR) as session:
+        incidents.settle_step(session, incident_id, "change_passwords", not_applicable="A false alarm from X")
+        incidents.settle_step(session, incident_id, "review_access", done_at=clock.now())
+        incidents.set_status(session, incident_id, None, IncidentStatus.CLOSED, outcome="False alarm")
+    assert run(council, clock) == []
+
+
+def test_every_incident_finding_names_a_known_rule(council: Database, clock: FixedClock) -> None:
+    for category in IncidentCategory:
+        log_incident(council, clock, category, f"A {category.value} incident", hours_ago=24 * 40)
+    found = incident_findings(council, clock)
+    assert {f.rule for f in found} == {
+        "ico-deadline",
+        "chair-not-informed",
+        "platform-not-notified",
+        "incident-open-too-long",
+    }
+    assert all(f.subject.startswith("INC-2026-") for f in found)
+    assert [f.severity.rank for f in found] == sorted(f.severity.rank for f in found)

@@ -6,21 +6,31 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import factories
 import pytest
 from sqlalchemy import select
 
-from clerk_desk import accounts, imports, people
+from clerk_desk import accounts, imports, incidents, people
+from clerk_desk.clock import FixedClock
 from clerk_desk.db import Database
 from clerk_desk.errors import ClerkDeskError, PolicyViolation, ValidationError
 from clerk_desk.imports import ImportResult
-from clerk_desk.models import AccountStatus, AuditEntry, Role, TwoFactor
+from clerk_desk.models import (
+    AccountStatus,
+    AuditEntry,
+    IcoDecision,
+    IncidentCategory,
+    IncidentStatus,
+    Role,
+    TwoFactor,
+)
 from services.helpers import row_counts
 
 TODAY = date(2026, 11, 21)
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 ACTOR = "Zoë Hartley"
 PEOPLE_HEADER = "name,role,email,job_title,login,started_on,left_on"
 ACCOUNTS_HEADER = (
@@ -417,3 +427,363 @@ def test_write_csv_writes_the_whole_file(tmp_path: Path) -> None:
 def test_write_csv_to_an_impossible_place_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ClerkDeskError, match="Cannot write"):
         imports.write_csv(tmp_path / "no such folder" / "people.csv", "name\r\n")
+
+
+# --- grants, officers and incidents -------------------------------------------------------------
+
+GRANTS_HEADER = (
+    "person,account,level,business_case,approved_by,granted_on,expires_on,revoked_on,revoke_reason"
+)
+OFFICERS_HEADER = "person,accounts,designated_by,designated_on,ended_on"
+
+
+@pytest.fixture
+def keys(staff: Database) -> Database:
+    """The staff, two more people and two accounts in use."""
+    with staff.transaction(ACTOR) as session:
+        factories.person(session, "Nguyễn Thu Hà", Role.EMPLOYEE)
+        factories.person(session, "Tom Beckett", Role.VOLUNTEER)
+        factories.approved_account(session, TODAY)
+        factories.approved_account(session, TODAY, platform="X", handle="@Town")
+    return staff
+
+
+GRANTS_CSV = csv_text(
+    GRANTS_HEADER,
+    "Łukasz Nowak,Facebook:@TownCouncil,manage,Shares access control,Zoë Hartley,2023-05-01,,,",
+    "Nguyễn Thu Hà,Facebook:@TownCouncil,post,Posts news,Zoë Hartley,2025-03-01,,,",
+    "Nguyễn Thu Hà,X:@Town,post,Road closures,Łukasz Nowak,2025-04-01,2027-04-01,,",
+    "Tom Beckett,Facebook:@TownCouncil,post,Open days,Zoë Hartley,2026-06-01,2026-09-30,2026-09-30,Ended",
+    # A councillor's access from before the election is history, revoked, and may be recorded.
+    "Cllr Margaret Oduya,X:@Town,post,Ran the account,Zoë Hartley,2024-01-08,,2025-05-02,Elected",
+)
+
+
+def test_a_grants_file_round_trips(keys: Database, fresh_database: Callable[[], Database]) -> None:
+    assert import_text(keys, "grants", GRANTS_CSV) == ImportResult(added=5, updated=0)
+    exported = export_text(keys, "grants")
+    assert exported.splitlines()[0] == GRANTS_HEADER
+    assert sorted(exported.splitlines()[1:]) == sorted(GRANTS_CSV.splitlines()[1:])
+    before = row_counts(keys)
+    assert import_text(keys, "grants", exported) == ImportResult(added=0, updated=5)
+    assert row_counts(keys) == before  # nothing changed, so not even an audit entry
+    people_csv, accounts_csv = export_text(keys, "people"), export_text(keys, "accounts")
+    fresh = fresh_database()  # on PostgreSQL, the same server wiped: export first
+    import_text(fresh, "people", people_csv)
+    import_text(fresh, "accounts", accounts_csv)
+    assert import_text(fresh, "grants", exported) == ImportResult(added=5, updated=0)
+    assert export_text(fresh, "grants") == exported
+
+
+def test_a_grants_file_with_one_councillor_row_fails_as_a_whole_naming_the_row_and_9_2(
+    keys: Database,
+) -> None:
+    """Done when: a grants file with one councillor row fails as a whole, and the message names the row
+    and 9.2."""
+    before = row_counts(keys)
+    content = csv_text(
+        GRANTS_HEADER,
+        "Nguyễn Thu Hà,Facebook:@TownCouncil,post,Posts news,Zoë Hartley,2025-03-01,,,",
+        "Cllr Margaret Oduya,Facebook:@TownCouncil,post,Posts council news,Zoë Hartley,2026-11-01,,,",
+        "Tom Beckett,X:@Town,post,Open days,Zoë Hartley,2026-06-01,,,",
+    )
+    with pytest.raises(PolicyViolation) as caught:
+        import_text(keys, "grants", content)
+    assert (caught.value.row, caught.value.field, caught.value.clause) == (3, "person", "Thornbury 9.2")
+    assert str(caught.value) == (
+        "row 3, column person: elected members may not hold direct access to council accounts; "
+        "Cllr Margaret Oduya is a councillor (Thornbury 9.2)"
+    )
+    assert row_counts(keys) == before  # row 2 was not kept either
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "message"),
+    [
+        (
+            "Tom Beckett,X:@Town,post,,Zoë Hartley,2026-06-01,,,",
+            "business_case",
+            "(Thornbury 9.1; Thornbury 3.1.1)",
+        ),
+        ("Tom Beckett,X:@Town,post,Open days,Nguyễn Thu Hà,2026-06-01,,,", "approved_by", "(Thornbury 9.1)"),
+        ("Tom Beckett,X:@Town,owner,Open days,Zoë Hartley,2026-06-01,,,", "level", "'owner' is not one of"),
+        (
+            "Tom Beckett,X:@Nowhere,post,Open days,Zoë Hartley,2026-06-01,,,",
+            "account",
+            "is not in the register",
+        ),
+        ("Tom Beckett,X:@Town,post,Open days,Zoë Hartley,2026-12-01,,,", "granted_on", "is in the future"),
+        ("Tom Beckett,X:@Town,post,Open days,Zoë Hartley,01/06/2026,,,", "granted_on", "is not a date"),
+        (
+            "Tom Beckett,X:@Town,post,Open days,Zoë Hartley,2026-06-01,,2026-07-01,",
+            "revoke_reason",
+            "is required",
+        ),
+    ],
+)
+def test_a_bad_grant_row_fails_the_whole_file_naming_row_and_column(
+    keys: Database, line: str, column: str, message: str
+) -> None:
+    before = row_counts(keys)
+    content = csv_text(
+        GRANTS_HEADER, "Nguyễn Thu Hà,Facebook:@TownCouncil,post,Posts news,Zoë Hartley,2025-03-01,,,", line
+    )
+    with pytest.raises(ValidationError) as caught:
+        import_text(keys, "grants", content)
+    assert (caught.value.row, caught.value.field) == (3, column)
+    assert str(caught.value).startswith(f"row 3, column {column}: ")
+    assert message in str(caught.value)
+    assert row_counts(keys) == before
+
+
+def test_a_grant_repeated_in_one_file_is_refused(keys: Database) -> None:
+    line = "Tom Beckett,X:@Town,post,Open days,Zoë Hartley,2026-06-01,,,"
+    with pytest.raises(ValidationError, match="repeats row 2") as caught:
+        import_text(keys, "grants", csv_text(GRANTS_HEADER, line, line.replace("post", "manage")))
+    assert caught.value.row == 3
+
+
+def test_an_officers_file_with_several_accounts_per_officer_round_trips(
+    keys: Database, fresh_database: Callable[[], Database]
+) -> None:
+    content = csv_text(
+        OFFICERS_HEADER,
+        "Zoë Hartley,X:@Town;Facebook:@TownCouncil,Zoë Hartley,2023-05-01,",
+        "Nguyễn Thu Hà,Facebook:@TownCouncil,Łukasz Nowak,2025-03-01,",
+        "Tom Beckett, X:@Town ; Facebook:@TownCouncil ,Zoë Hartley,2026-06-01,2026-09-30",
+    )
+    assert import_text(keys, "officers", content) == ImportResult(added=3, updated=0)
+    exported = export_text(keys, "officers")
+    assert rows(exported) == [
+        {
+            "person": "Tom Beckett",
+            "accounts": "Facebook:@TownCouncil;X:@Town",
+            "designated_by": ACTOR,
+            "designated_on": "2026-06-01",
+            "ended_on": "2026-09-30",
+        },
+        {
+            "person": "Nguyễn Thu Hà",
+            "accounts": "Facebook:@TownCouncil",
+            "designated_by": "Łukasz Nowak",
+            "designated_on": "2025-03-01",
+            "ended_on": "",
+        },
+        {
+            "person": ACTOR,
+            "accounts": "Facebook:@TownCouncil;X:@Town",
+            "designated_by": ACTOR,
+            "designated_on": "2023-05-01",
+            "ended_on": "",
+        },
+    ]
+    before = row_counts(keys)
+    assert import_text(keys, "officers", exported) == ImportResult(added=0, updated=3)
+    assert row_counts(keys) == before
+    people_csv, accounts_csv = export_text(keys, "people"), export_text(keys, "accounts")
+    fresh = fresh_database()  # on PostgreSQL, the same server wiped: export first
+    import_text(fresh, "people", people_csv)
+    import_text(fresh, "accounts", accounts_csv)
+    assert import_text(fresh, "officers", exported) == ImportResult(added=3, updated=0)
+    assert export_text(fresh, "officers") == exported
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "message"),
+    [
+        ("Cllr Margaret Oduya,X:@Town,Zoë Hartley,2026-06-01,", "person", "(Thornbury 9.2)"),
+        ("Tom Beckett,,Zoë Hartley,2026-06-01,", "accounts", "name at least one account"),
+        (
+            "Tom Beckett,X:@Town;X:@Nowhere,Zoë Hartley,2026-06-01,",
+            "accounts",
+            "'X:@Nowhere' is not in the register",
+        ),
+        ("Tom Beckett,X:@Town,Tom Beckett,2026-06-01,", "designated_by", "(district policy 5a; Thornbury 3)"),
+        ("Tom Beckett,X:@Town,Zoë Hartley,2026-06-01,2026-05-01", "ended_on", "is before designated_on"),
+    ],
+)
+def test_a_bad_officer_row_fails_the_whole_file(keys: Database, line: str, column: str, message: str) -> None:
+    before = row_counts(keys)
+    content = csv_text(OFFICERS_HEADER, "Nguyễn Thu Hà,Facebook:@TownCouncil,Zoë Hartley,2025-03-01,", line)
+    with pytest.raises(ValidationError) as caught:
+        import_text(keys, "officers", content)
+    assert (caught.value.row, caught.value.field) == (3, column)
+    assert message in str(caught.value)
+    assert row_counts(keys) == before
+
+
+INCIDENTS_HEADER = (
+    "reference,category,severity,title,description,reported_by,reported_at,occurred_at,discovered_at,accounts,"
+    "people,personal_data,near_miss,status,resolved_at,outcome,ico_decision,ico_notified_at,clerk_notified_at,"
+    "chair_informed_at,platform_notified_at,public_notified_at"
+)
+
+
+def fill_incidents(db: Database, clock: FixedClock) -> None:
+    """A year of incidents of every kind, some closed, with steps done and steps not applicable."""
+    with db.transaction(ACTOR) as session:
+        factories.person(session, "Nguyễn Thu Hà", Role.EMPLOYEE)
+        factories.approved_account(session, TODAY)
+        factories.approved_account(session, TODAY, platform="X", handle="@Town")
+    moments = iter(datetime(2026, month, 3, 9, 30, tzinfo=UTC) for month in range(2, 12))
+
+    def logged(category: IncidentCategory, title: str) -> int:
+        clock.moment = next(moments)
+        with db.transaction("Łukasz Nowak") as session:
+            return incidents.log(session, title, category, f"{title}, as reported at once.").id
+
+    harassment = logged(IncidentCategory.HARASSMENT, "Threats to the clerk")
+    compromise = logged(IncidentCategory.ACCOUNT_COMPROMISE, "Login from abroad")
+    device = logged(IncidentCategory.NON_COUNCIL_DEVICE, "Council page on a personal phone")
+    breach = logged(IncidentCategory.PERSONAL_DATA, "List sent to the wrong group")
+    referral = logged(IncidentCategory.POLICY_BREACH, "Political post from the council account")
+    fake = logged(IncidentCategory.IMPERSONATION, "Fake council page")
+    logged(IncidentCategory.OTHER, "=Phishing email")
+    clock.moment = NOW
+    with db.transaction(ACTOR) as session:
+        incident = incidents.get(session, harassment)
+        incident.clerk_is_target = True
+        incident.external_party = "facebook.com/resident.example"
+        incidents.sync_steps(incident)
+        incidents.settle_step(
+            session, harassment, "reported_to_chair", done_at=datetime(2026, 2, 3, 11, 0, tzinfo=UTC)
+        )
+        incidents.set_status(session, harassment, None, IncidentStatus.CLOSED, outcome="Blocked; police told")
+        incidents.set_involved(
+            incidents.get(session, compromise),
+            [accounts.by_name(session, "X:@Town"), accounts.by_name(session, "Facebook:@TownCouncil")],  # type: ignore[list-item]
+            [people.by_name(session, "Nguyễn Thu Hà")],  # type: ignore[list-item]
+        )
+        incidents.settle_step(
+            session, compromise, "change_passwords", not_applicable="A false alarm; no access"
+        )
+        incidents.settle_step(
+            session, compromise, "review_access", done_at=datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+        )
+        incidents.set_status(
+            session, compromise, None, IncidentStatus.CLOSED, outcome="False alarm", lessons="x"
+        )
+        incidents.settle_step(
+            session, device, "clerk_notified", done_at=datetime(2026, 4, 3, 10, 0, tzinfo=UTC)
+        )
+        incidents.set_status(session, device, None, IncidentStatus.INVESTIGATING)
+        incidents.record_ico_decision(
+            session,
+            breach,
+            IcoDecision.NOTIFY,
+            datetime(2026, 5, 4, 9, 0, tzinfo=UTC),
+            notified_at=datetime(2026, 5, 4, 10, 0, tzinfo=UTC),
+            ico_reference="IC-123456",
+        )
+        incidents.set_status(session, breach, None, IncidentStatus.RESOLVED, outcome="Recipients deleted it")
+        incidents.settle_step(session, referral, "referral", done_at=datetime(2026, 6, 10, 9, 0, tzinfo=UTC))
+        incidents.settle_step(
+            session, fake, "platform_notified", done_at=datetime(2026, 7, 3, 10, 0, tzinfo=UTC)
+        )
+
+
+def test_an_incidents_file_round_trips_into_a_fresh_database_keeping_the_references(
+    staff: Database, clock: FixedClock, fresh_database: Callable[[], Database]
+) -> None:
+    db = staff
+    fill_incidents(db, clock)
+    exported = export_text(db, "incidents")
+    assert exported.splitlines()[0].startswith(INCIDENTS_HEADER + ",")
+    by_reference = {r["reference"]: r for r in rows(exported)}
+    assert sorted(by_reference) == [f"INC-2026-00{n}" for n in range(1, 8)]
+    assert by_reference["INC-2026-001"]["reported_to_chair_at"] == "2026-02-03T11:00+00:00"
+    assert by_reference["INC-2026-002"]["change_passwords_at"] == "not applicable: A false alarm; no access"
+    assert by_reference["INC-2026-007"]["title"] == "'=Phishing email"
+    people_csv, accounts_csv = export_text(db, "people"), export_text(db, "accounts")
+    fresh = fresh_database()
+    import_text(fresh, "people", people_csv)
+    import_text(fresh, "accounts", accounts_csv)
+    assert import_text(fresh, "incidents", exported) == ImportResult(added=7, updated=0)
+    assert export_text(fresh, "incidents") == exported
+    with fresh.read() as session:
+        closed = incidents.by_reference(session, "INC-2026-001")
+        assert closed is not None and (closed.status, closed.reported_by) == ("closed", "Łukasz Nowak")
+        assert incidents.next_reference(session, 2026) == "INC-2026-008"
+
+
+def test_importing_an_incidents_export_back_changes_nothing(staff: Database, clock: FixedClock) -> None:
+    db = staff
+    fill_incidents(db, clock)
+    exported = export_text(db, "incidents")
+    before = row_counts(db)
+    clock.moment = NOW + timedelta(days=3)
+    assert import_text(db, "incidents", exported) == ImportResult(added=0, updated=7)
+    assert row_counts(db) == before  # not even an audit entry
+    assert export_text(db, "incidents") == exported
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "message"),
+    [
+        (",burglary,high,Break-in,Laptop taken,,,,,,,,,,,,,,,,,", "category", "'burglary' is not one of"),
+        (",other,high,Spam,Spam,,,,,Facebook:@Nowhere,,,,,,,,,,,,", "accounts", "is not in the register"),
+        (",other,high,Spam,Spam,,2026-12-01T09:00,,,,,,,,,,,,,,,", "reported_at", "is in the future"),
+        (",other,high,Spam,Spam,,,,,,,,,,,,,,2026-11-22,,,", "clerk_notified_at", "is in the future"),
+        (",other,high,Spam,Spam,,,,,,Nobody Known,,,,,,,,,,,", "people", "is not in People"),
+        (
+            ",non_council_device,high,Phone,Phone,,,,,,,,,closed,,Done,,,2026-11-01,,,",
+            "status",
+            "(Thornbury 9.7.1)",
+        ),
+    ],
+)
+def test_a_bad_incident_row_fails_the_whole_file_naming_row_and_column(
+    keys: Database, line: str, column: str, message: str
+) -> None:
+    before = row_counts(keys)
+    content = csv_text(
+        INCIDENTS_HEADER,
+        "INC-2026-001,other,low,Phishing,Nobody clicked,Łukasz Nowak,2026-11-01T09:00,,,,,no,no,open,,,,,,,,",
+        ",impersonation,high,Fake page,Bank details,,,,,,,,,,,,,,,,2026-11-20T10:00,",
+        line,
+    )
+    with pytest.raises(ValidationError) as caught:
+        import_text(keys, "incidents", content)
+    assert (caught.value.row, caught.value.field) == (4, column)
+    assert str(caught.value).startswith(f"row 4, column {column}: ")
+    assert message in str(caught.value)
+    assert row_counts(keys) == before  # rows 2 and 3, and their audit entries, were not kept
+
+
+def test_an_incident_row_without_a_reference_gets_the_next_one_and_the_importer_as_reporter(
+    keys: Database, clock: FixedClock
+) -> None:
+    content = csv_text(
+        INCIDENTS_HEADER,
+        "INC-2026-007,other,low,Phishing,Nobody clicked,Łukasz Nowak,2026-11-01T09:00,,,,,no,no,open,,,,,,,,",
+        ",impersonation,high,Fake page,Bank details,,2026-11-20T09:00,,,,,,,,,,,,,,2026-11-20T10:00,",
+        ",non_council_device,medium,Phone,Signed in at the fete,,2025-07-01,,,Facebook:@TownCouncil;X:@Town,"
+        "Tom Beckett,,,investigating,,,,,2025-07-01T10:00,2025-07-01T11:30,,",
+    )
+    assert import_text(keys, "incidents", content) == ImportResult(added=3, updated=0)
+    with keys.read() as session:
+        found = {i.reference: i for i in incidents.all_incidents(session)}
+    assert sorted(found) == ["INC-2025-001", "INC-2026-007", "INC-2026-008"]
+    fake, phone = found["INC-2026-008"], found["INC-2025-001"]
+    assert (fake.reported_by, fake.reported_at) == (ACTOR, datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+    # The step columns are follow-ups done at that time.
+    assert incidents.outstanding_steps(fake) == ["public_notified"]
+    assert {s.step: s.done_at for s in phone.steps} == {
+        "clerk_notified": datetime(2025, 7, 1, 10, 0, tzinfo=UTC),
+        "chair_informed": datetime(2025, 7, 1, 11, 30, tzinfo=UTC),
+    }
+    assert (phone.status, [a.name for a in phone.accounts], [p.name for p in phone.people]) == (
+        "investigating",
+        ["Facebook:@TownCouncil", "X:@Town"],
+        ["Tom Beckett"],
+    )
+
+
+def test_an_incidents_file_needs_only_the_category_title_and_description(keys: Database) -> None:
+    result = import_text(
+        keys, "incidents", csv_text("title,category,description", "Spam,other,Comments removed")
+    )
+    assert result == ImportResult(added=1, updated=0)
+    with pytest.raises(ValidationError) as caught:
+        import_text(keys, "incidents", csv_text("title,category", "Spam,other"))
+    assert str(caught.value) == "row 1, column description: is missing from the header row"

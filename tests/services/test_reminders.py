@@ -318,3 +318,133 @@ def test_an_empty_ics_file_is_still_a_calendar() -> None:
     calendar = Calendar.from_ical(content)
     assert list(calendar.walk("VEVENT")) == []
     assert str(calendar["X-WR-CALNAME"]) == "Clerk Desk: social media reminders"
+
+
+# --- delegated access about to expire, and incident deadlines ---------------------------------------
+
+
+@pytest.fixture
+def keyholders(council: Database) -> Database:
+    """Facebook (its password changed on 2026-11-20) and three people who may hold keys to it."""
+    with council.transaction(ACTOR) as session:
+        factories.approved_account(session, TODAY, last_rotated_on=date(2026, 11, 20))
+        for name in ("Nguyễn Thu Hà", "Tom Beckett", "Priya Shah"):
+            factories.person(session, name, Role.EMPLOYEE)
+    return council
+
+
+def give(db: Database, person: str, **fields: Any) -> int:
+    with db.transaction(ACTOR) as session:
+        return factories.grant(session, TODAY, person=person, **fields).id
+
+
+def test_grants_expiring_within_14_days_are_reminded_but_not_15(
+    keyholders: Database, clock: FixedClock
+) -> None:
+    in_14 = give(keyholders, "Nguyễn Thu Hà", expires_on=date(2026, 12, 5))
+    give(keyholders, "Tom Beckett", expires_on=date(2026, 12, 6))
+    give(keyholders, "Priya Shah")  # no expiry
+    [reminder] = due(keyholders, clock)
+    assert reminder == Reminder(
+        Urgency.SOON,
+        date(2026, 12, 5),
+        "Nguyễn Thu Hà → Facebook:@TownCouncil",
+        "Access expires",
+        "post access granted 2026-06-01",
+        "Thornbury 9.1",
+        "grant",
+        in_14,
+        f"grant-{in_14}-2026-12-05",
+    )
+    assert reminder.when(TODAY) == "in 14 days"
+    assert listed(due(keyholders, clock, within_days=15)) == [
+        ("Nguyễn Thu Hà → Facebook:@TownCouncil", "soon", "in 14 days"),
+        ("Tom Beckett → Facebook:@TownCouncil", "soon", "in 15 days"),
+    ]
+
+
+def test_a_grant_expired_but_not_revoked_is_overdue(keyholders: Database, clock: FixedClock) -> None:
+    give(keyholders, "Nguyễn Thu Hà", expires_on=date(2026, 11, 10))
+    give(keyholders, "Tom Beckett", expires_on=TODAY)
+    assert [(r.subject, r.urgency.value, r.what, r.when(TODAY)) for r in due(keyholders, clock)] == [
+        # Tom's access ended today, after the password was last changed.
+        ("Facebook:@TownCouncil", "now", "Change the password now", "now"),
+        ("Nguyễn Thu Hà → Facebook:@TownCouncil", "overdue", "Revoke or renew access", "11 days overdue"),
+        ("Tom Beckett → Facebook:@TownCouncil", "overdue", "Revoke or renew access", "today"),
+    ]
+
+
+def test_revoked_grants_and_leavers_are_not_reminded(keyholders: Database, clock: FixedClock) -> None:
+    from clerk_desk import people
+
+    give(keyholders, "Nguyễn Thu Hà", expires_on=date(2026, 12, 1), revoked_on=TODAY, revoke_reason="Done")
+    give(keyholders, "Tom Beckett", expires_on=date(2026, 12, 1))
+    with keyholders.transaction(ACTOR) as session:
+        tom = people.by_name(session, "Tom Beckett")
+        assert tom is not None
+        people.record_leaving(session, tom.id, tom.version, date(2026, 11, 20))
+    # Tom's leaving is a password to change now, not an expiry to remember.
+    assert [(r.subject, r.what) for r in due(keyholders, clock)] == [
+        ("Facebook:@TownCouncil", "Change the password now")
+    ]
+
+
+def test_an_expiry_is_one_calendar_event_from_day_to_day(keyholders: Database, clock: FixedClock) -> None:
+    give(keyholders, "Nguyễn Thu Hà", expires_on=date(2026, 11, 25))
+    [before] = events(ics(keyholders, clock))
+    assert str(before["SUMMARY"]) == "Access expires: Nguyễn Thu Hà → Facebook:@TownCouncil"
+    clock.moment = NOW + timedelta(days=10)  # now expired and not revoked
+    [after] = [e for e in events(ics(keyholders, clock)) if "Nguyễn" in str(e["SUMMARY"])]
+    assert str(after["SUMMARY"]) == "Revoke or renew access: Nguyễn Thu Hà → Facebook:@TownCouncil (overdue)"
+    assert str(after["UID"]) == str(before["UID"])
+
+
+def test_an_ico_deadline_is_due_now_then_overdue(council: Database, clock: FixedClock) -> None:
+    from clerk_desk import incidents
+    from clerk_desk.models import IcoDecision, IncidentCategory
+
+    clock.moment = NOW - timedelta(hours=30)
+    with council.transaction(ACTOR) as session:
+        incident_id = incidents.log(
+            session, "List sent to the wrong group", IncidentCategory.PERSONAL_DATA, "x"
+        ).id
+    clock.moment = NOW
+    [reminder] = due(council, clock)
+    assert (reminder.urgency, reminder.due, reminder.subject, reminder.what, reminder.clause) == (
+        Urgency.NOW,
+        date(2026, 11, 23),
+        "INC-2026-001",
+        "Decide on notifying the ICO",
+        "UK GDPR Art. 33",
+    )
+    clock.moment = NOW + timedelta(hours=50)
+    assert [r.urgency for r in due(council, clock)] == [Urgency.OVERDUE]
+    with council.transaction(ACTOR) as session:
+        incidents.record_ico_decision(
+            session,
+            incident_id,
+            IcoDecision.NOT_NOTIFIABLE,
+            clock.now(),
+            reason="Low risk",
+            delay_reasons="Ill",
+        )
+    assert due(council, clock) == []
+
+
+def test_incident_steps_still_to_do_are_due_a_week_after_the_report(
+    council: Database, clock: FixedClock
+) -> None:
+    from clerk_desk import incidents
+    from clerk_desk.models import IncidentCategory
+
+    clock.moment = NOW - timedelta(days=10)
+    with council.transaction(ACTOR) as session:
+        incident_id = incidents.log(session, "Fake page", IncidentCategory.IMPERSONATION, "Bank details").id
+    clock.moment = NOW
+    assert [(r.subject, r.what, r.clause, r.when(TODAY)) for r in due(council, clock)] == [
+        ("INC-2026-001", "Report the fraudulent account to the platform", "Thornbury 8", "3 days overdue"),
+        ("INC-2026-001", "Tell the public about the fraudulent account", "Thornbury 8", "3 days overdue"),
+    ]
+    with council.transaction(ACTOR) as session:
+        incidents.settle_step(session, incident_id, "platform_notified", done_at=clock.now())
+    assert [r.what for r in due(council, clock)] == ["Tell the public about the fraudulent account"]
