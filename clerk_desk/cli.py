@@ -51,6 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
     rem.add_argument("--ics", metavar="FILE", type=Path, help="also write the reminders as an .ics calendar")
     rem.add_argument("--days", type=int, default=14, help="how far ahead to look (default 14 days)")
 
+    rep = commands.add_parser("report", help="write the annual review for full council as a PDF")
+    rep.add_argument("--from", dest="start", metavar="DATE", required=True, help="first day, YYYY-MM-DD")
+    rep.add_argument("--to", dest="end", metavar="DATE", required=True, help="last day, YYYY-MM-DD")
+    rep.add_argument("--out", metavar="FILE.pdf", type=Path, required=True, help="the PDF to write")
+    rep.add_argument(
+        "--public", action="store_true", help="leave out incident descriptions and the people involved"
+    )
+    rep.add_argument("--meeting", metavar="TEXT", default="", help="the meeting or agenda reference")
+
     sett = commands.add_parser(
         "settings", help="show or set the council's settings (KEY 'logo' takes a file)"
     )
@@ -252,10 +261,36 @@ def cmd_reminders(url: str, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(url: str, args: argparse.Namespace) -> int:
+    # reportlab is imported here only, so the other commands start without it.
+    from clerk_desk import accounts, credentials
+    from clerk_desk.reports import annual, period
+
+    with _open(url) as database:
+        chosen = period.parse(args.start, args.end, database.clock.today())
+        actor = resolve_actor(database, args.actor)
+        with database.read() as session:
+            snapshot = credentials.snapshot(accounts.all_accounts(session))
+            written = annual.create(
+                session,
+                database.clock,
+                chosen,
+                args.out,
+                public=args.public,
+                meeting=args.meeting,
+                prepared_by=actor,
+                vault=snapshot,
+            )
+    kind = "public" if args.public else "confidential"
+    print(f"Wrote the {kind} annual review for {chosen.label} to {written}.")
+    return 0
+
+
 COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "check": cmd_check,
+    "report": cmd_report,
     "reminders": cmd_reminders,
     "settings": cmd_settings,
     "audit": cmd_audit,

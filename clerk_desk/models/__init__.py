@@ -15,6 +15,7 @@ from clerk_desk.models.incidents import (
     IncidentStatus,
 )
 from clerk_desk.models.people import APPROVER_ROLES, Person, Role
+from clerk_desk.models.reports import ReportAssessment
 from clerk_desk.models.rotation import PasswordRotation, RotationReason
 from clerk_desk.models.settings import CouncilLogo, Setting
 
@@ -39,6 +40,7 @@ __all__ = [
     "IncidentStatus",
     "PasswordRotation",
     "Person",
+    "ReportAssessment",
     "Role",
     "RotationReason",
     "Setting",

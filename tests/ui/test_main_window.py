@@ -26,6 +26,7 @@ PAGES = [
     "Delegated access",
     "Designated officers",
     "Incidents",
+    "Reports",
     "Audit trail",
     "Settings",
 ]

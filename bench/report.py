@@ -1,0 +1,209 @@
+"""Annual review benchmark: a year with 1,000 incidents against a plain reportlab table of the same rows.
+
+usage (from the project root):
+    uv run python bench/report.py [--runs 5] [--incidents 1000]
+
+Builds the demo council and a year of incidents in a temporary SQLite file, through the services (so
+every row is audited and checked as in real use), then, in one process and interleaved so machine noise
+hits both alike, times several times each:
+
+- Clerk Desk's annual review (confidential and public), from reading the database to the written PDF;
+- a plain reportlab document: the same incident rows read with sqlite3 into one platypus Table
+  (reference, title, reported, closed, category, severity, status, outcome) in reportlab's default font
+  (Helvetica, which is not embedded), and for comparison the same table in the embedded DejaVu Sans the
+  review must use so that every name renders.
+
+It prints the medians and the ratios (design.md's budget: 2× the plain table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+ROWS_SQL = (
+    "SELECT reference, title, reported_at, closed_at, category, severity, status, outcome "
+    "FROM incidents WHERE reported_at >= ? AND reported_at < ? ORDER BY reported_at, id"
+)
+WORDS = [
+    "residents",
+    "council",
+    "page",
+    "account",
+    "message",
+    "comment",
+    "post",
+    "reported",
+    "removed",
+    "platform",
+    "password",
+    "staff",
+    "volunteer",
+    "event",
+    "meeting",
+    "notice",
+    "complaint",
+    "clerk",
+    "deputy",
+    "market",
+    "allotment",
+    "park",
+    "library",
+]
+
+
+def _text(i: int, words: int) -> str:
+    return " ".join(WORDS[(i * 7 + k * 3) % len(WORDS)] for k in range(words)).capitalize() + "."
+
+
+def build(path: Path, count: int) -> str:
+    """The demo council plus ``count`` incidents spread over the year before NOW."""
+    from clerk_desk import demo, incident_records, incidents
+    from clerk_desk.clock import FixedClock
+    from clerk_desk.db import open_database
+    from clerk_desk.models import IncidentCategory, IncidentSeverity, IncidentStatus
+
+    url = f"sqlite:///{path}"
+    clock = FixedClock(NOW)
+    database = open_database(url, clock)
+    with database.transaction("Bench setup") as session:
+        demo.fill(session, NOW.date(), "bench-clerk")
+    categories = [IncidentCategory.CONTENT_REMOVED, IncidentCategory.OTHER, IncidentCategory.HARASSMENT]
+    categories += [IncidentCategory.POLICY_BREACH, IncidentCategory.IMPERSONATION]
+    accounts = ("Facebook:@LittleAshcombeTC", "X:@AshcombeTC", "Instagram:@littleashcombe")
+    people = ("Tom Beckett", "Nguyễn Thu Hà", "Łukasz Nowak")
+    for start in range(0, count, 200):
+        with database.transaction("Łukasz Nowak") as session:
+            for i in range(start, min(count, start + 200)):
+                reported = NOW - timedelta(days=360 * (i + 1) / (count + 1), hours=i % 11)
+                category = categories[i % len(categories)]
+                closed = i % 3 != 0
+                data = incident_records.IncidentData(
+                    category,
+                    f"{_text(i, 4)[:-1]} ({i})",
+                    _text(i + 1, 40),
+                    list(IncidentSeverity)[i % 4],
+                    reported_at=reported,
+                    discovered_at=reported,
+                    accounts=(accounts[i % 3],),
+                    people=(people[i % 3],) if i % 2 else (),
+                    clerk_is_target=False,
+                    external_party=f"facebook.com/profile/example.{i}" if i % 5 == 0 else None,
+                    outcome=_text(i + 2, 12) if closed else None,
+                    reported_by="Łukasz Nowak",
+                )
+                incident = incident_records.save(session, data)
+                for key in incidents.outstanding_steps(incident):
+                    if closed:
+                        incidents.settle_step(
+                            session, incident.id, key, done_at=reported + timedelta(hours=5)
+                        )
+                if i % 4 == 0:
+                    incidents.add_action(session, incident.id, _text(i + 3, 15))
+                if closed:
+                    incidents.set_status(session, incident.id, None, IncidentStatus.CLOSED)
+    database.dispose()
+    return url
+
+
+def time_clerk_desk(url: str, out: Path, *, public: bool) -> float:
+    from clerk_desk.clock import FixedClock
+    from clerk_desk.db import open_database
+    from clerk_desk.reports import annual, period
+
+    database = open_database(url, FixedClock(NOW))
+    try:
+        chosen = period.Period(NOW.date() - timedelta(days=364), NOW.date())
+        start = time.perf_counter()
+        with database.read() as session:
+            annual.create(session, database.clock, chosen, out, public=public, prepared_by="Zoë Hartley")
+        return time.perf_counter() - start
+    finally:
+        database.dispose()
+
+
+def time_plain_table(path: Path, out: Path, font: str | None = None) -> float:
+    """The plain table, in reportlab's default font, or in ``font`` (the review's embedded one)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    start = time.perf_counter()
+    first = (NOW - timedelta(days=364)).replace(hour=0, minute=0, tzinfo=None)
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            ROWS_SQL, (first.isoformat(" "), (NOW + timedelta(days=1)).isoformat(" "))
+        ).fetchall()
+    data = [["Reference", "Title", "Reported", "Closed", "Category", "Severity", "Status", "Outcome"]]
+    data += [[str(c or "") for c in row] for row in rows]
+    table = Table(data, repeatRows=1)
+    style = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("FONTSIZE", (0, 0), (-1, -1), 6)]
+    if font:
+        style.append(("FONTNAME", (0, 0), (-1, -1), font))
+    table.setStyle(TableStyle(style))
+    SimpleDocTemplate(str(out), pagesize=A4).build([table])
+    elapsed = time.perf_counter() - start
+    assert len(rows) > 0
+    return elapsed
+
+
+def _list(times: list[float]) -> str:
+    return ", ".join(f"{t:.3f}" for t in times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--incidents", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["CLERK_DESK_DATA_DIR"] = tmp
+        folder = Path(tmp)
+        path = folder / "year.db"
+        started = time.perf_counter()
+        url = build(path, args.incidents)
+        print(
+            f"built the demo council and {args.incidents} incidents in {time.perf_counter() - started:.1f} s"
+        )
+        from clerk_desk.reports import layout
+
+        layout.register_fonts()
+        # One warm-up of each, so none pays for importing reportlab or loading the font.
+        time_plain_table(path, folder / "plain.pdf")
+        time_clerk_desk(url, folder / "review.pdf", public=False)
+        time_plain_table(path, folder / "plain-dejavu.pdf", "DejaVuSans")
+        confidential, public, plain, plain_dejavu = [], [], [], []
+        for _ in range(args.runs):
+            plain.append(time_plain_table(path, folder / "plain.pdf"))
+            confidential.append(time_clerk_desk(url, folder / "review.pdf", public=False))
+            public.append(time_clerk_desk(url, folder / "review-public.pdf", public=True))
+            plain_dejavu.append(time_plain_table(path, folder / "plain-dejavu.pdf", "DejaVuSans"))
+        plain_s, dejavu_s = statistics.median(plain), statistics.median(plain_dejavu)
+        print(f"plain reportlab table (Helvetica): median {plain_s:.3f} s ({_list(plain)})")
+        print(f"the same in embedded DejaVu Sans:  median {dejavu_s:.3f} s ({_list(plain_dejavu)})")
+        for name, times in (("public", public), ("confidential", confidential)):
+            median = statistics.median(times)
+            print(f"annual review, {name}: median {median:.3f} s over {args.runs} runs ({_list(times)})")
+            print(
+                f"  ratio to the plain table: {median / plain_s:.2f}x (budget 2x); "
+                f"to the plain table in DejaVu: {median / dejavu_s:.2f}x"
+            )
+        for name in ("review.pdf", "review-public.pdf", "plain.pdf", "plain-dejavu.pdf"):
+            pages = (folder / name).read_bytes().count(b"/Type /Page\n")
+            print(f"{name}: {(folder / name).stat().st_size // 1024} KB, {pages} pages")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

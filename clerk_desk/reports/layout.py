@@ -1,0 +1,302 @@
+"""The review's look: the embedded font, paragraph styles and fast plain-text tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+from clerk_desk.errors import ClerkDeskError
+
+FONT = "DejaVuSans"
+BOLD = "DejaVuSans-Bold"
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 18 * mm
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+
+INK = colors.HexColor("#1d2733")
+ACCENT = colors.HexColor("#1f4e79")
+MUTED = colors.HexColor("#5b6670")
+RULE = colors.HexColor("#b8c2cc")
+HEADER_FILL = colors.HexColor("#e3eaf2")
+STRIPE = colors.HexColor("#f5f7fa")
+MARKINGS = {"Confidential": colors.HexColor("#a1262b"), "Public": colors.HexColor("#2e6b3a")}
+
+CELL_PAD = 3.5
+_SOFT_BREAKS = (":", "/", "-", ".", "_")
+
+
+def resources_dir() -> Path:
+    """``resources/`` in a source checkout, or its copy inside an installed package."""
+    package = Path(__file__).resolve().parent.parent
+    source = package.parent / "resources"
+    return source if source.is_dir() else package / "_resources"
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans (shipped in resources/fonts) once; reportlab embeds the glyphs used."""
+    if BOLD in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = resources_dir() / "fonts"
+    try:
+        pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    except Exception as exc:  # reportlab raises TTFError, or OSError for a missing file
+        raise ClerkDeskError(
+            f"The report's font could not be loaded from {folder} ({exc}); reinstall Clerk Desk."
+        ) from exc
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+
+
+def _style(name: str, **kwargs: Any) -> ParagraphStyle:
+    base: dict[str, Any] = dict(fontName=FONT, fontSize=9.5, leading=13, textColor=INK)
+    base.update(kwargs)
+    return ParagraphStyle(name, **base)
+
+
+STYLES = {
+    "body": _style("body", spaceAfter=5),
+    "small": _style("small", fontSize=8, leading=10.5, textColor=MUTED),
+    "h1": _style("h1", fontName=BOLD, fontSize=16, leading=20, textColor=ACCENT, spaceBefore=2, spaceAfter=8),
+    "h2": _style(
+        "h2", fontName=BOLD, fontSize=12, leading=15, textColor=ACCENT, spaceBefore=10, spaceAfter=5
+    ),
+    "h3": _style("h3", fontName=BOLD, fontSize=10, leading=13, spaceBefore=9, spaceAfter=3, keepWithNext=1),
+    "cover_council": _style("cover_council", fontName=BOLD, fontSize=22, leading=28, textColor=ACCENT),
+    "cover_title": _style("cover_title", fontName=BOLD, fontSize=28, leading=34, spaceBefore=6),
+    "cover_period": _style("cover_period", fontSize=14, leading=19, textColor=MUTED, spaceBefore=4),
+    "detail": _style("detail", fontSize=8.5, leading=11.5, spaceAfter=3),
+}
+
+
+@lru_cache(maxsize=65536)
+def text_width(text: str, font: str = FONT, size: float = 8) -> float:
+    """The width of a word in points; cached, as the same words recur in every table."""
+    return pdfmetrics.stringWidth(text, font, size)
+
+
+def wrap(text: str, width: float, font: str = FONT, size: float = 8) -> str:
+    """Text broken into lines that fit ``width`` points, for a plain (fast) table cell.
+
+    Words longer than the width (addresses, hashes) are broken, after a ':', '/', '-' or '.' if one is
+    near enough to the end (``Facebook:`` | ``@Town``), else between letters.
+    """
+    space = text_width(" ", font, size)
+    lines: list[str] = []
+    for paragraph in (text or "").split("\n"):
+        line: list[str] = []
+        used = 0.0
+        for word in paragraph.split(" "):
+            needed = text_width(word, font, size)
+            if used + needed + (space if line else 0) <= width:
+                used += needed + (space if line else 0)
+                line.append(word)
+                continue
+            if line:
+                lines.append(" ".join(line))
+            while needed > width and len(word) > 1:
+                cut = len(word) - 1
+                while cut > 1 and pdfmetrics.stringWidth(word[:cut], font, size) > width:
+                    cut -= 1
+                soft = max(word.rfind(mark, 0, cut) for mark in _SOFT_BREAKS) + 1
+                if soft > cut // 3:
+                    cut = soft
+                lines.append(word[:cut])
+                word = word[cut:]
+                needed = text_width(word, font, size)
+            line, used = [word], needed
+        lines.append(" ".join(line))
+    return "\n".join(lines)
+
+
+class FastTable(Table):
+    """A Table that draws each plain-text cell as one text object.
+
+    reportlab draws a cell of several lines as one text object per line; with an embedded font that
+    overhead dominates a long table. Other cells (flowables, other alignments) are drawn as usual.
+    """
+
+    def _drawCell(
+        self, cellval: Any, cellstyle: Any, pos: tuple[float, float], size: tuple[float, float]
+    ) -> None:
+        plain = (
+            isinstance(cellval, str)
+            and cellstyle.alignment == "LEFT"
+            and cellstyle.valign == "TOP"
+            and not (cellstyle.href or cellstyle.destination)
+            and not (getattr(cellstyle, "direction", None) or getattr(cellstyle, "shaping", None))
+        )
+        if not plain:
+            super()._drawCell(cellval, cellstyle, pos, size)
+            return
+        canv = self.canv
+        current: Any = getattr(self, "_curcellstyle", None)
+        if current is not cellstyle:
+            # As reportlab does: set only what differs from the cell drawn before.
+            if current is None or cellstyle.color != current.color:
+                canv.setFillColor(cellstyle.color)
+            if current is None or (cellstyle.fontname, cellstyle.fontsize, cellstyle.leading) != (
+                current.fontname,
+                current.fontsize,
+                current.leading,
+            ):
+                canv.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+            self._curcellstyle = cellstyle
+        if not cellval:
+            return
+        x = pos[0] + cellstyle.leftPadding
+        y = pos[1] + size[1] - cellstyle.topPadding - cellstyle.fontsize
+        text = canv.beginText(x, y)
+        for line in cellval.split("\n"):
+            text.textLine(line)
+        canv.drawText(text)
+
+    def settle_heights(self) -> FastTable:
+        """Work out every row's height once, now that the styles are set.
+
+        reportlab otherwise measures the rows left each time a long table is split across a page.
+        Only for tables of plain text, as the measure is the same: lines × leading plus padding.
+        """
+        if any(not isinstance(value, str) for row in self._cellvalues for value in row):
+            return self
+        heights = [
+            max(
+                (style.leading or 1.2 * style.fontsize) * (value.count("\n") + 1)
+                + style.topPadding
+                + style.bottomPadding
+                for value, style in zip(values, styles, strict=True)
+            )
+            for values, styles in zip(self._cellvalues, self._cellStyles, strict=True)
+        ]
+        self._argH = self._rowHeights = heights
+        return self
+
+
+def table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    *,
+    size: float = 8,
+    extra: Sequence[tuple[Any, ...]] = (),
+) -> Table:
+    """A striped table whose cells wrap to their column; the header repeats on every page.
+
+    A row of a single cell is a heading spanning the table.
+    """
+    inner = [w - 2 * CELL_PAD for w in widths]
+    data = [[wrap(h, w, BOLD, size) for h, w in zip(header, inner, strict=True)]]
+    for row in rows:
+        if len(row) == 1:  # a heading across the whole table
+            data.append(
+                [wrap(str(row[0]), sum(widths) - 2 * CELL_PAD, BOLD, size)] + [""] * (len(widths) - 1)
+            )
+            index = len(data) - 1
+            extra = [
+                *extra,
+                ("SPAN", (0, index), (-1, index)),
+                ("FONT", (0, index), (-1, index), BOLD, size, size + 2.5),
+                ("BACKGROUND", (0, index), (-1, index), HEADER_FILL),
+            ]
+        else:
+            data.append([wrap(str(c), w, FONT, size) for c, w in zip(row, inner, strict=True)])
+    result = FastTable(data, colWidths=list(widths), repeatRows=1)
+    result.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, size, size + 2.5),
+                ("FONT", (0, 0), (-1, 0), BOLD, size, size + 2.5),
+                ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, STRIPE]),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                *extra,
+            ]
+        )
+    )
+    return result.settle_heights()
+
+
+#: Lines of a long text per row of a fact table, so a long description can run on to the next page.
+FACT_LINES = 14
+FACT_LABEL_WIDTH = 27 * mm
+
+
+def fact_table(title: str, rows: Sequence[tuple[str, str]], size: float = 7.5) -> Table:
+    """A titled list of label and value, as one table (far quicker to lay out than paragraphs); the
+    title repeats when it runs on to another page."""
+    value_width = FRAME_WIDTH - FACT_LABEL_WIDTH
+    data = [[wrap(title, FRAME_WIDTH - 2 * CELL_PAD, BOLD, 9), ""]]
+    seamless: list[tuple[Any, ...]] = []
+    for label, value in rows:
+        lines = wrap(value, value_width - 2 * CELL_PAD, FONT, size).split("\n")
+        for start in range(0, len(lines), FACT_LINES):
+            if start:  # the same text carried on: no gap between the two rows
+                row = len(data)
+                seamless += [
+                    ("BOTTOMPADDING", (0, row - 1), (-1, row - 1), 0),
+                    ("TOPPADDING", (0, row), (-1, row), 0),
+                ]
+            data.append([label if start == 0 else "", "\n".join(lines[start : start + FACT_LINES])])
+    result = FastTable(data, colWidths=[FACT_LABEL_WIDTH, value_width], repeatRows=1)
+    result.setStyle(
+        TableStyle(
+            [
+                ("SPAN", (0, 0), (-1, 0)),
+                ("FONT", (0, 0), (-1, 0), BOLD, 9, 11.5),
+                ("FONT", (0, 1), (0, -1), BOLD, size, size + 2.5),
+                ("FONT", (1, 1), (1, -1), FONT, size, size + 2.5),
+                ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+                ("TEXTCOLOR", (0, 1), (0, -1), MUTED),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+                ("LINEBELOW", (0, -1), (-1, -1), 0.25, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.8),
+                ("TOPPADDING", (0, 0), (-1, 0), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), 3.5),
+                *seamless,
+            ]
+        )
+    )
+    return result.settle_heights()
+
+
+def scaled(widths: Sequence[float]) -> list[float]:
+    """Column widths given as proportions, scaled to the frame."""
+    total = sum(widths)
+    return [FRAME_WIDTH * w / total for w in widths]
+
+
+def para(text: str, style: str = "body") -> Paragraph:
+    """A paragraph of plain text: escaped, its line breaks kept."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), STYLES[style])
+
+
+def fact(label: str, value: str) -> str:
+    """``<b>Label:</b> value`` for a paragraph, both escaped."""
+    return f"<b>{escape(label)}:</b> {escape(value)}".replace("\n", "<br/>")
+
+
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 finding``, ``2 findings``."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
