@@ -129,15 +129,39 @@ class AccountsPage(TablePage):
         self._may_manage = True
 
     def reload(self) -> None:
+        snapshot = self.context.vault
+        today = self.context.clock.today()
+
+        def state(account: Account) -> str:
+            """What the password store holds for the account, once it has been looked at."""
+            if snapshot is None:
+                return ""
+            if not snapshot.status.ok:
+                return "Store unavailable"
+            if account.uuid not in snapshot.stored:
+                return "Not stored" if account.status != AccountStatus.CLOSED else ""
+            return "Reused" if snapshot.reuse.get(account.uuid) else "Stored"
+
         def load(session):  # type: ignore[no-untyped-def]
             settings = council_settings.load(session)
-            rows = [AccountRow(a, checks.rotation_due(a, settings)) for a in accounts.all_accounts(session)]
-            return rows, authority.actor_may_manage(
-                session, self.context.actor.name, self.context.clock.today()
+            rows = [
+                AccountRow(a, checks.rotation_due(a, settings), state(a))
+                for a in accounts.all_accounts(session)
+            ]
+            actor = self.context.actor.name
+            return (
+                rows,
+                authority.actor_may_manage(session, actor, today),
+                credentials.may_hold_keys(session, actor, today),
             )
 
         selected = self._selected()
-        rows, self._may_manage = self.context.read(load)
+        rows, self._may_manage, self._holds_keys = self.context.read(load)
+        if snapshot is not None:
+            self.vault_state.setText(
+                "Password store: ready" if snapshot.status.ok else "Password store: unavailable"
+            )
+            self.vault_state.setToolTip(snapshot.status.message)
         self.model.set_rows(rows)
         self.fit_columns()
         if selected is not None:

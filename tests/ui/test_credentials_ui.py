@@ -7,6 +7,7 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backends import fail
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QMessageBox
 
@@ -173,3 +174,47 @@ def test_only_the_clerk_or_deputy_may_use_password_actions(qtbot, demo_url, acto
     page.select_where(lambda row: True)
     assert not any(b.isEnabled() for b in page.credential_buttons)
     win.context.database.dispose()
+
+
+def test_the_clerk_uses_the_password_actions_from_the_accounts_page(
+    window: MainWindow,
+    database: Database,
+    memory_keyring,
+    qtbot,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    def set_and_save(dialog: SetPasswordDialog) -> int:
+        dialog.editor.field.setText(SECRET)
+        dialog.save()
+        return int(dialog.result())
+
+    revealed: list[str] = []
+    monkeypatch.setattr(SetPasswordDialog, "exec", set_and_save)
+    monkeypatch.setattr(RevealDialog, "exec", lambda self: revealed.append(self.field.text()) or 0)
+    window.check_vault()
+    page = window.go_to_title("Accounts")
+    x = _account(database, "X:@AshcombeTC")
+    assert page.select_account(x.id)
+    assert all(b.isEnabled() for b in page.credential_buttons)
+    assert page.vault_state.text() == "Password store: ready"
+    column = [
+        page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())
+    ].index("Password")
+
+    def state() -> str:
+        row = [r.account.id for r in page.model.rows()].index(x.id)
+        return page.model.index(row, column).data()
+
+    assert state() == "Not stored"
+    page.set_password()
+    assert memory_keyring.entries[(vault.SERVICE, x.uuid)] == SECRET
+    assert state() == "Stored"
+    page.reveal()
+    assert revealed == [SECRET]
+    page.copy()
+    assert QGuiApplication.clipboard().text() == SECRET
+    page.clipboard.clear()
+    assert QGuiApplication.clipboard().text() == ""
+    with database.read() as session:
+        actions = [e.action for e in audit_log.search(session, subject="X:@AshcombeTC", limit=3)]
+    assert actions[:2] == ["copy password", "reveal password"]
