@@ -534,3 +534,36 @@ def test_moments_on_the_last_day_of_the_period_are_in_it() -> None:
     assert PERIOD.contains_moment(datetime(2025, 5, 1, tzinfo=UTC))
     assert not PERIOD.contains_moment(datetime(2025, 5, 1, tzinfo=UTC) - timedelta(seconds=1))
     assert len(PERIOD.months()) == 12
+
+
+def test_no_password_ever_reaches_the_pdf(council: Database, out_dir: Path, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    """Every account's password is in the keyring and the review reads the keyring's state; none is
+    printed."""
+    from clerk_desk import accounts as accounts_service
+    from clerk_desk import credentials
+
+    secrets_set = []
+    with council.transaction(ACTOR) as session:
+        for number, account in enumerate(accounts_service.all_accounts(session)):
+            secret = f"Pdf-Leak-Probe-{number}-xQ7!"
+            credentials.set_password(session, account.id, secret)
+            secrets_set.append(secret)
+    with council.read() as session:
+        snapshot = credentials.snapshot(accounts_service.all_accounts(session))
+        assert snapshot.status.ok and snapshot.stored
+        paths = [
+            annual.create(
+                session,
+                council.clock,
+                PERIOD,
+                out_dir / f"{kind}.pdf",
+                public=kind == "public",
+                prepared_by=ACTOR,
+                vault=snapshot,
+            )
+            for kind in ("confidential", "public")
+        ]
+    for path in paths:
+        raw, text = path.read_bytes(), pdf_text(path)
+        for secret in secrets_set:
+            assert secret not in text and secret.encode() not in raw
