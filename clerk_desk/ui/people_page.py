@@ -7,10 +7,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
-from clerk_desk import access, acknowledgements, authority, fields, people
-from clerk_desk import settings as council_settings
+from clerk_desk import fields
+from clerk_desk.access import acknowledgements
+from clerk_desk.access import grants as access
 from clerk_desk.errors import PolicyViolation
 from clerk_desk.models import Acknowledgement, Person, Role
+from clerk_desk.register import authority, people
+from clerk_desk.register import settings as council_settings
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog, check_field, choice_field, date_field, line_field
 from clerk_desk.ui.table_model import Column, RowTableModel

@@ -12,12 +12,15 @@ import factories
 import pytest
 from sqlalchemy import select
 
-from clerk_desk import access, checks, credentials, people
-from clerk_desk.access import GrantData
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database
+from clerk_desk.access import grants as access
+from clerk_desk.access.grants import GrantData
+from clerk_desk.checks import engine as checks
+from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import PermissionDenied, PolicyViolation, StaleEditError, ValidationError
 from clerk_desk.models import AccessLevel, AccountStatus, AuditEntry, Grant, Person, Role
+from clerk_desk.register import people
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database
 from services.helpers import row_counts
 
 TODAY = date(2026, 11, 21)
@@ -282,7 +285,7 @@ def test_a_designated_officer_becomes_a_councillor_only_with_the_designation_end
             session, people.PersonData(STAFF, Role.COUNCILLOR), person_id=person.id, revoke_grants=True
         )
     with council.read() as session:
-        from clerk_desk import officers
+        from clerk_desk.access import officers
 
         assert [d.ended_on for d in officers.all_designations(session)] == [TODAY]
 
@@ -550,7 +553,7 @@ def person_named(db: Database, name: str) -> Person:
 
 
 def test_the_leaver_step_revokes_ends_and_names_the_passwords_to_change(council: Database) -> None:
-    from clerk_desk import officers
+    from clerk_desk.access import officers
 
     facebook_id, _ = grant(council)
     x_id, _ = grant(council, account=X, expires_on=date(2027, 1, 1))

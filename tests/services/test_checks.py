@@ -15,21 +15,13 @@ from conftest import MemoryKeyring
 from keyring.backends import fail
 from sqlalchemy.orm import Session
 
-from clerk_desk import (
-    access,
-    accounts,
-    acknowledgements,
-    checks,
-    credentials,
-    incidents,
-    people,
-    rotation,
-    settings,
-    vault,
-)
-from clerk_desk.checks import Finding, Severity
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database
+from clerk_desk.access import acknowledgements
+from clerk_desk.access import grants as access
+from clerk_desk.checks import engine as checks
+from clerk_desk.checks.engine import Finding, Severity
+from clerk_desk.credentials import rotation, vault
+from clerk_desk.credentials import service as credentials
+from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import (
     AccessLevel,
     AccountStatus,
@@ -41,6 +33,9 @@ from clerk_desk.models import (
     RotationReason,
     TwoFactor,
 )
+from clerk_desk.register import accounts, people, settings
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database
 
 TODAY = date(2026, 11, 21)
 ACTOR = "Zoë Hartley"

@@ -13,9 +13,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import access, authority, fields, people
+from clerk_desk import fields
+from clerk_desk.access import grants as access
 from clerk_desk.errors import NotFoundError, ValidationError
 from clerk_desk.models import AccountStatus, Designation, Person
+from clerk_desk.register import authority, people
 
 CLAUSE = "district policy 5a; Thornbury 3"
 COLUMNS = ("person", "accounts", "designated_by", "designated_on", "ended_on")

@@ -8,9 +8,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import access, fields, incidents
+from clerk_desk import fields
+from clerk_desk.access import grants as access
 from clerk_desk.errors import PolicyViolation, StaleEditError, ValidationError
-from clerk_desk.incidents import ICO_CLAUSE, local_iso, moment
+from clerk_desk.incidents import lifecycle as incidents
+from clerk_desk.incidents.lifecycle import ICO_CLAUSE, local_iso, moment
 from clerk_desk.models import (
     FollowUp,
     IcoDecision,

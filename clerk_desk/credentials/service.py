@@ -22,10 +22,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import accounts, audit, authority, rotation, vault
+from clerk_desk.audit import chain as audit
+from clerk_desk.credentials import rotation, vault
+from clerk_desk.credentials.vault import VaultState, VaultStatus
 from clerk_desk.errors import ClerkDeskError, PermissionDenied
 from clerk_desk.models import APPROVER_ROLES, Account, AccountStatus, RotationReason
-from clerk_desk.vault import VaultState, VaultStatus
+from clerk_desk.register import accounts, authority
 
 UNIQUE_CLAUSE = "Thornbury 9.3"
 #: Where each platform's password is changed; anything else opens the account's own address.

@@ -13,9 +13,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import access, authority, fields
+from clerk_desk import fields
+from clerk_desk.access import grants as access
 from clerk_desk.errors import ValidationError
 from clerk_desk.models import Acknowledgement
+from clerk_desk.register import authority
 
 CLAUSE = "district policy 5c; Thornbury 4.2"
 COLUMNS = ("person", "policy_version", "acknowledged_on", "training_on")

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import config, incidents
 from clerk_desk.errors import ClerkDeskError, ValidationError
+from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Evidence
+from clerk_desk.storage import config
 
 MAX_BYTES = 200 * 1024 * 1024
 

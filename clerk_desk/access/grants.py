@@ -3,7 +3,7 @@
 Thornbury 9.1 and 3.1.1: access is controlled by the clerk and deputy clerk and delegated case by case
 with a business case. Thornbury 9.2: no elected member has direct access. Revoking keeps the row.
 When someone who held access leaves or loses it, the account's password is due for a change at once
-(Thornbury 9.4): this module is a ``rotation.rotate_now_source``.
+(Thornbury 9.4): ``keyholders_gone`` is one of ``checks.engine.ROTATE_NOW_SOURCES``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import accounts, authority, fields, people, rotation
+from clerk_desk import fields
+from clerk_desk.credentials import rotation
 from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
 from clerk_desk.models import (
     APPROVER_ROLES,
@@ -27,6 +28,7 @@ from clerk_desk.models import (
     Role,
     RotationReason,
 )
+from clerk_desk.register import accounts, authority, people
 
 CONTROL_CLAUSE = "Thornbury 9.1"
 MEMBER_CLAUSE = "Thornbury 9.2"
@@ -262,7 +264,7 @@ def in_force_for(session: Session, person: Person, on: date) -> list[Grant]:
 def before_becoming_councillor(session: Session, person: Person, *, revoke: bool) -> None:
     """A keyholder or designated officer becomes a councillor only with their access revoked and their
     designations ended in the same step (Thornbury 9.2)."""
-    from clerk_desk import officers
+    from clerk_desk.access import officers
 
     today = session.info["clock"].today()
     held = in_force_for(session, person, today)
@@ -318,7 +320,7 @@ def record_leaving(
 ) -> LeavingResult:
     """Record a leaver in one step: revoke their grants, end their designations, and so flag every
     account they held for a password change now (Thornbury 9.4)."""
-    from clerk_desk import officers
+    from clerk_desk.access import officers
 
     person = people.record_leaving(session, person_id, expected_version, left_on)
     # What they held when they left; access revoked before then was dealt with when it was revoked.
@@ -346,7 +348,6 @@ def access_end(grant: Grant, today: date) -> tuple[date, str] | None:
     return min(ends) if ends else None
 
 
-@rotation.rotate_now_source
 def keyholders_gone(session: Session) -> Iterable[rotation.RotateNowEvent]:
     """Someone who held access left or lost it: the password is changed at once (Thornbury 9.4)."""
     today = session.info["clock"].today()

@@ -14,9 +14,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import authority, fields, people, rotation
+from clerk_desk import fields
+from clerk_desk.credentials import rotation
 from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
 from clerk_desk.models import APPROVER_ROLES, Account, AccountStatus, Person, RotationReason, TwoFactor
+from clerk_desk.register import authority, people
 
 APPROVAL_CLAUSE = "Barling Magna; Stalbridge 4"
 COLUMNS = (

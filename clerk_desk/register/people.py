@@ -9,9 +9,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import authority, fields
+from clerk_desk import fields
 from clerk_desk.errors import NotFoundError, StaleEditError, ValidationError
 from clerk_desk.models import APPROVER_ROLES, Person, Role
+from clerk_desk.register import authority
 
 COLUMNS = ("name", "role", "email", "job_title", "login", "started_on", "left_on")
 
@@ -136,7 +137,7 @@ def save(
         person = Person(name=data.name, name_key=fold(data.name), role=data.role.value)
         session.add(person)
     elif data.role == Role.COUNCILLOR and person.role != Role.COUNCILLOR:
-        from clerk_desk import access  # access builds on people, not the other way round
+        from clerk_desk.access import grants as access  # access builds on people, not the other way round
 
         access.before_becoming_councillor(session, person, revoke=revoke_grants)
     person.name = data.name

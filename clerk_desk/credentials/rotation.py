@@ -1,9 +1,9 @@
 """Password rotation history and the events that make a change due at once (Thornbury 9.4).
 
 Every new password stored for an account is an entry in its history, and the account's "last changed"
-date is kept equal to the newest entry. Later capabilities (incidents, delegated access) register the
-events that demand a change now — a suspected compromise, a keyholder leaving — with
-``rotate_now_source``; the ``rotate-now`` check and the reminders read them all from here.
+date is kept equal to the newest entry. The events that demand a change now — a suspected compromise,
+a keyholder leaving — come from the sources listed in ``checks.engine.ROTATE_NOW_SOURCES``;
+``outstanding`` says which of them an account's password has not been changed since.
 """
 
 from __future__ import annotations
@@ -71,18 +71,6 @@ class RotateNowEvent:
 
 
 RotateNowSource = Callable[[Session], Iterable[RotateNowEvent]]
-_SOURCES: list[RotateNowSource] = []
-
-
-def rotate_now_source(source: RotateNowSource) -> RotateNowSource:
-    """Register a kind of event that makes a password change due at once."""
-    _SOURCES.append(source)
-    return source
-
-
-def rotate_now_events(session: Session) -> list[RotateNowEvent]:
-    """Every event from every registered source."""
-    return [event for source in _SOURCES for event in source(session)]
 
 
 def outstanding(accounts: Iterable[Account], events: Iterable[RotateNowEvent]) -> dict[int, RotateNowEvent]:

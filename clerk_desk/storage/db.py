@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 
-from clerk_desk import audit
-from clerk_desk.clock import Clock, SystemClock
+from clerk_desk.audit import chain as audit
 from clerk_desk.errors import DatabaseError, StaleEditError
-from clerk_desk.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
+from clerk_desk.storage.clock import Clock, SystemClock
+from clerk_desk.storage.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
 
 log = logging.getLogger(__name__)
 

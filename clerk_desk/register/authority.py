@@ -16,9 +16,10 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import config, people
 from clerk_desk.errors import PermissionDenied
 from clerk_desk.models import APPROVER_ROLES, Person
+from clerk_desk.register import people
+from clerk_desk.storage import config
 
 CLAUSE = "Thornbury 9.1"
 
