@@ -12,6 +12,7 @@ from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import Account, AccountStatus, Person, Role, TwoFactor
 from clerk_desk.register import accounts, people
 from clerk_desk.register import settings as council_settings
+from clerk_desk.storage.clock import clock_of
 
 DOMAIN = "littleashcombe-tc.gov.uk"
 
@@ -296,7 +297,7 @@ def _incidents(session: Session) -> None:
     from clerk_desk.incidents import records as incident_records
     from clerk_desk.models import IncidentCategory, IncidentSeverity, IncidentStatus
 
-    now = session.info["clock"].now()
+    now = clock_of(session).now()
 
     def hours_ago(hours: float) -> datetime:
         return now - timedelta(hours=hours)

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from clerk_desk.models import AuditEntry, Person
-from clerk_desk.storage.clock import Clock
+from clerk_desk.storage.clock import session_clock
 
 GENESIS = "0" * 64
 # Any number works; it only has to be the same in every Clerk Desk writing to one PostgreSQL database.
@@ -128,7 +128,7 @@ def _plain(value: Any) -> Any:
 
 def _append(session: Session, changes: Sequence[Change]) -> None:
     actor = session.info.get("actor")
-    clock: Clock | None = session.info.get("clock")
+    clock = session_clock(session)
     if not actor or clock is None:
         raise RuntimeError("a session that writes must be opened with an actor and a clock")
     conn = session.connection()

@@ -70,8 +70,6 @@ class Register:
 
 Rule = Callable[[Register], Iterable[Finding]]
 
-Rule = Callable[[Register], Iterable[Finding]]
-
 
 class Urgency(StrEnum):
     NOW = "now"

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from clerk_desk.errors import ValidationError
 from clerk_desk.models import Account, PasswordRotation, RotationReason
+from clerk_desk.storage.clock import clock_of
 
 CLAUSE = "Thornbury 9.4"
 
@@ -46,7 +47,7 @@ def record(
     entry = PasswordRotation(
         account_id=account.id,
         rotated_on=rotated_on,
-        recorded_at=session.info["clock"].now(),
+        recorded_at=clock_of(session).now(),
         recorded_by=str(session.info.get("actor") or "unknown"),
         reason=reason.value,
         note=note,
