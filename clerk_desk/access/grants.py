@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import clauses, fields
 from clerk_desk.credentials import rotation
 from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
 from clerk_desk.models import (
@@ -30,8 +30,8 @@ from clerk_desk.models import (
 from clerk_desk.register import accounts, authority, lookups, people
 from clerk_desk.storage.clock import clock_of
 
-CONTROL_CLAUSE = "Thornbury 9.1"
-MEMBER_CLAUSE = "Thornbury 9.2"
+CONTROL_CLAUSE = clauses.CONTROL
+MEMBER_CLAUSE = clauses.MEMBER
 COLUMNS = (
     "person",
     "account",
@@ -151,7 +151,7 @@ def save(
         if not data.business_case:
             raise PolicyViolation(
                 "business_case",
-                f"{CONTROL_CLAUSE}; Thornbury 3.1.1",
+                clauses.BUSINESS_CASE,
                 "access is delegated case by case, each with its business case",
             )
         if account.status == AccountStatus.CLOSED:

@@ -22,6 +22,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from clerk_desk import clauses
 from clerk_desk.audit import chain as audit
 from clerk_desk.credentials import rotation, vault
 from clerk_desk.credentials.vault import VaultState, VaultStatus
@@ -30,7 +31,7 @@ from clerk_desk.models import APPROVER_ROLES, Account, AccountStatus, RotationRe
 from clerk_desk.register import accounts, authority
 from clerk_desk.storage.clock import clock_of
 
-UNIQUE_CLAUSE = "Thornbury 9.3"
+UNIQUE_CLAUSE = clauses.UNIQUE_PASSWORDS
 #: Where each platform's password is changed; anything else opens the account's own address.
 SECURITY_PAGES = {
     "facebook": "https://accountscenter.facebook.com/password_and_security",

@@ -113,7 +113,7 @@ def _step_state(incident: Incident, key: str) -> str:
     return "To do"
 
 
-def _small_table(model: RowTableModel, name: str) -> QTableView:  # type: ignore[type-arg]
+def _small_table(model: RowTableModel, name: str) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setAccessibleName(name)

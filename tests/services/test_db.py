@@ -384,7 +384,7 @@ def test_the_display_url_hides_the_password(clock: FixedClock) -> None:
 
 
 def test_a_missing_folder_is_created_for_a_new_sqlite_database(tmp_path: Path, clock: FixedClock) -> None:
-    path = tmp_path / "Clerk Desk" / "Zoë's council" / "clerk_desk.storage.db"
+    path = tmp_path / "Clerk Desk" / "Zoë's council" / "clerk_desk.db"
     database = open_database(f"sqlite:///{path}", clock)
     try:
         assert path.is_file()
