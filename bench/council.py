@@ -179,14 +179,18 @@ def build(path: Path, scale: float = 1.0, *, report: bool = True) -> str:
         ("incidents", records.COLUMNS, incident_rows(n["incidents"], n["accounts"], now)),
     )
     with database.transaction(CLERK) as session:
-        settings.update(session, {"council_name": "Benchmark District Council", "email_domains": "bench.gov.uk"})
+        settings.update(
+            session, {"council_name": "Benchmark District Council", "email_domains": "bench.gov.uk"}
+        )
     for kind, columns, rows in steps:
         started = time.perf_counter()
         with database.transaction(CLERK) as session:
             imports.import_rows(session, kind, as_csv(columns, rows), today)
         if report:
             elapsed = time.perf_counter() - started
-            print(f"imported {len(rows):>6} {kind:<9} in {elapsed:6.2f} s ({len(rows) / elapsed:,.0f} rows/s)")
+            print(
+                f"imported {len(rows):>6} {kind:<9} in {elapsed:6.2f} s ({len(rows) / elapsed:,.0f} rows/s)"
+            )
     database.dispose()
     return url
 
