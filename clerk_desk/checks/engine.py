@@ -24,7 +24,6 @@ from clerk_desk.checks.findings import Severity as Severity
 from clerk_desk.credentials import rotation
 from clerk_desk.credentials.rotation import RotateNowEvent, RotateNowSource
 from clerk_desk.credentials.service import VaultSnapshot
-from clerk_desk.incidents import lifecycle as incident_list
 from clerk_desk.incidents import rules as incident_rules
 from clerk_desk.register import accounts, people
 from clerk_desk.register import settings as council_settings
@@ -52,10 +51,10 @@ def load(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> 
         people=people.all_people(session),
         rotate_now=rotation.outstanding(registered, rotate_now_events(session)),
         vault=vault,
-        grants=access.all_grants(session),
+        grants=access.unrevoked(session),
         designations=officers.all_designations(session),
         acknowledgements=acknowledgements.all_acknowledgements(session),
-        incidents=incident_list.all_incidents(session, open_only=True),
+        incidents=incident_rules.open_for_checks(session),
         now=clock.now(),
     )
 

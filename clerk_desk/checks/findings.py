@@ -60,6 +60,7 @@ class Register:
     rotate_now: dict[int, RotateNowEvent] = field(default_factory=dict)
     #: What the keyring holds; None when the caller did not look (the keyring rules are then skipped).
     vault: VaultSnapshot | None = None
+    #: Grants not revoked: in force, or expired and still to be revoked.
     grants: list[Grant] = field(default_factory=list)
     designations: list[Designation] = field(default_factory=list)
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
