@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from clerk_desk import accounts, audit_log, rotation, vault
 from clerk_desk.db import Database
 from clerk_desk.models import RotationReason
-from clerk_desk.ui.credential_dialogs import ClipboardGuard, RevealDialog, RotateDialog, SetPasswordDialog
+from clerk_desk.ui.credential_dialogs import RevealDialog, RotateDialog, SetPasswordDialog
 from clerk_desk.ui.main_window import MainWindow
+from clerk_desk.ui.password_editor import ClipboardGuard
 
 SECRET = "Kx9!vTq#2mWz$Lp7@bNc"
 
