@@ -118,7 +118,7 @@ def restore_focus(opener: QWidget | None, fallback_root: QWidget | None) -> None
     if opener is not None and _alive(opener) and opener.isEnabled() and opener.isVisible():
         opener.setFocus(Qt.FocusReason.PopupFocusReason)
         return
-    root = fallback_root
+    root = fallback_root if fallback_root is not None and _alive(fallback_root) else None
     while root is not None:
         tables = [t for t in root.findChildren(QTableView) if t.isVisible()]
         if tables:

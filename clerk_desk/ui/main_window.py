@@ -148,7 +148,6 @@ class MainWindow(QMainWindow):
             page = self.factories[row][1](self.context)
             if isinstance(page, HomePage):
                 page.open_subject.connect(self.open_subject)
-            a11y.tab_in_layout_order(page)
             # A page scrolls rather than cutting off what does not fit (large text, small screen).
             holder = QScrollArea()
             holder.setWidgetResizable(True)
@@ -156,6 +155,7 @@ class MainWindow(QMainWindow):
             holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             holder.setWidget(page)
             self.stack.addWidget(holder)
+            a11y.tab_in_layout_order(page)  # once in the window: moving it there reorders the chain
             self.built[row] = page
         return self.built[row]
 
