@@ -16,11 +16,11 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QScrollAre
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from dialog_catalogue import dialogs  # noqa: E402
+from dialog_catalogue import dialogs
 
-from clerk_desk import demo  # noqa: E402
-from clerk_desk.app import create_main_window  # noqa: E402
-from clerk_desk.db import open_database  # noqa: E402
+from clerk_desk import demo
+from clerk_desk.app import create_main_window
+from clerk_desk.db import open_database
 
 
 def _clipped_buttons(root: QWidget) -> list[str]:

@@ -23,7 +23,9 @@ SCRIPT = Path(__file__).with_name("scaled_window.py")
         pytest.param({"QT_FONT_DPI": "192", "QT_ENABLE_HIGHDPI_SCALING": "0"}, id="text-only-200"),
     ],
 )
-def test_every_dialog_fits_or_scrolls_with_its_buttons_visible(tmp_path: Path, scaling: dict[str, str]) -> None:
+def test_every_dialog_fits_or_scrolls_with_its_buttons_visible(
+    tmp_path: Path, scaling: dict[str, str]
+) -> None:
     screen = tmp_path / "screen.json"
     screen.write_text(
         json.dumps(
