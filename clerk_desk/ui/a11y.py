@@ -74,6 +74,11 @@ def heading(text: str, level: int = 1) -> QLabel:
     label = QLabel(text)
     label.setObjectName("pageHeading" if level == 1 else "sectionHeading")
     label.setProperty(HEADING, level)
+    # With a screen reader running, Qt made the label's interface as the label was created, before it
+    # was marked a heading: drop that one, so the next look goes through the factory.
+    made = QAccessible.queryAccessibleInterface(label)
+    if made is not None and made.role() != QAccessible.Role.Heading:
+        QAccessible.deleteAccessibleInterface(QAccessible.uniqueId(made))
     return label
 
 
@@ -98,8 +103,8 @@ def show_message(label: QLabel, text: str, assertive: bool = False) -> None:
 def tie_error(widget: QWidget, message: str) -> None:
     """Make a field's error its accessible description, so it is read with the field (3.3.1)."""
     widget.setAccessibleDescription(message)
-    if isinstance(widget, QComboBox) and widget.lineEdit() is not None:
-        widget.lineEdit().setAccessibleDescription(message)
+    if isinstance(widget, QComboBox) and (edit := widget.lineEdit()) is not None:
+        edit.setAccessibleDescription(message)
 
 
 def exec_dialog(dialog: QDialog) -> int:
@@ -156,13 +161,15 @@ def _walk(layout: QLayout, out: list[QWidget]) -> None:
         item = layout.itemAt(i)
         if item is None:
             continue
-        if item.widget() is not None:
-            _collect(item.widget(), out)
-        elif item.layout() is not None:
-            _walk(item.layout(), out)
+        if (widget := item.widget()) is not None:
+            _collect(widget, out)
+        elif (inner := item.layout()) is not None:
+            _walk(inner, out)
 
 
-def _collect(widget: QWidget, out: list[QWidget]) -> None:
+def _collect(widget: QWidget | None, out: list[QWidget]) -> None:
+    if widget is None:
+        return
     if isinstance(widget, QScrollArea) and widget.widget() is not None:
         widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scroll area is a frame, not a control
         _collect(widget.widget(), out)
@@ -173,15 +180,15 @@ def _collect(widget: QWidget, out: list[QWidget]) -> None:
     elif isinstance(widget, (QAbstractButton, QAbstractScrollArea, QComboBox)) or _focusable(widget):
         if _focusable(widget):
             out.append(widget)
-    elif widget.layout() is not None:
-        _walk(widget.layout(), out)
+    elif (layout := widget.layout()) is not None:
+        _walk(layout, out)
 
 
 def tab_in_layout_order(root: QWidget) -> list[QWidget]:
     """Make Tab follow the layout (top to bottom, left to right), whatever order widgets were made in."""
     chain: list[QWidget] = []
-    if root.layout() is not None:
-        _walk(root.layout(), chain)
+    if (layout := root.layout()) is not None:
+        _walk(layout, chain)
     for first, second in pairwise(chain):
         QWidget.setTabOrder(first, second)
     return chain

@@ -50,9 +50,9 @@ class Field:
         self.error.setWordWrap(True)
         self.error.setVisible(False)
         widget.setAccessibleName(label)
-        if isinstance(widget, QComboBox) and widget.lineEdit() is not None:
+        if isinstance(widget, QComboBox) and (edit := widget.lineEdit()) is not None:
             # The text field inside an editable combo is what gets the focus: it needs the name too.
-            widget.lineEdit().setAccessibleName(label)
+            edit.setAccessibleName(label)
 
     def value(self) -> str:
         return self._read()
@@ -207,14 +207,14 @@ class FormDialog(QDialog):
             body_layout.addWidget(intro_label)
         body_layout.addLayout(form)
         body_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(self.body)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.form_area = QScrollArea()
+        self.form_area.setWidgetResizable(True)
+        self.form_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.form_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_area.setWidget(self.body)
+        self.form_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.form_area, 1)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(min(520, self.screen().availableGeometry().width() - 48))
@@ -222,7 +222,7 @@ class FormDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         if not self._fitted:
             self._fitted = True
-            chrome = self.sizeHint().height() - self.scroll.sizeHint().height()
+            chrome = self.sizeHint().height() - self.form_area.sizeHint().height()
             body = self.body.sizeHint()
             a11y.fit_to_screen(self, QSize(max(body.width() + 24, self.width()), body.height() + chrome + 8))
         super().showEvent(event)
@@ -249,7 +249,7 @@ class FormDialog(QDialog):
             a11y.announce(self.general_error, message, assertive=True)
             return
         target.show_error(message)
-        self.scroll.ensureWidgetVisible(target.widget)
+        self.form_area.ensureWidgetVisible(target.widget)
         target.widget.setFocus(Qt.FocusReason.OtherFocusReason)
         a11y.announce(target.widget, message, assertive=True)
 

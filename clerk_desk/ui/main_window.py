@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSize, QStringListModel, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QSize, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -77,6 +77,8 @@ class MainWindow(QMainWindow):
             lambda current, _: self.show_page(current.row())
         )
         self.navigation.clicked.connect(lambda index: self.show_page(index.row()))
+        # A screen reader selects an item rather than making it current: that shows the page too.
+        self.navigation.selectionModel().selectionChanged.connect(self._navigation_selected)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -138,6 +140,10 @@ class MainWindow(QMainWindow):
         widest = max(QFontMetrics(bold).horizontalAdvance(t) for t in self.page_titles())
         widest = max(widest, metrics.horizontalAdvance("M" * 10))
         self.navigation.setFixedWidth(widest + 2 * 14 + 24)  # item padding and the frame
+
+    def _navigation_selected(self, selected: QItemSelection, _: QItemSelection) -> None:
+        if selected.indexes():
+            self.show_page(selected.indexes()[0].row())
 
     def page_titles(self) -> list[str]:
         return [title for title, _ in self.factories]
