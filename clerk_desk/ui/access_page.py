@@ -8,8 +8,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
-from clerk_desk import access, accounts, authority, fields
+from clerk_desk import fields
+from clerk_desk.access import grants as access
 from clerk_desk.models import AccessLevel, Account, AccountStatus, Grant, Person
+from clerk_desk.register import accounts, authority
 from clerk_desk.ui import a11y
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog, choice_field, date_field, record_dialog, text_field

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clerk_desk import credentials
+from clerk_desk.credentials import service as credentials
 from clerk_desk.ui import a11y
 from clerk_desk.ui.access_page import AccessPage
 from clerk_desk.ui.accounts_page import AccountsPage

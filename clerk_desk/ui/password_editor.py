@@ -6,7 +6,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
-from clerk_desk import passwords
+from clerk_desk.credentials import passwords
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.ui import a11y
 from clerk_desk.ui.table_page import button

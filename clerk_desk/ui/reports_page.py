@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clerk_desk import authority
-from clerk_desk import settings as council_settings
 from clerk_desk.errors import ClerkDeskError, ValidationError
+from clerk_desk.register import authority
+from clerk_desk.register import settings as council_settings
 from clerk_desk.reports import assessment, period
 from clerk_desk.ui import a11y
 from clerk_desk.ui.context import Context
@@ -96,8 +96,7 @@ class ReportsPage(QWidget):
         form.addRow(self._label("Period", self.preset), self.preset)
         dates = QHBoxLayout()
         for f in (self.start, self.end):  # room for a date at any text size
-            f.widget.setMinimumWidth(f.widget.fontMetrics().horizontalAdvance("0000-00-00") + 24)
-            f.widget.setMaximumWidth(f.widget.fontMetrics().horizontalAdvance("0000-00-00") * 2)
+            f.widget.setFixedWidth(f.widget.fontMetrics().horizontalAdvance("0000-00-00") + 32)
         dates.addWidget(self.start.widget)
         dates.addSpacing(12)
         dates.addWidget(self._label("To", self.end.widget))

@@ -20,7 +20,7 @@ from dialog_catalogue import dialogs
 
 from clerk_desk import demo
 from clerk_desk.app import create_main_window
-from clerk_desk.db import open_database
+from clerk_desk.storage.db import open_database
 
 
 def _clipped_buttons(root: QWidget) -> list[str]:
