@@ -14,15 +14,16 @@ from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import Account, AccountStatus, RotationReason, TwoFactor
 from clerk_desk.register import accounts, authority
 from clerk_desk.register import settings as council_settings
+from clerk_desk.ui import a11y
 from clerk_desk.ui.account_dialogs import account_dialog, approve_dialog, close_dialog
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.credential_dialogs import (
-    ClipboardGuard,
     HistoryDialog,
     RevealDialog,
     RotateDialog,
     SetPasswordDialog,
 )
+from clerk_desk.ui.password_editor import ClipboardGuard
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import TablePage, button
 
@@ -72,24 +73,26 @@ class AccountsPage(TablePage):
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
         super().__init__("Accounts", RowTableModel(COLUMNS), parent)
         self.context = context
-        self.add_button = button("Add account", "Register a new or proposed account")
-        self.edit_button = button("Edit", "Edit the selected account (or double-click it)")
-        self.approve_button = button("Approve", "Approve the selected proposal (Barling Magna; Stalbridge 4)")
-        self.close_button = button("Close account", "Mark the selected account closed; its row is kept")
+        self.add_button = button("&Add account", "Register a new or proposed account")
+        self.edit_button = button("&Edit", "Edit the selected account (or double-click it)")
+        self.approve_button = button(
+            "A&pprove", "Approve the selected proposal (Barling Magna; Stalbridge 4)"
+        )
+        self.close_button = button("&Close account", "Mark the selected account closed; its row is kept")
         for widget in (self.add_button, self.edit_button, self.approve_button, self.close_button):
             self.add_action(widget)
         self.finish_actions()
 
         self.set_password_button = button(
-            "Set password", "Store the account's password in the password store"
+            "Set pass&word", "Store the account's password in the password store"
         )
-        self.reveal_button = button("Reveal", "Show the password for 30 seconds")
-        self.copy_button = button("Copy", "Copy the password; the clipboard is cleared after 30 seconds")
+        self.reveal_button = button("&Reveal", "Show the password for 30 seconds")
+        self.copy_button = button("C&opy", "Copy the password; the clipboard is cleared after 30 seconds")
         self.rotate_button = button(
-            "Rotate", "Change the password: new one kept until the platform accepts it"
+            "Ro&tate", "Change the password: new one kept until the platform accepts it"
         )
-        self.history_button = button("History", "The account's password changes")
-        self.forget_button = button("Forget", "Remove the password from the password store")
+        self.history_button = button("&History", "The account's password changes")
+        self.forget_button = button("&Forget", "Remove the password from the password store")
         self.credential_buttons = (
             self.set_password_button,
             self.reveal_button,
@@ -116,12 +119,11 @@ class AccountsPage(TablePage):
         self._holds_keys = False
 
         self.status_filter = QComboBox()
-        self.status_filter.setAccessibleName("Status")
         self.status_filter.addItem("All statuses", "")
         for status in AccountStatus:
             self.status_filter.addItem(status.label, status.value)
         self.status_filter.currentIndexChanged.connect(self._apply_status_filter)
-        self.filters_bar.addWidget(self.status_filter)
+        self.add_filter("Stat&us", self.status_filter)
 
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(lambda: self.edit(self._selected()))
@@ -173,6 +175,17 @@ class AccountsPage(TablePage):
 
     def select_account(self, account_id: int) -> bool:
         return self.select_where(lambda row: row.account.id == account_id)
+
+    def clear_filters(self) -> None:
+        super().clear_filters()
+        self.status_filter.setCurrentIndex(0)
+
+    def select(self, subject: object) -> bool:
+        """Show the account and open it for editing: what a finding about it asks for is fixed there."""
+        if not super().select(subject):
+            return False
+        self.edit(self._selected())
+        return True
 
     def _selected(self) -> Account | None:
         row = self.current()
@@ -233,7 +246,8 @@ class AccountsPage(TablePage):
         account = self._selected()
         if (
             account is not None
-            and SetPasswordDialog(self.context, account, self).exec() == QDialog.DialogCode.Accepted
+            and a11y.exec_dialog(SetPasswordDialog(self.context, account, self))
+            == QDialog.DialogCode.Accepted
         ):
             self._after_credential_change()
             self.show_message(f"The password of {account.name} is stored.")
@@ -253,7 +267,7 @@ class AccountsPage(TablePage):
         account = self._selected()
         password = self._secret(credentials.reveal)
         if account is not None and password is not None:
-            RevealDialog(account, password, self).exec()
+            a11y.exec_dialog(RevealDialog(account, password, self))
 
     def copy(self) -> None:
         account = self._selected()
@@ -268,7 +282,7 @@ class AccountsPage(TablePage):
             return
         dialog = RotateDialog(self.context, account, self, self._rotation_reason(account))
         if dialog.start():
-            dialog.exec()
+            a11y.exec_dialog(dialog)
             self._after_credential_change()
 
     def _rotation_reason(self, account: Account) -> RotationReason:
@@ -281,7 +295,7 @@ class AccountsPage(TablePage):
     def history(self) -> None:
         account = self._selected()
         if account is not None:
-            HistoryDialog(self.context, account, self).exec()
+            a11y.exec_dialog(HistoryDialog(self.context, account, self))
 
     def forget(self) -> None:
         account = self._selected()
@@ -297,6 +311,3 @@ class AccountsPage(TablePage):
         if self._secret(credentials.forget) is not None:
             self._after_credential_change()
             self.show_message(f"The password of {account.name} was removed from the password store.")
-
-    def show_message(self, text: str) -> None:
-        self.summary.setText(text)

@@ -16,8 +16,9 @@ from clerk_desk.credentials import rotation, vault
 from clerk_desk.models import RotationReason
 from clerk_desk.register import accounts
 from clerk_desk.storage.db import Database
-from clerk_desk.ui.credential_dialogs import ClipboardGuard, RevealDialog, RotateDialog, SetPasswordDialog
+from clerk_desk.ui.credential_dialogs import RevealDialog, RotateDialog, SetPasswordDialog
 from clerk_desk.ui.main_window import MainWindow
+from clerk_desk.ui.password_editor import ClipboardGuard
 
 SECRET = "Kx9!vTq#2mWz$Lp7@bNc"
 
