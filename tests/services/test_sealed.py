@@ -159,7 +159,7 @@ def test_the_deputy_leaving_removes_their_copies_and_flags_rotate_now(
 ) -> None:
     _, facebook = set_up_two_pcs(council, pcs)
     with council.read() as session:
-        deputy_key = [k for k in keys.all_keys(session) if k.person.name == DEPUTY][0].id
+        deputy_key = next(k for k in keys.all_keys(session) if k.person.name == DEPUTY).id
         deputy = people.by_name(session, DEPUTY)
         assert deputy is not None
     clock.moment = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -207,7 +207,9 @@ def test_passwords_kept_in_the_keyring_by_an_earlier_version_are_moved_on_first_
     backend.entries[(vault.SERVICE, uuid)] = SECRET
     backend.entries[(vault.SERVICE, f"{uuid}:pending")] = SECOND
     # Still counted as stored before the move.
-    assert ("password-missing", "Facebook:@TownCouncil") not in rules_for(council, FixedClock(datetime.now(UTC)))
+    assert ("password-missing", "Facebook:@TownCouncil") not in rules_for(
+        council, FixedClock(datetime.now(UTC))
+    )
 
     class Interrupted(Exception):
         pass
