@@ -253,3 +253,30 @@ def test_replacing_the_recovery_key_retires_the_old_one(council: Database, pcs: 
     assert not act(council, "Nia Evans", enrolment.recover, old.text).ok
     assert act(council, "Nia Evans", enrolment.recover, new.text).ok
     assert act(council, "Nia Evans", credentials.reveal, facebook) == SECRET
+
+
+def key_rules(db: Database, clock: FixedClock) -> list[tuple[str, str, str]]:
+    wanted = {"passwords-single-holder", "key-awaiting-approval", "recovery-key-missing"}
+    with db.read() as session:
+        return [(f.rule, f.severity, f.subject) for f in checks.run(session, clock) if f.rule in wanted]
+
+
+def test_the_key_findings(council: Database, pcs: PCs, clock: FixedClock) -> None:
+    pcs.on(1)
+    facebook = account_id(council, "Facebook:@TownCouncil")
+    assert key_rules(council, clock) == []  # nothing stored yet
+    # A password set before anyone set up: the clerk's key is made, but there is no recovery key.
+    act(council, CLERK, credentials.set_password, facebook, SECRET)
+    assert key_rules(council, clock) == [
+        ("recovery-key-missing", "high", "Recovery key"),
+        ("passwords-single-holder", "medium", CLERK),
+    ]
+    made = act(council, CLERK, enrolment.set_up)
+    assert made.recovery is not None and not made.created  # the key was there; the recovery key is new
+    assert key_rules(council, clock) == []
+    pcs.on(2)
+    waiting = act(council, DEPUTY, enrolment.set_up).key
+    assert key_rules(council, clock) == [("key-awaiting-approval", "low", DEPUTY)]
+    with council.read() as session:
+        [finding] = [f for f in checks.run(session, clock) if f.rule == "key-awaiting-approval"]
+    assert waiting.fingerprint in finding.message and finding.clause == "Thornbury 9.1"
