@@ -18,7 +18,7 @@ from clerk_desk.models import AccountStatus
 from clerk_desk.ui import a11y
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.table_model import Column, RowTableModel
-from clerk_desk.ui.table_page import ActivatingTableView, TablePage
+from clerk_desk.ui.table_page import SAMPLE_ROWS, ActivatingTableView, TablePage
 
 SEVERITY_COLOURS = {
     Severity.HIGH: QColor("#b3261e"),
@@ -71,7 +71,8 @@ class DueTable(ActivatingTableView):
         self.setAlternatingRowColors(True)
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setStretchLastSection(True)
-        self.horizontalHeader().setResizeContentsPrecision(200)
+        self.horizontalHeader().setResizeContentsPrecision(SAMPLE_ROWS)
+        self.fitted = False
         self.doubleClicked.connect(self._activate)
         self.enter_pressed.connect(self._activate)
 
@@ -81,8 +82,10 @@ class DueTable(ActivatingTableView):
 
     def set_rows(self, rows: list[Reminder]) -> None:
         self.model_.set_rows(rows)
-        for column in range(self.model_.columnCount() - 1):
-            self.resizeColumnToContents(column)
+        if rows and not self.fitted:  # once: a reload keeps the widths
+            self.fitted = True
+            for column in range(self.model_.columnCount() - 1):
+                self.resizeColumnToContents(column)
 
 
 class HomePage(TablePage):
