@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from clerk_desk import cli_incidents
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
 
@@ -38,10 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     imp = commands.add_parser("import", help="import a CSV file; all rows or none")
-    imp.add_argument("kind", help="people, accounts, grants, officers, incidents or acknowledgements")
+    imp.add_argument(
+        "kind", help="people, accounts, grants, officers, incidents, acknowledgements or moderation"
+    )
     imp.add_argument("file", type=Path)
     exp = commands.add_parser("export", help="export a CSV file with the same columns ('-' for the screen)")
-    exp.add_argument("kind", help="people, accounts, grants, officers, incidents or acknowledgements")
+    exp.add_argument(
+        "kind", help="people, accounts, grants, officers, incidents, acknowledgements or moderation"
+    )
     exp.add_argument("file")
 
     chk = commands.add_parser("check", help="list policy findings; exit 1 if there are any")
@@ -75,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--limit", type=int, default=50, help="how many of the newest entries (default 50)")
 
     commands.add_parser("demo", help="fill an empty database with a small example council")
+    cli_incidents.add_parsers(commands)
     return parser
 
 
@@ -301,6 +307,7 @@ COMMANDS = {
     "settings": cmd_settings,
     "audit": cmd_audit,
     "demo": cmd_demo,
+    **cli_incidents.COMMANDS,
 }
 
 

@@ -2,8 +2,8 @@
 
 Each rule has a stable id (design.md, "Policy-finding rule ids") and cites the clause it comes from.
 ``run`` is what ``clerk-desk check``, the Home page and the annual review all use. The rules are pure
-functions in ``core_rules``, ``access.rules`` and ``incidents.rules``; adding one means writing it
-there and naming it in its module's ``RULES`` (docs/architecture.md).
+functions in ``core_rules``, ``access.rules``, ``incidents.rules`` and ``elections.rules``; adding one
+means writing it there and naming it in its module's ``RULES`` (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from clerk_desk.checks.findings import Severity as Severity
 from clerk_desk.credentials import rotation
 from clerk_desk.credentials.rotation import RotateNowEvent, RotateNowSource
 from clerk_desk.credentials.service import VaultSnapshot
+from clerk_desk.elections import periods as election_periods
+from clerk_desk.elections import rules as election_rules
 from clerk_desk.incidents import lifecycle as incident_list
 from clerk_desk.incidents import rules as incident_rules
 from clerk_desk.register import accounts, people
@@ -31,7 +33,12 @@ from clerk_desk.register import settings as council_settings
 from clerk_desk.storage.clock import Clock
 
 #: Every rule, in the order they are evaluated (the result is sorted by severity afterwards).
-RULES: tuple[Rule, ...] = (*core_rules.RULES, *access_rules.RULES, *incident_rules.RULES)
+RULES: tuple[Rule, ...] = (
+    *core_rules.RULES,
+    *access_rules.RULES,
+    *incident_rules.RULES,
+    *election_rules.RULES,
+)
 
 #: The kinds of event after which a password is changed at once (Thornbury 9.4).
 ROTATE_NOW_SOURCES: list[RotateNowSource] = [access.keyholders_gone, incident_rules.compromised_accounts]
@@ -56,6 +63,7 @@ def load(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> 
         designations=officers.all_designations(session),
         acknowledgements=acknowledgements.all_acknowledgements(session),
         incidents=incident_list.all_incidents(session, open_only=True),
+        election_periods=election_periods.all_periods(session),
         now=clock.now(),
     )
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from clerk_desk.credentials.rotation import RotateNowEvent
 from clerk_desk.credentials.service import VaultSnapshot
-from clerk_desk.models import Account, Acknowledgement, Designation, Grant, Incident, Person
+from clerk_desk.models import Account, Acknowledgement, Designation, ElectionPeriod, Grant, Incident, Person
 from clerk_desk.register.settings import CouncilSettings
 
 
@@ -65,6 +65,8 @@ class Register:
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
     #: Incidents not yet closed.
     incidents: list[Incident] = field(default_factory=list)
+    #: Every pre-election period.
+    election_periods: list[ElectionPeriod] = field(default_factory=list)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
