@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser("import", help="import a CSV file; all rows or none")
     imp.add_argument(
-        "kind", help="people, accounts, grants, officers, incidents, acknowledgements or moderation"
+        "kind",
+        help="people, accounts, grants, officers, incidents, acknowledgements, assessments or moderation",
     )
     imp.add_argument("file", type=Path)
     exp = commands.add_parser("export", help="export a CSV file with the same columns ('-' for the screen)")
