@@ -23,6 +23,7 @@ from clerk_desk.ui.access_page import AccessPage
 from clerk_desk.ui.accounts_page import AccountsPage
 from clerk_desk.ui.audit_page import AuditPage
 from clerk_desk.ui.context import Context
+from clerk_desk.ui.elections_page import ElectionsPage
 from clerk_desk.ui.home_page import HomePage
 from clerk_desk.ui.incident_dialogs import log_dialog
 from clerk_desk.ui.incidents_page import IncidentsPage
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
             ("Delegated access", AccessPage),
             ("Designated officers", OfficersPage),
             ("Incidents", IncidentsPage),
+            ("Elections", ElectionsPage),
             ("Reports", ReportsPage),
             ("Audit trail", AuditPage),
             ("Settings", SettingsPage),
@@ -87,8 +89,10 @@ class MainWindow(QMainWindow):
         QShortcut(
             QKeySequence.StandardKey.New, self, self.log_incident, context=Qt.ShortcutContext.WindowShortcut
         )
-        for number in range(len(self.factories)):
-            QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.go_to(n))
+        for number in range(min(len(self.factories), 10)):
+            # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth page.
+            key = (number + 1) % 10
+            QShortcut(QKeySequence(f"Ctrl+{key}"), self, lambda n=number: self.go_to(n))
         self._current = -1
         self.go_to(0)
         self.resize(1280, 800)
@@ -152,6 +156,10 @@ class MainWindow(QMainWindow):
     @property
     def incidents(self) -> IncidentsPage:
         return self.page(self.page_titles().index("Incidents"))
+
+    @property
+    def elections(self) -> ElectionsPage:
+        return self.page(self.page_titles().index("Elections"))
 
     @property
     def reports(self) -> ReportsPage:
@@ -225,6 +233,10 @@ class MainWindow(QMainWindow):
         elif kind == "incident" and isinstance(subject_id, int):
             page = self.go_to_title("Incidents")
             page.select_incident(subject_id)
+            page.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif kind == "election" and isinstance(subject_id, int):
+            page = self.go_to_title("Elections")
+            page.select_period(subject_id)
             page.table.setFocus(Qt.FocusReason.OtherFocusReason)
         elif kind == "settings":
             self.go_to_title("Settings")
