@@ -17,6 +17,7 @@ from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import AccountStatus
 from clerk_desk.ui import a11y
 from clerk_desk.ui.context import Context
+from clerk_desk.ui.election_checklist import ElectionChecklist
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import SAMPLE_ROWS, ActivatingTableView, TablePage
 
@@ -105,6 +106,11 @@ class HomePage(TablePage):
         self.due.activated_reminder.connect(lambda r: self.open_subject.emit(r.subject_kind, r.subject_id))
         self.body.addWidget(self.due_heading)
         self.body.addWidget(self.due, 1)
+        self.election = ElectionChecklist(self)
+        self.election.activated_period.connect(
+            lambda period_id: self.open_subject.emit("election", period_id)
+        )
+        self.body.addWidget(self.election)
         self.body.setStretchFactor(self.table, 2)
         self.register: checks.Register | None = None
 
@@ -132,6 +138,7 @@ class HomePage(TablePage):
             if due
             else f"Due: nothing in the next {reminders.WINDOW_DAYS} days"
         )
+        self.election.show_register(register)
         statuses = Counter(a.status for a in register.accounts)
         today = register.today
         current = sum(1 for p in register.people if not p.has_left(today))

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from clerk_desk.ui.accounts_page import AccountsPage
     from clerk_desk.ui.audit_page import AuditPage
     from clerk_desk.ui.context import Context
+    from clerk_desk.ui.elections_page import ElectionsPage
     from clerk_desk.ui.home_page import HomePage
     from clerk_desk.ui.incidents_page import IncidentsPage
     from clerk_desk.ui.officers_page import OfficersPage
@@ -45,6 +46,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("Delegated access", "access_page", "AccessPage"),
     ("Designated officers", "officers_page", "OfficersPage"),
     ("Incidents", "incidents_page", "IncidentsPage"),
+    ("Elections", "elections_page", "ElectionsPage"),
     ("Reports", "reports_page", "ReportsPage"),
     ("Audit trail", "audit_page", "AuditPage"),
     ("Settings", "settings_page", "SettingsPage"),
@@ -65,6 +67,7 @@ SUBJECT_PAGES = {
     "person": "People",
     "grant": "Delegated access",
     "incident": "Incidents",
+    "election": "Elections",
     "settings": "Settings",
     "vault": "Accounts",
 }
@@ -118,8 +121,10 @@ class MainWindow(QMainWindow):
         QShortcut(
             QKeySequence.StandardKey.New, self, self.log_incident, context=Qt.ShortcutContext.WindowShortcut
         )
-        for number in range(len(self.factories)):
-            QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.go_to(n))
+        for number in range(min(len(self.factories), 10)):
+            # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth page.
+            key = (number + 1) % 10
+            QShortcut(QKeySequence(f"Ctrl+{key}"), self, lambda n=number: self.go_to(n))
         self._current = -1
         self.fit_navigation()
         a11y.fit_to_screen(self, QSize(1280, 800))
@@ -257,6 +262,10 @@ class MainWindow(QMainWindow):
     @property
     def incidents(self) -> IncidentsPage:
         return self.page(self.page_titles().index("Incidents"))
+
+    @property
+    def elections(self) -> ElectionsPage:
+        return self.page(self.page_titles().index("Elections"))
 
     @property
     def reports(self) -> ReportsPage:
