@@ -52,6 +52,7 @@ COLUMNS = (
     "reported_to_clerk_at",
     "reported_to_chair_at",
     "referral_at",
+    "public_summary",
 )
 REQUIRED = frozenset({"category", "title", "description"})
 #: CSV columns that record a follow-up step: when it was done, or "not applicable: <reason>". Every step
@@ -69,6 +70,8 @@ STEP_COLUMNS = {
 }
 STEP_FIELDS = {step: column for column, step in STEP_COLUMNS.items()}
 NOT_APPLICABLE = "not applicable:"
+#: A public summary is a sentence or two for the published review, not a second description.
+PUBLIC_SUMMARY_LENGTH = 600
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ class IncidentData:
     clerk_is_target: bool = False
     ico_reference: str | None = None
     lessons: str | None = None
+    #: Written by the clerk for the public review; the only free text of an incident it prints.
+    public_summary: str | None = None
 
 
 def _list(values: Mapping[str, str | None], field: str) -> tuple[str, ...]:
@@ -158,6 +163,7 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
         clerk_is_target=fields.boolean(values, "clerk_is_target"),
         ico_reference=fields.text(values, "ico_reference", max_length=100),
         lessons=fields.text(values, "lessons", max_length=20000),
+        public_summary=fields.text(values, "public_summary", max_length=PUBLIC_SUMMARY_LENGTH),
     )
 
 
@@ -188,6 +194,7 @@ def as_row(incident: Incident, *, public: bool = False) -> dict[str, str]:
         "clerk_is_target": "yes" if incident.clerk_is_target else "no",
         "ico_reference": incident.ico_reference or "",
         "lessons": incident.lessons or "",
+        "public_summary": incident.public_summary or "",
     }
     for column, step in STEP_COLUMNS.items():
         row[column] = done.get(step, "")
@@ -246,6 +253,7 @@ def save(
     incident.external_party = data.external_party
     incident.outcome = data.outcome
     incident.lessons = data.lessons
+    incident.public_summary = data.public_summary
     incidents.set_involved(incident, linked_accounts, linked_people)
     _apply_ico(incident, data)
     incidents.sync_steps(incident)

@@ -15,7 +15,7 @@ from clerk_desk.models.incidents import (
     IncidentStatus,
 )
 from clerk_desk.models.people import APPROVER_ROLES, Person, Role
-from clerk_desk.models.reports import ReportAssessment
+from clerk_desk.models.reports import ReportAssessment, ReportOutput
 from clerk_desk.models.rotation import PasswordRotation, RotationReason
 from clerk_desk.models.settings import CouncilLogo, Setting
 
@@ -41,6 +41,7 @@ __all__ = [
     "PasswordRotation",
     "Person",
     "ReportAssessment",
+    "ReportOutput",
     "Role",
     "RotationReason",
     "Setting",
