@@ -64,7 +64,9 @@ class ReportOutput(Base):
 
     @property
     def label(self) -> str:
-        return f"{self.version} {self.format}, {self.period_start.isoformat()} to {self.period_end.isoformat()}"
+        return (
+            f"{self.version} {self.format}, {self.period_start.isoformat()} to {self.period_end.isoformat()}"
+        )
 
     def audit_action(self, changes: dict[str, tuple[object, object]]) -> str:
         return "create"

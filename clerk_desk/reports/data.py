@@ -9,16 +9,15 @@ What belongs to a period (design notes for council, also printed in the review's
 - an incident is in the period if it was reported in it (by its UTC date), whatever its status now;
 - the findings and the policy dates are as they stand on the day the review is generated.
 
-The public version is made here, not in the layout: its values never hold an incident's description,
-external party, evidence, follow-ups, actions or the names of the people involved (those names are also
-blanked out of incident titles, outcomes and findings), so the layout cannot print them by mistake.
+``load`` reads the records once; ``gather`` makes the confidential review of them, and
+``public_data.gather`` the public one, which copies only what may be published.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -29,14 +28,17 @@ from clerk_desk import settings as council_settings
 from clerk_desk.clock import Clock
 from clerk_desk.credentials import VaultSnapshot
 from clerk_desk.models import (
+    Account,
     AuditEntry,
+    Designation,
+    Grant,
     Incident,
     PasswordRotation,
     Person,
     Role,
 )
-from clerk_desk.reports import assessment, figures, incident_data, records
-from clerk_desk.reports.incident_data import IncidentRow, incident_row, redactor_for
+from clerk_desk.reports import assertion10, assessment, figures, records
+from clerk_desk.reports.incident_data import IncidentRow, incident_row
 from clerk_desk.reports.period import Period
 
 
@@ -66,13 +68,50 @@ class PolicyState:
 
 
 @dataclass(frozen=True)
+class Source:
+    """The records a review of a period is made from (ORM objects: read them inside the session)."""
+
+    period: Period
+    today: date
+    generated_at: datetime
+    settings: council_settings.CouncilSettings
+    everyone: list[Person]
+    all_accounts: list[Account]
+    in_register: list[Account]
+    register: checks.Register
+    grants: list[Grant]
+    designations: list[Designation]
+    incidents: list[Incident]
+    rotations: list[PasswordRotation]
+    findings: list[checks.Finding]
+    logo: bytes | None
+    policy: PolicyState
+
+    @property
+    def council_name(self) -> str:
+        return self.settings.council_name or "The council"
+
+    def headline(self) -> figures.Headline:
+        return figures.headline(
+            self.period,
+            self.all_accounts,
+            self.in_register,
+            self.grants,
+            self.designations,
+            self.incidents,
+            self.rotations,
+            self.settings,
+            self.findings,
+        )
+
+
+@dataclass(frozen=True)
 class Review:
-    """Everything the review prints; plain values, safe to lay out on another thread."""
+    """Everything the confidential review prints; plain values, safe to lay out on another thread."""
 
     council_name: str
     logo: bytes | None
     period: Period
-    public: bool
     meeting: str
     prepared_by: str
     generated_at: datetime
@@ -90,88 +129,57 @@ class Review:
     per_category: list[tuple[str, int]]
     findings: list[FindingGroup]
     policy: PolicyState
+    assertion10: assertion10.Evidence
     chair: str
     clerk: str
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def marking(self) -> str:
-        return "Public" if self.public else "Confidential"
 
 
-def gather(
-    session: Session,
-    clock: Clock,
-    period: Period,
-    *,
-    public: bool = False,
-    meeting: str = "",
-    prepared_by: str = "",
-    vault: VaultSnapshot | None = None,
-) -> Review:
-    """Read everything the review for ``period`` prints (about a dozen queries, whatever the size)."""
-    today = clock.today()
+def load(
+    session: Session, clock: Clock, period: Period, vault: VaultSnapshot | None = None, *, light: bool = False
+) -> Source:
+    """Read everything a review of ``period`` is made from (about a dozen queries, whatever the size).
+
+    ``light``: leave the incidents' follow-ups, actions and evidence unread (the public review prints
+    none of them).
+    """
     settings = council_settings.load(session)
-    everyone = people.all_people(session)
     all_accounts = accounts.all_accounts(session)
-    in_register = [a for a in all_accounts if figures.account_in_period(a, period)]
     register = checks.load(session, clock, vault)
-    grants = [g for g in access.all_grants(session) if figures.grant_overlaps(g, period)]
-    designations = [d for d in officers.all_designations(session) if figures.designation_overlaps(d, period)]
     query = (
         select(Incident)
         .where(Incident.reported_at >= period.first_moment, Incident.reported_at < period.after_moment)
         .order_by(Incident.reported_at, Incident.id)
     )
-    if public:
-        # Not printed in the public version (of the follow-ups, actions and evidence only the names of
-        # who did them are needed, and ``handlers`` reads those), so not loaded.
+    if light:
         query = query.options(
             lazyload(Incident.accounts),
+            lazyload(Incident.people),
             lazyload(Incident.steps),
             lazyload(Incident.actions),
             lazyload(Incident.evidence),
         )
-    found = list(session.execute(query).unique().scalars())
-    handled_by = (
-        incident_data.handlers(session, [i.id for i in found] + [i.id for i in register.incidents])
-        if public
-        else {}
-    )
-    rotations = list(session.execute(select(PasswordRotation)).scalars())
-    findings = checks.evaluate(register)
-    written = assessment.get(session, period)
     logo = council_settings.get_logo(session)
     head = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
     entries = session.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
-
-    incident_rows = [incident_row(i, public=public, handled_by=handled_by.get(i.id, ())) for i in found]
-    open_incidents: dict[int | None, Incident] = {i.id: i for i in register.incidents}
-    return Review(
-        council_name=settings.council_name or "The council",
-        logo=logo.data if logo else None,
+    return Source(
         period=period,
-        public=public,
-        meeting=meeting.strip(),
-        prepared_by=prepared_by,
+        today=clock.today(),
         generated_at=clock.now(),
-        headline=figures.headline(
-            period, all_accounts, in_register, grants, designations, found, rotations, settings, findings
-        ),
-        assessment=written.text if written else "",
-        assessment_by=(written.updated_by or "") if written else "",
-        accounts=[records.account_row(a, register, settings) for a in in_register],
-        officers=[records.officer_row(d) for d in designations],
-        grants=[records.grant_row(g) for g in grants],
-        changes=records.changes(
-            period, grants, designations, everyone, records.acknowledgements_in(session, period)
-        ),
-        incidents=incident_rows,
-        per_month=figures.per_month(period, found),
-        per_category=figures.per_category(found),
-        findings=_finding_groups(findings, open_incidents, handled_by if public else None),
+        settings=settings,
+        everyone=people.all_people(session),
+        all_accounts=all_accounts,
+        in_register=[a for a in all_accounts if figures.account_in_period(a, period)],
+        register=register,
+        grants=[g for g in access.all_grants(session) if figures.grant_overlaps(g, period)],
+        designations=[
+            d for d in officers.all_designations(session) if figures.designation_overlaps(d, period)
+        ],
+        incidents=list(session.execute(query).unique().scalars()),
+        rotations=list(session.execute(select(PasswordRotation)).scalars()),
+        findings=checks.evaluate(register),
+        logo=logo.data if logo else None,
         policy=PolicyState(
             settings.policy_version,
             settings.policy_adopted_on,
@@ -180,37 +188,67 @@ def gather(
             entries,
             (head.seq, head.hash) if head else None,
         ),
-        chair=_chair(everyone, today),
-        clerk=_clerk(everyone, today),
     )
 
 
-# --- policy health -------------------------------------------------------------------------------------
+def gather(
+    session: Session,
+    clock: Clock,
+    period: Period,
+    *,
+    meeting: str = "",
+    prepared_by: str = "",
+    vault: VaultSnapshot | None = None,
+) -> Review:
+    """The confidential review for ``period``."""
+    source = load(session, clock, period, vault)
+    written = assessment.get(session, period)
+    settings = source.settings
+    return Review(
+        council_name=source.council_name,
+        logo=source.logo,
+        period=period,
+        meeting=meeting.strip(),
+        prepared_by=prepared_by,
+        generated_at=source.generated_at,
+        headline=source.headline(),
+        assessment=written.text if written else "",
+        assessment_by=(written.updated_by or "") if written else "",
+        accounts=[records.account_row(a, source.register, settings) for a in source.in_register],
+        officers=[records.officer_row(d) for d in source.designations],
+        grants=[records.grant_row(g) for g in source.grants],
+        changes=records.changes(
+            period,
+            source.grants,
+            source.designations,
+            source.everyone,
+            records.acknowledgements_in(session, period),
+        ),
+        incidents=[incident_row(i) for i in source.incidents],
+        per_month=figures.per_month(period, source.incidents),
+        per_category=figures.per_category(source.incidents),
+        findings=finding_groups(source.findings),
+        policy=source.policy,
+        assertion10=assertion10.evaluate(session, source),
+        chair=chair(source.everyone, source.today),
+        clerk=clerk(source.everyone, source.today),
+    )
 
 
-def _finding_groups(
-    findings: list[checks.Finding],
-    about: dict[int | None, Incident],
-    withheld: dict[int, set[str]] | None,
-) -> list[FindingGroup]:
-    """Findings grouped by rule, most severe rule first; ``withheld`` (public version): the names to
-    blank out of findings about an incident, besides its people and external party."""
+def finding_groups(findings: list[checks.Finding]) -> list[FindingGroup]:
+    """Findings grouped by rule, most severe rule first."""
     groups: dict[str, list[checks.Finding]] = defaultdict(list)
     for f in findings:
         groups[f.rule].append(f)
-    result = []
-    for rule_id, members in sorted(
-        groups.items(), key=lambda kv: (min(f.severity.rank for f in kv[1]), kv[0])
-    ):
-        rows = []
-        for f in members:
-            message = f.message
-            incident = about.get(f.subject_id) if f.subject_kind == "incident" else None
-            if withheld is not None and incident is not None:
-                message = redactor_for(incident, withheld.get(incident.id, ()))(message)
-            rows.append(FindingRow(f.severity.value.capitalize(), f.subject, message))
-        result.append(FindingGroup(rule_id, members[0].clause, rows))
-    return result
+    ordered = sorted(groups.items(), key=lambda kv: (min(f.severity.rank for f in kv[1]), kv[0]))
+    return [
+        FindingGroup(
+            rule_id,
+            members[0].clause,
+            [FindingRow(f.severity.value.capitalize(), f.subject, f.message) for f in members],
+        )
+        for rule_id, members in ordered
+    ]
 
 
 # --- sign-off ------------------------------------------------------------------------------------------
@@ -219,7 +257,7 @@ _CHAIR = re.compile(r"\bchair\b", re.IGNORECASE)
 _VICE = re.compile(r"\bvice\b", re.IGNORECASE)
 
 
-def _chair(everyone: list[Person], today: date) -> str:
+def chair(everyone: list[Person], today: date) -> str:
     """The councillor whose job title says Chair (not Vice-Chair), if People records one."""
     for p in everyone:
         title = p.job_title or ""
@@ -233,5 +271,5 @@ def _chair(everyone: list[Person], today: date) -> str:
     return ""
 
 
-def _clerk(everyone: list[Person], today: date) -> str:
+def clerk(everyone: list[Person], today: date) -> str:
     return next((p.name for p in everyone if p.role == Role.CLERK and not p.has_left(today)), "")
