@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from clerk_desk import credentials
 from clerk_desk.ui.access_page import AccessPage
 from clerk_desk.ui.accounts_page import AccountsPage
+from clerk_desk.ui.assertion10_page import Assertion10Page
 from clerk_desk.ui.audit_page import AuditPage
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.home_page import HomePage
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
             ("Reports", ReportsPage),
             ("Audit trail", AuditPage),
             ("Settings", SettingsPage),
+            ("Assertion 10", Assertion10Page),
         ]
         self.built: dict[int, Any] = {}
         self.stack = QStackedWidget()
@@ -87,7 +89,7 @@ class MainWindow(QMainWindow):
         QShortcut(
             QKeySequence.StandardKey.New, self, self.log_incident, context=Qt.ShortcutContext.WindowShortcut
         )
-        for number in range(len(self.factories)):
+        for number in range(min(9, len(self.factories))):
             QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.go_to(n))
         self._current = -1
         self.go_to(0)
