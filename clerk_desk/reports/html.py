@@ -45,7 +45,10 @@ h4 { font-size: 1.05rem; margin: 1.25rem 0 0.4rem; }
 .period { font-size: 1.25rem; color: #4a545e; margin-top: 0; }
 .note { color: #4a545e; }
 .logo { max-width: 14rem; max-height: 8rem; }
-table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1.25rem; }
+.table-scroll { overflow-x: auto; margin: 0.5rem 0 1.25rem; }
+.table-scroll:focus-visible { outline: 3px solid #1f4e79; outline-offset: 2px; }
+table { border-collapse: collapse; width: 100%; }
+th, td { min-width: 4.5rem; }
 caption { text-align: left; font-weight: bold; padding: 0.25rem 0; }
 th, td { text-align: left; vertical-align: top; padding: 0.35rem 0.5rem; border-bottom: 1px solid #b8c2cc;
   overflow-wrap: break-word; }
@@ -72,6 +75,7 @@ dl.facts dd { margin: 0; grid-column: 2; white-space: pre-line; overflow-wrap: b
   h3, h4, caption { break-after: avoid; }
   .cover-block + h2 { break-before: page; }
   tr, figure, dl.facts { break-inside: avoid; }
+  .table-scroll { overflow: visible; }
   thead { display: table-header-group; }
   .signoff td { height: 3rem; }
 }
@@ -140,9 +144,9 @@ def _block(block: Block, number: Callable[[], int]) -> str:
     if isinstance(block, Paragraph):
         return f'<p class="note">{_text(block.text)}</p>' if block.note else f"<p>{_text(block.text)}</p>"
     if isinstance(block, Grid):
-        return _grid(block)
+        return _grid(block, f"table-{number()}")
     if isinstance(block, Chart):
-        return _chart(block, f"chart-{number()}")
+        return _chart(block, f"chart-{number()}", f"table-{number()}")
     if isinstance(block, Facts):
         return _facts(block)
     if isinstance(block, SignOff):
@@ -191,7 +195,9 @@ def _row(row: tuple[str, ...], grid: Grid) -> str:
     return f"<tr>{cells}</tr>"
 
 
-def _grid(grid: Grid) -> str:
+def _grid(grid: Grid, key: str) -> str:
+    """The table, in a region of its own that scrolls sideways (and takes focus to be scrolled from the
+    keyboard) when it is wider than the window, as at 200% zoom, rather than the whole page."""
     total = sum(grid.widths) or 1
     columns = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in grid.widths)
     numeric = ' class="num"'
@@ -216,12 +222,13 @@ def _grid(grid: Grid) -> str:
     if current:
         bodies.append("<tbody>" + "".join(current) + "</tbody>")
     return (
-        f"<table><caption>{_text(grid.caption)}</caption><colgroup>{columns}</colgroup>"
-        f"<thead><tr>{head}</tr></thead>{''.join(bodies)}{foot}</table>"
+        f'<div class="table-scroll" role="region" aria-labelledby="{key}" tabindex="0">'
+        f'<table><caption id="{key}">{_text(grid.caption)}</caption><colgroup>{columns}</colgroup>'
+        f"<thead><tr>{head}</tr></thead>{''.join(bodies)}{foot}</table></div>"
     )
 
 
-def _chart(block: Chart, key: str) -> str:
+def _chart(block: Chart, key: str, table_key: str) -> str:
     first = "Month" if block.kind == "month" else "Category"
     figures = Grid(
         f"The figures behind the chart: {block.title.lower()}",
@@ -233,7 +240,7 @@ def _chart(block: Chart, key: str) -> str:
     )
     return (
         f'<figure>{svg.chart(block, key)}<figcaption aria-hidden="true">{escape(block.title)}</figcaption>'
-        f"</figure>\n{_grid(figures)}"
+        f"</figure>\n{_grid(figures, table_key)}"
     )
 
 
