@@ -20,9 +20,10 @@ from clerk_desk.ui.table_page import TablePage, button
 COLUMNS: list[Column[Requirement]] = [
     Column("Requirement", lambda r: r.name),
     Column("Status", lambda r: r.status),
-    Column("Evidence", lambda r: r.evidence, tooltip=lambda r: r.evidence),
     Column("Clause", lambda r: r.clause),
+    Column("Evidence", lambda r: r.evidence, tooltip=lambda r: r.evidence),
 ]
+WIDTHS = (280, 110, 220)
 
 
 class Assertion10Page(TablePage):
@@ -33,7 +34,11 @@ class Assertion10Page(TablePage):
         self.context = context
         self.evidence: assertion10.Evidence | None = None
         self.last_written: Path | None = None
+        # In the order of the requirements, each row tall enough for its evidence.
         self.table.setSortingEnabled(False)
+        self.proxy.sort(-1)
+        self.table.setWordWrap(True)
+        self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.setAccessibleName("Assertion 10 requirements")
         note = QLabel(assertion10.SOURCE_NOTE)
         note.setObjectName("pageSummary")
@@ -92,13 +97,16 @@ class Assertion10Page(TablePage):
             )
         )
         self.replace_rows(list(self.evidence.requirements), key=lambda r: r.name)
-        self.fit_columns()
+        for column, width in enumerate(WIDTHS):
+            self.table.setColumnWidth(column, width)
+        self.table.resizeRowsToContents()
         missing = self.evidence.missing()
         self.missing.setPlainText(
             "\n".join(f"• {item} ({clause}; {name})" for item, name, clause in missing)
             or "Nothing: every requirement is met from the register."
         )
-        self.summary.setText(f"{len(missing)} item(s) still missing for {preset.period.label}.")
+        items = "1 item" if len(missing) == 1 else f"{len(missing)} items"
+        self.summary.setText(f"{items} still missing for {preset.period.label}.")
 
     def choose_and_save(self, fmt: str) -> None:
         """Ask where to save the evidence, then write it and open it."""
