@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from clerk_desk import config
 from clerk_desk.errors import ClerkDeskError
+from clerk_desk.storage import config
 
 log = logging.getLogger("clerk_desk")
 
@@ -114,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 @contextmanager
 def _open(url: str):  # type: ignore[no-untyped-def]
     """The database for one command, closed afterwards (main() may be called many times in one process)."""
-    from clerk_desk.db import open_database
+    from clerk_desk.storage.db import open_database
 
     database = open_database(url)
     try:
@@ -125,7 +125,7 @@ def _open(url: str):  # type: ignore[no-untyped-def]
 
 def resolve_actor(database, given: str | None) -> str:  # type: ignore[no-untyped-def]
     """The name the audit trail records for this command."""
-    from clerk_desk.authority import resolve_actor as resolve
+    from clerk_desk.register.authority import resolve_actor as resolve
 
     with database.read() as session:
         return resolve(session, database.url, given).name
@@ -158,7 +158,9 @@ def cmd_export(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_check(url: str, args: argparse.Namespace) -> int:
-    from clerk_desk import accounts, checks, credentials
+    from clerk_desk.checks import engine as checks
+    from clerk_desk.credentials import service as credentials
+    from clerk_desk.register import accounts
 
     with _open(url) as database:
         with database.read() as session:
@@ -176,7 +178,7 @@ def cmd_check(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_settings(url: str, args: argparse.Namespace) -> int:
-    from clerk_desk import settings
+    from clerk_desk.register import settings
 
     with _open(url) as database:
         if args.key == "logo":
@@ -208,7 +210,8 @@ def cmd_settings(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_audit(url: str, args: argparse.Namespace) -> int:
-    from clerk_desk import audit, audit_log
+    from clerk_desk.audit import chain as audit
+    from clerk_desk.audit import reader as audit_log
 
     with _open(url) as database:
         with database.read() as session:
@@ -240,7 +243,7 @@ def cmd_demo(url: str, args: argparse.Namespace) -> int:
     from clerk_desk import demo
 
     with _open(url) as database:
-        from clerk_desk.authority import os_login
+        from clerk_desk.register.authority import os_login
 
         login = os_login() or None
         with database.transaction(args.actor or "Clerk Desk demo") as session:
@@ -255,7 +258,9 @@ def cmd_demo(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_reminders(url: str, args: argparse.Namespace) -> int:
-    from clerk_desk import checks, imports, reminders
+    from clerk_desk import imports
+    from clerk_desk.checks import engine as checks
+    from clerk_desk.checks import reminders
 
     with _open(url) as database, database.read() as session:
         today = database.clock.today()
@@ -277,8 +282,9 @@ def cmd_reminders(url: str, args: argparse.Namespace) -> int:
 
 def cmd_report(url: str, args: argparse.Namespace) -> int:
     # reportlab is imported only when a PDF is laid out, so the other commands start without it.
-    from clerk_desk import accounts, credentials
+    from clerk_desk.credentials import service as credentials
     from clerk_desk.errors import ValidationError
+    from clerk_desk.register import accounts
     from clerk_desk.reports import annual, period
 
     outputs = [(out, fmt) for out, fmt in ((args.out, "pdf"), (args.html, "html")) if out is not None]
@@ -310,8 +316,8 @@ def cmd_report(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_assertion10(url: str, args: argparse.Namespace) -> int:
-    from clerk_desk import settings
-    from clerk_desk.reports import annual, assertion10, data, period
+    from clerk_desk.register import settings
+    from clerk_desk.reports import annual, assertion10, period, source
 
     with _open(url) as database:
         today = database.clock.today()
@@ -325,7 +331,7 @@ def cmd_assertion10(url: str, args: argparse.Namespace) -> int:
                 from clerk_desk.reports.output import check_output
 
                 check_output(args.out)
-            evidence = assertion10.evaluate(session, data.load(session, database.clock, chosen))
+            evidence = assertion10.evaluate(session, source.load(session, database.clock, chosen))
     print(f"{assertion10.TITLE}, {evidence.council_name}, {chosen.label}")
     print(f"({assertion10.SOURCE_NOTE})")
     for requirement in evidence.requirements:

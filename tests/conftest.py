@@ -23,9 +23,9 @@ import pytest  # noqa: E402
 from keyring.backend import KeyringBackend  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from clerk_desk.clock import FixedClock  # noqa: E402
-from clerk_desk.db import Database, open_database  # noqa: E402
-from clerk_desk.rotation import RotateNowSource  # noqa: E402
+from clerk_desk.credentials.rotation import RotateNowSource  # noqa: E402
+from clerk_desk.storage.clock import FixedClock  # noqa: E402
+from clerk_desk.storage.db import Database, open_database  # noqa: E402
 
 POSTGRES_ENV = "CLERK_DESK_TEST_POSTGRES"
 REQUIRE_POSTGRES_ENV = "CLERK_DESK_REQUIRE_POSTGRES"
@@ -130,12 +130,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture
 def rotate_now_sources() -> Iterator[Callable[[RotateNowSource], RotateNowSource]]:
-    """Register rotate-now event sources for one test (``rotation.rotate_now_source``); the module-level
-    registry is put back as it was afterwards, so no test's events reach another."""
-    from clerk_desk import rotation
+    """Add rotate-now event sources for one test (to ``checks.engine.ROTATE_NOW_SOURCES``); the list is
+    put back as it was afterwards, so no test's events reach another."""
+    from clerk_desk.checks import engine
 
-    saved = list(rotation._SOURCES)
+    saved = list(engine.ROTATE_NOW_SOURCES)
+
+    def add(source: RotateNowSource) -> RotateNowSource:
+        engine.ROTATE_NOW_SOURCES.append(source)
+        return source
+
     try:
-        yield rotation.rotate_now_source
+        yield add
     finally:
-        rotation._SOURCES[:] = saved
+        engine.ROTATE_NOW_SOURCES[:] = saved

@@ -16,14 +16,14 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from clerk_desk import fields
-from clerk_desk.clock import Clock
-from clerk_desk.credentials import VaultSnapshot
+from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import ReportOutput
 from clerk_desk.reports import confidential, data, public_data
 from clerk_desk.reports import public as public_version
 from clerk_desk.reports.blocks import Document
 from clerk_desk.reports.output import check_output
 from clerk_desk.reports.period import Period
+from clerk_desk.storage.clock import Clock
 
 #: Called with a percentage (0–100) and what is being done.
 Progress = Callable[[int, str], None]

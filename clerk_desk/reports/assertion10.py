@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import checks, incidents
-from clerk_desk.models import AccountStatus, ReportOutput, TwoFactor
+from clerk_desk import clauses
+from clerk_desk.checks import engine as checks
+from clerk_desk.incidents import lifecycle as incidents
+from clerk_desk.models import Account, AccountStatus, ReportOutput, TwoFactor
 from clerk_desk.reports.blocks import Block, Document, Grid, Heading, Paragraph
 from clerk_desk.reports.period import Period, long_date, short_date, year_label
-
-if TYPE_CHECKING:
-    from clerk_desk.reports.data import Source
+from clerk_desk.reports.source import Source
 
 MET = "Met"
 NOT_MET = "Not met"
@@ -31,7 +30,6 @@ SOURCE_NOTE = (
     "compliance). The requirements are as summarised from the Practitioners' Guide 2025, not quoted from "
     "the form; the evidence is what Clerk Desk records."
 )
-ACCESSIBILITY_CLAUSE = "Public Sector Bodies Accessibility Regulations 2018 (WCAG 2.2 AA)"
 
 
 @dataclass(frozen=True)
@@ -79,14 +77,14 @@ def _status(missing: list[str]) -> str:
     return NOT_MET if missing else MET
 
 
-def _mailboxes(live: list, findings: list[checks.Finding]) -> Requirement:  # type: ignore[type-arg]
+def _mailboxes(live: list[Account], findings: list[checks.Finding]) -> Requirement:
     missing = [f.message for f in findings]
     good = len(live) - len({f.subject for f in findings if f.subject_kind == "account"})
     if findings and not any(f.subject_kind == "account" for f in findings):
         good = 0
     return Requirement(
         "Council business is done with email addresses on a domain the council owns",
-        "Stalbridge req. 1; Thornbury 9.6",
+        clauses.COUNCIL_SIGN_IN,
         _status(missing),
         f"{good} of {len(live)} accounts in use sign in with a shared mailbox on the council's domain.",
         tuple(missing),
@@ -106,7 +104,7 @@ def _policy(source: Source, findings: list[checks.Finding]) -> Requirement:
     )
     return Requirement(
         "An IT and social-media policy is adopted, and reviewed at least once a year",
-        "Thornbury 10; Stalbridge 5",
+        clauses.POLICY_REVIEW,
         _status(missing),
         evidence,
         tuple(dict.fromkeys(missing)),
@@ -121,7 +119,7 @@ def _acknowledgements(source: Source, findings: list[checks.Finding]) -> Require
     lacking = {f.subject_id for f in findings if f.subject_kind == "person"}
     return Requirement(
         "Everyone who holds access has acknowledged the policy",
-        "district policy 5c; Thornbury 4.2",
+        clauses.ACKNOWLEDGEMENT,
         _status(missing),
         f"{len(holders - lacking)} of {len(holders)} people who hold access or post for the council have "
         f"acknowledged version {source.settings.policy_version or '(not set)'} of the policy.",
@@ -129,7 +127,7 @@ def _acknowledgements(source: Source, findings: list[checks.Finding]) -> Require
     )
 
 
-def _two_factor(live: list, findings: list[checks.Finding]) -> Requirement:  # type: ignore[type-arg]
+def _two_factor(live: list[Account], findings: list[checks.Finding]) -> Requirement:
     on = sum(1 for a in live if a.two_factor not in (None, TwoFactor.NONE, TwoFactor.NOT_OFFERED))
     not_offered = sum(1 for a in live if a.two_factor == TwoFactor.NOT_OFFERED)
     evidence = (
@@ -139,7 +137,7 @@ def _two_factor(live: list, findings: list[checks.Finding]) -> Requirement:  # t
         evidence += f"; the platform of {not_offered} more does not offer it"
     return Requirement(
         "Two-factor sign-in is on for every account that offers it",
-        "Thornbury 9.5",
+        clauses.TWO_FACTOR,
         _status([f.message for f in findings]),
         evidence + ".",
         tuple(f.message for f in findings),
@@ -166,7 +164,7 @@ def _breach_log(source: Source) -> Requirement:
     )
     return Requirement(
         "UK GDPR is complied with, including a log of data breaches",
-        "UK GDPR Art. 33",
+        clauses.ICO_NOTIFICATION,
         _status(missing),
         evidence,
         tuple(missing),
@@ -188,7 +186,7 @@ def _accessible(session: Session, period: Period) -> Requirement:
     if written is None:
         return Requirement(
             "The council's published documents are accessible",
-            ACCESSIBILITY_CLAUSE,
+            clauses.ACCESSIBILITY,
             NOT_MET,
             "No accessible (HTML) public review has been written for this period.",
             (
@@ -198,7 +196,7 @@ def _accessible(session: Session, period: Period) -> Requirement:
         )
     return Requirement(
         "The council's published documents are accessible",
-        ACCESSIBILITY_CLAUSE,
+        clauses.ACCESSIBILITY,
         MET,
         f"The public review for this period was written as accessible HTML ({written.filename}) on "
         f"{long_date(written.written_at.date())} by {written.written_by or 'an unknown person'}; "
@@ -210,7 +208,7 @@ def _handover() -> Requirement:
     # Clerk Desk does not yet record a credential handover or a recovery key: say so, never guess.
     return Requirement(
         "Credentials are handed over when the clerk changes",
-        "Thornbury 9.1",
+        clauses.CONTROL,
         NOT_RECORDED,
         "Clerk Desk does not yet record a credential handover or a recovery key, so this cannot be shown "
         "from the register.",

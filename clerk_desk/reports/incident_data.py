@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from clerk_desk import incidents
+from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import IcoDecision, Incident, IncidentCategory, IncidentStatus
 
 

@@ -15,12 +15,13 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import checks
-from clerk_desk.clock import Clock
-from clerk_desk.credentials import VaultSnapshot
+from clerk_desk.checks import engine as checks
+from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import AccountStatus, IncidentCategory, IncidentStatus, Person, Role
 from clerk_desk.reports import data, figures
 from clerk_desk.reports.period import MONTHS, Period
+from clerk_desk.reports.source import PolicyState, load
+from clerk_desk.storage.clock import Clock
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class PublicReview:
     per_category: list[tuple[str, int]]
     #: Security and governance gaps as totals: ("1 of 6 accounts lacks two-factor sign-in", clause).
     gaps: list[tuple[str, str]]
-    policy: data.PolicyState
+    policy: PolicyState
     chair: str
     clerk: str
 
@@ -80,7 +81,7 @@ def gather(
     vault: VaultSnapshot | None = None,
 ) -> PublicReview:
     """The public review for ``period``."""
-    source = data.load(session, clock, period, vault, light=True)
+    source = load(session, clock, period, vault, light=True)
     today = source.today
     in_post = [d for d in source.designations if d.in_force(period.end)]
     live = [a for a in source.all_accounts if a.status in (AccountStatus.ACTIVE, AccountStatus.SUSPENDED)]

@@ -9,8 +9,8 @@ from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QPlainTextEdit, QWidget
 
-from clerk_desk import settings as council_settings
 from clerk_desk.errors import ClerkDeskError
+from clerk_desk.register import settings as council_settings
 from clerk_desk.reports import assertion10, period
 from clerk_desk.reports.assertion10 import Requirement
 from clerk_desk.ui.context import Context
@@ -89,11 +89,11 @@ class Assertion10Page(TablePage):
         preset = self.period_choice.currentData()
         if not isinstance(preset, period.Preset):
             return
-        from clerk_desk.reports import data
+        from clerk_desk.reports import source
 
         self.evidence = self.context.read(
             lambda s: assertion10.evaluate(
-                s, data.load(s, self.context.clock, preset.period, self.context.vault)
+                s, source.load(s, self.context.clock, preset.period, self.context.vault)
             )
         )
         self.replace_rows(list(self.evidence.requirements), key=lambda r: r.name)

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clerk_desk import evidence, incidents
 from clerk_desk.errors import ClerkDeskError
+from clerk_desk.incidents import evidence
+from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Evidence, Incident, IncidentAction, IncidentCategory, IncidentStatus
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.incident_dialogs import (
@@ -112,7 +113,7 @@ def _step_state(incident: Incident, key: str) -> str:
     return "To do"
 
 
-def _small_table(model: RowTableModel, name: str) -> QTableView:  # type: ignore[type-arg]
+def _small_table(model: RowTableModel, name: str) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setAccessibleName(name)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from clerk_desk.ui.form import Field
-
-if TYPE_CHECKING:
-    from clerk_desk.ui.reports_page import ReportsPage
 
 
 def _label(text: str, buddy: QWidget) -> QLabel:
@@ -27,8 +24,11 @@ def _with_error(row: QHBoxLayout, *fields: Field) -> QVBoxLayout:
     return column
 
 
-def arrange(page: ReportsPage, heading: QLabel, intro: QLabel, public_help: QLabel) -> None:
-    """Lay the page's widgets out and set the order Tab moves through them."""
+def arrange(page: Any, heading: QLabel, intro: QLabel, public_help: QLabel) -> None:
+    """Lay the Reports page's widgets out and set the order Tab moves through them.
+
+    ``page`` is the ReportsPage (not imported here: the page imports this module).
+    """
     form = QFormLayout()
     form.addRow(_label("Period", page.preset), page.preset)
     dates = QHBoxLayout()

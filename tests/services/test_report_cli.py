@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from clerk_desk import cli
-from clerk_desk.db import Database
+from clerk_desk.storage.db import Database
 from services.test_report import ACTOR, council, pdf_info, pdf_text  # noqa: F401 (the fixture)
 
 BASE = ["report", "--from", "2025-05-01", "--to", "2026-04-30"]

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from clerk_desk.db import Database
-from clerk_desk.reports import annual, assertion10, data
+from clerk_desk.reports import annual, assertion10, source
+from clerk_desk.storage.db import Database
 from services.test_report import ACTOR, PERIOD, council  # noqa: F401 (the fixture)
 
 #: The axe-core script to inject (axe.min.js from the npm package); CI installs it and sets this.
@@ -146,7 +146,7 @@ def test_the_html_review_is_structured_for_screen_readers(
 
 
 def test_markup_in_a_record_is_printed_as_text(council: Database, tmp_path: Path) -> None:  # noqa: F811
-    from clerk_desk import incidents
+    from clerk_desk.incidents import lifecycle as incidents
 
     with council.transaction(ACTOR) as session:
         record = incidents.by_reference(session, "INC-2025-001")
@@ -176,7 +176,7 @@ def test_axe_core_finds_no_wcag_violation_in_the_assertion_10_evidence(
     tmp_path: Path,
 ) -> None:
     with council.read() as session:
-        evidence = assertion10.evaluate(session, data.load(session, council.clock, PERIOD))
+        evidence = assertion10.evaluate(session, source.load(session, council.clock, PERIOD))
     page = annual.write(assertion10.document(evidence, ACTOR), tmp_path / "assertion10.html", "html")
     result = run_axe(page, tmp_path)
     assert result["violations"] == [], json.dumps(result["violations"], indent=2)

@@ -12,10 +12,14 @@ from pathlib import Path
 import factories
 import pytest
 
-from clerk_desk import acknowledgements, checks, incident_records, incidents, settings
-from clerk_desk.db import Database
+from clerk_desk.access import acknowledgements
+from clerk_desk.checks import engine as checks
+from clerk_desk.incidents import lifecycle as incidents
+from clerk_desk.incidents import records as incident_records
 from clerk_desk.models import IcoDecision, IncidentCategory, IncidentSeverity, IncidentStatus, Role, TwoFactor
+from clerk_desk.register import settings
 from clerk_desk.reports import annual, assessment, period
+from clerk_desk.storage.db import Database
 from services.test_report import pdf_text
 
 TODAY = date(2026, 11, 21)

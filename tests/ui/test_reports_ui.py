@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog
 
-from clerk_desk.db import Database
 from clerk_desk.reports import assessment, period
+from clerk_desk.storage.db import Database
 from clerk_desk.ui.main_window import MainWindow
 from clerk_desk.ui.reports_page import ReportsPage
 
@@ -193,7 +193,7 @@ def test_closing_the_window_waits_for_a_report_being_written(
 def test_the_public_text_is_previewed_as_plain_text_before_saving(
     page: ReportsPage, database: Database, out_dir: Path, qtbot
 ) -> None:  # type: ignore[no-untyped-def]
-    from clerk_desk import incidents
+    from clerk_desk.incidents import lifecycle as incidents
 
     with database.transaction("Zoë Hartley") as session:
         record = incidents.all_incidents(session)[0]

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from clerk_desk import access, acknowledgements
-from clerk_desk.checks import Finding, Register, Severity, rule
+from clerk_desk import clauses
+from clerk_desk.access import acknowledgements
+from clerk_desk.access import grants as access
+from clerk_desk.checks.findings import Finding, Register, Severity
 from clerk_desk.models import Grant, Person
 
 
@@ -14,7 +16,6 @@ def _grant_finding(rule_id: str, clause: str, severity: Severity, grant: Grant, 
     return Finding(rule_id, clause, severity, grant.person.name, message, "grant", grant.id)
 
 
-@rule
 def councillor_access(register: Register) -> Iterable[Finding]:
     """No elected member holds direct access (Thornbury 9.2)."""
     for grant in register.grants:
@@ -29,7 +30,6 @@ def councillor_access(register: Register) -> Iterable[Finding]:
             )
 
 
-@rule
 def grant_expired(register: Register) -> Iterable[Finding]:
     """A grant past its expiry date that nobody revoked (Thornbury 9.1)."""
     for grant in register.grants:
@@ -44,21 +44,19 @@ def grant_expired(register: Register) -> Iterable[Finding]:
             )
 
 
-@rule
 def grant_no_business_case(register: Register) -> Iterable[Finding]:
     """Access is delegated case by case, each with its business case (Thornbury 9.1, 3.1.1)."""
     for grant in register.grants:
         if grant.revoked_on is None and not (grant.business_case or "").strip():
             yield _grant_finding(
                 "grant-no-business-case",
-                f"{access.CONTROL_CLAUSE}; Thornbury 3.1.1",
+                clauses.BUSINESS_CASE,
                 Severity.MEDIUM,
                 grant,
                 f"{grant.person.name}'s access to {grant.account.name} has no business case recorded.",
             )
 
 
-@rule
 def keyholder_left(register: Register) -> Iterable[Finding]:
     """Someone who has left still holds access (Thornbury 9.1, 9.4)."""
     for grant in register.grants:
@@ -66,7 +64,7 @@ def keyholder_left(register: Register) -> Iterable[Finding]:
         if grant.revoked_on is None and left is not None and left <= register.today:
             yield _grant_finding(
                 "keyholder-left",
-                "Thornbury 9.1; 9.4",
+                clauses.KEYHOLDER_LEFT,
                 Severity.HIGH,
                 grant,
                 f"{grant.person.name} left on {left.isoformat()} but still holds access to "
@@ -74,7 +72,6 @@ def keyholder_left(register: Register) -> Iterable[Finding]:
             )
 
 
-@rule
 def officer_not_acknowledged(register: Register) -> Iterable[Finding]:
     """Designated officers and keyholders have read and understood the policy in force (district 5c;
     Thornbury 4.2)."""
@@ -112,3 +109,12 @@ def officer_not_acknowledged(register: Register) -> Iterable[Finding]:
                 "person",
                 person.id,
             )
+
+
+RULES = (
+    councillor_access,
+    grant_expired,
+    grant_no_business_case,
+    keyholder_left,
+    officer_not_acknowledged,
+)
