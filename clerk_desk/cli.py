@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from clerk_desk import cli_credentials
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
 
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--limit", type=int, default=50, help="how many of the newest entries (default 50)")
 
     commands.add_parser("demo", help="fill an empty database with a small example council")
+    cli_credentials.add_commands(commands)
     return parser
 
 
@@ -357,6 +359,7 @@ COMMANDS = {
     "settings": cmd_settings,
     "audit": cmd_audit,
     "demo": cmd_demo,
+    **cli_credentials.COMMANDS,
 }
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from clerk_desk import clauses
 from clerk_desk.checks.findings import Finding, Register, Reminder, Severity, Urgency
@@ -40,6 +40,18 @@ def compromised_accounts(session: Session) -> Iterable[rotation.RotateNowEvent]:
                 f"{incident.reference}, a suspected compromise",
                 RotationReason.SUSPECTED_COMPROMISE,
             )
+
+
+def open_for_checks(session: Session) -> list[Incident]:
+    """Incidents not closed, with what the rules read (steps, accounts, people) and without their
+    timeline and evidence, which no rule reads (they load if something asks for them)."""
+    query = (
+        select(Incident)
+        .where(Incident.status != IncidentStatus.CLOSED)
+        .options(lazyload(Incident.actions), lazyload(Incident.evidence))
+        .order_by(Incident.reported_at.desc(), Incident.id.desc())
+    )
+    return list(session.execute(query).unique().scalars())
 
 
 def _finding(rule_id: str, clause: str, severity: Severity, incident: Incident, message: str) -> Finding:

@@ -4,6 +4,14 @@ from clerk_desk.models.access import AccessLevel, Acknowledgement, Designation, 
 from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor
 from clerk_desk.models.audit import AuditEntry
 from clerk_desk.models.base import Base
+from clerk_desk.models.credentials import (
+    CopyKind,
+    KeyState,
+    PersonKey,
+    RecoveryKey,
+    RotateNowFlag,
+    SealedCopy,
+)
 from clerk_desk.models.incidents import (
     Evidence,
     FollowUp,
@@ -27,6 +35,7 @@ __all__ = [
     "Acknowledgement",
     "AuditEntry",
     "Base",
+    "CopyKind",
     "CouncilLogo",
     "Designation",
     "Evidence",
@@ -38,12 +47,17 @@ __all__ = [
     "IncidentCategory",
     "IncidentSeverity",
     "IncidentStatus",
+    "KeyState",
     "PasswordRotation",
     "Person",
+    "PersonKey",
+    "RecoveryKey",
     "ReportAssessment",
     "ReportOutput",
     "Role",
+    "RotateNowFlag",
     "RotationReason",
+    "SealedCopy",
     "Setting",
     "TwoFactor",
 ]

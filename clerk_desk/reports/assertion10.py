@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from clerk_desk import clauses
 from clerk_desk.checks import engine as checks
+from clerk_desk.credentials import copies
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Account, AccountStatus, ReportOutput, TwoFactor
 from clerk_desk.reports.blocks import Block, Document, Grid, Heading, Paragraph
@@ -68,7 +69,15 @@ def evaluate(session: Session, source: Source) -> Evidence:
         _two_factor(live, by_rule.get("no-two-factor", [])),
         _breach_log(source),
         _accessible(session, source.period),
-        _handover(),
+        _handover(
+            session,
+            source,
+            [
+                f
+                for rule in ("recovery-key-missing", "passwords-single-holder")
+                for f in by_rule.get(rule, [])
+            ],
+        ),
     )
     return Evidence(source.period, source.generated_at, source.council_name, requirements)
 
@@ -204,15 +213,44 @@ def _accessible(session: Session, period: Period) -> Requirement:
     )
 
 
-def _handover() -> Requirement:
-    # Clerk Desk does not yet record a credential handover or a recovery key: say so, never guess.
+def _handover(session: Session, source: Source, findings: list[checks.Finding]) -> Requirement:
+    """A new clerk can take the passwords over: a recovery key for the council's safe, and who holds keys.
+
+    Clerk Desk records the keys and the recovery key, not a handover meeting itself; the evidence says so.
+    """
+    name = "Credentials are handed over when the clerk changes"
+    keys = source.register.keys
+    holders = ", ".join(keys.holders) or "nobody"
+    recovery = copies.active_recovery(session)
+    missing = [f.message for f in findings]
+    if keys.sealed_accounts == 0 and recovery is None:
+        return Requirement(
+            name,
+            clauses.CONTROL,
+            NOT_RECORDED,
+            "No passwords are kept in Clerk Desk and no recovery key has been made, so no handover of "
+            "credentials can be shown from the register.",
+            (
+                "Keep the passwords in Clerk Desk (sealed for the clerk, the deputy and a recovery key), "
+                "or keep the signed handover record for the auditor.",
+            ),
+        )
+    held = (
+        f"The passwords of {keys.sealed_accounts} accounts are sealed for the people who hold a key "
+        f"({holders})"
+    )
+    if recovery is None:
+        return Requirement(
+            name, clauses.CONTROL, NOT_MET, f"{held}, and there is no recovery key.", tuple(missing)
+        )
+    made = f"{long_date(recovery.created_at.date())} by {recovery.created_by}"
     return Requirement(
-        "Credentials are handed over when the clerk changes",
+        name,
         clauses.CONTROL,
-        NOT_RECORDED,
-        "Clerk Desk does not yet record a credential handover or a recovery key, so this cannot be shown "
-        "from the register.",
-        ("Keep the signed handover record, or the recovery key's safe-keeping record, for the auditor.",),
+        MET,
+        f"{held} and for the council's recovery key (fingerprint {recovery.fingerprint}, made {made}), "
+        "whose emergency sheet lets a new clerk take them over. The handover meeting itself is not recorded.",
+        tuple(missing),
     )
 
 

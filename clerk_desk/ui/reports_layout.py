@@ -32,8 +32,8 @@ def arrange(page: Any, heading: QLabel, intro: QLabel, public_help: QLabel) -> N
     form = QFormLayout()
     form.addRow(_label("Period", page.preset), page.preset)
     dates = QHBoxLayout()
-    for f in (page.start, page.end):
-        f.widget.setMaximumWidth(140)
+    for f in (page.start, page.end):  # room for a date at any text size
+        f.widget.setFixedWidth(f.widget.fontMetrics().horizontalAdvance("0000-00-00") + 32)
     dates.addWidget(page.start.widget)
     dates.addSpacing(12)
     dates.addWidget(_label("To", page.end.widget))
@@ -67,7 +67,7 @@ def arrange(page: Any, heading: QLabel, intro: QLabel, public_help: QLabel) -> N
     actions.addStretch(1)  # keeps the button its own size while the progress bar is hidden
 
     body = QWidget()
-    body.setMaximumWidth(860)
+    body.setMaximumWidth(body.fontMetrics().averageCharWidth() * 120)  # grows with the text size
     body_layout = QVBoxLayout(body)
     body_layout.addWidget(intro)
     body_layout.addLayout(form)

@@ -25,6 +25,7 @@ from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.register import authority
 from clerk_desk.register import settings as council_settings
 from clerk_desk.reports import assessment, period
+from clerk_desk.ui import a11y
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import check_field, choice_field, line_field, text_field
 from clerk_desk.ui.report_worker import RenderJob
@@ -56,8 +57,7 @@ class ReportsPage(QWidget):
         self._watching = False
         self.may_manage = False
 
-        heading = QLabel("Reports")
-        heading.setObjectName("pageHeading")
+        heading = a11y.heading("Reports")
         intro = QLabel(
             "The social media annual review for full council (Thornbury 10; Stalbridge 5): the register, "
             "officers and access, incidents, policy health and a sign-off block, as a PDF to print or as "
@@ -80,7 +80,7 @@ class ReportsPage(QWidget):
         public_help.setObjectName("pageSummary")
         public_help.setWordWrap(True)
         self.format = choice_field("format", "Format", FORMATS)
-        self.preview_button = button("Preview public text", "Show the words the public version prints")
+        self.preview_button = button("&Preview public text", "Show the words the public version prints")
         self.preview_button.clicked.connect(self.show_preview)
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
@@ -91,9 +91,11 @@ class ReportsPage(QWidget):
         self.assessment.widget.setFixedHeight(140)
         self.assessment_note = QLabel()
         self.assessment_note.setObjectName("pageSummary")
-        self.save_button = button("Save assessment", "Store the assessment for this period")
+        self.save_button = button("Save &assessment", "Store the assessment for this period")
         self.save_button.clicked.connect(self.save_assessment)
-        self.create_button = button("Create report", "Choose where to save the review, create it and open it")
+        self.create_button = button(
+            "&Create report", "Choose where to save the review, create it and open it"
+        )
         self.create_button.setDefault(True)
         self.create_button.clicked.connect(self.choose_and_create)
         self.progress = QProgressBar()
@@ -169,15 +171,15 @@ class ReportsPage(QWidget):
         fields = {"from": self.start, "to": self.end, "meeting": self.meeting, "assessment": self.assessment}
         target = fields.get(exc.field)
         if target is not None:
-            target.error.setText(f"{target.label}: {exc.message}")
-            target.error.setVisible(True)
+            target.show_error(f"{target.label}: {exc.message}")
             target.widget.setFocus()
+            a11y.announce(target.widget, f"{target.label}: {exc.message}", assertive=True)
         else:
-            self.message.setText(str(exc))
+            a11y.show_message(self.message, str(exc), assertive=True)
 
     def _clear_errors(self) -> None:
         for f in (self.start, self.end, self.meeting, self.assessment):
-            f.error.setVisible(False)
+            f.clear_error()
         self.message.clear()
 
     # --- the written assessment --------------------------------------------------------------------------
@@ -227,7 +229,7 @@ class ReportsPage(QWidget):
         self._loaded = (loaded, saved[0], saved[1])
         self._describe_assessment(saved[2])
         if not quiet:
-            self.status.setText(f"Assessment saved for {loaded.label}.")
+            a11y.show_message(self.status, f"Assessment saved for {loaded.label}.")
         return True
 
     # --- creating the report -----------------------------------------------------------------------------
@@ -293,7 +295,7 @@ class ReportsPage(QWidget):
             return
         self.preview.setPlainText(prepared.document.plain_text())  # type: ignore[attr-defined]
         self.preview.setVisible(True)
-        self.status.setText("The public version's text is shown below; nothing has been saved.")
+        a11y.show_message(self.status, "The public version's text is shown below; nothing has been saved.")
 
     def create_report(self, out: Path, fmt: str | None = None) -> bool:
         """Gather the figures, then write the review on a worker thread and open it when done.
@@ -333,14 +335,16 @@ class ReportsPage(QWidget):
                 with self.context.write() as session:
                     annual.record(session, prepared, written, fmt, self.context.actor.name)  # type: ignore[arg-type]
             except ClerkDeskError as exc:
-                self.message.setText(f"Saved, but not noted in the register: {exc}")
-        self.status.setText(f"Saved {written}. Opening it.")
+                a11y.show_message(
+                    self.message, f"Saved, but not noted in the register: {exc}", assertive=True
+                )
+        a11y.show_message(self.status, f"Saved {written}. Opening it.")
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
         self.created.emit(written)
 
     def _failed(self, message: str) -> None:
         self.status.clear()
-        self.message.setText(f"Nothing was saved: {message}")
+        a11y.show_message(self.message, f"Nothing was saved: {message}", assertive=True)
 
     def _finished(self) -> None:
         self._writing = None

@@ -74,7 +74,7 @@ def test_assertion10_on_the_demo_council_names_what_is_missing(
     assert "as summarised from the Practitioners' Guide 2025" in text
     assert "Still missing: " in text
     assert "has no two-factor sign-in" in text and "(Thornbury 9.5; " in text
-    assert "Clerk Desk does not yet record a credential handover or a recovery key" in text
+    assert "No passwords are kept in Clerk Desk and no recovery key has been made" in text
     info = pdf_info(out_pdf)
     assert info["Title"].startswith("AGAR Assertion 10 evidence")
     assert "Not recorded" in pdf_text(out_pdf)

@@ -33,7 +33,9 @@ def test_every_requirement_is_listed_with_a_status(page: Assertion10Page, qtmode
     assert len(rows) == 7
     assert all(r.status in (assertion10.MET, assertion10.NOT_MET, assertion10.NOT_RECORDED) for r in rows)
     handover = rows[-1]
-    assert handover.status == assertion10.NOT_RECORDED and "does not yet record" in handover.evidence
+    assert (
+        handover.status == assertion10.NOT_RECORDED and "no recovery key has been made" in handover.evidence
+    )
     missing = page.missing.toPlainText()
     assert "Instagram:@littleashcombe has no two-factor sign-in" in missing and "(Thornbury 9.5;" in missing
     assert page.period_choice.currentText() == "Municipal year 2025–26"
