@@ -26,6 +26,7 @@ PAGES = [
     "Delegated access",
     "Designated officers",
     "Incidents",
+    "Elections",
     "Reports",
     "Audit trail",
     "Settings",
