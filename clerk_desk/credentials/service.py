@@ -298,10 +298,11 @@ def snapshot(registered: Iterable[Account], session: Session | None = None) -> V
     sealed = copies.accounts_with_copies(session)
     try:
         holder = _any_holder_here(session)
+        opened = copies.open_all(session, *holder) if holder is not None else {}
         for account in listed:
             if account.id in sealed:
                 stored.add(account.uuid)
-                password = _open_quietly(session, account, holder)
+                password = opened.get(account.id)
             else:
                 password = vault.get_password(upgrade.legacy_entry(account, CopyKind.CURRENT))
                 if password is not None:
@@ -328,17 +329,6 @@ def _any_holder_here(session: Session) -> tuple[PersonKey, PrivateKey] | None:
         if private is not None:
             return key, private
     return None
-
-
-def _open_quietly(
-    session: Session, account: Account, holder: tuple[PersonKey, PrivateKey] | None
-) -> str | None:
-    if holder is None:
-        return None
-    try:
-        return copies.open_copy(session, account, CopyKind.CURRENT, *holder)
-    except copies.CopyUnreadable:
-        return None
 
 
 def readers(session: Session) -> dict[int, list[str]]:
