@@ -304,3 +304,15 @@ def test_a_deputy_who_stops_being_deputy_loses_their_copies_in_the_same_save(
     # The clerk still reads it.
     pcs.on(1)
     assert act(council, CLERK, credentials.reveal, account_id(council, "Facebook:@TownCouncil")) == SECRET
+
+
+def test_looking_for_a_password_before_anyone_set_up_makes_no_key(council: Database, pcs: PCs) -> None:
+    backend = pcs.on(1)
+    facebook = account_id(council, "Facebook:@TownCouncil")
+    with pytest.raises(ClerkDeskError, match="No password is stored for Facebook:@TownCouncil"):
+        act(council, CLERK, credentials.reveal, facebook)
+    assert act(council, CLERK, credentials.pending, facebook) is None
+    assert act(council, CLERK, credentials.forget, facebook) is False
+    assert backend.entries == {}
+    with council.read() as session:
+        assert keys.all_keys(session) == []
