@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clerk_desk.errors import ClerkDeskError
-from clerk_desk.models import Account, AccountStatus, Person, Role, TwoFactor
+from clerk_desk.models import Account, AccountStatus, Person, Role, TwoFactor, TwoFactorCodes
 from clerk_desk.register import accounts, people
 from clerk_desk.register import settings as council_settings
 from clerk_desk.storage.clock import clock_of
 
 DOMAIN = "littleashcombe-tc.gov.uk"
+#: How each demo account is recovered, and where its two-factor codes are kept.
+_RECOVERY: dict[str, dict[str, object]] = {
+    "Facebook:@LittleAshcombeTC": {
+        "recovery_email": f"clerk@{DOMAIN}",
+        "recovery_phone": "01632 960 111",
+        "two_factor_codes": TwoFactorCodes.COUNCIL_DEVICE,
+    },
+    "X:@AshcombeTC": {
+        "recovery_email": f"clerk@{DOMAIN}",
+        "recovery_phone": "07700 900 222",
+        "two_factor_codes": TwoFactorCodes.PERSONAL_DEVICE,
+    },
+}
 
 
 def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, int]:
@@ -217,7 +231,7 @@ def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, i
         ),
     ]
     for account in register:
-        accounts.save(session, account, today)
+        accounts.save(session, replace(account, **_RECOVERY.get(account.name, {})), today)
     _access(session, today, ago)
     _incidents(session)
     return len(staff), len(register)

@@ -1,9 +1,10 @@
 """SQLAlchemy typed models, one module per aggregate. No rules live here; see the services."""
 
 from clerk_desk.models.access import AccessLevel, Acknowledgement, Designation, Grant
-from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor
+from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor, TwoFactorCodes
 from clerk_desk.models.audit import AuditEntry
 from clerk_desk.models.base import Base
+from clerk_desk.models.continuity import Handover
 from clerk_desk.models.incidents import (
     Evidence,
     FollowUp,
@@ -32,6 +33,7 @@ __all__ = [
     "Evidence",
     "FollowUp",
     "Grant",
+    "Handover",
     "IcoDecision",
     "Incident",
     "IncidentAction",
@@ -45,4 +47,5 @@ __all__ = [
     "RotationReason",
     "Setting",
     "TwoFactor",
+    "TwoFactorCodes",
 ]
