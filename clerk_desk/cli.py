@@ -10,7 +10,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -75,7 +75,26 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--limit", type=int, default=50, help="how many of the newest entries (default 50)")
 
     commands.add_parser("demo", help="fill an empty database with a small example council")
+
+    from clerk_desk import cli_continuity
+
+    cli_continuity.add_commands(commands, password_subcommands(commands))
     return parser
+
+
+def password_subcommands(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+    """The ``password`` command, whose subcommands each module adds (dispatched by ``PASSWORD_COMMANDS``)."""
+    existing = commands.choices.get("password")
+    if existing is not None:
+        return existing._password_subcommands  # type: ignore[attr-defined,no-any-return]
+    pwd = commands.add_parser("password", help="passwords from scripts; secrets on standard input")
+    sub = pwd.add_subparsers(dest="password_command", metavar="ACTION", required=True)
+    pwd._password_subcommands = sub  # type: ignore[attr-defined]
+    return sub
+
+
+def cmd_password(url: str, args: argparse.Namespace) -> int:
+    return PASSWORD_COMMANDS[args.password_command](url, args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -301,7 +320,20 @@ COMMANDS = {
     "settings": cmd_settings,
     "audit": cmd_audit,
     "demo": cmd_demo,
+    "password": cmd_password,
 }
+#: ``password ACTION`` handlers, by action; filled by the modules that add the actions.
+PASSWORD_COMMANDS: dict[str, Callable[[str, argparse.Namespace], int]] = {}
+
+
+def _register_commands() -> None:
+    from clerk_desk import cli_continuity
+
+    COMMANDS.update(cli_continuity.COMMANDS)
+    PASSWORD_COMMANDS.update(cli_continuity.PASSWORD_COMMANDS)
+
+
+_register_commands()
 
 
 def _count(number: int, noun: str) -> str:
