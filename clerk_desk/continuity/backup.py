@@ -84,7 +84,7 @@ def _folder_problem(folder: Path) -> str | None:
         return f"The backups folder {folder} is a file, not a folder."
     if not folder.exists():
         parent = next((p for p in folder.parents if p.exists()), None)
-        if parent is None or not os.access(parent, os.W_OK):
+        if parent is None or not parent.is_dir() or not os.access(parent, os.W_OK):
             return f"The backups folder {folder} does not exist and cannot be made (is the drive connected?)."
         return None
     if not os.access(folder, os.W_OK | os.X_OK):
