@@ -104,7 +104,9 @@ def cmd_archive(url: str, args: argparse.Namespace) -> int:
 
     with _open(url) as database:
         written = archive.write(database, args.out)
-    print(f"Wrote {written.path}: {written.tables} tables, {written.rows} rows, SHA-256 sums in the manifest.")
+    print(
+        f"Wrote {written.path}: {written.tables} tables, {written.rows} rows, SHA-256 sums in the manifest."
+    )
     return 0
 
 
@@ -124,9 +126,8 @@ def cmd_password_export(url: str, args: argparse.Namespace) -> int:
     from clerk_desk.continuity import kdbx
 
     passphrase = read_passphrase()
-    with _open(url) as database:
-        with database.transaction(_actor(database, args.actor)) as session:
-            written = kdbx.export(session, args.kdbx, passphrase)
+    with _open(url) as database, database.transaction(_actor(database, args.actor)) as session:
+        written = kdbx.export(session, args.kdbx, passphrase)
     print(f"Wrote {written.entries} passwords to {written.path} (KeePass, KDBX 4).")
     for name in written.without_password:
         print(f"  no password stored: {name}")

@@ -21,6 +21,9 @@ from clerk_desk.checks.findings import Finding as Finding
 from clerk_desk.checks.findings import Register as Register
 from clerk_desk.checks.findings import Rule
 from clerk_desk.checks.findings import Severity as Severity
+from clerk_desk.continuity import handovers
+from clerk_desk.continuity import rules as continuity_rules
+from clerk_desk.continuity.backup import BackupStatus
 from clerk_desk.credentials import rotation
 from clerk_desk.credentials.rotation import RotateNowEvent, RotateNowSource
 from clerk_desk.credentials.service import VaultSnapshot
@@ -31,10 +34,19 @@ from clerk_desk.register import settings as council_settings
 from clerk_desk.storage.clock import Clock
 
 #: Every rule, in the order they are evaluated (the result is sorted by severity afterwards).
-RULES: tuple[Rule, ...] = (*core_rules.RULES, *access_rules.RULES, *incident_rules.RULES)
+RULES: tuple[Rule, ...] = (
+    *core_rules.RULES,
+    *access_rules.RULES,
+    *incident_rules.RULES,
+    *continuity_rules.RULES,
+)
 
 #: The kinds of event after which a password is changed at once (Thornbury 9.4).
-ROTATE_NOW_SOURCES: list[RotateNowSource] = [access.keyholders_gone, incident_rules.compromised_accounts]
+ROTATE_NOW_SOURCES: list[RotateNowSource] = [
+    access.keyholders_gone,
+    incident_rules.compromised_accounts,
+    handovers.passwords_due,
+]
 
 
 def rotate_now_events(session: Session) -> list[RotateNowEvent]:
@@ -42,8 +54,11 @@ def rotate_now_events(session: Session) -> list[RotateNowEvent]:
     return [event for source in ROTATE_NOW_SOURCES for event in source(session)]
 
 
-def load(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> Register:
-    """Everything the rules read; pass a ``credentials.snapshot`` to include the keyring rules."""
+def load(
+    session: Session, clock: Clock, vault: VaultSnapshot | None = None, backup: BackupStatus | None = None
+) -> Register:
+    """Everything the rules read; pass a ``credentials.snapshot`` to include the keyring rules, and this
+    PC's ``backup.status`` (for a SQLite council) to include the backup rule."""
     registered = accounts.all_accounts(session)
     return Register(
         today=clock.today(),
@@ -57,12 +72,15 @@ def load(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> 
         acknowledgements=acknowledgements.all_acknowledgements(session),
         incidents=incident_list.all_incidents(session, open_only=True),
         now=clock.now(),
+        backup=backup,
     )
 
 
-def run(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> list[Finding]:
+def run(
+    session: Session, clock: Clock, vault: VaultSnapshot | None = None, backup: BackupStatus | None = None
+) -> list[Finding]:
     """Every finding, most severe first."""
-    return evaluate(load(session, clock, vault))
+    return evaluate(load(session, clock, vault, backup))
 
 
 def evaluate(register: Register) -> list[Finding]:

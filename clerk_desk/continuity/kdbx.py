@@ -43,7 +43,8 @@ def check_passphrase(passphrase: str, context: Sequence[str] = ()) -> None:
     if not verdict.acceptable:
         advice = f" {verdict.advice}" if verdict.advice else ""
         raise ValidationError(
-            "passphrase", f"is {verdict.label.lower()}; use a longer one, e.g. four or five random words.{advice}"
+            "passphrase",
+            f"is {verdict.label.lower()}; use a longer one, e.g. four or five random words.{advice}",
         )
 
 
@@ -88,9 +89,7 @@ def export(session: Session, path: Path, passphrase: str, *, only: Sequence[int]
         raise KeePassError(f"The KeePass file {path} could not be written: {exc.strerror or exc}") from exc
     finally:
         temporary.unlink(missing_ok=True)
-    audit.record(
-        session, "export passwords", "KeePass file", "", path.name, {"entries": len(with_password)}
-    )
+    audit.record(session, "export passwords", "KeePass file", "", path.name, {"entries": len(with_password)})
     missing = [a.name for a in registered if a.uuid not in held.stored]
     return Exported(path, len(with_password), missing)
 
@@ -148,8 +147,10 @@ def open_file(path: Path, passphrase: str):  # type: ignore[no-untyped-def]
         return PyKeePass(str(path), password=passphrase)
     except CredentialsError as exc:
         raise KeePassError(f"The passphrase for {path.name} is wrong; nothing was stored.") from exc
-    except Exception as exc:  # noqa: BLE001 - construct and pykeepass raise many kinds for a damaged file
-        raise KeePassError(f"{path.name} is not a KeePass file, or it is damaged; nothing was stored.") from exc
+    except Exception as exc:
+        raise KeePassError(
+            f"{path.name} is not a KeePass file, or it is damaged; nothing was stored."
+        ) from exc
 
 
 def _url_key(url: str | None) -> str:
@@ -193,7 +194,9 @@ def store(session: Session, plan: ImportPlan) -> int:
     _check_unique(session, plan.matches)
     for match in plan.matches:
         credentials.set_password(session, match.account_id, match.password, confirm_reuse=True)
-    audit.record(session, "import passwords", "KeePass file", "", "KeePass import", {"entries": len(plan.matches)})
+    audit.record(
+        session, "import passwords", "KeePass file", "", "KeePass import", {"entries": len(plan.matches)}
+    )
     return len(plan.matches)
 
 

@@ -64,7 +64,9 @@ def restore(current: Path, file: Path, now: datetime) -> Restored:
         _remove_sidecars(current)
         os.replace(staging, current)
     except (OSError, sqlite3.Error) as exc:
-        raise RestoreRefused(f"{file} could not be restored ({exc}); the current database was not changed.") from exc
+        raise RestoreRefused(
+            f"{file} could not be restored ({exc}); the current database was not changed."
+        ) from exc
     finally:
         _remove_with_sidecars(staging)
     return Restored(**{**info.__dict__, "set_aside": set_aside})
@@ -138,7 +140,9 @@ def _flush_wal(path: Path) -> None:
 def _set_aside(current: Path, now: datetime) -> Path | None:
     if not current.exists() or current.stat().st_size == 0:
         return None
-    target = current.with_name(f"{current.stem}.before-restore.{now.astimezone(UTC):%Y%m%d-%H%M%S}{current.suffix}")
+    target = current.with_name(
+        f"{current.stem}.before-restore.{now.astimezone(UTC):%Y%m%d-%H%M%S}{current.suffix}"
+    )
     copy_sqlite(current, target)
     return target
 
@@ -151,4 +155,3 @@ def _remove_sidecars(path: Path) -> None:
 def _remove_with_sidecars(path: Path) -> None:
     path.unlink(missing_ok=True)
     _remove_sidecars(path)
-

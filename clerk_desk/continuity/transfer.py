@@ -87,11 +87,11 @@ def _move_sequences_on(conn: Connection) -> None:
     for table in tables():
         if "id" not in table.columns or not table.c.id.primary_key:
             continue
+        quoted = conn.dialect.identifier_preparer.quote(table.name)
         conn.execute(
             text(
                 "SELECT setval(pg_get_serial_sequence(:table, 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {conn.dialect.identifier_preparer.quote(table.name)}), 0) + 1, "
-                "false)"
+                f"COALESCE((SELECT MAX(id) FROM {quoted}), 0) + 1, false)"
             ),
             {"table": table.name},
         )
@@ -102,7 +102,9 @@ def _check_same(src: Connection, dst: Connection, where: str) -> int:
     with Session(bind=dst) as copy_session, Session(bind=src) as source_session:
         verified = audit.verify(copy_session)
         if not verified.ok:
-            raise CopyRefused(f"The audit trail does not verify on {where}: {verified.problems[0]}; nothing was copied.")
+            raise CopyRefused(
+                f"The audit trail does not verify on {where}: {verified.problems[0]}; nothing was copied."
+            )
         for kind in imports.KINDS:
             if imports.export_rows(copy_session, kind) != imports.export_rows(source_session, kind):
                 raise CopyRefused(f"The {kind} export differs on {where}; nothing was copied.")

@@ -33,7 +33,9 @@ def test_every_table_is_in_the_archive_with_its_sha256(council: Database, tmp_pa
     written = archive.write(council, out)
     manifest = archive.verify(out)
     with council.engine.connect() as conn:
-        expected = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in transfer.tables()}
+        expected = {
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in transfer.tables()
+        }
     assert manifest["rows"] == expected
     assert written.rows == sum(expected.values())
     with zipfile.ZipFile(out) as zf:
@@ -55,7 +57,9 @@ def test_a_damaged_archive_is_detected(council: Database, tmp_path: Path) -> Non
     with zipfile.ZipFile(out) as src, zipfile.ZipFile(damaged, "w") as dst:
         for item in src.namelist():
             data = src.read(item)
-            dst.writestr(item, data.replace(b"Zo\xc3\xab", b"Zoe") if item.startswith("tables/people") else data)
+            dst.writestr(
+                item, data.replace(b"Zo\xc3\xab", b"Zoe") if item.startswith("tables/people") else data
+            )
     with pytest.raises(ClerkDeskError, match="SHA-256"):
         archive.verify(damaged)
 
@@ -66,5 +70,3 @@ def test_an_existing_file_is_not_overwritten(council: Database, tmp_path: Path) 
     with pytest.raises(ValidationError):
         archive.write(council, out)
     assert out.read_text(encoding="utf-8") == "keep me"
-
-

@@ -48,7 +48,9 @@ def test_a_copy_that_fails_its_checks_is_not_named(sqlite_council: Database, tmp
     assert list(folder.iterdir()) == []
 
 
-def test_at_close_at_most_one_backup_a_day_and_never_an_error(sqlite_council: Database, tmp_path: Path) -> None:
+def test_at_close_at_most_one_backup_a_day_and_never_an_error(
+    sqlite_council: Database, tmp_path: Path
+) -> None:
     folder = tmp_path / "b"
     assert backup.at_close(sqlite_council, folder, NOW) is not None
     assert backup.at_close(sqlite_council, folder, NOW + timedelta(hours=3)) is None
@@ -61,7 +63,9 @@ def test_at_close_at_most_one_backup_a_day_and_never_an_error(sqlite_council: Da
     assert "cannot be made" in (backup.status(gone).problem or "")
 
 
-def test_a_file_in_place_of_the_folder_is_a_problem_never_a_crash(sqlite_council: Database, tmp_path: Path) -> None:
+def test_a_file_in_place_of_the_folder_is_a_problem_never_a_crash(
+    sqlite_council: Database, tmp_path: Path
+) -> None:
     folder = tmp_path / "not-a-folder"
     folder.write_text("x", encoding="utf-8")
     assert backup.at_close(sqlite_council, folder, NOW) is None

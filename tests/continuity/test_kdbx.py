@@ -22,7 +22,9 @@ from clerk_desk.storage.db import Database
 
 PASSPHRASE = "correct horse battery staple ñandú"
 KEEPASSXC = shutil.which("keepassxc-cli")
-needs_keepassxc = pytest.mark.skipif(KEEPASSXC is None, reason="keepassxc-cli is not installed (apt keepassxc)")
+needs_keepassxc = pytest.mark.skipif(
+    KEEPASSXC is None, reason="keepassxc-cli is not installed (apt keepassxc)"
+)
 
 
 def secrets_for(db: Database) -> dict[str, str]:
