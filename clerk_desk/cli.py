@@ -167,10 +167,12 @@ def cmd_check(url: str, args: argparse.Namespace) -> int:
     from clerk_desk.credentials import service as credentials
     from clerk_desk.register import accounts
 
+    from clerk_desk.continuity import backup
+
     with _open(url) as database:
         with database.read() as session:
             snapshot = credentials.snapshot(accounts.all_accounts(session))
-            findings = checks.run(session, database.clock, snapshot)
+            findings = checks.run(session, database.clock, snapshot, backup.status_for(database.url))
         if args.json:
             print(json.dumps([f.as_json() for f in findings], indent=2, ensure_ascii=False))
         elif not findings:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from clerk_desk.audit import chain as audit
 from clerk_desk.errors import ClerkDeskError
+from clerk_desk.storage import config
 from clerk_desk.storage.db import Database, sqlite_file
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,13 @@ def status(folder: Path) -> BackupStatus:
     problem = _folder_problem(folder)
     found = backups_in(folder)
     return BackupStatus(folder, found[0] if found else None, problem)
+
+
+def status_for(database_url: str) -> BackupStatus | None:
+    """This PC's backups of the database, or None when it is not a SQLite file (nothing to back up here)."""
+    if sqlite_file(database_url) is None:
+        return None
+    return status(config.backup_folder())
 
 
 def _folder_problem(folder: Path) -> str | None:
