@@ -154,7 +154,7 @@ def cmd_password_import(url: str, args: argparse.Namespace) -> int:
 
 def cmd_handover(url: str, args: argparse.Namespace) -> int:
     from clerk_desk import fields
-    from clerk_desk.continuity import handover
+    from clerk_desk.continuity import handover, handovers
 
     on = fields.iso_date({"on": args.on}, "on") if args.on else None
     passphrase = read_passphrase() if args.kdbx else None
@@ -168,8 +168,13 @@ def cmd_handover(url: str, args: argparse.Namespace) -> int:
         if not args.confirm:
             print("Not yet confirmed: run again with --confirm once the incoming clerk has the pack.")
             return 0
+        if pack.passwords_by is None:
+            raise ClerkDeskError(
+                "The handover cannot be confirmed until the incoming clerk can read the passwords: add --kdbx "
+                "to make a KeePass file for them. The pack was written; nothing else was changed."
+            )
         with database.transaction(actor) as session:
-            done = handover.confirm(session, args.incoming, handed_over_on, pack.passwords_by)
+            done = handovers.confirm(session, args.incoming, handed_over_on, pack.passwords_by)
     print(
         f"Handover confirmed: {done.outgoing} left on {done.on.isoformat()}; {done.incoming} is the clerk. "
         f"{len(done.accounts)} passwords are due for a change now (clerk handover)."
