@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerk_desk.continuity import backup
 from clerk_desk.credentials import service as credentials
+from clerk_desk.storage import config
 from clerk_desk.ui.access_page import AccessPage
 from clerk_desk.ui.accounts_page import AccountsPage
 from clerk_desk.ui.audit_page import AuditPage
@@ -94,6 +96,11 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         # The keyring can take a moment (or ask to be unlocked): look once the window is up.
         QTimer.singleShot(0, self.check_vault)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """At most once a day, a checked backup on closing; a missing folder never stops the close."""
+        backup.at_close(self.context.database, config.backup_folder(), self.context.clock.now())
+        super().closeEvent(event)
 
     def check_vault(self) -> None:
         """Look at the password store and show what it holds in the findings."""

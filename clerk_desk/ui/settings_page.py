@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QSc
 from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.register import authority
 from clerk_desk.register import settings as council_settings
+from clerk_desk.ui.backup_panel import BackupPanel
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import Field, line_field
 from clerk_desk.ui.table_page import button
@@ -67,6 +68,8 @@ class SettingsPage(QWidget):
         body_layout = QVBoxLayout(body)
         body_layout.addLayout(form)
         body_layout.addLayout(actions)
+        self.backups = BackupPanel(context)
+        body_layout.addWidget(self.backups)
         body_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -98,6 +101,7 @@ class SettingsPage(QWidget):
             "" if manage else "Only the clerk or deputy clerk may change the settings (Thornbury 9.1)."
         )
         self._show_logo(logo)
+        self.backups.reload()
 
     def _show_logo(self, logo: council_settings.Logo | None) -> None:
         if logo is None:
