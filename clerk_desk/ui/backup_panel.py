@@ -90,7 +90,9 @@ class BackupPanel(QWidget):
         text = self.folder.value().strip()
         folder = Path(text).expanduser() if text else None
         if folder is not None and not folder.is_absolute():
-            self.folder.error.setText("Backups folder: give a full path, e.g. C:\\Users\\clerk\\OneDrive\\Backups")
+            self.folder.error.setText(
+                "Backups folder: give a full path, e.g. C:\\Users\\clerk\\OneDrive\\Backups"
+            )
             self.folder.error.setVisible(True)
             return False
         self.folder.error.setVisible(False)

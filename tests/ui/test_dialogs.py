@@ -196,7 +196,9 @@ def test_the_account_dialog_records_recovery_details_and_where_codes_are_kept(
     dialog.set_values({"platform": "Threads", "handle": "@ashcombe", "recovery_phone": "call Zoë"})
     dialog.try_save()
     assert dialog.result() != QDialog.DialogCode.Accepted
-    assert dialog.fields["recovery_phone"].error.text() == "Recovery phone: 'call Zoë' is not a telephone number"
+    assert (
+        dialog.fields["recovery_phone"].error.text() == "Recovery phone: 'call Zoë' is not a telephone number"
+    )
     dialog.set_values(
         {
             "recovery_phone": "01632 960 123",
