@@ -164,10 +164,9 @@ def cmd_export(url: str, args: argparse.Namespace) -> int:
 
 def cmd_check(url: str, args: argparse.Namespace) -> int:
     from clerk_desk.checks import engine as checks
+    from clerk_desk.continuity import backup
     from clerk_desk.credentials import service as credentials
     from clerk_desk.register import accounts
-
-    from clerk_desk.continuity import backup
 
     with _open(url) as database:
         with database.read() as session:

@@ -170,8 +170,8 @@ def cmd_handover(url: str, args: argparse.Namespace) -> int:
             return 0
         if pack.passwords_by is None:
             raise ClerkDeskError(
-                "The handover cannot be confirmed until the incoming clerk can read the passwords: add --kdbx "
-                "to make a KeePass file for them. The pack was written; nothing else was changed."
+                "The handover cannot be confirmed until the incoming clerk can read the passwords: add "
+                "--kdbx to make a KeePass file for them. The pack was written; nothing else was changed."
             )
         with database.transaction(actor) as session:
             done = handovers.confirm(session, args.incoming, handed_over_on, pack.passwords_by)

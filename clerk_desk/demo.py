@@ -16,18 +16,10 @@ from clerk_desk.register import settings as council_settings
 from clerk_desk.storage.clock import clock_of
 
 DOMAIN = "littleashcombe-tc.gov.uk"
-#: How each demo account is recovered, and where its two-factor codes are kept.
-_RECOVERY: dict[str, dict[str, object]] = {
-    "Facebook:@LittleAshcombeTC": {
-        "recovery_email": f"clerk@{DOMAIN}",
-        "recovery_phone": "01632 960 111",
-        "two_factor_codes": TwoFactorCodes.COUNCIL_DEVICE,
-    },
-    "X:@AshcombeTC": {
-        "recovery_email": f"clerk@{DOMAIN}",
-        "recovery_phone": "07700 900 222",
-        "two_factor_codes": TwoFactorCodes.PERSONAL_DEVICE,
-    },
+#: How each demo account is recovered (email, phone), and where its two-factor codes are kept.
+_RECOVERY: dict[str, tuple[str, str, TwoFactorCodes]] = {
+    "Facebook:@LittleAshcombeTC": (f"clerk@{DOMAIN}", "01632 960 111", TwoFactorCodes.COUNCIL_DEVICE),
+    "X:@AshcombeTC": (f"clerk@{DOMAIN}", "07700 900 222", TwoFactorCodes.PERSONAL_DEVICE),
 }
 
 
@@ -231,7 +223,10 @@ def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, i
         ),
     ]
     for account in register:
-        accounts.save(session, replace(account, **_RECOVERY.get(account.name, {})), today)
+        if account.name in _RECOVERY:
+            email, phone, codes = _RECOVERY[account.name]
+            account = replace(account, recovery_email=email, recovery_phone=phone, two_factor_codes=codes)
+        accounts.save(session, account, today)
     _access(session, today, ago)
     _incidents(session)
     return len(staff), len(register)

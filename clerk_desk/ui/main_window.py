@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
         # The keyring can take a moment (or ask to be unlocked): look once the window is up.
         QTimer.singleShot(0, self.check_vault)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         """At most once a day, a checked backup on closing; a missing folder never stops the close."""
         backup.at_close(self.context.database, config.backup_folder(), self.context.clock.now())
         super().closeEvent(event)

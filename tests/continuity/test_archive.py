@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from continuity.conftest import CLERK
 from sqlalchemy import func, select
 
 from clerk_desk.continuity import archive, transfer
@@ -17,6 +16,8 @@ from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.register import accounts
 from clerk_desk.register import settings as council_settings
 from clerk_desk.storage.db import Database
+
+CLERK = "Zoë Hartley"
 
 SECRET = "Archive-never-ŝ3cr3t!9"
 

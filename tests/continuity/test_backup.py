@@ -9,7 +9,6 @@ from pathlib import Path
 
 import factories
 import pytest
-from continuity.conftest import CLERK
 
 from clerk_desk import imports
 from clerk_desk.audit import chain as audit
@@ -17,6 +16,8 @@ from clerk_desk.continuity import backup, restore
 from clerk_desk.models import Role
 from clerk_desk.storage.clock import FixedClock
 from clerk_desk.storage.db import Database, open_database, sqlite_file
+
+CLERK = "Zoë Hartley"
 
 NOW = datetime(2026, 11, 21, 17, 30, tzinfo=UTC)
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from conftest import MemoryKeyring
-from continuity.conftest import CLERK
 from pykeepass import PyKeePass
 from sqlalchemy import select
 
@@ -19,6 +18,8 @@ from clerk_desk.errors import ClerkDeskError, PermissionDenied, ValidationError
 from clerk_desk.models import Account, AccountStatus, AuditEntry
 from clerk_desk.register import accounts
 from clerk_desk.storage.db import Database
+
+CLERK = "Zoë Hartley"
 
 PASSPHRASE = "correct horse battery staple ñandú"
 KEEPASSXC = shutil.which("keepassxc-cli")
@@ -164,7 +165,7 @@ def test_a_wrong_passphrase_or_a_damaged_file_is_refused(council: Database, tmp_
     path = tmp_path / "c.kdbx"
     with council.transaction(CLERK) as session:
         kdbx.export(session, path, PASSPHRASE)
-    with pytest.raises(kdbx.KeePassError, match="passphrase .* is wrong"), council.read() as session:
+    with pytest.raises(kdbx.KeePassError, match=r"passphrase .* is wrong"), council.read() as session:
         kdbx.plan_import(session, path, "wrong wrong wrong wrong")
     damaged = tmp_path / "damaged.kdbx"
     damaged.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
@@ -186,7 +187,7 @@ def test_a_password_shared_by_two_entries_stores_none(
     kp.save()
     with council.read() as session:
         plan = kdbx.plan_import(session, path, PASSPHRASE)
-    with pytest.raises(ClerkDeskError, match="Thornbury 9.3"), council.transaction(CLERK) as session:
+    with pytest.raises(ClerkDeskError, match=r"Thornbury 9\.3"), council.transaction(CLERK) as session:
         kdbx.store(session, plan)
     assert memory_keyring.entries == {}
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import factories
 import pytest
-from continuity.conftest import CLERK
 from services.helpers import row_counts
 from sqlalchemy import func, select
 
@@ -17,6 +16,8 @@ from clerk_desk.continuity import transfer
 from clerk_desk.models import Account, Role
 from clerk_desk.storage.clock import FixedClock
 from clerk_desk.storage.db import Database, open_database
+
+CLERK = "Zoë Hartley"
 
 
 def exports(db: Database) -> dict[str, str]:
