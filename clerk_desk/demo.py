@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -16,11 +15,6 @@ from clerk_desk.register import settings as council_settings
 from clerk_desk.storage.clock import clock_of
 
 DOMAIN = "littleashcombe-tc.gov.uk"
-#: How each demo account is recovered (email, phone), and where its two-factor codes are kept.
-_RECOVERY: dict[str, tuple[str, str, TwoFactorCodes]] = {
-    "Facebook:@LittleAshcombeTC": (f"clerk@{DOMAIN}", "01632 960 111", TwoFactorCodes.COUNCIL_DEVICE),
-    "X:@AshcombeTC": (f"clerk@{DOMAIN}", "07700 900 222", TwoFactorCodes.PERSONAL_DEVICE),
-}
 
 
 def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, int]:
@@ -109,6 +103,9 @@ def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, i
             None,
             ago(60),
             ago(1400),
+            recovery_email=f"clerk@{DOMAIN}",
+            recovery_phone="01632 960 111",
+            two_factor_codes=TwoFactorCodes.COUNCIL_DEVICE,
         ),
         accounts.AccountData(
             "X",
@@ -125,6 +122,7 @@ def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, i
             None,
             ago(230),
             ago(1300),
+            two_factor_codes=TwoFactorCodes.PERSONAL_DEVICE,  # SMS codes to the clerk's own phone
         ),
         accounts.AccountData(
             "Instagram",
@@ -223,9 +221,6 @@ def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, i
         ),
     ]
     for account in register:
-        if account.name in _RECOVERY:
-            email, phone, codes = _RECOVERY[account.name]
-            account = replace(account, recovery_email=email, recovery_phone=phone, two_factor_codes=codes)
         accounts.save(session, account, today)
     _access(session, today, ago)
     _incidents(session)
