@@ -83,18 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def password_subcommands(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
-    """The ``password`` command, whose subcommands each module adds (dispatched by ``PASSWORD_COMMANDS``)."""
+    """The ``password`` command's actions (``args.action``), made once and shared by every module that
+    adds one; ``cmd_password`` dispatches them through ``PASSWORD_COMMANDS``."""
     existing = commands.choices.get("password")
-    if existing is not None:
-        return existing._password_subcommands  # type: ignore[attr-defined,no-any-return]
-    pwd = commands.add_parser("password", help="passwords from scripts; secrets on standard input")
-    sub = pwd.add_subparsers(dest="password_command", metavar="ACTION", required=True)
-    pwd._password_subcommands = sub  # type: ignore[attr-defined]
-    return sub
+    if existing is None:
+        existing = commands.add_parser("password", help="passwords from scripts; secrets on standard input")
+        existing.add_subparsers(dest="action", metavar="ACTION", required=True)
+    return next(a for a in existing._actions if isinstance(a, argparse._SubParsersAction))
 
 
 def cmd_password(url: str, args: argparse.Namespace) -> int:
-    return PASSWORD_COMMANDS[args.password_command](url, args)
+    return PASSWORD_COMMANDS[args.action](url, args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
