@@ -21,7 +21,7 @@ from clerk_desk.errors import ClerkDeskError, DatabaseError
 from clerk_desk.models import Account, AuditEntry, Incident, Person
 from clerk_desk.register import settings as council_settings
 from clerk_desk.storage.clock import FixedClock
-from clerk_desk.storage.db import check_sqlite_file, open_database
+from clerk_desk.storage.db import Database, check_sqlite_file, open_database, sqlite_file
 
 
 class RestoreRefused(ClerkDeskError):
@@ -155,3 +155,13 @@ def _remove_sidecars(path: Path) -> None:
 def _remove_with_sidecars(path: Path) -> None:
     path.unlink(missing_ok=True)
     _remove_sidecars(path)
+
+
+def restore_open(database: Database, file: Path) -> Restored:
+    """Restore into the database the window has open: its connections are closed first, and its next
+    session reads the restored file (already checked, and migrated if it was older)."""
+    current = sqlite_file(database.url)
+    if current is None:
+        raise RestoreRefused("Restore replaces a SQLite database; a PostgreSQL council uses pg_restore.")
+    database.dispose()  # the engine opens new connections, to whichever file is then in place
+    return restore(current, file, database.clock.now())

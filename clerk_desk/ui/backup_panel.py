@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from clerk_desk.continuity import backup
+from clerk_desk.continuity import backup, restore
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
 from clerk_desk.storage.db import sqlite_file
@@ -31,7 +40,10 @@ def describe(state: backup.BackupStatus | None) -> str:
 
 
 class BackupPanel(QWidget):
-    """The backups folder of this PC, and Back up now."""
+    """The backups folder of this PC, Back up now, and Restore a backup."""
+
+    #: The database was replaced by a backup: every page must read it again.
+    restored = Signal()
 
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +61,10 @@ class BackupPanel(QWidget):
         self.save_button.clicked.connect(self.save_folder)
         self.backup_button = button("Back up now", "Make a checked backup into the folder at once")
         self.backup_button.clicked.connect(self.back_up_now)
+        self.restore_button = button(
+            "Restore a backup…", "Replace the database with a backup; the current one is set aside first"
+        )
+        self.restore_button.clicked.connect(self.choose_backup)
         self.state = QLabel()
         self.state.setWordWrap(True)
         self.state.setAccessibleName("Backups")
@@ -69,15 +85,18 @@ class BackupPanel(QWidget):
         layout.addLayout(form)
         actions = QHBoxLayout()
         actions.addWidget(self.backup_button)
+        actions.addWidget(self.restore_button)
         actions.addWidget(self.state, 1)
         layout.addLayout(actions)
         self.folder.widget.returnPressed.connect(self.save_folder)  # type: ignore[attr-defined]
 
-    def reload(self) -> None:
+    def reload(self, manage: bool = True) -> None:
+        """Show this PC's folder; only the clerk or deputy may restore (it replaces every record)."""
         self.folder.set_value(str(config.backup_folder()))
         sqlite = sqlite_file(self.context.database.url) is not None
         for widget in (self.folder.widget, self.choose_button, self.save_button, self.backup_button):
             widget.setEnabled(sqlite)
+        self.restore_button.setEnabled(sqlite and manage)
         self.state.setText(describe(backup.status_for(self.context.database.url)))
 
     def choose_folder(self) -> None:
@@ -107,4 +126,30 @@ class BackupPanel(QWidget):
             self.state.setText(str(exc))
             return False
         self.state.setText(f"Backed up to {made.path} (checked).")
+        return True
+
+    def choose_backup(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choose the backup to restore", str(config.backup_folder()), "Clerk Desk backups (*.db)"
+        )
+        if not path:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Restore this backup?",
+            f"Replace the council's database with {path}? The database as it is now is copied aside first.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.restore_from(Path(path))
+
+    def restore_from(self, file: Path) -> bool:
+        """Restore ``file`` into the open database; a refused file leaves it as it was."""
+        try:
+            restored = restore.restore_open(self.context.database, file)
+        except ClerkDeskError as exc:
+            self.state.setText(str(exc))
+            return False
+        aside = f" The database as it was is kept at {restored.set_aside}." if restored.set_aside else ""
+        self.restored.emit()  # the pages read the restored records (and this panel its folder) again
+        self.state.setText(restored.summary() + aside)
         return True

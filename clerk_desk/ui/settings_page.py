@@ -69,6 +69,7 @@ class SettingsPage(QWidget):
         body_layout.addLayout(form)
         body_layout.addLayout(actions)
         self.backups = BackupPanel(context)
+        self.backups.restored.connect(self.reload)
         body_layout.addWidget(self.backups)
         body_layout.addStretch(1)
         scroll = QScrollArea()
@@ -101,7 +102,7 @@ class SettingsPage(QWidget):
             "" if manage else "Only the clerk or deputy clerk may change the settings (Thornbury 9.1)."
         )
         self._show_logo(logo)
-        self.backups.reload()
+        self.backups.reload(manage)
 
     def _show_logo(self, logo: council_settings.Logo | None) -> None:
         if logo is None:

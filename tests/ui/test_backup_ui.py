@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from clerk_desk import imports
+from clerk_desk.audit import chain as audit
 from clerk_desk.checks import engine as checks
 from clerk_desk.checks.findings import Finding
 from clerk_desk.continuity import backup
+from clerk_desk.register import settings as council_settings
 from clerk_desk.storage import config
 from clerk_desk.ui.main_window import MainWindow
 
@@ -64,3 +67,32 @@ def test_settings_chooses_this_pcs_folder_and_backs_up_now(window: MainWindow, t
     assert panel.back_up_now()
     assert "Backed up to" in panel.state.text()
     assert len(backup.backups_in(tmp_path / "Backups")) == 1
+
+
+def test_settings_restores_a_backup_into_the_open_window(window: MainWindow, tmp_path: Path) -> None:
+
+    def export(kind: str) -> str:
+        return window.context.read(lambda s: imports.export_rows(s, kind))
+
+    page = window.go_to_title("Settings")
+    panel = page.backups
+    config.set_backup_folder(tmp_path / "Backups")
+    assert panel.back_up_now()
+    made = backup.backups_in(tmp_path / "Backups")[0].path
+    before = {kind: export(kind) for kind in imports.KINDS}
+    with window.context.write() as session:
+        council_settings.update(session, {"council_name": "Changed Town Council"})
+    assert export("people") == before["people"]
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database", encoding="utf-8")
+    assert not panel.restore_from(bad)
+    assert "not a SQLite database" in panel.state.text()
+    assert window.context.read(lambda s: council_settings.load(s).council_name) == "Changed Town Council"
+    assert panel.restore_from(made)
+    assert "Restored Little Ashcombe Town Council" in panel.state.text()
+    assert {kind: export(kind) for kind in imports.KINDS} == before
+    assert (
+        window.context.read(lambda s: council_settings.load(s).council_name) == "Little Ashcombe Town Council"
+    )
+    assert window.context.read(audit.verify).ok
+    assert page.fields["council_name"].value() == "Little Ashcombe Town Council"
