@@ -25,6 +25,7 @@ from clerk_desk.ui.access_page import AccessPage
 from clerk_desk.ui.accounts_page import AccountsPage
 from clerk_desk.ui.audit_page import AuditPage
 from clerk_desk.ui.context import Context
+from clerk_desk.ui.handover_page import HandoverPage
 from clerk_desk.ui.home_page import HomePage
 from clerk_desk.ui.incident_dialogs import log_dialog
 from clerk_desk.ui.incidents_page import IncidentsPage
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
             ("Reports", ReportsPage),
             ("Audit trail", AuditPage),
             ("Settings", SettingsPage),
+            ("Handover", HandoverPage),
         ]
         self.built: dict[int, Any] = {}
         self.stack = QStackedWidget()
