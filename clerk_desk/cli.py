@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from clerk_desk import cli_credentials
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
 
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--limit", type=int, default=50, help="how many of the newest entries (default 50)")
 
     commands.add_parser("demo", help="fill an empty database with a small example council")
+    cli_credentials.add_commands(commands)
 
     from clerk_desk import cli_continuity
 
@@ -320,6 +322,8 @@ COMMANDS = {
     "settings": cmd_settings,
     "audit": cmd_audit,
     "demo": cmd_demo,
+    **cli_credentials.COMMANDS,
+    # After the credential commands: ``password`` dispatches each action through PASSWORD_COMMANDS.
     "password": cmd_password,
 }
 #: ``password ACTION`` handlers, by action; filled by the modules that add the actions.
@@ -330,6 +334,7 @@ def _register_commands() -> None:
     from clerk_desk import cli_continuity
 
     COMMANDS.update(cli_continuity.COMMANDS)
+    PASSWORD_COMMANDS.update(dict.fromkeys(("set", "get", "status"), cli_credentials.cmd_password))
     PASSWORD_COMMANDS.update(cli_continuity.PASSWORD_COMMANDS)
 
 

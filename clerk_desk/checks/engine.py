@@ -2,8 +2,8 @@
 
 Each rule has a stable id (design.md, "Policy-finding rule ids") and cites the clause it comes from.
 ``run`` is what ``clerk-desk check``, the Home page and the annual review all use. The rules are pure
-functions in ``core_rules``, ``access.rules`` and ``incidents.rules``; adding one means writing it
-there and naming it in its module's ``RULES`` (docs/architecture.md).
+functions in ``core_rules``, ``access.rules``, ``incidents.rules`` and ``credentials.rules``; adding one
+means writing it there and naming it in its module's ``RULES`` (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from clerk_desk.checks.findings import Severity as Severity
 from clerk_desk.continuity import handovers
 from clerk_desk.continuity import rules as continuity_rules
 from clerk_desk.continuity.backup import BackupStatus
-from clerk_desk.credentials import rotation
+from clerk_desk.credentials import copies, holders, rotation
+from clerk_desk.credentials import rules as credential_rules
 from clerk_desk.credentials.rotation import RotateNowEvent, RotateNowSource
 from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.incidents import lifecycle as incident_list
@@ -38,6 +39,7 @@ RULES: tuple[Rule, ...] = (
     *core_rules.RULES,
     *access_rules.RULES,
     *incident_rules.RULES,
+    *credential_rules.RULES,
     *continuity_rules.RULES,
 )
 
@@ -45,6 +47,7 @@ RULES: tuple[Rule, ...] = (
 ROTATE_NOW_SOURCES: list[RotateNowSource] = [
     access.keyholders_gone,
     incident_rules.compromised_accounts,
+    holders.flagged,
     handovers.passwords_due,
 ]
 
@@ -71,6 +74,7 @@ def load(
         designations=officers.all_designations(session),
         acknowledgements=acknowledgements.all_acknowledgements(session),
         incidents=incident_list.all_incidents(session, open_only=True),
+        keys=copies.summary(session),
         now=clock.now(),
         backup=backup,
     )

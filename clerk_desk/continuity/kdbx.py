@@ -4,7 +4,8 @@ A file is protected by a passphrase of at least "strong" strength (zxcvbn). Each
 password becomes one entry in a group named after the council: title ``Platform:handle``, username the
 sign-in email, the password, the URL, and notes with the business case and how its sign-in is
 protected. Importing matches entries to accounts by title or URL, shows the match first, and stores
-every matched password or none. Passwords are read and written only through ``credentials.service``.
+every matched password or none, as sealed copies. Passwords are read and written only through
+``credentials.service``.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def export(session: Session, path: Path, passphrase: str, *, only: Sequence[int]
         for a in accounts.all_accounts(session)
         if a.status != AccountStatus.CLOSED and (only is None or a.id in only)
     ]
-    held = credentials.snapshot(registered)
+    held = credentials.snapshot(registered, session)
     if not held.status.ok:
         raise KeePassError(held.status.message)
     with_password = [a for a in registered if a.uuid in held.stored]
@@ -189,21 +190,27 @@ def plan_import(session: Session, path: Path, passphrase: str) -> ImportPlan:
 
 
 def store(session: Session, plan: ImportPlan) -> int:
-    """Store every matched password, or none: every rule is checked before the first is stored."""
+    """Store every matched password, or none: they are the passwords the accounts already have (not a
+    change), sealed in the caller's transaction, which a refusal for any one of them rolls back whole."""
     credentials.require_keyholder(session, "import passwords")
-    _check_unique(session, plan.matches)
+    _check_unique(plan.matches)
     for match in plan.matches:
-        credentials.set_password(session, match.account_id, match.password, confirm_reuse=True)
+        try:
+            credentials.set_password(session, match.account_id, match.password, as_change=False)
+        except credentials.PasswordReused as exc:
+            raise ClerkDeskError(
+                f"The password for {match.account} is already used for {', '.join(exc.others)} "
+                f"({credentials.UNIQUE_CLAUSE}). Nothing was stored."
+            ) from exc
     audit.record(
         session, "import passwords", "KeePass file", "", "KeePass import", {"entries": len(plan.matches)}
     )
     return len(plan.matches)
 
 
-def _check_unique(session: Session, matches: Sequence[Match]) -> None:
-    """Every account has its own password (Thornbury 9.3), among the file and against the store."""
+def _check_unique(matches: Sequence[Match]) -> None:
+    """Every account has its own password (Thornbury 9.3): no two entries of the file share one."""
     seen: dict[str, str] = {}
-    importing = {m.account for m in matches}
     for match in matches:
         if not match.password:
             raise ValidationError("password", f"the entry for {match.account} has an empty password")
@@ -213,10 +220,3 @@ def _check_unique(session: Session, matches: Sequence[Match]) -> None:
                 f"account should have its own ({credentials.UNIQUE_CLAUSE}). Nothing was stored."
             )
         seen[match.password] = match.account
-        account = accounts.get(session, match.account_id)
-        others = [n for n in credentials.reused_by(session, account, match.password) if n not in importing]
-        if others:
-            raise ClerkDeskError(
-                f"The password for {match.account} is already used for {', '.join(others)} "
-                f"({credentials.UNIQUE_CLAUSE}). Nothing was stored."
-            )

@@ -19,6 +19,7 @@ class RotationReason(StrEnum):
     SUSPECTED_COMPROMISE = "suspected_compromise"
     KEYHOLDER_LEFT = "keyholder_left"
     CLERK_HANDOVER = "clerk_handover"
+    RECOVERED = "recovered"
     OTHER = "other"
 
     @property
@@ -29,6 +30,7 @@ class RotationReason(StrEnum):
             "suspected_compromise": "Suspected compromise",
             "keyholder_left": "Keyholder left",
             "clerk_handover": "Clerk handover",
+            "recovered": "Recovered with the recovery key",
             "other": "Other",
         }[self.value]
 
