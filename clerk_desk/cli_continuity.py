@@ -36,7 +36,9 @@ def add_commands(commands: argparse._SubParsersAction, password: argparse._SubPa
     hand.add_argument("--to", dest="incoming", metavar="PERSON", required=True, help="the incoming clerk")
     hand.add_argument("--out", metavar="DIR", type=Path, required=True)
     hand.add_argument(
-        "--kdbx", action="store_true", help="also make a KeePass file for them (passphrase on standard input)"
+        "--kdbx",
+        action="store_true",
+        help="make a KeePass file for them (passphrase on standard input), unless their key is approved",
     )
     hand.add_argument(
         "--confirm",
@@ -170,8 +172,9 @@ def cmd_handover(url: str, args: argparse.Namespace) -> int:
             return 0
         if pack.passwords_by is None:
             raise ClerkDeskError(
-                "The handover cannot be confirmed until the incoming clerk can read the passwords: add "
-                "--kdbx to make a KeePass file for them. The pack was written; nothing else was changed."
+                "The handover cannot be confirmed until the incoming clerk can read the passwords: approve "
+                "their key (clerk-desk key approve), or add --kdbx to make a KeePass file for them. The pack "
+                "was written; nothing else was changed."
             )
         with database.transaction(actor) as session:
             done = handovers.confirm(session, args.incoming, handed_over_on, pack.passwords_by)

@@ -38,7 +38,8 @@ CHECKLIST = (
 @dataclass(frozen=True)
 class Pack:
     files: list[Path]
-    #: "kdbx" when a KeePass file was made for the incoming clerk, else None (not yet ready to confirm).
+    #: "kdbx" when a KeePass file was made for the incoming clerk, "key" when their key is approved, else
+    #: None (the handover cannot be confirmed yet).
     passwords_by: str | None
 
 
@@ -62,7 +63,9 @@ def write_pack(session: Session, incoming_name: str, out_dir: Path, passphrase: 
     pdf = out_dir / f"handover {on.isoformat()}.pdf"
     _write_pdf(session, pdf, outgoing.name, incoming.name, on)
     files.insert(0, pdf)
-    return Pack(files, handovers.BY_KEEPASS if passphrase is not None else None)
+    if passphrase is not None:
+        return Pack(files, handovers.BY_KEEPASS)
+    return Pack(files, handovers.BY_KEY if handovers.key_approved(session, incoming) else None)
 
 
 def _holders(grants: list, account: Account, on: date) -> str:  # type: ignore[type-arg]

@@ -17,16 +17,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clerk_desk.access import leaving
-from clerk_desk.credentials import rotation
+from clerk_desk.credentials import keys, rotation
 from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import PolicyViolation, ValidationError
-from clerk_desk.models import Account, AccountStatus, Handover, Person, Role, RotationReason
+from clerk_desk.models import Account, AccountStatus, Handover, KeyState, Person, Role, RotationReason
 from clerk_desk.register import people
 from clerk_desk.storage.clock import clock_of
 
-#: How the incoming clerk receives the passwords.
+#: How the incoming clerk receives the passwords: a KeePass file made for them, or their own key,
+#: approved by a keyholder after comparing fingerprints (every password is sealed to it).
 BY_KEEPASS = "kdbx"
 BY_KEY = "key"
+
+
+def key_approved(session: Session, person: Person) -> bool:
+    """Whether the person's key to the sealed passwords is approved."""
+    return any(k.state == KeyState.APPROVED for k in keys.keys_of(session, person))
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,12 @@ def confirm(
         raise ValidationError("passwords_by", "must be a KeePass file or an approved key")
     incoming = incoming_clerk(session, incoming_name, on)
     outgoing = outgoing_clerk(session, on, incoming)
+    if passwords_by == BY_KEY and not key_approved(session, incoming):
+        raise ValidationError(
+            "to",
+            f"{incoming.name}'s key is not approved; approve it after comparing fingerprints "
+            "(clerk-desk key approve), or make a KeePass file for them",
+        )
     if incoming.role != Role.CLERK:
         data = replace(people.parse(people.as_row(incoming)), role=Role.CLERK)
         people.save(session, data, person_id=incoming.id, expected_version=incoming.version)

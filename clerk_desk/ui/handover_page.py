@@ -55,6 +55,9 @@ class HandoverPage(QWidget):
             "out", "Folder for the pack", "e.g. a USB stick or the council's shared drive"
         )
         self.passphrase = _passphrase_field("passphrase", "KeePass passphrase")
+        self.passphrase.widget.setToolTip(
+            "For a KeePass file of the passwords; leave it empty if the incoming clerk's key is approved"
+        )
         self.again = _passphrase_field("passphrase_again", "Passphrase again")
         self.choose_button = button("Choose folder…")
         self.choose_button.clicked.connect(self.choose_folder)
@@ -152,13 +155,15 @@ class HandoverPage(QWidget):
         if self.passphrase.value() != self.again.value():
             self._show_error(self.again, "is not the same as the passphrase")
             return False
+        # No passphrase: no KeePass file (enough when the incoming clerk's key is approved).
+        passphrase = self.passphrase.value() or None
         try:
             with self.context.write() as session:
                 self.pack = handover.write_pack(
                     session,
                     self.incoming.value(),
                     Path(folder).expanduser(),
-                    self.passphrase.value(),
+                    passphrase,
                     self.context.clock.today(),
                 )
         except ValidationError as exc:
@@ -174,23 +179,29 @@ class HandoverPage(QWidget):
         finally:
             self.passphrase.set_value("")
             self.again.set_value("")
-        self.message.setText("Wrote " + " and ".join(str(p) for p in self.pack.files) + ".")
-        self.confirm_button.setEnabled(True)
+        wrote = "Wrote " + " and ".join(str(p) for p in self.pack.files) + "."
+        if self.pack.passwords_by is None:
+            wrote += (
+                " To confirm the handover, approve the incoming clerk's key (Keys), or write the pack again "
+                "with a passphrase for a KeePass file."
+            )
+        self.message.setText(wrote)
+        self.confirm_button.setEnabled(self.pack.passwords_by is not None)
         return True
 
     def ask_to_confirm(self) -> None:
         answer = QMessageBox.question(
             self,
             "Confirm the handover?",
-            f"Confirm that {self.incoming.value()} has the pack and the KeePass file? You will leave the "
-            "clerk's role today and every password becomes due for a change.",
+            f"Confirm that {self.incoming.value()} has the pack and can read the passwords? You will leave "
+            "the clerk's role today and every password becomes due for a change.",
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.confirm()
 
     def confirm(self) -> bool:
         if self.pack is None or self.pack.passwords_by is None:
-            self.message.setText("Write the pack with its KeePass file first.")
+            self.message.setText("Write the pack first, with a KeePass file unless their key is approved.")
             return False
         try:
             with self.context.write() as session:

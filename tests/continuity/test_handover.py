@@ -11,6 +11,7 @@ from pathlib import Path
 import factories
 import pytest
 from pykeepass import PyKeePass
+from services.helpers import give_keys
 
 from clerk_desk.checks import engine as checks
 from clerk_desk.continuity import handover, handovers
@@ -146,3 +147,32 @@ def test_a_councillor_or_a_stranger_cannot_take_over(council_with_successor: Dat
         assert handovers.all_handovers(session) == []
         clerk = people.by_name(session, CLERK)
         assert clerk is not None and clerk.left_on is None
+
+
+def test_an_incoming_deputy_whose_key_is_approved_needs_no_keepass_file(
+    council: Database, tmp_path: Path
+) -> None:
+    deputy = "Łukasz Nowak"
+    give_keys(council, CLERK, deputy)
+    today = council.clock.today()
+    with council.transaction(CLERK) as session:
+        facebook = accounts.by_name(session, "Facebook:@LittleAshcombeTC")
+        assert facebook is not None
+        credentials.set_password(session, facebook.id, SECRET)
+        pack = handover.write_pack(session, deputy, tmp_path / "pack", None, today)
+    assert pack.passwords_by == handovers.BY_KEY
+    assert [p.suffix for p in pack.files] == [".pdf"]
+    with council.transaction(CLERK) as session:
+        handovers.confirm(session, deputy, today, pack.passwords_by)
+    # The new clerk reads the password with their own key; the outgoing clerk no longer can.
+    with council.transaction(deputy) as session:
+        assert credentials.reveal(session, facebook.id) == SECRET
+
+
+def test_the_key_route_needs_an_approved_key(council_with_successor: Database, tmp_path: Path) -> None:
+    db = council_with_successor
+    with db.transaction(CLERK) as session:
+        pack = handover.write_pack(session, INCOMING, tmp_path / "pack", None, db.clock.today())
+    assert pack.passwords_by is None
+    with pytest.raises(ValidationError, match="key is not approved"), db.transaction(CLERK) as session:
+        handovers.confirm(session, INCOMING, db.clock.today(), handovers.BY_KEY)
