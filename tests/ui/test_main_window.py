@@ -30,6 +30,7 @@ PAGES = [
     "Reports",
     "Audit trail",
     "Settings",
+    "Handover",
     "Assertion 10",
 ]
 
