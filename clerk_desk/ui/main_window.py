@@ -113,7 +113,9 @@ class MainWindow(QMainWindow):
 
     def update_actor(self) -> None:
         actor = self.context.actor
-        note = "" if actor.known else " (not in People)"
+        note = {"chosen": " (chosen on this PC)", "setup": " (setting up)"}.get(actor.how, "")
+        if not actor.known:
+            note = " (not in People: may only read)" if actor.how == "unknown" else " (not in People)"
         self.actor_label.setText(f"Acting as: {actor.name}{note}")
 
     def page_titles(self) -> list[str]:
