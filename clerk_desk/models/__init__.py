@@ -2,7 +2,7 @@
 
 from clerk_desk.models.access import AccessLevel, Acknowledgement, Designation, Grant
 from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor
-from clerk_desk.models.audit import AuditEntry
+from clerk_desk.models.audit import AuditCheckpoint, AuditEntry, DatabaseIdentity
 from clerk_desk.models.base import Base
 from clerk_desk.models.incidents import (
     Evidence,
@@ -25,9 +25,11 @@ __all__ = [
     "Account",
     "AccountStatus",
     "Acknowledgement",
+    "AuditCheckpoint",
     "AuditEntry",
     "Base",
     "CouncilLogo",
+    "DatabaseIdentity",
     "Designation",
     "Evidence",
     "FollowUp",

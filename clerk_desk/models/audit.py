@@ -1,4 +1,4 @@
-"""The hash-chained audit trail."""
+"""The hash-chained audit trail and its signed checkpoints."""
 
 from __future__ import annotations
 
@@ -30,3 +30,37 @@ class AuditEntry(Base):
     changes: Mapped[str] = mapped_column(Text)  # canonical JSON: {field: [before, after]}
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The council audit key the hash was keyed with (an HMAC), or None for a plain SHA-256: entries
+    # written before the key existed, or by someone who does not hold it.
+    key_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """The head of the chain (sequence number and hash) at a moment, signed by the manager who made it.
+
+    Written by ``clerk_desk.audit.checkpoints`` at each annual report and on closing the window; a copy
+    is kept in an anchor file in each PC's data folder. Never updated.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)  # 0: the trail was empty
+    hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    made_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(60))
+    # The signer's public verify key (hex) and the signature of ``checkpoints.message`` (hex), or None
+    # when whoever made it held no signing key.
+    signer_key: Mapped[str | None] = mapped_column(String(64))
+    signature: Mapped[str | None] = mapped_column(String(128))
+
+
+class DatabaseIdentity(Base):
+    """A random identity given to each database when it is created, so a PC's anchor file knows which
+    database its checkpoints belong to (and notices one that was replaced)."""
+
+    __tablename__ = "database_identity"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36))

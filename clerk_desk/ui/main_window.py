@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -232,6 +232,12 @@ class MainWindow(QMainWindow):
             self.go_to_title("Settings")
         elif kind == "vault":
             self.go_to_title("Accounts")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window checkpoints the audit trail (in this PC's anchor file, and in the database
+        when the clerk or deputy clerk closes it)."""
+        self.context.checkpoint("window closed")
+        super().closeEvent(event)
 
     def refresh(self) -> None:
         """Reload the page on show (after a change made elsewhere)."""

@@ -136,9 +136,11 @@ def test_an_empty_council_may_be_set_up_by_someone_not_in_people(db: Database) -
         factories.person(session, "Tom Beckett", Role.VOLUNTEER)  # the same set-up transaction
     with db.read() as session:
         assert not authority.actor_may_manage(session, "setup script", TODAY)
-    with pytest.raises(PermissionDenied, match="'setup script' is not in People"):
-        with db.transaction("setup script") as session:
-            factories.person(session, "Priya Shah", Role.CONTRACTOR)
+    with (
+        pytest.raises(PermissionDenied, match="'setup script' is not in People"),
+        db.transaction("setup script") as session,
+    ):
+        factories.person(session, "Priya Shah", Role.CONTRACTOR)
 
 
 def test_an_approval_by_a_deputy_is_allowed_but_not_by_staff(council: Database) -> None:
@@ -222,7 +224,11 @@ def test_the_choice_is_recorded_in_the_trail(council: Database) -> None:
         authority.record_choice(session, "office-pc")
     with council.read() as session:
         entry = reader.search(session, limit=1)[0]
-    assert (entry.actor, entry.action, entry.subject_label) == ("Tom Beckett", "chosen as actor", "Tom Beckett")
+    assert (entry.actor, entry.action, entry.subject_label) == (
+        "Tom Beckett",
+        "chosen as actor",
+        "Tom Beckett",
+    )
     assert "office-pc" in entry.changes
     with pytest.raises(PermissionDenied), council.transaction("Zoë Hartley") as session:
         authority.record_choice(session, "office-pc")  # she has a login
