@@ -21,7 +21,7 @@ from clerk_desk.checks.findings import Finding as Finding
 from clerk_desk.checks.findings import Register as Register
 from clerk_desk.checks.findings import Rule
 from clerk_desk.checks.findings import Severity as Severity
-from clerk_desk.credentials import rotation
+from clerk_desk.credentials import holders, rotation
 from clerk_desk.credentials.rotation import RotateNowEvent, RotateNowSource
 from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.incidents import lifecycle as incident_list
@@ -34,7 +34,11 @@ from clerk_desk.storage.clock import Clock
 RULES: tuple[Rule, ...] = (*core_rules.RULES, *access_rules.RULES, *incident_rules.RULES)
 
 #: The kinds of event after which a password is changed at once (Thornbury 9.4).
-ROTATE_NOW_SOURCES: list[RotateNowSource] = [access.keyholders_gone, incident_rules.compromised_accounts]
+ROTATE_NOW_SOURCES: list[RotateNowSource] = [
+    access.keyholders_gone,
+    incident_rules.compromised_accounts,
+    holders.flagged,
+]
 
 
 def rotate_now_events(session: Session) -> list[RotateNowEvent]:

@@ -4,6 +4,14 @@ from clerk_desk.models.access import AccessLevel, Acknowledgement, Designation, 
 from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor
 from clerk_desk.models.audit import AuditCheckpoint, AuditEntry, DatabaseIdentity
 from clerk_desk.models.base import Base
+from clerk_desk.models.credentials import (
+    CopyKind,
+    KeyState,
+    PersonKey,
+    RecoveryKey,
+    RotateNowFlag,
+    SealedCopy,
+)
 from clerk_desk.models.incidents import (
     Evidence,
     FollowUp,
@@ -28,6 +36,7 @@ __all__ = [
     "AuditCheckpoint",
     "AuditEntry",
     "Base",
+    "CopyKind",
     "CouncilLogo",
     "DatabaseIdentity",
     "Designation",
@@ -40,11 +49,16 @@ __all__ = [
     "IncidentCategory",
     "IncidentSeverity",
     "IncidentStatus",
+    "KeyState",
     "PasswordRotation",
     "Person",
+    "PersonKey",
+    "RecoveryKey",
     "ReportAssessment",
     "Role",
+    "RotateNowFlag",
     "RotationReason",
+    "SealedCopy",
     "Setting",
     "TwoFactor",
 ]

@@ -351,7 +351,8 @@ class IncidentsPage(TablePage):
         if not index.isValid():
             return
         try:
-            path = evidence.path_of(self.evidence_model.row_at(index.row()))
+            item_id = self.evidence_model.row_at(index.row()).id
+            path = self.context.read(lambda s: evidence.open_copy(s, item_id))
         except ClerkDeskError as exc:
             QMessageBox.warning(self, "Evidence", str(exc))
             return
