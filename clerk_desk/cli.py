@@ -220,7 +220,7 @@ def cmd_audit(url: str, args: argparse.Namespace) -> int:
             if args.verify:
                 from clerk_desk.audit import verify
 
-                report = verify.verify(session)
+                report = verify.verify(session, resolve_actor(database, args.actor))
                 print("\n".join(report.lines()))
                 return 0 if report.ok else 1
             entries = audit_log.search(session, person=args.person, subject=args.subject, limit=args.limit)

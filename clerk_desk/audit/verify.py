@@ -45,8 +45,14 @@ class Report:
         return out
 
 
-def verify(session: Session) -> Report:
-    """Check the chain, compare it with every checkpoint, and replay it against the current rows."""
+def verify(session: Session, actor: str | None = None) -> Report:
+    """Check the chain, compare it with every checkpoint, and replay it against the current rows.
+
+    ``actor`` is who verifies: a holder of the council audit key on this PC can also check the keyed
+    hashes. Nothing is written.
+    """
+    if actor:
+        session.info["actor"] = actor
     report = Report()
     found = chain.verify(session)
     report.entries = found.entries

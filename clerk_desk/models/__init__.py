@@ -2,7 +2,13 @@
 
 from clerk_desk.models.access import AccessLevel, Acknowledgement, Designation, Grant
 from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor
-from clerk_desk.models.audit import AuditCheckpoint, AuditEntry, DatabaseIdentity
+from clerk_desk.models.audit import (
+    AuditCheckpoint,
+    AuditEntry,
+    AuditKeyCopy,
+    AuditSigner,
+    DatabaseIdentity,
+)
 from clerk_desk.models.base import Base
 from clerk_desk.models.credentials import (
     CopyKind,
@@ -35,6 +41,8 @@ __all__ = [
     "Acknowledgement",
     "AuditCheckpoint",
     "AuditEntry",
+    "AuditKeyCopy",
+    "AuditSigner",
     "Base",
     "CopyKind",
     "CouncilLogo",

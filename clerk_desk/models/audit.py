@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clerk_desk.models.base import Base, UTCDateTime
@@ -64,3 +64,29 @@ class DatabaseIdentity(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36))
+
+
+class AuditKeyCopy(Base):
+    """The council audit key (32 random bytes that key the trail's hashes), sealed to one approved key
+    holder's key or to the recovery key, as the passwords are. Only sealed copies are ever stored."""
+
+    __tablename__ = "audit_key_copies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(64), index=True)  # random; names the key, reveals nothing
+    person_key_id: Mapped[int | None] = mapped_column(ForeignKey("person_keys.id"), index=True)
+    recovery_key_id: Mapped[int | None] = mapped_column(ForeignKey("recovery_keys.id"), index=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditSigner(Base):
+    """A key holder's checkpoint signing key (Ed25519, derived from their private key): the public half,
+    registered by its holder the first time they sign."""
+
+    __tablename__ = "audit_signers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_key_id: Mapped[int] = mapped_column(ForeignKey("person_keys.id"), index=True)
+    verify_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

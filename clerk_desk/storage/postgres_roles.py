@@ -38,7 +38,7 @@ CLAUSE = "Thornbury 9.1"
 #: Tables no reader or member of staff may read: sealed password copies and sealed keys.
 SEALED_TABLES = frozenset({"sealed_copies", "recovery_keys", "audit_key_copies"})
 #: Append-only for everyone.
-APPEND_ONLY = ("audit_entries", "audit_checkpoints")
+APPEND_ONLY = ("audit_entries", "audit_checkpoints", "audit_signers")
 #: What staff may add to, beyond the audit trail.
 STAFF_INSERT = (
     "incidents",
@@ -97,6 +97,10 @@ $$
 #: (table, policy, command, roles, USING, WITH CHECK); USING/CHECK None means "true".
 _ME = "clerk_desk_person_name()"
 _OWN_INCIDENT = f"EXISTS (SELECT 1 FROM incidents i WHERE i.id = incident_id AND i.reported_by = {_ME})"
+_OWN_KEY = (
+    "EXISTS (SELECT 1 FROM person_keys k JOIN people p ON p.id = k.person_id "
+    f"WHERE k.id = person_key_id AND p.name = {_ME})"
+)
 _POLICIES: tuple[tuple[str, str, str, str, str | None, str | None], ...] = (
     ("incidents", "manager_all", "ALL", MANAGER, None, None),
     ("incidents", "everyone_reads", "SELECT", f"{STAFF}, {READER}", None, None),
@@ -116,6 +120,8 @@ _POLICIES: tuple[tuple[str, str, str, str, str | None, str | None], ...] = (
     ("audit_entries", "in_own_name", "INSERT", f"{MANAGER}, {STAFF}", None, f"actor = {_ME}"),
     ("audit_checkpoints", "everyone_reads", "SELECT", f"{MANAGER}, {STAFF}, {READER}", None, None),
     ("audit_checkpoints", "in_own_name", "INSERT", MANAGER, None, f"made_by = {_ME}"),
+    ("audit_signers", "everyone_reads", "SELECT", f"{MANAGER}, {STAFF}, {READER}", None, None),
+    ("audit_signers", "own_key", "INSERT", MANAGER, None, _OWN_KEY),
 )
 
 
@@ -152,7 +158,15 @@ def setup(conn: Connection) -> list[str]:
     for table in ("incidents", "incident_steps"):
         conn.execute(text(f"GRANT UPDATE ON {_q(table)} TO {_q(STAFF)}"))
     conn.execute(text(f"GRANT INSERT ON audit_entries TO {_q(MANAGER)}, {_q(STAFF)}"))
-    conn.execute(text(f"GRANT INSERT ON audit_checkpoints TO {_q(MANAGER)}"))
+    conn.execute(text(f"GRANT INSERT ON audit_checkpoints, audit_signers TO {_q(MANAGER)}"))
+    if "audit_key_copies" in tables:
+        # Who holds the audit key, without the sealed key itself.
+        conn.execute(
+            text(
+                "GRANT SELECT (id, key_id, person_key_id, recovery_key_id, created_at) ON audit_key_copies "
+                f"TO {_q(STAFF)}, {_q(READER)}"
+            )
+        )
     done.append(f"granted {MANAGER} read and write, {STAFF} incidents, {READER} read only")
 
     conn.execute(text(_PERSON_FUNCTION.format(schema=_q(schema))))
