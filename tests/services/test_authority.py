@@ -21,9 +21,7 @@ TODAY = date(2026, 11, 21)
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 
-@pytest.fixture
-def council(db: Database) -> Database:
-    """One person in every role; set up by someone not (yet) in People, as on a new database."""
+def _fill(db: Database) -> Database:
     with db.transaction("setup script") as session:
         factories.person(session, "Zoë Hartley", Role.CLERK, login="zhartley")
         factories.person(session, "Łukasz Nowak", Role.DEPUTY_CLERK)
@@ -32,6 +30,19 @@ def council(db: Database) -> Database:
         factories.person(session, "Cllr Margaret Oduya", Role.COUNCILLOR)
         factories.person(session, "Priya Shah", Role.CONTRACTOR)
     return db
+
+
+@pytest.fixture
+def council(db: Database) -> Database:
+    """One person in every role; set up by someone not (yet) in People, as on a new database."""
+    return _fill(db)
+
+
+@pytest.fixture
+def pc_council(sqlite_db: Database) -> Database:
+    """The same council in a SQLite file, where the OS user decides who is acting (on PostgreSQL the
+    database user does: see test_postgres_roles)."""
+    return _fill(sqlite_db)
 
 
 def change_person(session: Session, tmp_path: Path) -> None:
@@ -173,56 +184,58 @@ def resolve(db: Database, given: str | None) -> authority.Actor:
 
 
 def test_actor_argument_is_refused_once_the_council_has_a_clerk(
-    council: Database, os_user: Callable[[str], None]
+    pc_council: Database, os_user: Callable[[str], None]
 ) -> None:
     os_user("tnguyen")
     for given in ("Zoë Hartley", "zhartley", "Auditor from the district", "Zoe\u0308 Hartley"):
         with pytest.raises(PermissionDenied) as caught:
-            resolve(council, given)
+            resolve(pc_council, given)
         assert str(caught.value) == (
             "--actor is only for setting up a council that has no clerk yet; on this council Clerk Desk "
             "knows who is acting from the login, and you are Nguyễn Thu Hà (Thornbury 9.1)."
         )
     # Naming yourself is harmless.
-    assert resolve(council, "Nguyễn Thu Hà") == authority.Actor("Nguyễn Thu Hà", 3, "login")
+    assert resolve(pc_council, "Nguyễn Thu Hà") == authority.Actor("Nguyễn Thu Hà", 3, "login")
 
 
-def test_actor_argument_sets_up_an_empty_council(db: Database, os_user: Callable[[str], None]) -> None:
+def test_actor_argument_sets_up_an_empty_council(sqlite_db: Database, os_user: Callable[[str], None]) -> None:
     os_user("office-pc")
-    assert resolve(db, "Zoë Hartley") == authority.Actor("Zoë Hartley", None, "setup")
+    assert resolve(sqlite_db, "Zoë Hartley") == authority.Actor("Zoë Hartley", None, "setup")
 
 
-def test_the_actor_is_the_person_with_the_os_login(council: Database, os_user: Callable[[str], None]) -> None:
+def test_the_actor_is_the_person_with_the_os_login(
+    pc_council: Database, os_user: Callable[[str], None]
+) -> None:
     os_user("ZHartley")
-    actor = resolve(council, None)
+    actor = resolve(pc_council, None)
     assert (actor.name, actor.how) == ("Zoë Hartley", "login")
 
 
 def test_the_actor_chosen_on_this_pc_must_have_no_login(
-    council: Database, os_user: Callable[[str], None]
+    pc_council: Database, os_user: Callable[[str], None]
 ) -> None:
     os_user("office-pc")
-    config.remember_actor(council.url, "Łukasz Nowak")
-    actor = resolve(council, None)
+    config.remember_actor(pc_council.url, "Łukasz Nowak")
+    actor = resolve(pc_council, None)
     assert (actor.name, actor.how) == ("Łukasz Nowak", "chosen")
     # Zoë's login is recorded (for her own PC): she is never "chosen" on another.
-    config.remember_actor(council.url, "Zoë Hartley")
-    assert resolve(council, None).how == "unknown"
-    config.remember_actor(council.url, "Someone who was never in People")
-    unknown = resolve(council, None)
+    config.remember_actor(pc_council.url, "Zoë Hartley")
+    assert resolve(pc_council, None).how == "unknown"
+    config.remember_actor(pc_council.url, "Someone who was never in People")
+    unknown = resolve(pc_council, None)
     assert (unknown.name, unknown.person_id, unknown.how) == ("office-pc", None, "unknown")
-    with council.read() as session:
+    with pc_council.read() as session:
         offered = [p.name for p in authority.choosable(session, TODAY)]
     assert "Zoë Hartley" not in offered and "Nguyễn Thu Hà" not in offered
     assert "Łukasz Nowak" in offered and "Tom Beckett" in offered
 
 
-def test_the_choice_is_recorded_in_the_trail(council: Database) -> None:
+def test_the_choice_is_recorded_in_the_trail(pc_council: Database) -> None:
     from clerk_desk.audit import reader
 
-    with council.transaction("Tom Beckett") as session:
+    with pc_council.transaction("Tom Beckett") as session:
         authority.record_choice(session, "office-pc")
-    with council.read() as session:
+    with pc_council.read() as session:
         entry = reader.search(session, limit=1)[0]
     assert (entry.actor, entry.action, entry.subject_label) == (
         "Tom Beckett",
@@ -230,13 +243,13 @@ def test_the_choice_is_recorded_in_the_trail(council: Database) -> None:
         "Tom Beckett",
     )
     assert "office-pc" in entry.changes
-    with pytest.raises(PermissionDenied), council.transaction("Zoë Hartley") as session:
+    with pytest.raises(PermissionDenied), pc_council.transaction("Zoë Hartley") as session:
         authority.record_choice(session, "office-pc")  # she has a login
 
 
-def test_the_actor_falls_back_to_the_os_user(council: Database, os_user: Callable[[str], None]) -> None:
+def test_the_actor_falls_back_to_the_os_user(pc_council: Database, os_user: Callable[[str], None]) -> None:
     os_user("")
-    actor = resolve(council, None)
+    actor = resolve(pc_council, None)
     assert (actor.name, actor.person_id, actor.how) == ("unknown user", None, "unknown")
 
 
