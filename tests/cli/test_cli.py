@@ -571,6 +571,32 @@ def test_an_import_by_someone_who_may_not_change_people_is_refused(cli: Cli, tmp
     assert "Only the clerk or deputy clerk may change People (Thornbury 9.1)" in err
 
 
+def counts_at(url: str) -> dict[str, int]:
+    database = open_database(url)
+    try:
+        return row_counts(database)
+    finally:
+        database.dispose()
+
+
+@pytest.mark.parametrize("actor", ["Not In People", "Zoe\u0308 Hartley", "Zoë  Hartley", "zhartley"])
+@pytest.mark.parametrize("os_user", ["zhartley", "someone-else"])
+def test_actor_with_any_name_cannot_change_a_council_that_has_a_clerk(
+    demo: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, actor: str, os_user: str
+) -> None:
+    monkeypatch.setattr(authority, "os_login", lambda: os_user)
+    before = counts_at(demo.url)
+    promote = "name,role\nTom Beckett,clerk\n"
+    code, out, err = demo("--actor", actor, "import", "people", str(write(tmp_path / "p.csv", promote)))
+    if os_user == "zhartley" and actor in ("Zoe\u0308 Hartley", "zhartley"):
+        # Naming yourself (the clerk, established by the OS login) is harmless; the change is hers.
+        assert code == 0
+        return
+    assert (code, out) == (2, "")
+    assert err.startswith("clerk-desk: --actor is only for setting up a council that has no clerk yet")
+    assert counts_at(demo.url) == before
+
+
 # --- settings -----------------------------------------------------------------------------------
 
 

@@ -274,3 +274,18 @@ def test_a_clerk_who_has_left_may_no_longer_change_the_register(council: Databas
     with council.read() as session:
         assert not authority.actor_may_manage(session, "Zoë Hartley", TODAY)
         assert authority.actor_may_manage(session, "Łukasz Nowak", TODAY)
+
+
+def test_someone_not_in_people_may_not_log_an_incident(council: Database) -> None:
+    from clerk_desk.incidents import lifecycle
+    from clerk_desk.models import IncidentCategory
+
+    before = row_counts(council)
+    with pytest.raises(PermissionDenied) as caught, council.transaction("Not In People") as session:
+        lifecycle.log(session, "Spam", IncidentCategory.OTHER, "Lots of it.")
+    assert str(caught.value) == (
+        "Only someone in People may log an incident (Thornbury 9.1); 'Not In People' is not in People."
+    )
+    assert row_counts(council) == before
+    with council.transaction("Tom Beckett") as session:  # any volunteer in People may
+        lifecycle.log(session, "Spam", IncidentCategory.OTHER, "Lots of it.")
