@@ -16,6 +16,7 @@ import pytest
 from conftest import POSTGRES_ENV, REQUIRE_POSTGRES_ENV
 from sqlalchemy import create_engine, func, make_url, select, text, update
 
+from clerk_desk.audit import checkpoints
 from clerk_desk.cli import main
 from clerk_desk.errors import PermissionDenied
 from clerk_desk.incidents import lifecycle
@@ -240,3 +241,23 @@ def test_the_group_for_each_role() -> None:
     ):
         assert postgres_roles.group_for(Person(name="X", role=role.value), TODAY) == group
     assert postgres_roles.group_for(Person(name="X", role="clerk", left_on=TODAY), TODAY) is None
+
+
+def test_each_role_can_verify_the_trail_and_the_clerk_checkpoints_it(
+    server: Server, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLERK_DESK_DATA_DIR", str(tmp_path / "data"))
+    clerk = server.url_for("cdt_clerk")
+    assert main(["--database", clerk, "audit", "--checkpoint"]) == 0
+    with server.owner.read() as session:
+        assert [p.made_by for p in checkpoints.in_database(session)] == ["Zoë Hartley"]
+    capsys.readouterr()
+    for login in ("cdt_clerk", "cdt_staff", "cdt_reader"):
+        code = main(["--database", server.url_for(login), "audit", "--verify"])
+        out, err = capsys.readouterr()
+        assert (code, err) == (0, ""), (login, out, err)
+        assert out.splitlines()[-1].startswith("The audit trail is intact and the register matches it")
+    # A member of staff's checkpoint stays in their PC's anchor file: the server refuses them the table.
+    assert main(["--database", server.url_for("cdt_staff"), "audit", "--checkpoint"]) == 0
+    with server.owner.read() as session:
+        assert len(checkpoints.in_database(session)) == 1
