@@ -36,6 +36,7 @@ from clerk_desk.storage.clock import clock_of
 
 CLAUSE = "Thornbury 9.1"
 _SETTING_UP = "setting_up"
+_ACTING_ID = "acting_person_id"
 
 
 @dataclass(frozen=True)
@@ -171,8 +172,16 @@ def record_choice(session: Session, os_user: str) -> None:
 
 
 def acting_person(session: Session) -> Person | None:
-    """The person the session acts for, if they are in People."""
-    return person_named(session, session.info.get("actor"))
+    """The person the session acts for, if they are in People: found by name once per transaction, then
+    by id (so renaming yourself in an import does not make you a stranger half-way through)."""
+    known = session.info.get(_ACTING_ID)
+    if known is not None:
+        return session.get(Person, known)
+    with session.no_autoflush:
+        person = person_named(session, session.info.get("actor"))
+    if person is not None:
+        session.info[_ACTING_ID] = person.id
+    return person
 
 
 def acting_person_named(session: Session, actor: str | None) -> Person | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from acting import act_as
 from conftest import MemoryKeyring
 from icalendar import Calendar
 from keyring.backends import fail
@@ -564,9 +565,12 @@ def test_import_and_export_errors_exit_2(
     assert message in err
 
 
-def test_an_import_by_someone_who_may_not_change_people_is_refused(cli: Cli, tmp_path: Path) -> None:
+def test_an_import_by_someone_who_may_not_change_people_is_refused(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cli("import", "people", str(write(tmp_path / "people.csv", PEOPLE_CSV)))
-    code, _, err = cli("--actor", "Cllr Margaret Oduya", "import", "people", str(tmp_path / "people.csv"))
+    act_as(monkeypatch, cli.url, "Cllr Margaret Oduya")
+    code, _, err = cli("import", "people", str(tmp_path / "people.csv"))
     assert code == 2
     assert "Only the clerk or deputy clerk may change People (Thornbury 9.1)" in err
 
@@ -843,10 +847,11 @@ other,Phishing message to the council inbox,Clicked by nobody; reported at once.
 """
 
 
-def test_an_imported_incident_gets_a_reference_and_the_actor_as_reporter(demo: Cli, tmp_path: Path) -> None:
-    code, out, err = demo(
-        "--actor", "lnowak", "import", "incidents", str(write(tmp_path / "incident.csv", INCIDENT_CSV))
-    )
+def test_an_imported_incident_gets_a_reference_and_the_actor_as_reporter(
+    demo: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(authority, "os_login", lambda: "lnowak")
+    code, out, err = demo("import", "incidents", str(write(tmp_path / "incident.csv", INCIDENT_CSV)))
     assert (code, err) == (0, "")
     assert out.endswith(": 1 added, 0 updated.\n")
     code, out, _ = demo("export", "incidents", "-")
