@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from clerk_desk import cli_admin
+from clerk_desk import cli_admin, cli_credentials
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
 
@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--limit", type=int, default=50, help="how many of the newest entries (default 50)")
 
     commands.add_parser("demo", help="fill an empty database with a small example council")
+    cli_credentials.add_commands(commands)
     cli_admin.add_commands(commands)
     return parser
 
@@ -312,6 +313,7 @@ COMMANDS = {
     "audit": cmd_audit,
     "demo": cmd_demo,
     "postgres": cli_admin.cmd_postgres,
+    **cli_credentials.COMMANDS,
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+from clerk_desk.credentials.keys import KeySummary
 from clerk_desk.credentials.rotation import RotateNowEvent
 from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import Account, Acknowledgement, Designation, Grant, Incident, Person
@@ -65,6 +66,8 @@ class Register:
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
     #: Incidents not yet closed.
     incidents: list[Incident] = field(default_factory=list)
+    #: Who holds keys to the sealed passwords, and whether there is a recovery key.
+    keys: KeySummary = field(default_factory=KeySummary)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 

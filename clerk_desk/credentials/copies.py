@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from clerk_desk.credentials import keys, sealing
 from clerk_desk.errors import ClerkDeskError
-from clerk_desk.models import Account, CopyKind, PersonKey, RecoveryKey, SealedCopy
+from clerk_desk.models import Account, CopyKind, KeyState, PersonKey, RecoveryKey, SealedCopy
 from clerk_desk.storage.clock import clock_of
 
 
@@ -171,3 +171,20 @@ def readers(session: Session) -> dict[int, list[str]]:
         account_id: sorted(people, key=lambda n: (n == "recovery key", n.casefold()))
         for account_id, people in names.items()
     }
+
+
+def summary(session: Session) -> keys.KeySummary:
+    """Who holds an approved key, whose key waits, whether there is a recovery key, how many passwords."""
+    current = keys.all_keys(session)
+    holders = sorted({k.person.name for k in keys.approved_keys(session)}, key=str.casefold)
+    awaiting = tuple(
+        (k.person.name, k.fingerprint)
+        for k in current
+        if k.state == KeyState.AWAITING and keys.eligible(k.person, session)
+    )
+    return keys.KeySummary(
+        tuple(holders),
+        awaiting,
+        active_recovery(session) is not None,
+        len(accounts_with_copies(session)),
+    )

@@ -180,3 +180,13 @@ def retire(session: Session, key: PersonKey, reason: str) -> None:
     key.retired_at = clock_of(session).now()
     key.retired_reason = reason
     audit.record(session, "key retired", "Key", str(key.id), key.person.name, {"reason": reason})
+
+
+@dataclass(frozen=True)
+class KeySummary:
+    """What the checks need to know of the keys, from the database alone (no keyring)."""
+
+    holders: tuple[str, ...] = ()
+    awaiting: tuple[tuple[str, str], ...] = ()  # (name, fingerprint)
+    recovery: bool = False
+    sealed_accounts: int = 0

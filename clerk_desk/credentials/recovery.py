@@ -105,7 +105,7 @@ def recover(session: Session, typed: str) -> Recovered:
     holders.raise_flags(session, live, RotationReason.RECOVERED, holders.RECOVERED)
     audit.record(
         session,
-        "recovered with the recovery key",
+        "recovered with recovery key",
         "Key",
         str(key.id),
         person.name,

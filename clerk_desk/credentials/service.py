@@ -278,18 +278,18 @@ class VaultSnapshot:
     reuse: dict[str, list[str]] = field(default_factory=dict)
 
 
-def snapshot(registered: Iterable[Account]) -> VaultSnapshot:
+def snapshot(registered: Iterable[Account], session: Session | None = None) -> VaultSnapshot:
     """Read every account's password once and keep only who has one and who shares one.
 
     "Stored" comes from the sealed copies in the database, so every PC sees the same; a password an
     earlier version left in this PC's keyring, not yet moved, counts too. Reuse is found by opening the
-    copies with a key this PC holds.
+    copies with a key this PC holds. ``session`` reads the copies; by default, the accounts' own.
     """
     state = vault.status()
     if not state.ok:
         return VaultSnapshot(state)
     listed = [a for a in registered if a.status != AccountStatus.CLOSED]
-    session = object_session(listed[0]) if listed else None
+    session = session or (object_session(listed[0]) if listed else None)
     if session is None:
         return VaultSnapshot(state)
     digest_key = secrets.token_bytes(32)

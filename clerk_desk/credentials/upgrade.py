@@ -46,9 +46,7 @@ def move(session: Session, account: Account, key: PersonKey, private: PrivateKey
                 raise copies.CopyUnreadable(
                     f"The password of {account.name} could not be moved; it was left as it was."
                 )
-            audit.record(
-                session, "password moved into sealed copies", "Account", str(account.id), account.name
-            )
+            audit.record(session, "password sealed from keyring", "Account", str(account.id), account.name)
         elif sealed != old:
             # Both exist and differ: the sealed one is what Clerk Desk now uses; the old entry is kept.
             log.warning("an old keyring entry differs from the sealed copy; left in place")

@@ -100,7 +100,8 @@ class MainWindow(QMainWindow):
         home = self.built.get(0)
         if self.current_page() is home and home.register is not None:
             # Home has just read the register: look in the keyring for those accounts, nothing more.
-            snapshot = credentials.snapshot(home.register.accounts)
+            registered = home.register.accounts
+            snapshot = self.context.read(lambda session: credentials.snapshot(registered, session))
             self.context.vault = snapshot
             home.show_vault(snapshot)
         else:

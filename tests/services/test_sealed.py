@@ -4,6 +4,7 @@ key holder leaving, recovery on a third PC, and the upgrade from passwords kept 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -253,3 +254,53 @@ def test_replacing_the_recovery_key_retires_the_old_one(council: Database, pcs: 
     assert not act(council, "Nia Evans", enrolment.recover, old.text).ok
     assert act(council, "Nia Evans", enrolment.recover, new.text).ok
     assert act(council, "Nia Evans", credentials.reveal, facebook) == SECRET
+
+
+def key_rules(db: Database, clock: FixedClock) -> list[tuple[str, str, str]]:
+    wanted = {"passwords-single-holder", "key-awaiting-approval", "recovery-key-missing"}
+    with db.read() as session:
+        return [(f.rule, f.severity, f.subject) for f in checks.run(session, clock) if f.rule in wanted]
+
+
+def test_the_key_findings(council: Database, pcs: PCs, clock: FixedClock) -> None:
+    pcs.on(1)
+    facebook = account_id(council, "Facebook:@TownCouncil")
+    assert key_rules(council, clock) == []  # nothing stored yet
+    # A password set before anyone set up: the clerk's key is made, but there is no recovery key.
+    act(council, CLERK, credentials.set_password, facebook, SECRET)
+    assert key_rules(council, clock) == [
+        ("recovery-key-missing", "high", "Recovery key"),
+        ("passwords-single-holder", "medium", CLERK),
+    ]
+    made = act(council, CLERK, enrolment.set_up)
+    assert made.recovery is not None and not made.created  # the key was there; the recovery key is new
+    assert key_rules(council, clock) == []
+    pcs.on(2)
+    waiting = act(council, DEPUTY, enrolment.set_up).key
+    assert key_rules(council, clock) == [("key-awaiting-approval", "low", DEPUTY)]
+    with council.read() as session:
+        [finding] = [f for f in checks.run(session, clock) if f.rule == "key-awaiting-approval"]
+    assert waiting.fingerprint in finding.message and finding.clause == "Thornbury 9.1"
+
+
+def test_a_deputy_who_stops_being_deputy_loses_their_copies_in_the_same_save(
+    council: Database, pcs: PCs, clock: FixedClock
+) -> None:
+    set_up_two_pcs(council, pcs)
+    clock.moment = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    with council.transaction(CLERK) as session:
+        deputy = people.by_name(session, DEPUTY)
+        assert deputy is not None
+        data = replace(people.parse(people.as_row(deputy)), role=Role.EMPLOYEE)
+        people.save(session, data, person_id=deputy.id, expected_version=deputy.version)
+    with council.read() as session:
+        [key] = [k for k in keys.all_keys(session, include_retired=True) if k.person.name == DEPUTY]
+        assert key.state == KeyState.RETIRED and "no longer a clerk or deputy clerk" in (
+            key.retired_reason or ""
+        )
+        left = session.execute(select(SealedCopy).where(SealedCopy.person_key_id == key.id)).all()
+        assert left == []
+    assert ("rotate-now", "Facebook:@TownCouncil") in rules_for(council, clock)
+    # The clerk still reads it.
+    pcs.on(1)
+    assert act(council, CLERK, credentials.reveal, account_id(council, "Facebook:@TownCouncil")) == SECRET
