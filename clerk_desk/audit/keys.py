@@ -107,10 +107,16 @@ def audit_key(session: Session, *, writing: bool = True) -> AuditKey | None:
         cached = session.info[_CACHE]
         return cached if isinstance(cached, AuditKey) else None
     session.info[_CACHE] = None
+    conn = session.connection()
+    found = _already_unsealed(session)
+    if found is not None:
+        if writing:
+            _seal_to_missing(session, found)
+        session.info[_CACHE] = found
+        return found
     holder = _holder(session)
     if holder is None:
         return None
-    conn = session.connection()
     mine = conn.execute(
         select(AuditKeyCopy.key_id, AuditKeyCopy.sealed).where(AuditKeyCopy.person_key_id == holder.key.id)
     ).first()
@@ -133,6 +139,24 @@ def audit_key(session: Session, *, writing: bool = True) -> AuditKey | None:
         _seal_to_missing(session, found)
     session.info[_CACHE] = found
     return found
+
+
+def _already_unsealed(session: Session) -> AuditKey | None:
+    """The audit key, if this process already opened it with one of the acting person's approved keys
+    (the keyring is asked once per process, not at every save)."""
+    person = _actor(session)
+    if person is None or person.has_left(clock_of(session).today()):
+        return None
+    rows = session.connection().execute(
+        select(PersonKey.uuid, AuditKeyCopy.key_id)
+        .join(AuditKeyCopy, AuditKeyCopy.person_key_id == PersonKey.id)
+        .where(PersonKey.person_id == person.id, PersonKey.state == KeyState.APPROVED.value)
+    )
+    for row in rows:
+        secret = _UNSEALED.get((row.uuid, row.key_id))
+        if secret is not None:
+            return AuditKey(row.key_id, secret)
+    return None
 
 
 def _seal_to_missing(session: Session, key: AuditKey) -> None:
