@@ -128,6 +128,9 @@ class MainWindow(QMainWindow):
             page = self.factories[row][1](self.context)
             if isinstance(page, HomePage):
                 page.open_subject.connect(self.open_subject)
+            if isinstance(page, ReportsPage):
+                # Each annual review checkpoints the audit trail, as the printed count is one too.
+                page.created.connect(lambda _written: self.context.checkpoint("annual report"))
             self.stack.addWidget(page)
             self.built[row] = page
         return self.built[row]

@@ -381,7 +381,6 @@ class ReportsPage(QWidget):
 
     def _done(self, written: Path) -> None:
         self.last_written = written
-        self.context.checkpoint("annual report")
         self.progress.setValue(100)
         self.status.setText(f"Saved {written}. Opening it in your PDF viewer.")
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))

@@ -72,3 +72,10 @@ def test_closing_the_window_makes_a_checkpoint(window: MainWindow) -> None:
     assert kept[-1].made_by == "Zoë Hartley"
     with window.context.database.read() as session:
         assert [p.seq for p in checkpoints.in_database(session)] == [seq]
+
+
+def test_an_annual_review_makes_a_checkpoint(window: MainWindow, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with window.context.database.read() as session:
+        database_id = checkpoints.identity(session) or ""
+    window.reports.created.emit(tmp_path / "review.pdf")
+    assert checkpoints.anchors(database_id)[-1].reason == "annual report"
