@@ -194,23 +194,28 @@ class Notifier:
 
 
 def _choose_actor(window: MainWindow) -> None:
-    """Ask once who is using Clerk Desk, when the OS user is nobody's login."""
-    from clerk_desk.register import authority, people
+    """Ask once who is using Clerk Desk, when the OS user is nobody's login (SQLite only: on PostgreSQL
+    the database user decides). Only people without a login are offered, and the choice is recorded in
+    the audit trail as a choice."""
+    from clerk_desk.register import authority
     from clerk_desk.ui.actor_dialog import ActorDialog
 
     context = window.context
-    if context.actor.how != "os-user":
+    if context.actor.how != "unknown" or context.database.engine.dialect.name != "sqlite":
         return
     today = context.clock.today()
-    names = context.read(lambda s: [p.name for p in people.all_people(s) if not p.has_left(today)])
+    names = context.read(lambda s: [p.name for p in authority.choosable(s, today)])
     if not names:
         return
     dialog = ActorDialog(names, context.actor.name, window)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         chosen = dialog.chosen()
+        os_user = context.actor.name
+        with context.database.transaction(chosen) as session:
+            authority.record_choice(session, os_user)
         config.remember_actor(context.database.url, chosen)
         with context.database.read() as session:
-            context.actor = authority.resolve_actor(session, context.database.url, chosen)
+            context.actor = authority.resolve_actor(session, context.database.url)
         window.update_actor()
         window.refresh()
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from clerk_desk import cli_credentials, cli_incidents
+from clerk_desk import cli_admin, cli_credentials, cli_incidents
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
 
@@ -88,7 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     aud = commands.add_parser("audit", help="show the audit trail")
     aud.add_argument(
-        "--verify", action="store_true", help="check the hash chain; exit 1 if it was tampered with"
+        "--verify",
+        action="store_true",
+        help="check the chain, the checkpoints and the register against the trail; exit 1 if tampered with",
+    )
+    aud.add_argument(
+        "--checkpoint",
+        action="store_true",
+        help="record the head of the chain now (signed if you hold a key)",
     )
     aud.add_argument("--person", help="only entries by this person")
     aud.add_argument("--subject", help="only entries about this record (name contains)")
@@ -101,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     from clerk_desk import cli_continuity
 
     cli_continuity.add_commands(commands, password_subcommands(commands))
+    cli_admin.add_commands(commands)
     return parser
 
 
@@ -237,26 +245,24 @@ def cmd_settings(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_audit(url: str, args: argparse.Namespace) -> int:
-    from clerk_desk.audit import chain as audit
     from clerk_desk.audit import reader as audit_log
 
     with _open(url) as database:
+        if args.checkpoint:
+            from clerk_desk.audit import checkpoints
+
+            actor = resolve_actor(database, args.actor)
+            point = checkpoints.record(database, actor, "checkpoint command")
+            signed = "signed" if point.signature else "not signed (no signing key on this PC)"
+            print(f"Checkpoint at entry {point.seq}, {signed}, kept in {checkpoints.anchor_path()}.")
+            return 0
         with database.read() as session:
             if args.verify:
-                result = audit.verify(session)
-                if result.ok:
-                    print(
-                        f"The audit trail is intact: {result.entries} entries, "
-                        "each chained to the one before."
-                    )
-                    return 0
-                for problem in result.problems:
-                    print(f"TAMPERED: {problem}")
-                print(
-                    f"The audit trail has been altered ({_count(len(result.problems), 'problem')} "
-                    f"in {result.entries} entries)."
-                )
-                return 1
+                from clerk_desk.audit import verify
+
+                report = verify.verify(session, resolve_actor(database, args.actor))
+                print("\n".join(report.lines()))
+                return 0 if report.ok else 1
             entries = audit_log.search(session, person=args.person, subject=args.subject, limit=args.limit)
         for entry in reversed(entries):
             print(
@@ -339,6 +345,9 @@ def cmd_report(url: str, args: argparse.Namespace) -> int:
             kind = "public" if args.public else "confidential"
             what = "accessible HTML" if fmt == "html" else "PDF"
             print(f"Wrote the {kind} annual review for {chosen.label} ({what}) to {written}.")
+        from clerk_desk.audit import checkpoints
+
+        checkpoints.record(database, actor, "annual report")
     return 0
 
 
@@ -384,6 +393,7 @@ COMMANDS = {
     "settings": cmd_settings,
     "audit": cmd_audit,
     "demo": cmd_demo,
+    "postgres": cli_admin.cmd_postgres,
     **cli_credentials.COMMANDS,
     **cli_incidents.COMMANDS,
     # After the credential commands: ``password`` dispatches each action through PASSWORD_COMMANDS.

@@ -35,6 +35,7 @@ from clerk_desk.models import (
     Person,
     RiskLevel,
 )
+from clerk_desk.register import authority
 from clerk_desk.storage.clock import clock_of
 
 ICO_CLAUSE = clauses.ICO_NOTIFICATION
@@ -211,7 +212,11 @@ def log(
     *,
     severity: IncidentSeverity = IncidentSeverity.MEDIUM,
 ) -> Incident:
-    """Log an incident the moment it happens: only title, category and description are needed."""
+    """Log an incident the moment it happens: only title, category and description are needed.
+
+    Anyone in People who has not left may log one; someone who is not in People may not (Thornbury 9.1).
+    """
+    authority.require_person(session, "log an incident")
     title = fields.required_text({"title": title}, "title", max_length=300)
     description = fields.required_text({"description": description}, "description", max_length=20000)
     now = _now(session)

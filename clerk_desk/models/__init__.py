@@ -2,7 +2,13 @@
 
 from clerk_desk.models.access import AccessLevel, Acknowledgement, Designation, Grant
 from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor, TwoFactorCodes
-from clerk_desk.models.audit import AuditEntry
+from clerk_desk.models.audit import (
+    AuditCheckpoint,
+    AuditEntry,
+    AuditKeyCopy,
+    AuditSigner,
+    DatabaseIdentity,
+)
 from clerk_desk.models.base import Base
 from clerk_desk.models.continuity import Handover
 from clerk_desk.models.credentials import (
@@ -45,11 +51,15 @@ __all__ = [
     "AccountCheck",
     "AccountStatus",
     "Acknowledgement",
+    "AuditCheckpoint",
     "AuditEntry",
+    "AuditKeyCopy",
+    "AuditSigner",
     "Base",
     "Candidacy",
     "CopyKind",
     "CouncilLogo",
+    "DatabaseIdentity",
     "Designation",
     "ElectionException",
     "ElectionPeriod",

@@ -6,6 +6,7 @@ so none of them needs another capability's module for it.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from sqlalchemy import select
@@ -19,8 +20,8 @@ MEMBER_CLAUSE = clauses.MEMBER
 
 
 def fold(text: str) -> str:
-    """The form names and logins are compared in: trimmed and case-folded."""
-    return text.strip().casefold()
+    """The form names and logins are compared in: Unicode NFC, trimmed and case-folded."""
+    return unicodedata.normalize("NFC", text).strip().casefold()
 
 
 def all_people(session: Session) -> list[Person]:

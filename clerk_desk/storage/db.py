@@ -8,6 +8,7 @@ as ``DatabaseError`` or ``StaleEditError``; anything else is a bug.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from sqlalchemy.pool import StaticPool
 
 from clerk_desk.audit import chain as audit
 from clerk_desk.credentials import holders
-from clerk_desk.errors import DatabaseError, StaleEditError
+from clerk_desk.errors import DatabaseError, PermissionDenied, StaleEditError
 from clerk_desk.storage.clock import Clock, SystemClock, attach_clock
 from clerk_desk.storage.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
 
@@ -182,7 +183,62 @@ def _create_engine(url: str, backend: str) -> Engine:
         ) from exc
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        event.listen(engine, "handle_error", _permission_denied)
     return engine
+
+
+#: How a refused table is named to the person refused.
+_TABLE_WORDS = {
+    "alembic_version": "this database (its schema version)",
+    "database_identity": "this database's identity",
+    "accounts": "the register of accounts",
+    "people": "People",
+    "settings": "the council's settings",
+    "council_logo": "the council's logo",
+    "grants": "delegated access",
+    "designations": "designated officers",
+    "designation_accounts": "designated officers",
+    "acknowledgements": "policy acknowledgements",
+    "incidents": "incidents",
+    "incident_steps": "incident follow-up steps",
+    "incident_actions": "incident timelines",
+    "incident_evidence": "incident evidence",
+    "audit_entries": "the audit trail",
+    "audit_checkpoints": "the audit trail's checkpoints",
+    "password_rotations": "password history",
+    "report_assessments": "the annual review's assessment",
+}
+_VERBS = {
+    "SELECT": "read",
+    "INSERT": "add to",
+    "UPDATE": "change",
+    "DELETE": "remove from",
+    "TRUNCATE": "empty",
+}
+
+
+def _permission_denied(context: Any) -> None:
+    """A refusal by PostgreSQL's roles (SQLSTATE 42501) becomes a sentence naming what may not be done."""
+    original = context.original_exception
+    if getattr(original, "sqlstate", None) != "42501":
+        return
+    primary = getattr(getattr(original, "diag", None), "message_primary", None) or str(original)
+    match = re.search(r'(?:table|for table) "?([A-Za-z_][A-Za-z0-9_]*)"?', primary)
+    table = match.group(1) if match else ""
+    what = _TABLE_WORDS.get(table, table.replace("_", " ") or "this part of the database")
+    statement = (context.statement or "").lstrip().split(" ", 1)[0].upper()
+    verb = _VERBS.get(statement, "change")
+    if "append-only" in primary:
+        message = f"no one may {verb} {what}: it is append-only"
+    elif "row-level security" in primary:
+        message = (
+            f"your database login may {verb} {what} only for rows of your own (the incidents you reported, "
+            "entries in your own name)"
+        )
+    else:
+        message = f"your database login may not {verb} {what}; your role in People does not allow it"
+    raise PermissionDenied(f"The database refused: {message} (Thornbury 9.1). Nothing was saved.")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
@@ -206,6 +262,7 @@ def _unicode_lower(value: object) -> str | None:
 def _migrate(engine: Engine, sqlite_path: Path | None, clock: Clock) -> Path | None:
     try:
         with engine.connect() as conn:
+            _check_schema_rights(conn)
             current = _current_revision(conn)
     except OperationalError as exc:
         raise DatabaseError(_operational_message(exc)) from exc
@@ -265,6 +322,17 @@ def _migration_transaction(engine: Engine) -> Iterator[Connection]:
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
             conn.commit()
             dbapi.isolation_level = saved_isolation
+
+
+def _check_schema_rights(conn: Connection) -> None:
+    """A PostgreSQL login with no rights in the database's schema sees no tables at all; say so, rather
+    than take the database for an empty one."""
+    if conn.dialect.name == "postgresql" and conn.execute(text("SELECT current_schema()")).scalar() is None:
+        raise PermissionDenied(
+            "The database refused: your database login may not read this database; it is not one of the "
+            "council's logins (the database owner gives one with: clerk-desk postgres grant PERSON). "
+            "Nothing was changed."
+        )
 
 
 def _current_revision(conn: Any) -> str | None:

@@ -184,8 +184,11 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.check_vault)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """At most once a day, a checked backup on closing; a missing folder never stops the close."""
+        """Closing the window checkpoints the audit trail (in this PC's anchor file, and in the database
+        when the clerk or deputy clerk closes it), then makes a checked backup at most once a day; a
+        missing backup folder never stops the close."""
         if self.ready:
+            self.context.checkpoint("window closed")
             from clerk_desk.continuity import backup
             from clerk_desk.storage import config
 
@@ -213,7 +216,9 @@ class MainWindow(QMainWindow):
 
     def update_actor(self) -> None:
         actor = self.context.actor
-        note = "" if actor.known else " (not in People)"
+        note = {"chosen": " (chosen on this PC)", "setup": " (setting up)"}.get(actor.how, "")
+        if not actor.known:
+            note = " (not in People: may only read)" if actor.how == "unknown" else " (not in People)"
         self.actor_label.setText(f"Acting as: {actor.name}{note}")
 
     def fit_navigation(self) -> None:
@@ -239,6 +244,9 @@ class MainWindow(QMainWindow):
             page = self.factories[row][1](self.context)
             if row == 0:  # Home
                 cast("HomePage", page).open_subject.connect(self.open_subject)
+            if self.factories[row][0] == "Reports":
+                # Each annual review checkpoints the audit trail, as the printed count is one too.
+                cast("ReportsPage", page).created.connect(lambda _: self.context.checkpoint("annual report"))
             # A page scrolls rather than cutting off what does not fit (large text, small screen).
             holder = QScrollArea()
             holder.setWidgetResizable(True)

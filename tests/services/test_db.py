@@ -17,6 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, select, text
 
 from clerk_desk.audit import chain as audit
+from clerk_desk.audit import verify as full_verify
 from clerk_desk.errors import DatabaseError, StaleEditError, ValidationError
 from clerk_desk.models import Account, AccountStatus, Base, Person, Role, Setting
 from clerk_desk.register import people
@@ -39,6 +40,7 @@ AUDIT_ENTRIES = {
     "0006": 65,
     "0007": 65,
     "0008": 65,
+    "0009": 65,
     "0011": 65,
 }
 TABLES_0001 = {"alembic_version", "people", "accounts", "settings", "council_logo", "audit_entries"}
@@ -138,6 +140,9 @@ def test_an_old_database_opens_with_its_data(tmp_path: Path, clock: FixedClock, 
             factories.person(session, "Hannah Okafor", Role.VOLUNTEER)
         with database.read() as session:
             assert audit.verify(session).ok
+            # The register matches its trail too: nothing the upgrade did reads as a change made outside.
+            report = full_verify.verify(session)
+            assert report.ok, report.problems
     finally:
         database.dispose()
 

@@ -578,7 +578,7 @@ def test_the_report_command(council: Database, out_dir: Path, capsys: pytest.Cap
     url = council.url
     council.dispose()
     out = out_dir / "agenda pack.pdf"
-    base = ["--database", url, "--actor", ACTOR, "report", "--from", "2025-05-01", "--to", "2026-04-30"]
+    base = ["--database", url, "report", "--from", "2025-05-01", "--to", "2026-04-30"]
     assert cli.main([*base, "--out", str(out), "--public", "--meeting", "Annual meeting, item 9"]) == 0
     assert "Wrote the public annual review for 1 May 2025 to 30 April 2026" in capsys.readouterr().out
     text = pdf_text(out)

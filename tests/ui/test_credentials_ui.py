@@ -6,6 +6,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from acting import act_as
 from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -177,10 +178,11 @@ def test_without_a_keyring_the_window_runs_and_each_action_says_what_to_do(
 
 
 @pytest.mark.parametrize("actor", ["Tom Beckett", "Cllr Margaret Oduya"])
-def test_only_the_clerk_or_deputy_may_use_password_actions(qtbot, demo_url, actor: str) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_clerk_or_deputy_may_use_password_actions(qtbot, demo_url, actor: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from clerk_desk.app import create_main_window
 
-    win = create_main_window(demo_url, actor=actor)
+    act_as(monkeypatch, demo_url, actor)
+    win = create_main_window(demo_url)
     qtbot.addWidget(win)
     page = win.go_to_title("Accounts")
     page.select_where(lambda row: True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from acting import act_as
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit
 
@@ -173,10 +174,11 @@ def test_finding_on_home_opens_its_account(window: MainWindow, monkeypatch, qtbo
     assert opened == ["Edit Instagram:@littleashcombe"]
 
 
-def test_volunteer_cannot_change_the_register(qtbot, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_volunteer_cannot_change_the_register(qtbot, demo_url, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from clerk_desk.app import create_main_window
 
-    win = create_main_window(demo_url, actor="Tom Beckett")
+    act_as(monkeypatch, demo_url, "Tom Beckett")
+    win = create_main_window(demo_url)
     qtbot.addWidget(win)
     page = win.go_to_title("Accounts")
     assert not page.add_button.isEnabled()
