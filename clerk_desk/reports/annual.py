@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from clerk_desk import fields
 from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.reports import data, figures, sections
+from clerk_desk.reports import elections as election_review
 from clerk_desk.reports.layout import (
     ACCENT,
     BOLD,
@@ -151,6 +152,7 @@ def build_story(review: data.Review) -> list[Flowable]:
     story += sections.register(review)
     story += sections.access(review)
     story += sections.incidents(review)
+    story += election_review.section(review.elections, review.public)
     story += sections.policy_health(review)
     story += sections.sign_off(review)
     return story

@@ -38,6 +38,7 @@ from clerk_desk.models import (
 from clerk_desk.register import accounts, people
 from clerk_desk.register import settings as council_settings
 from clerk_desk.reports import assessment, figures, incident_data, records
+from clerk_desk.reports import elections as election_review
 from clerk_desk.reports.incident_data import IncidentRow, incident_row, redactor_for
 from clerk_desk.reports.period import Period
 from clerk_desk.storage.clock import Clock
@@ -96,6 +97,8 @@ class Review:
     chair: str
     clerk: str
     notes: list[str] = field(default_factory=list)
+    #: The pre-election periods in the review's dates (reports.elections).
+    elections: list[election_review.PeriodSummary] = field(default_factory=list)
 
     @property
     def marking(self) -> str:
@@ -175,6 +178,7 @@ def gather(
         per_month=figures.per_month(period, found),
         per_category=figures.per_category(found),
         findings=_finding_groups(findings, open_incidents, handled_by if public else None),
+        elections=election_review.gather(session, period, public=public),
         policy=PolicyState(
             settings.policy_version,
             settings.policy_adopted_on,
