@@ -147,12 +147,16 @@ def test_elections_page_from_the_keyboard_and_home_follows(window: MainWindow, q
     missing = {f.subject for f in home.model.rows() if f.rule == "pre-election-notice-missing"}
     assert "Instagram:@littleashcombe" in missing
     # The finding opens the Elections page.
-    finding = next(f for f in home.model.rows() if f.subject == "Instagram:@littleashcombe")
+    finding = next(
+        f
+        for f in home.model.rows()
+        if f.rule == "pre-election-notice-missing" and f.subject == "Instagram:@littleashcombe"
+    )
     home.open_subject.emit(finding.subject_kind, finding.subject_id)
     page = window.current_page()
     assert page is window.elections
     window.go_to_title("Home")
-    window.go_to(window.page_titles().index("Elections"))  # what Ctrl+7 does
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() is page
     assert page.period_choice.currentText() == "Castle ward by-election (open)"
 
@@ -164,7 +168,8 @@ def test_elections_page_from_the_keyboard_and_home_follows(window: MainWindow, q
 
     monkeypatch.setattr(form.FormDialog, "exec", record)
     assert page.select_where(lambda r: r.account.name == "Instagram:@littleashcombe")
-    page.notice_button.click()
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter on a row: the notice was posted
     row = page.current()
     assert (
         row.account.name == "Instagram:@littleashcombe" and row.notice_posted_on.isoformat() == "2026-11-21"
