@@ -10,10 +10,11 @@ from clerk_desk.elections import moderation, periods
 from clerk_desk.incidents import assessment
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import IncidentCategory, ModerationAction, RiskLevel
+from clerk_desk.register import accounts
 
 
 def fill(session: Session, today: date) -> None:
-    """A by-election under way, two notices posted, a removal and an exception; the email-list breach
+    """A by-election under way with every notice posted, a removal and an exception; the email-list breach
     assessed as a high risk."""
     period = periods.save(
         session,
@@ -24,9 +25,15 @@ def fill(session: Session, today: date) -> None:
             "Town council, Castle ward (one seat)",
         ),
     )
-    for name in ("Facebook:@LittleAshcombeTC", "X:@AshcombeTC"):
+    for row in periods.checklist(period, accounts.all_accounts(session)):
+        if not row.needs_notice:
+            continue
         periods.record_account(
-            session, period.id, name, notice_posted_on=today - timedelta(days=11), posts_reviewed_on=today
+            session,
+            period.id,
+            row.account.name,
+            notice_posted_on=today - timedelta(days=11),
+            posts_reviewed_on=today if row.account.platform in ("Facebook", "X") else None,
         )
     periods.record_period_item(session, period.id, "briefing", today - timedelta(days=10), "Staff meeting")
     periods.approve_exception(

@@ -23,6 +23,9 @@ from clerk_desk.models import Incident, IncidentCategory, IncidentStatus
 from clerk_desk.register import settings as council_settings
 from clerk_desk.reports.incident_data import _ico, _step, moment_text
 from clerk_desk.reports.layout import (
+    BOLD,
+    CELL_PAD,
+    FACT_LABEL_WIDTH,
     FRAME_WIDTH,
     MARGIN,
     PAGE_HEIGHT,
@@ -30,6 +33,7 @@ from clerk_desk.reports.layout import (
     fact_table,
     para,
     register_fonts,
+    wrap,
 )
 from clerk_desk.reports.output import check_output, write_atomically
 from clerk_desk.reports.pages import Decorations, canvas_maker
@@ -87,7 +91,7 @@ def _what(incident: Incident) -> list[tuple[str, str]]:
         ("Discovered", discovered),
         ("Reported", f"{moment_text(incident.reported_at)} by {incident.reported_by}"),
         ("Accounts", ", ".join(a.name for a in incident.accounts) or "—"),
-        ("What happened and why", _cut(incident.description, LONG)),
+        ("What and why", _cut(incident.description, LONG)),
     ]
 
 
@@ -103,10 +107,10 @@ def _assessment(incident: Incident) -> list[tuple[str, str]]:
             f"likelihood {latest.likelihood}, severity {latest.severity}: risk level "
             f"{latest.risk_level.value.upper()}",
         ),
-        ("People affected", _count(latest.people_affected)),
-        ("Records affected", _count(latest.records_affected)),
+        ("People", _count(latest.people_affected)),
+        ("Records", _count(latest.records_affected)),
         ("Kinds of data", _cut(latest.data_kinds) or "—"),
-        ("Consequences", _cut(latest.consequences) or "—"),
+        ("Likely harm", _cut(latest.consequences) or "—"),
         ("Mitigation", _cut(latest.mitigation) or "Not mitigated"),
     ]
     history = [
@@ -146,19 +150,22 @@ def _told(incident: Incident) -> list[tuple[str, str]]:
 
 def _steps(incident: Incident) -> list[tuple[str, str]]:
     steps = [_step(incident, key) for key in incidents.required_steps(incident)]
-    rows = [(s.label, s.state) for s in steps if s.label]
+    rows = [("Follow-ups", "\n".join(f"{s.label}: {s.state}" for s in steps))] if steps else []
     actions = [f"{moment_text(a.at)}, {a.author}: {_cut(a.text, 160)}" for a in incident.actions[-6:]]
     if actions:
         rows.append(("Actions", "\n".join(actions)))
     if incident.outcome:
         rows.append(("Outcome", _cut(incident.outcome)))
-    return [(_cut(label, 60), value) for label, value in rows]
+    return rows
 
 
 def build_story(record: Record) -> list[Flowable]:
     story: list[Flowable] = [para(f"{TITLE}: {record.reference}", "h1")]
     for title, rows in record.sections:
-        story += [fact_table(title, rows, size=SIZE), Spacer(1, 3 * mm)]
+        labelled = [
+            (wrap(label, FACT_LABEL_WIDTH - 2 * CELL_PAD, BOLD, SIZE), value) for label, value in rows
+        ]
+        story += [fact_table(title, labelled, size=SIZE), Spacer(1, 3 * mm)]
     story.append(
         para(
             f"Printed from Clerk Desk on {long_date(record.generated_at.date())}. Confidential: it names "

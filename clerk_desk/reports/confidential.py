@@ -4,6 +4,7 @@ period, each incident in full, every finding, and the Assertion 10 evidence."""
 from __future__ import annotations
 
 from clerk_desk.reports import assertion10, content
+from clerk_desk.reports import elections as election_review
 from clerk_desk.reports.blocks import Block, Document, Facts, Grid, Heading, PageBreak, Paragraph
 from clerk_desk.reports.data import Review
 from clerk_desk.reports.incident_data import IncidentRow, moment_text
@@ -35,6 +36,7 @@ def document(review: Review) -> Document:
         *_access(review),
         PageBreak(),
         *_incidents(review),
+        *election_review.blocks(review.elections, public=False),
         PageBreak(),
         *_policy_health(review),
         PageBreak(),

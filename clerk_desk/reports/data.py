@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ from clerk_desk.models import (
     Role,
 )
 from clerk_desk.reports import assertion10, assessment, figures, records
+from clerk_desk.reports import elections as election_review
 from clerk_desk.reports.incident_data import IncidentRow, incident_row
 from clerk_desk.reports.period import Period
 from clerk_desk.reports.source import PolicyState, load
@@ -76,6 +77,8 @@ class Review:
     assertion10: assertion10.Evidence
     chair: str
     clerk: str
+    #: The pre-election periods in the review's dates (reports.elections).
+    elections: list[election_review.PeriodSummary] = field(default_factory=list)
 
 
 def gather(
@@ -119,6 +122,7 @@ def gather(
         assertion10=assertion10.evaluate(session, source),
         chair=chair(source.everyone, source.today),
         clerk=clerk(source.everyone, source.today),
+        elections=election_review.gather(session, period, public=False),
     )
 
 

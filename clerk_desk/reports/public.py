@@ -4,6 +4,7 @@ values are each allowed for publication."""
 from __future__ import annotations
 
 from clerk_desk.reports import content
+from clerk_desk.reports import elections as election_review
 from clerk_desk.reports.blocks import Block, Document, Grid, Heading, PageBreak, Paragraph
 from clerk_desk.reports.period import long_date, short_date
 from clerk_desk.reports.public_data import PublicReview
@@ -42,6 +43,7 @@ def document(review: PublicReview) -> Document:
         *_officers(review),
         PageBreak(),
         *_incidents(review),
+        *election_review.blocks(review.elections, public=True),
         PageBreak(),
         *_policy_health(review),
         content.sign_off("6  Sign-off", review.period, review.meeting, review.chair, review.clerk),

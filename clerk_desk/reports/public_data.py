@@ -10,7 +10,7 @@ person they concern. Names appear only in the sign-off (the Chair and the Clerk)
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from clerk_desk.checks import engine as checks
 from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import AccountStatus, IncidentCategory, IncidentStatus, Person, Role
 from clerk_desk.reports import data, figures
+from clerk_desk.reports import elections as election_review
 from clerk_desk.reports.period import MONTHS, Period
 from clerk_desk.reports.source import PolicyState, load
 from clerk_desk.storage.clock import Clock
@@ -69,6 +70,8 @@ class PublicReview:
     policy: PolicyState
     chair: str
     clerk: str
+    #: The pre-election periods in the review's dates, as counts only.
+    elections: list[election_review.PeriodSummary] = field(default_factory=list)
 
 
 def gather(
@@ -118,6 +121,7 @@ def gather(
         policy=source.policy,
         chair=data.chair(source.everyone, today),
         clerk=data.clerk(source.everyone, today),
+        elections=election_review.gather(session, period, public=True),
     )
 
 

@@ -90,9 +90,10 @@ DEMO_REGISTER_FINDINGS = [
 #: The demo's audit trail: first the register (5 settings, 8 people, 8 accounts and their 7 recorded
 #: password changes), then 7 grants, 3 designations, 4 acknowledgements, and for the 6 incidents 11 entries
 #: (6 created, 3 moved on, 2 closed), 11 for their follow-up steps (8 created, 3 settled) and 1 timeline
-#: entry.
+#: entry; then the by-election: the period, its five account checks, the briefing, an exception and a
+#: moderation entry (9), the breach's assessment (1) and the Art. 34 step it brings (1).
 DEMO_REGISTER_ENTRIES = 5 + 8 + 8 + 7
-DEMO_AUDIT_ENTRIES = DEMO_REGISTER_ENTRIES + 7 + 3 + 4 + 11 + 11 + 1
+DEMO_AUDIT_ENTRIES = DEMO_REGISTER_ENTRIES + 7 + 3 + 4 + 11 + 11 + 1 + 9 + 1 + 1
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -715,11 +716,13 @@ def test_a_newer_database_exits_2_untouched(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_audit_lists_the_newest_entries_oldest_first(demo: Cli) -> None:
-    code, out, _ = demo("audit", "--limit", "3")
+    code, out, _ = demo("audit", "--limit", "14")
     assert code == 0
-    lines = out.splitlines()
-    # The demo ends with its incidents: the impersonation reported to the platform, then the
-    # personal-data breach logged with its ICO decision still to make.
+    lines = out.splitlines()[:3]
+    # The demo's incidents end with the impersonation reported to the platform, then the personal-data
+    # breach logged with its ICO decision still to make; the by-election and the breach's assessment
+    # (11 entries) follow.
+    assert "create Incident assessment INC-2026-006" in out.splitlines()[-2]
     assert lines == [
         "2026-11-21 12:00 Clerk Desk demo: update Incident step INC-2026-005: platform_notified "
         "done_at: — → 2026-11-18T14:00:00+00:00; done_by: — → Clerk Desk demo; "

@@ -210,3 +210,43 @@ def test_the_checklist_shows_suspended_accounts_as_such(council: Database) -> No
         ("Nextdoor:Town", "Suspended for the period"),
         (X, "Active"),
     ]
+
+
+def test_the_annual_review_has_a_section_per_period_counts_only_in_public(
+    council: Database, clock: FixedClock, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from clerk_desk.reports import annual, period
+
+    period_id = add_period(council)
+    with council.transaction(ACTOR) as session:
+        periods.record_account(session, period_id, FACEBOOK, notice_posted_on=date(2026, 11, 11))
+        periods.approve_exception(session, period_id, "Flood warnings", "Public safety information")
+        moderation.record(
+            session,
+            moderation.EntryData(
+                X,
+                NOW - timedelta(days=1),
+                ModerationAction.REMOVED,
+                "Vote Zebedee Quill",
+                "Political content",
+            ),
+        )
+
+    def text(public: bool) -> str:
+        out = tmp_path / f"review-{public}.pdf"
+        with council.read() as session:
+            chosen = period.parse("2026-04-01", "2026-11-21", TODAY)
+            annual.create(session, clock, chosen, out, public=public)
+        raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, check=True)
+        return " ".join(raw.stdout.decode().split())
+
+    confidential, public = text(False), text(True)
+    for version in (confidential, public):
+        assert "Pre-election periods" in version
+        assert "Pre-election notice posted 1 of 2 active accounts" in version
+        assert "Content removed or hidden in the period 1" in version
+        assert "Exceptions approved 1" in version
+    assert "Vote Zebedee Quill" in confidential and "Public safety information" in confidential
+    assert "Vote Zebedee Quill" not in public and "Public safety information" not in public

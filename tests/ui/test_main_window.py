@@ -85,7 +85,16 @@ def test_accessibility_contract(window: MainWindow, title: str) -> None:
 
 @pytest.mark.parametrize(
     "title",
-    ["Home", "Accounts", "People", "Delegated access", "Designated officers", "Incidents", "Audit trail"],
+    [
+        "Home",
+        "Accounts",
+        "People",
+        "Delegated access",
+        "Designated officers",
+        "Incidents",
+        "Elections",
+        "Audit trail",
+    ],
 )
 def test_table_models_pass_the_model_tester(window: MainWindow, qtmodeltester, title: str) -> None:  # type: ignore[no-untyped-def]
     page = window.go_to_title(title)
