@@ -22,6 +22,7 @@ from clerk_desk.errors import ClerkDeskError
 from clerk_desk.register import authority, people
 from clerk_desk.storage import config
 from clerk_desk.storage.db import open_database
+from clerk_desk.ui import a11y
 from clerk_desk.ui.actor_dialog import ActorDialog
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.main_window import MainWindow
@@ -140,6 +141,7 @@ class Notifier:
         message = reminders.summary(reminders.due(None, register), today)
         if message:
             self.tray.showMessage("Clerk Desk: due", message, QSystemTrayIcon.MessageIcon.Information, 15_000)
+            a11y.announce(self.window, f"Clerk Desk: due. {message}")  # for a screen reader too
 
 
 def _choose_actor(window: MainWindow) -> None:

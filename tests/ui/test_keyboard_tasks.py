@@ -190,6 +190,7 @@ def test_log_an_incident_and_take_it_to_closed_with_the_keyboard(
     type_text("Reported the page to Facebook")
     press(Qt.Key.Key_Return)
     assert [a.text for a in page.current().actions][-1] == "Reported the page to Facebook"
+    assert page.summary.text().endswith("added to the timeline.")
 
     # Evidence: Shift+Tab Shift+Tab to the tabs, Right to Evidence, Alt+F attaches a file.
     press(Qt.Key.Key_Tab, SHIFT)
