@@ -4,18 +4,36 @@ from clerk_desk.models.access import AccessLevel, Acknowledgement, Designation, 
 from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor
 from clerk_desk.models.audit import AuditEntry
 from clerk_desk.models.base import Base
+from clerk_desk.models.credentials import (
+    CopyKind,
+    KeyState,
+    PersonKey,
+    RecoveryKey,
+    RotateNowFlag,
+    SealedCopy,
+)
+from clerk_desk.models.elections import (
+    AccountCheck,
+    Candidacy,
+    ElectionException,
+    ElectionPeriod,
+    ModerationAction,
+    ModerationEntry,
+)
 from clerk_desk.models.incidents import (
     Evidence,
     FollowUp,
     IcoDecision,
     Incident,
     IncidentAction,
+    IncidentAssessment,
     IncidentCategory,
     IncidentSeverity,
     IncidentStatus,
+    RiskLevel,
 )
 from clerk_desk.models.people import APPROVER_ROLES, Person, Role
-from clerk_desk.models.reports import ReportAssessment
+from clerk_desk.models.reports import ReportAssessment, ReportOutput
 from clerk_desk.models.rotation import PasswordRotation, RotationReason
 from clerk_desk.models.settings import CouncilLogo, Setting
 
@@ -23,26 +41,41 @@ __all__ = [
     "APPROVER_ROLES",
     "AccessLevel",
     "Account",
+    "AccountCheck",
     "AccountStatus",
     "Acknowledgement",
     "AuditEntry",
     "Base",
+    "Candidacy",
+    "CopyKind",
     "CouncilLogo",
     "Designation",
+    "ElectionException",
+    "ElectionPeriod",
     "Evidence",
     "FollowUp",
     "Grant",
     "IcoDecision",
     "Incident",
     "IncidentAction",
+    "IncidentAssessment",
     "IncidentCategory",
     "IncidentSeverity",
     "IncidentStatus",
+    "KeyState",
+    "ModerationAction",
+    "ModerationEntry",
     "PasswordRotation",
     "Person",
+    "PersonKey",
+    "RecoveryKey",
     "ReportAssessment",
+    "ReportOutput",
+    "RiskLevel",
     "Role",
+    "RotateNowFlag",
     "RotationReason",
+    "SealedCopy",
     "Setting",
     "TwoFactor",
 ]

@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 
 from clerk_desk.audit import chain as audit
+from clerk_desk.credentials import holders
 from clerk_desk.errors import DatabaseError, StaleEditError
 from clerk_desk.storage.clock import Clock, SystemClock, attach_clock
 from clerk_desk.storage.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
@@ -95,6 +96,7 @@ def open_database(url: str, clock: Clock | None = None, *, migrate: bool = True)
     engine = _create_engine(url, backend)
     factory = sessionmaker(engine, expire_on_commit=False)
     audit.install(factory)
+    holders.install(factory)
     database = Database(url, engine, factory, clock)
     if migrate:
         try:

@@ -23,6 +23,7 @@ from clerk_desk.ui.credential_dialogs import (
     RotateDialog,
     SetPasswordDialog,
 )
+from clerk_desk.ui.keys_dialog import KeysDialog
 from clerk_desk.ui.password_editor import ClipboardGuard
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import TablePage, button
@@ -35,6 +36,7 @@ class AccountRow:
     account: Account
     password_due: date | None
     password_state: str = ""
+    readers: str = ""
 
     @property
     def status_text(self) -> str:
@@ -56,6 +58,7 @@ COLUMNS: list[Column[AccountRow]] = [
     Column("Handle", lambda r: r.account.handle),
     Column("Status", lambda r: r.status_text, sort=lambda r: r.account.status),
     Column("Password", lambda r: r.password_state),
+    Column("Who can read it", lambda r: r.readers),
     Column("Password due", lambda r: r.password_due),
     Column("Two-factor", lambda r: _two_factor(r.account)),
     Column("Approved by", lambda r: r.account.approved_by.name if r.account.approved_by else "Not approved"),
@@ -93,6 +96,7 @@ class AccountsPage(TablePage):
         )
         self.history_button = button("&History", "The account's password changes")
         self.forget_button = button("&Forget", "Remove the password from the password store")
+        self.keys_button = button("&Keys", "Set up this PC, give the deputy the passwords, the recovery key")
         self.credential_buttons = (
             self.set_password_button,
             self.reveal_button,
@@ -103,7 +107,12 @@ class AccountsPage(TablePage):
         password_bar = QHBoxLayout()
         password_label = QLabel("Password:")
         password_bar.addWidget(password_label)
-        for widget in (*self.credential_buttons[:4], self.history_button, self.forget_button):
+        for widget in (
+            *self.credential_buttons[:4],
+            self.history_button,
+            self.forget_button,
+            self.keys_button,
+        ):
             password_bar.addWidget(widget)
         password_bar.addStretch(1)
         self.vault_state = QLabel()
@@ -116,6 +125,7 @@ class AccountsPage(TablePage):
         self.rotate_button.clicked.connect(self.rotate)
         self.history_button.clicked.connect(self.history)
         self.forget_button.clicked.connect(self.forget)
+        self.keys_button.clicked.connect(self.keys)
         self._holds_keys = False
 
         self.status_filter = QComboBox()
@@ -149,8 +159,9 @@ class AccountsPage(TablePage):
 
         def load(session):  # type: ignore[no-untyped-def]
             settings = council_settings.load(session)
+            readers = credentials.readers(session)
             rows = [
-                AccountRow(a, checks.rotation_due(a, settings), state(a))
+                AccountRow(a, checks.rotation_due(a, settings), state(a), ", ".join(readers.get(a.id, [])))
                 for a in accounts.all_accounts(session)
             ]
             actor = self.context.actor.name
@@ -218,6 +229,7 @@ class AccountsPage(TablePage):
                 else "Only the clerk or deputy clerk may handle passwords (Thornbury 9.1)"
             )
         self.history_button.setEnabled(account is not None)
+        self.keys_button.setEnabled(self._holds_keys)
 
     def add(self) -> None:
         self.run_dialog(account_dialog(self.context, None, self))
@@ -291,6 +303,10 @@ class AccountsPage(TablePage):
 
         event = self.context.read(load)
         return event.rotation_reason if event is not None else RotationReason.SCHEDULED
+
+    def keys(self) -> None:
+        KeysDialog(self.context, self).exec()
+        self._after_credential_change()
 
     def history(self) -> None:
         account = self._selected()
