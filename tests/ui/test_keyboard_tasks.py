@@ -223,9 +223,19 @@ def _done_steps(page) -> set[str]:  # type: ignore[no-untyped-def]
     return {key for key in lifecycle.required_steps(incident) if key not in outstanding}
 
 
-def test_set_and_rotate_a_password_with_the_keyboard(window: MainWindow, qtbot, memory_keyring) -> None:  # type: ignore[no-untyped-def]
-    from clerk_desk.credentials import vault
+def _sealed(window: MainWindow, account) -> str | None:  # type: ignore[no-untyped-def]
+    """The account's current password, as the clerk's key on this PC opens it."""
+    from clerk_desk.credentials import copies, keys
+    from clerk_desk.models import CopyKind
+    from clerk_desk.register import accounts
 
+    with window.context.database.read() as session:
+        session.info["actor"] = "Zoë Hartley"
+        holder = keys.holder_key(session)
+        return copies.open_copy(session, accounts.get(session, account.id), CopyKind.CURRENT, *holder)
+
+
+def test_set_and_rotate_a_password_with_the_keyboard(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
     window.check_vault()
     activate(window, qtbot)
     window.navigation.setFocus()
@@ -246,8 +256,8 @@ def test_set_and_rotate_a_password_with_the_keyboard(window: MainWindow, qtbot, 
     pressed = in_next_dialog(qtbot, set_password)
     press(Qt.Key.Key_W, ALT)  # Set password
     closed(window, qtbot, pressed)
-    first = memory_keyring.entries[(vault.SERVICE, account.uuid)]
-    assert len(first) >= 16
+    first = _sealed(window, account)
+    assert first is not None and len(first) >= 16
     assert focused() is page.table
 
     def rotate() -> None:
@@ -257,8 +267,8 @@ def test_set_and_rotate_a_password_with_the_keyboard(window: MainWindow, qtbot, 
     pressed = in_next_dialog(qtbot, rotate)
     press(Qt.Key.Key_T, ALT)  # Rotate
     closed(window, qtbot, pressed)
-    second = memory_keyring.entries[(vault.SERVICE, account.uuid)]
-    assert second != first
+    second = _sealed(window, account)
+    assert second is not None and second != first
     assert focused() is page.table
 
 
@@ -275,8 +285,9 @@ def test_make_the_annual_report_with_the_keyboard(
     monkeypatch.setattr(a11y, "LISTENERS", [lambda widget, text: heard.append(text)])
     activate(window, qtbot)
     window.navigation.setFocus()
-    press(Qt.Key.Key_7, CTRL)  # Reports
+    press(Qt.Key.Key_8, CTRL)  # Reports
     page = window.reports
+    assert window.current_page() is page
     press(Qt.Key.Key_Tab)  # the period: this year's preset, or arrows for another
     press(Qt.Key.Key_C, ALT)  # Create report
     qtbot.waitUntil(lambda: target.exists() and not page.busy, timeout=30000)
