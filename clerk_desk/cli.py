@@ -10,7 +10,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -97,7 +97,25 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="fill an empty database with a small example council")
     cli_credentials.add_commands(commands)
     cli_incidents.add_parsers(commands)
+
+    from clerk_desk import cli_continuity
+
+    cli_continuity.add_commands(commands, password_subcommands(commands))
     return parser
+
+
+def password_subcommands(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The ``password`` command's actions (``args.action``), made once and shared by every module that
+    adds one; ``cmd_password`` dispatches them through ``PASSWORD_COMMANDS``."""
+    existing = commands.choices.get("password")
+    if existing is None:
+        existing = commands.add_parser("password", help="passwords from scripts; secrets on standard input")
+        existing.add_subparsers(dest="action", metavar="ACTION", required=True)
+    return next(a for a in existing._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def cmd_password(url: str, args: argparse.Namespace) -> int:
+    return PASSWORD_COMMANDS[args.action](url, args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -167,13 +185,14 @@ def cmd_export(url: str, args: argparse.Namespace) -> int:
 
 def cmd_check(url: str, args: argparse.Namespace) -> int:
     from clerk_desk.checks import engine as checks
+    from clerk_desk.continuity import backup
     from clerk_desk.credentials import service as credentials
     from clerk_desk.register import accounts
 
     with _open(url) as database:
         with database.read() as session:
             snapshot = credentials.snapshot(accounts.all_accounts(session))
-            findings = checks.run(session, database.clock, snapshot)
+            findings = checks.run(session, database.clock, snapshot, backup.status_for(database.url))
         if args.json:
             print(json.dumps([f.as_json() for f in findings], indent=2, ensure_ascii=False))
         elif not findings:
@@ -367,7 +386,22 @@ COMMANDS = {
     "demo": cmd_demo,
     **cli_credentials.COMMANDS,
     **cli_incidents.COMMANDS,
+    # After the credential commands: ``password`` dispatches each action through PASSWORD_COMMANDS.
+    "password": cmd_password,
 }
+#: ``password ACTION`` handlers, by action; filled by the modules that add the actions.
+PASSWORD_COMMANDS: dict[str, Callable[[str, argparse.Namespace], int]] = {}
+
+
+def _register_commands() -> None:
+    from clerk_desk import cli_continuity
+
+    COMMANDS.update(cli_continuity.COMMANDS)
+    PASSWORD_COMMANDS.update(dict.fromkeys(("set", "get", "status"), cli_credentials.cmd_password))
+    PASSWORD_COMMANDS.update(cli_continuity.PASSWORD_COMMANDS)
+
+
+_register_commands()
 
 
 def _count(number: int, noun: str) -> str:
