@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSystemTrayIco
 
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
+from clerk_desk.ui import a11y
 from clerk_desk.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -191,6 +192,7 @@ class Notifier:
         message = reminders.summary(reminders.due(None, load_home(context)), today)
         if message:
             self.tray.showMessage("Clerk Desk: due", message, QSystemTrayIcon.MessageIcon.Information, 15_000)
+            a11y.announce(self.window, f"Clerk Desk: due. {message}")  # for a screen reader too
 
 
 def _choose_actor(window: MainWindow) -> None:

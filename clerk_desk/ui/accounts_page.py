@@ -305,7 +305,7 @@ class AccountsPage(TablePage):
         return event.rotation_reason if event is not None else RotationReason.SCHEDULED
 
     def keys(self) -> None:
-        KeysDialog(self.context, self).exec()
+        a11y.exec_dialog(KeysDialog(self.context, self))
         self._after_credential_change()
 
     def history(self) -> None:

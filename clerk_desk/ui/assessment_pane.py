@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMessageBox, QTableView, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
 
 from clerk_desk import fields
 from clerk_desk.errors import ClerkDeskError, ValidationError
@@ -14,8 +15,9 @@ from clerk_desk.incidents import assessment
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents.lifecycle import ART34_CLAUSE, moment
 from clerk_desk.models import Incident, IncidentAssessment, RiskLevel
+from clerk_desk.ui import a11y
 from clerk_desk.ui.context import Context
-from clerk_desk.ui.form import FormDialog, check_field, choice_field, line_field, text_field
+from clerk_desk.ui.form import FormDialog, check_field, choice_field, line_field, record_dialog, text_field
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import button
 
@@ -46,25 +48,6 @@ def assessment_dialog(context: Context, incident: Incident, parent: QWidget | No
     """The ICO's four questions and the breach log's figures; a reassessment adds to the history."""
     latest = assessment.current(incident)
     title = f"Reassess {incident.reference}" if latest else f"Assess {incident.reference}"
-    dialog = FormDialog(
-        title,
-        [
-            check_field("living_people", "Living people's data is involved"),
-            choice_field("risk_likelihood", "Likelihood of a risk to them", LEVELS),
-            choice_field("risk_severity", "Severity of that risk", LEVELS),
-            text_field("mitigation", "Mitigation: what was done"),
-            line_field("people_affected", "People affected", "how many (a whole number)"),
-            line_field("records_affected", "Records affected", "how many (a whole number)"),
-            line_field("data_kinds", "Kinds of data", "e.g. names; email addresses"),
-            text_field("consequences", "Likely consequences"),
-            text_field("assessment_reason", "Reason for this assessment"),
-        ],
-        parent,
-        intro="The ICO's self-assessment: does the breach involve living people's data, how likely is a "
-        "risk to them, how severe, and has it been mitigated? A high risk means the people affected "
-        f"are told ({ART34_CLAUSE}). A reassessment is added to the history with its reason.",
-        save_text="Record assessment",
-    )
     values = {"living_people": "yes", "risk_likelihood": "low", "risk_severity": "low"}
     if latest is not None:
         values |= {
@@ -77,74 +60,89 @@ def assessment_dialog(context: Context, incident: Incident, parent: QWidget | No
             "data_kinds": latest.data_kinds or "",
             "consequences": latest.consequences or "",
         }
-    dialog.set_values(values)
 
-    def submit(entered: dict[str, str]) -> IncidentAssessment:
-        data = assessment.parse(entered)
-        with context.write() as session:
-            return assessment.assess(session, incident.id, data)
+    def write(session: Session, entered: dict[str, str]) -> IncidentAssessment:
+        return assessment.assess(session, incident.id, assessment.parse(entered))
 
-    dialog.submit = submit
-    return dialog
+    return record_dialog(
+        context,
+        title,
+        [
+            check_field("living_people", "Living people's data is involved"),
+            choice_field("risk_likelihood", "Likelihood of a risk to them", LEVELS),
+            choice_field("risk_severity", "Severity of that risk", LEVELS),
+            text_field("mitigation", "Mitigation: what was done"),
+            line_field("people_affected", "People affected", "how many (a whole number)"),
+            line_field("records_affected", "Records affected", "how many (a whole number)"),
+            line_field("data_kinds", "Kinds of data", "e.g. names; email addresses"),
+            text_field("consequences", "Likely consequences"),
+            text_field("assessment_reason", "Reason for this assessment"),
+        ],
+        write,
+        parent,
+        values=values,
+        intro="The ICO's self-assessment: does the breach involve living people's data, how likely is a "
+        "risk to them, how severe, and has it been mitigated? A high risk means the people affected "
+        f"are told ({ART34_CLAUSE}). A reassessment is added to the history with its reason.",
+        save_text="Record assessment",
+    )
 
 
 def told_dialog(context: Context, incident: Incident, parent: QWidget | None = None) -> FormDialog:
     """The people affected were told: when, how and how many."""
-    dialog = FormDialog(
+
+    def write(session: Session, values: dict[str, str]) -> Incident:
+        told_at = _text_moment(values, "subjects_told_at")
+        if told_at is None:
+            raise ValidationError("subjects_told_at", "is required")
+        count = fields.integer(values, "subjects_told_count", minimum=1, maximum=assessment.MAX_COUNT)
+        return assessment.record_told(
+            session,
+            incident.id,
+            told_at,  # type: ignore[arg-type]
+            values.get("subjects_told_how", ""),
+            count,
+        )
+
+    return record_dialog(
+        context,
         f"Tell the people affected: {incident.reference}",
         [
             line_field("subjects_told_at", "Told at", MOMENT_HINT),
             text_field("subjects_told_how", "How they were told"),
             line_field("subjects_told_count", "How many were told"),
         ],
+        write,
         parent,
+        values={"subjects_told_at": context.clock.now().strftime("%Y-%m-%d %H:%M")},
         intro=f"The risk to them is high: they are told without undue delay ({ART34_CLAUSE}), in clear "
         "words: what happened, the likely consequences, what was done, and whom to contact.",
         save_text="Record",
     )
-    dialog.set_values({"subjects_told_at": context.clock.now().strftime("%Y-%m-%d %H:%M")})
-
-    def submit(values: dict[str, str]) -> Incident:
-        told_at = _text_moment(values, "subjects_told_at")
-        if told_at is None:
-            raise ValidationError("subjects_told_at", "is required")
-        count = fields.integer(values, "subjects_told_count", minimum=1, maximum=assessment.MAX_COUNT)
-        with context.write() as session:
-            return assessment.record_told(
-                session,
-                incident.id,
-                told_at,  # type: ignore[arg-type]
-                values.get("subjects_told_how", ""),
-                count,
-            )
-
-    dialog.submit = submit
-    return dialog
 
 
 def not_required_dialog(context: Context, incident: Incident, parent: QWidget | None = None) -> FormDialog:
     """The people affected need not be told, on an Art. 34(3) ground."""
-    dialog = FormDialog(
+
+    def write(session: Session, values: dict[str, str]) -> Incident:
+        return assessment.record_not_required(
+            session, incident.id, values.get("ground", ""), values.get("subjects_told_reason", "")
+        )
+
+    return record_dialog(
+        context,
         f"Not required: {incident.reference}",
         [
             choice_field("ground", "Ground", [(g.key, g.label) for g in assessment.GROUNDS.values()]),
             text_field("subjects_told_reason", "Details"),
         ],
+        write,
         parent,
         intro="The people affected need not be told if the data was unintelligible to anyone not "
         "authorised, if later measures removed the high risk, or if telling each would need "
         "disproportionate effort; then a public notice tells them instead (Art. 34(3)).",
         save_text="Record",
     )
-
-    def submit(values: dict[str, str]) -> Incident:
-        with context.write() as session:
-            return assessment.record_not_required(
-                session, incident.id, values.get("ground", ""), values.get("subjects_told_reason", "")
-            )
-
-    dialog.submit = submit
-    return dialog
 
 
 class AssessmentPane(QWidget):
@@ -161,7 +159,7 @@ class AssessmentPane(QWidget):
         self.state.setWordWrap(True)
         self.state.setAccessibleName("Assessment")
         self.model: RowTableModel[IncidentAssessment] = RowTableModel(HISTORY_COLUMNS, self)
-        self.history = QTableView()
+        self.history = a11y.Table()
         self.history.setModel(self.model)
         self.history.setAccessibleName("Assessment history")
         self.history.verticalHeader().setVisible(False)

@@ -15,17 +15,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clerk_desk import fields
 from clerk_desk.elections import moderation, periods
 from clerk_desk.elections.periods import ChecklistRow
-from clerk_desk.models import Candidacy, ElectionException, ElectionPeriod, ModerationAction, ModerationEntry
+from clerk_desk.models import Candidacy, ElectionException, ElectionPeriod, ModerationEntry
 from clerk_desk.register import accounts, people
+from clerk_desk.ui import a11y, election_dialogs
 from clerk_desk.ui.context import Context
-from clerk_desk.ui.form import FormDialog, choice_field, date_field, line_field, text_field
+from clerk_desk.ui.form import FormDialog
 from clerk_desk.ui.table_model import Column, RowTableModel
-from clerk_desk.ui.table_page import TablePage, button
-
-MOMENT_HINT = "YYYY-MM-DD HH:MM (UTC)"
+from clerk_desk.ui.table_page import TablePage, button, caption
 
 
 def _day(value: date | None) -> str:
@@ -62,7 +60,7 @@ CANDIDATES: list[Column[Candidacy]] = [
 
 
 def _table(model: RowTableModel, name: str) -> QTableView:
-    view = QTableView()
+    view = a11y.Table()
     view.setModel(model)
     view.setAccessibleName(name)
     view.verticalHeader().setVisible(False)
@@ -108,26 +106,26 @@ class ElectionsPage(TablePage):
         self.context = context
         self.table.setAccessibleName("Pre-election checklist")
         self.add_button = button(
-            "Add period…", "Add a pre-election period: notice of election to polling day"
+            "&Add period…", "Add a pre-election period: notice of election to polling day"
         )
-        self.edit_button = button("Edit period…")
-        self.partnership_button = button("Partnership profiles handled…")
-        self.briefed_button = button("Staff and officers briefed…")
+        self.edit_button = button("&Edit period…")
+        self.partnership_button = button("Partnership &profiles handled…")
+        self.briefed_button = button("Staff and officers &briefed…")
         for widget in (self.add_button, self.edit_button, self.partnership_button, self.briefed_button):
             self.add_action(widget)
         self.finish_actions()
         self.period_choice = QComboBox()
-        self.period_choice.setAccessibleName("Period")
-        self.filters_bar.insertWidget(0, self.period_choice, 1)
+        self.filters_bar.insertWidget(0, caption("Peri&od", self.period_choice))
+        self.filters_bar.insertWidget(1, self.period_choice, 1)
         self.period_info = QLabel()
         self.period_info.setWordWrap(True)
         self.period_info.setAccessibleName("Period checklist")
         self.body.insertWidget(3, self.period_info)
 
         self.notice_button = button(
-            "Notice posted…", "The pre-election notice was posted on the selected account"
+            "&Notice posted…", "The pre-election notice was posted on the selected account"
         )
-        self.reviewed_button = button("Scheduled posts reviewed…")
+        self.reviewed_button = button("Scheduled posts &reviewed…")
         account_row = QHBoxLayout()
         for widget in (self.notice_button, self.reviewed_button):
             account_row.addWidget(widget)
@@ -138,15 +136,15 @@ class ElectionsPage(TablePage):
         self.detail.setAccessibleName("Period records")
         self.moderation_model: RowTableModel[ModerationEntry] = RowTableModel(MODERATION, self)
         self.moderation_view = _table(self.moderation_model, "Moderation log")
-        self.removal_button = button("Record removal…", "Content removed or hidden: when, by whom and why")
+        self.removal_button = button("Record re&moval…", "Content removed or hidden: when, by whom and why")
         self.detail.addTab(_pane(self.moderation_view, self.removal_button), "Moderation log")
         self.exceptions_model: RowTableModel[ElectionException] = RowTableModel(EXCEPTIONS, self)
         self.exceptions_view = _table(self.exceptions_model, "Exceptions")
-        self.exception_button = button("Approve exception…")
+        self.exception_button = button("Approve e&xception…")
         self.detail.addTab(_pane(self.exceptions_view, self.exception_button), "Exceptions")
         self.candidates_model: RowTableModel[Candidacy] = RowTableModel(CANDIDATES, self)
         self.candidates_view = _table(self.candidates_model, "Standing for election")
-        self.candidate_button = button("Standing for election…", "Mark a person as standing in this period")
+        self.candidate_button = button("S&tanding for election…", "Mark a person as standing in this period")
         self.detail.addTab(_pane(self.candidates_view, self.candidate_button), "Standing for election")
         self.body.addWidget(self.detail, 1)
 
@@ -247,150 +245,34 @@ class ElectionsPage(TablePage):
         return saved
 
     def edit_period(self, period: ElectionPeriod | None) -> None:
-        dialog = FormDialog(
-            "Edit pre-election period" if period else "Add pre-election period",
-            [
-                date_field("notice_on", "Notice of election"),
-                date_field("poll_on", "Polling day"),
-                line_field("name", "Name", "e.g. Town council elections 2027"),
-                line_field("elections", "Elections it covers", "e.g. town council; county council"),
-            ],
-            self,
-            intro="From the notice of election to the close of poll, council publicity on every channel is "
-            "restricted, even when the seats are uncontested.",
-        )
-        if period is not None:
-            dialog.set_values(
-                {
-                    "notice_on": period.notice_on.isoformat(),
-                    "poll_on": period.poll_on.isoformat(),
-                    "name": period.name,
-                    "elections": period.elections or "",
-                }
-            )
-
-        def submit(values: dict[str, str]) -> ElectionPeriod:
-            data = periods.parse(values)
-            with self.context.write() as session:
-                return periods.save(
-                    session,
-                    data,
-                    period_id=period.id if period else None,
-                    expected_version=period.version if period else None,
-                )
-
-        dialog.submit = submit
+        dialog = election_dialogs.period_dialog(self.context, period, self)
         if self.run_dialog(dialog, select=False) and dialog.result_value is not None:
             self.reload()
             self.select_period(dialog.result_value.id)
 
     def period_item(self, item: str) -> None:
         period = self.period()
-        if period is None:
-            return
-        dialog = FormDialog(
-            periods.PERIOD_ITEMS[item],
-            [date_field("on", "Done on"), text_field("note", "Note")],
-            self,
-            intro="For partnership profiles: follow the rules, or hand all administration to the partner."
-            if item == "partnership"
-            else "Staff and officers know what they may and may not post until the close of poll.",
-        )
-        dialog.set_values({"on": self.context.clock.today().isoformat()})
-
-        def submit(values: dict[str, str]) -> ElectionPeriod:
-            on = fields.iso_date(values, "on", required=True)
-            with self.context.write() as session:
-                return periods.record_period_item(session, period.id, item, on, values.get("note", ""))
-
-        dialog.submit = submit
-        self._run(dialog)
+        if period is not None:
+            self._run(election_dialogs.period_item_dialog(self.context, period, item, self))
 
     def account_item(self, field: str) -> None:
         period, row = self.period(), self.current()
         if period is None or row is None:
             return
-        label = "Pre-election notice posted" if field == "notice_posted_on" else "Scheduled posts reviewed"
-        dialog = FormDialog(f"{label}: {row.account.name}", [date_field("on", "On")], self)
-        dialog.set_values({"on": self.context.clock.today().isoformat()})
-
-        def submit(values: dict[str, str]) -> object:
-            on = fields.iso_date(values, "on", required=True)
-            with self.context.write() as session:
-                return periods.record_account(session, period.id, row.account.name, **{field: on})
-
-        dialog.submit = submit
-        self._run(dialog)
+        self._run(election_dialogs.account_item_dialog(self.context, period, row.account, field, self))
         self.select_where(lambda r: r.account.id == row.account.id)
 
     def record_removal(self) -> None:
         names = [a.name for a in self.accounts if a.status != "closed"]
-        dialog = FormDialog(
-            "Record removal",
-            [
-                choice_field("account", "Account", [(n, n) for n in names]),
-                line_field("at", "When", MOMENT_HINT),
-                choice_field("action", "Action", [(a.value, a.value.capitalize()) for a in ModerationAction]),
-                text_field("content", "Content"),
-                text_field("reason", "Why"),
-            ],
-            self,
-            intro="Content removed or hidden on a council account, kept so that a complaint can be answered.",
-        )
-        dialog.set_values({"at": self.context.clock.now().strftime("%Y-%m-%d %H:%M")})
-
-        def submit(values: dict[str, str]) -> ModerationEntry:
-            data = moderation.parse({**values, "at": values.get("at", "").strip().replace(" ", "T")})
-            with self.context.write() as session:
-                return moderation.record(session, data)
-
-        dialog.submit = submit
-        self._run(dialog)
+        self._run(election_dialogs.removal_dialog(self.context, names, self))
 
     def approve_exception(self) -> None:
         period = self.period()
-        if period is None:
-            return
-        dialog = FormDialog(
-            "Approve exception",
-            [
-                text_field("what", "What is allowed"),
-                text_field("reason", "Reason"),
-                date_field("on", "Approved on"),
-            ],
-            self,
-            intro="New publicity during the period only when planned before the election was called, or "
-            "for a reason the clerk approves and records here.",
-        )
-        dialog.set_values({"on": self.context.clock.today().isoformat()})
-
-        def submit(values: dict[str, str]) -> ElectionException:
-            on = fields.iso_date(values, "on", required=True)
-            with self.context.write() as session:
-                return periods.approve_exception(
-                    session, period.id, values.get("what", ""), values.get("reason", ""), on
-                )
-
-        dialog.submit = submit
-        self._run(dialog)
+        if period is not None:
+            self._run(election_dialogs.exception_dialog(self.context, period, self))
 
     def mark_candidate(self) -> None:
         period = self.period()
-        if period is None:
-            return
-        names = self.context.read(lambda s: [p.name for p in people.all_people(s)])
-        dialog = FormDialog(
-            "Standing for election",
-            [choice_field("person", "Person", [(n, n) for n in names])],
-            self,
-            intro="Someone standing for election holds no access to the council's accounts and does not post "
-            "for it during the period.",
-            save_text="Mark as standing",
-        )
-
-        def submit(values: dict[str, str]) -> Candidacy:
-            with self.context.write() as session:
-                return periods.mark_candidate(session, period.id, values.get("person", ""))
-
-        dialog.submit = submit
-        self._run(dialog)
+        if period is not None:
+            names = self.context.read(lambda s: [p.name for p in people.all_people(s)])
+            self._run(election_dialogs.candidate_dialog(self.context, period, names, self))

@@ -332,6 +332,7 @@ class IncidentsPage(TablePage):
         now = self.context.clock.now()
         if self._attempt("Follow-up", lambda s: incidents.settle_step(s, incident.id, step, done_at=now)):
             self._after(incident.id)
+            self.show_message(f"{incident.reference}: “{incidents.STEPS[step].label}” is done.")
 
     def mark_not_applicable(self) -> None:
         incident, step = self.current(), self._selected_step()
@@ -354,6 +355,7 @@ class IncidentsPage(TablePage):
         ):
             self.action_text.clear()
             self._after(incident.id)
+            self.show_message(f"{incident.reference}: added to the timeline.")
 
     def choose_evidence(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Attach evidence")
@@ -366,6 +368,7 @@ class IncidentsPage(TablePage):
             return False
         if self._attempt("Evidence", lambda s: evidence.attach(s, incident.id, path)):
             self._after(incident.id)
+            self.show_message(f"{incident.reference}: {path.name} attached as evidence.")
             return True
         return False
 

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
-    QHBoxLayout,
+    QGridLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -26,6 +26,7 @@ from clerk_desk.credentials.recovery import NewRecoveryKey
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import KeyState
 from clerk_desk.register import settings
+from clerk_desk.ui import a11y
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import button
@@ -46,7 +47,7 @@ class KeysDialog(QDialog):
         self.context = context
         self.setWindowTitle("Keys to the passwords")
         self.model: RowTableModel[KeyRow] = RowTableModel(KEY_COLUMNS)
-        self.table = QTableView()
+        self.table = a11y.Table()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Keys")
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -64,11 +65,14 @@ class KeysDialog(QDialog):
         self.replace_button = button("New recovery key", "Make a new recovery key; the old one stops working")
         close = button("Close")
         close.clicked.connect(self.accept)
-        actions = QHBoxLayout()
-        for widget in (self.set_up_button, self.give_button, self.recover_button, self.replace_button):
-            actions.addWidget(widget)
-        actions.addStretch(1)
-        actions.addWidget(close)
+        # Two rows, so the buttons keep their words at 200% (WCAG 1.4.4).
+        actions = QGridLayout()
+        for index, widget in enumerate(
+            (self.set_up_button, self.give_button, self.recover_button, self.replace_button)
+        ):
+            actions.addWidget(widget, index // 2, index % 2)
+        actions.setColumnStretch(2, 1)
+        actions.addWidget(close, 1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(self.recovery_label)
@@ -169,7 +173,7 @@ class KeysDialog(QDialog):
             self.reload()
 
     def show_recovery_key(self, made: NewRecoveryKey) -> None:
-        RecoveryKeyDialog(self.context, made, self).exec()
+        a11y.exec_dialog(RecoveryKeyDialog(self.context, made, self))
 
 
 class RecoveryKeyDialog(QDialog):

@@ -117,6 +117,7 @@ class TablePage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Ctrl+F")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 14)  # never squeezed away
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.search.textChanged.connect(self._update_summary)
 

@@ -36,9 +36,11 @@ PAGES = [
     "Delegated access",
     "Designated officers",
     "Incidents",
+    "Elections",
     "Reports",
     "Audit trail",
     "Settings",
+    "Assertion 10",
 ]
 
 R = QAccessible.Role
