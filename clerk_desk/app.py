@@ -155,8 +155,8 @@ def _choose_actor(window: MainWindow) -> None:
         window.refresh()
 
 
-def run_gui(database_url: str, actor: str | None) -> int:
-    """Open the window and run until it closes."""
+def run_gui(database_url: str, actor: str | None, *, smoke_test: bool = False) -> int:
+    """Open the window and run until it closes (``smoke_test``: until every page has been painted)."""
     _setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -169,6 +169,10 @@ def run_gui(database_url: str, actor: str | None) -> int:
         return 2
     sys.excepthook = _excepthook
     vault.set_waiter(_wait_for_keyring)
+    if smoke_test:
+        from clerk_desk.ui.smoke import SmokeTest
+
+        return SmokeTest(app, window).run()
     window.show()
     _choose_actor(window)
     notifier = Notifier(window)

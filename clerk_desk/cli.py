@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from clerk_desk import config
+from clerk_desk import about, config
 from clerk_desk.errors import ClerkDeskError
 
 log = logging.getLogger("clerk_desk")
@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="who is acting: a person's name or login (default: the person whose login is yours)",
     )
+    parser.add_argument("--version", action="version", version=f"clerk-desk {about.version() or 'unknown'}")
+    # For the packaging smoke test (README, "Build it yourself"): open the window, show every page, check
+    # that it painted, and quit. Not for clerks, so not in --help.
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     imp = commands.add_parser("import", help="import a CSV file; all rows or none")
@@ -75,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--limit", type=int, default=50, help="how many of the newest entries (default 50)")
 
     commands.add_parser("demo", help="fill an empty database with a small example council")
+    commands.add_parser(
+        "self-test",
+        help="check this installation: upgrade scripts, fonts, and the password store "
+        "(stores, reads back and removes a test entry); exit 1 on a problem",
+    )
     return parser
 
 
@@ -87,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from clerk_desk.app import run_gui
 
-        return run_gui(url, args.actor)
+        return run_gui(url, args.actor, smoke_test=args.smoke_test)
     try:
         return COMMANDS[args.command](url, args)
     except ClerkDeskError as exc:
@@ -286,6 +295,17 @@ def cmd_report(url: str, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_self_test(url: str, args: argparse.Namespace) -> int:
+    from clerk_desk import selftest
+
+    results = selftest.run()
+    for check in results:
+        print(f"{'ok' if check.ok else 'FAILED':<7} {check.name}: {check.detail}")
+    failed = [check.name for check in results if not check.ok]
+    print(f"Problems: {', '.join(failed)}." if failed else "Everything Clerk Desk needs is in place.")
+    return 1 if failed else 0
+
+
 COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
@@ -295,6 +315,7 @@ COMMANDS = {
     "settings": cmd_settings,
     "audit": cmd_audit,
     "demo": cmd_demo,
+    "self-test": cmd_self_test,
 }
 
 

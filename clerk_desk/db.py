@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 
-from clerk_desk import audit
+from clerk_desk import about, audit
 from clerk_desk.clock import Clock, SystemClock
 from clerk_desk.errors import DatabaseError, StaleEditError
 from clerk_desk.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
+from clerk_desk.models import AppVersion
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def open_database(url: str, clock: Clock | None = None, *, migrate: bool = True)
     """Open the database at ``url``, migrating it to this app's schema first.
 
     A SQLite file is copied aside before it is migrated. A database written by a newer Clerk Desk is
-    refused and left untouched.
+    refused and left untouched. Once open, the database records this app's version (``app_version``).
     """
     clock = clock or SystemClock()
     try:
@@ -102,7 +103,27 @@ def open_database(url: str, clock: Clock | None = None, *, migrate: bool = True)
         except BaseException:
             engine.dispose()
             raise
+        _record_version(database)
     return database
+
+
+def _record_version(database: Database) -> None:
+    """Note which version of Clerk Desk opened the database, when it is not the one already noted.
+
+    A database that cannot be written (a read-only file) still opens for reading.
+    """
+    current = about.version()
+    if not current:
+        return
+    try:
+        with database.factory() as session, session.begin():
+            row = session.get(AppVersion, 1)
+            if row is None:
+                session.add(AppVersion(id=1, version=current, since=database.clock.now()))
+            elif row.version != current:
+                row.version, row.since = current, database.clock.now()
+    except OperationalError as exc:
+        log.warning("could not note version %s in the database: %s", current, exc.orig or exc)
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -196,6 +217,11 @@ def _migrate(engine: Engine, sqlite_path: Path | None, clock: Clock) -> Path | N
     _check_revision(current, make_url(str(engine.url)).render_as_string(hide_password=True))
     if current == HEAD:
         return None
+    if not (SCRIPT_LOCATION / "env.py").is_file():
+        raise DatabaseError(
+            f"This copy of Clerk Desk is incomplete: the database upgrade scripts are missing from "
+            f"{SCRIPT_LOCATION}. The database was not changed; reinstall Clerk Desk."
+        )
     backup = None
     if sqlite_path is not None and current is not None:
         backup = _backup_sqlite(engine, sqlite_path, current, clock.now())
