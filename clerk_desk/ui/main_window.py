@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from clerk_desk import credentials
+from clerk_desk.ui.about_dialog import AboutDialog
 from clerk_desk.ui.access_page import AccessPage
 from clerk_desk.ui.accounts_page import AccountsPage
 from clerk_desk.ui.audit_page import AuditPage
@@ -82,6 +83,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.actor_label)
         self.update_actor()
 
+        help_menu = self.menuBar().addMenu("&Help")
+        self.about_action = help_menu.addAction("&About Clerk Desk")
+        self.about_action.triggered.connect(self.show_about)
+
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         # Ctrl+N logs an incident from anywhere in the window (design.md, accessibility contract).
         QShortcut(
@@ -110,6 +115,9 @@ class MainWindow(QMainWindow):
             "Password store: ready" if snapshot.status.ok else "Password store: unavailable"
         )
         self.vault_label.setToolTip(snapshot.status.message)
+
+    def show_about(self) -> None:
+        AboutDialog(self.context.database.url, self).exec()
 
     def update_actor(self) -> None:
         actor = self.context.actor
