@@ -212,7 +212,9 @@ def round_trip(timeout: float = DEFAULT_TIMEOUT) -> str:
     finally:
         removed = delete_password(_ROUND_TRIP_USER, timeout)
     if read_back != value:
-        raise VaultError(VaultState.UNAVAILABLE, "The password store gave back something other than was stored.")
+        raise VaultError(
+            VaultState.UNAVAILABLE, "The password store gave back something other than was stored."
+        )
     if not removed or get_password(_ROUND_TRIP_USER, timeout) is not None:
         raise VaultError(VaultState.UNAVAILABLE, "The password store did not remove a test entry when asked.")
     return _backend_name(_backend())

@@ -1,8 +1,8 @@
 """SQLAlchemy typed models, one module per aggregate. No rules live here; see the services."""
 
 from clerk_desk.models.access import AccessLevel, Acknowledgement, Designation, Grant
-from clerk_desk.models.app_version import AppVersion
 from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor
+from clerk_desk.models.app_version import AppVersion
 from clerk_desk.models.audit import AuditEntry
 from clerk_desk.models.base import Base
 from clerk_desk.models.incidents import (
