@@ -69,10 +69,12 @@ def _text(i: int, words: int) -> str:
 
 def build(path: Path, count: int) -> str:
     """The demo council plus ``count`` incidents spread over the year before NOW."""
-    from clerk_desk import demo, incident_records, incidents
-    from clerk_desk.clock import FixedClock
-    from clerk_desk.db import open_database
+    from clerk_desk import demo
+    from clerk_desk.incidents import lifecycle as incidents
+    from clerk_desk.incidents import records as incident_records
     from clerk_desk.models import IncidentCategory, IncidentSeverity, IncidentStatus
+    from clerk_desk.storage.clock import FixedClock
+    from clerk_desk.storage.db import open_database
 
     url = f"sqlite:///{path}"
     clock = FixedClock(NOW)
@@ -118,9 +120,9 @@ def build(path: Path, count: int) -> str:
 
 
 def time_clerk_desk(url: str, out: Path, *, public: bool) -> float:
-    from clerk_desk.clock import FixedClock
-    from clerk_desk.db import open_database
     from clerk_desk.reports import annual, period
+    from clerk_desk.storage.clock import FixedClock
+    from clerk_desk.storage.db import open_database
 
     database = open_database(url, FixedClock(NOW))
     try:

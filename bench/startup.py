@@ -68,10 +68,10 @@ print(time.time())
 
 def build_council(path: Path, n_accounts: int, n_people: int) -> str:
     sys.path.insert(0, str(ROOT))
-    from clerk_desk import accounts, people
-    from clerk_desk import settings as council_settings
-    from clerk_desk.db import open_database
     from clerk_desk.models import AccountStatus, Role, TwoFactor
+    from clerk_desk.register import accounts, people
+    from clerk_desk.register import settings as council_settings
+    from clerk_desk.storage.db import open_database
 
     url = f"sqlite:///{path}"
     database = open_database(url)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from clerk_desk import config
+from clerk_desk.storage import config
 
 DISTRIBUTION = "clerk-desk"
 

@@ -15,9 +15,13 @@ from PySide6.QtCore import QEventLoop, Qt, QThread, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSystemTrayIcon
 
-from clerk_desk import authority, checks, config, people, reminders, vault
-from clerk_desk.db import open_database
+from clerk_desk.checks import engine as checks
+from clerk_desk.checks import reminders
+from clerk_desk.credentials import vault
 from clerk_desk.errors import ClerkDeskError
+from clerk_desk.register import authority, people
+from clerk_desk.storage import config
+from clerk_desk.storage.db import open_database
 from clerk_desk.ui.actor_dialog import ActorDialog
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.main_window import MainWindow

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from clerk_desk import about, config
+from clerk_desk import about
 from clerk_desk.errors import ClerkDeskError
+from clerk_desk.storage import config
 
 log = logging.getLogger("clerk_desk")
 
@@ -109,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 @contextmanager
 def _open(url: str):  # type: ignore[no-untyped-def]
     """The database for one command, closed afterwards (main() may be called many times in one process)."""
-    from clerk_desk.db import open_database
+    from clerk_desk.storage.db import open_database
 
     database = open_database(url)
     try:
@@ -120,7 +121,7 @@ def _open(url: str):  # type: ignore[no-untyped-def]
 
 def resolve_actor(database, given: str | None) -> str:  # type: ignore[no-untyped-def]
     """The name the audit trail records for this command."""
-    from clerk_desk.authority import resolve_actor as resolve
+    from clerk_desk.register.authority import resolve_actor as resolve
 
     with database.read() as session:
         return resolve(session, database.url, given).name
@@ -153,7 +154,9 @@ def cmd_export(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_check(url: str, args: argparse.Namespace) -> int:
-    from clerk_desk import accounts, checks, credentials
+    from clerk_desk.checks import engine as checks
+    from clerk_desk.credentials import service as credentials
+    from clerk_desk.register import accounts
 
     with _open(url) as database:
         with database.read() as session:
@@ -171,7 +174,7 @@ def cmd_check(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_settings(url: str, args: argparse.Namespace) -> int:
-    from clerk_desk import settings
+    from clerk_desk.register import settings
 
     with _open(url) as database:
         if args.key == "logo":
@@ -203,7 +206,8 @@ def cmd_settings(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_audit(url: str, args: argparse.Namespace) -> int:
-    from clerk_desk import audit, audit_log
+    from clerk_desk.audit import chain as audit
+    from clerk_desk.audit import reader as audit_log
 
     with _open(url) as database:
         with database.read() as session:
@@ -235,7 +239,7 @@ def cmd_demo(url: str, args: argparse.Namespace) -> int:
     from clerk_desk import demo
 
     with _open(url) as database:
-        from clerk_desk.authority import os_login
+        from clerk_desk.register.authority import os_login
 
         login = os_login() or None
         with database.transaction(args.actor or "Clerk Desk demo") as session:
@@ -250,7 +254,9 @@ def cmd_demo(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_reminders(url: str, args: argparse.Namespace) -> int:
-    from clerk_desk import checks, imports, reminders
+    from clerk_desk import imports
+    from clerk_desk.checks import engine as checks
+    from clerk_desk.checks import reminders
 
     with _open(url) as database, database.read() as session:
         today = database.clock.today()
@@ -272,7 +278,8 @@ def cmd_reminders(url: str, args: argparse.Namespace) -> int:
 
 def cmd_report(url: str, args: argparse.Namespace) -> int:
     # reportlab is imported here only, so the other commands start without it.
-    from clerk_desk import accounts, credentials
+    from clerk_desk.credentials import service as credentials
+    from clerk_desk.register import accounts
     from clerk_desk.reports import annual, period
 
     with _open(url) as database:

@@ -8,10 +8,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from clerk_desk import accounts, people
-from clerk_desk import settings as council_settings
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import Account, AccountStatus, Person, Role, TwoFactor
+from clerk_desk.register import accounts, people
+from clerk_desk.register import settings as council_settings
+from clerk_desk.storage.clock import clock_of
 
 DOMAIN = "littleashcombe-tc.gov.uk"
 
@@ -224,7 +225,8 @@ def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, i
 
 def _access(session: Session, today: date, ago: Callable[[int], date]) -> None:
     """Keys, officers and acknowledgements, with the loose ends a real council has."""
-    from clerk_desk import access, acknowledgements, officers
+    from clerk_desk.access import acknowledgements, officers
+    from clerk_desk.access import grants as access
     from clerk_desk.models import AccessLevel
 
     clerk, deputy = "Zoë Hartley", "Łukasz Nowak"
@@ -291,10 +293,11 @@ def _access(session: Session, today: date, ago: Callable[[int], date]) -> None:
 
 def _incidents(session: Session) -> None:
     """A year's incidents, some closed, some with a step or a deadline still open."""
-    from clerk_desk import incident_records, incidents
+    from clerk_desk.incidents import lifecycle as incidents
+    from clerk_desk.incidents import records as incident_records
     from clerk_desk.models import IncidentCategory, IncidentSeverity, IncidentStatus
 
-    now = session.info["clock"].now()
+    now = clock_of(session).now()
 
     def hours_ago(hours: float) -> datetime:
         return now - timedelta(hours=hours)

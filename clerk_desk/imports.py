@@ -15,8 +15,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import access, accounts, acknowledgements, incident_records, incidents, officers, people
+from clerk_desk.access import acknowledgements, officers
+from clerk_desk.access import grants as access
 from clerk_desk.errors import ClerkDeskError, ValidationError
+from clerk_desk.incidents import lifecycle as incidents
+from clerk_desk.incidents import records as incident_records
+from clerk_desk.register import accounts, people
 
 # Cells that a spreadsheet would run as a formula are written with a leading apostrophe, and read back
 # without it, so an exported file is safe to open in Excel and still imports unchanged. A leading "@" is

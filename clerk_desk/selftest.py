@@ -31,7 +31,7 @@ def _version() -> str:
 def _migrations() -> str:
     from alembic.script import ScriptDirectory
 
-    from clerk_desk.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
+    from clerk_desk.storage.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
 
     if not (SCRIPT_LOCATION / "env.py").is_file():
         raise ClerkDeskError(f"env.py is missing from {SCRIPT_LOCATION}")
@@ -61,7 +61,7 @@ def _window_resources() -> str:
 
 
 def _password_store() -> str:
-    from clerk_desk import vault
+    from clerk_desk.credentials import vault
 
     name = vault.round_trip()
     return f"{name}: a test entry was stored, read back and removed"

@@ -23,9 +23,9 @@ import pytest  # noqa: E402
 from keyring.backend import KeyringBackend  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from clerk_desk.clock import FixedClock  # noqa: E402
-from clerk_desk.db import Database, open_database  # noqa: E402
-from clerk_desk.rotation import RotateNowSource  # noqa: E402
+from clerk_desk.credentials.rotation import RotateNowSource  # noqa: E402
+from clerk_desk.storage.clock import FixedClock  # noqa: E402
+from clerk_desk.storage.db import Database, open_database  # noqa: E402
 
 POSTGRES_ENV = "CLERK_DESK_TEST_POSTGRES"
 REQUIRE_POSTGRES_ENV = "CLERK_DESK_REQUIRE_POSTGRES"
@@ -86,7 +86,7 @@ def _fresh_postgres(url: str) -> None:
 def database_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
     """An empty database: a SQLite file, or the test PostgreSQL server wiped clean."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'clerk_desk.db'}"
+        return f"sqlite:///{tmp_path / 'clerk_desk.storage.db'}"
     url = os.environ.get(POSTGRES_ENV)
     if not url:
         if os.environ.get(REQUIRE_POSTGRES_ENV):
@@ -109,7 +109,7 @@ def db(database_url: str, clock: FixedClock) -> Iterator[Database]:
 @pytest.fixture
 def sqlite_db(tmp_path, clock: FixedClock) -> Iterator[Database]:  # type: ignore[no-untyped-def]
     """A SQLite-only database, for tests about the file itself."""
-    database = open_database(f"sqlite:///{tmp_path / 'clerk_desk.db'}", clock)
+    database = open_database(f"sqlite:///{tmp_path / 'clerk_desk.storage.db'}", clock)
     try:
         yield database
     finally:
@@ -130,12 +130,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture
 def rotate_now_sources() -> Iterator[Callable[[RotateNowSource], RotateNowSource]]:
-    """Register rotate-now event sources for one test (``rotation.rotate_now_source``); the module-level
-    registry is put back as it was afterwards, so no test's events reach another."""
-    from clerk_desk import rotation
+    """Add rotate-now event sources for one test (to ``checks.engine.ROTATE_NOW_SOURCES``); the list is
+    put back as it was afterwards, so no test's events reach another."""
+    from clerk_desk.checks import engine
 
-    saved = list(rotation._SOURCES)
+    saved = list(engine.ROTATE_NOW_SOURCES)
+
+    def add(source: RotateNowSource) -> RotateNowSource:
+        engine.ROTATE_NOW_SOURCES.append(source)
+        return source
+
     try:
-        yield rotation.rotate_now_source
+        yield add
     finally:
-        rotation._SOURCES[:] = saved
+        engine.ROTATE_NOW_SOURCES[:] = saved

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import access, accounts, officers, people
+from clerk_desk.access import grants as access
+from clerk_desk.access import officers
 from clerk_desk.models import (
     AccessLevel,
     Account,
@@ -19,6 +20,7 @@ from clerk_desk.models import (
     Role,
     TwoFactor,
 )
+from clerk_desk.register import accounts, people
 
 
 def person(session: Session, name: str = "Zoë Hartley", role: Role = Role.CLERK, **fields: Any) -> Person:

@@ -10,7 +10,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from clerk_desk import vault
+from clerk_desk.credentials import vault
 
 
 def test_set_get_delete_in_the_keyring(memory_keyring) -> None:  # type: ignore[no-untyped-def]

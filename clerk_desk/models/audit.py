@@ -13,7 +13,7 @@ from clerk_desk.models.base import Base, UTCDateTime
 class AuditEntry(Base):
     """Who did what to which record, and when; each entry carries the hash of the one before.
 
-    Entries are written only by ``clerk_desk.audit`` and never updated.
+    Entries are written only by ``clerk_desk.audit.chain`` and never updated.
     """
 
     __tablename__ = "audit_entries"

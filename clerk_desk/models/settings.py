@@ -9,7 +9,7 @@ from clerk_desk.models.base import Base
 
 
 class Setting(Base):
-    """One council setting; the keys and their meaning live in ``clerk_desk.settings``."""
+    """One council setting; the keys and their meaning live in ``clerk_desk.register.settings``."""
 
     __tablename__ = "settings"
 

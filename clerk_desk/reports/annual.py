@@ -27,8 +27,7 @@ from reportlab.platypus import (
 from sqlalchemy.orm import Session
 
 from clerk_desk import fields
-from clerk_desk.clock import Clock
-from clerk_desk.credentials import VaultSnapshot
+from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.reports import data, figures, sections
 from clerk_desk.reports.layout import (
     ACCENT,
@@ -49,6 +48,7 @@ from clerk_desk.reports.layout import (
 from clerk_desk.reports.output import check_output, write_atomically
 from clerk_desk.reports.pages import Decorations, canvas_maker
 from clerk_desk.reports.period import Period, long_date, short_date, year_label
+from clerk_desk.storage.clock import Clock
 
 #: Called with a percentage (0–100) and what is being done.
 Progress = Callable[[int, str], None]

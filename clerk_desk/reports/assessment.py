@@ -9,9 +9,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import authority, fields
+from clerk_desk import fields
 from clerk_desk.errors import StaleEditError
 from clerk_desk.models import ReportAssessment
+from clerk_desk.register import authority
 from clerk_desk.reports.period import Period
 
 MAX_LENGTH = 6000

@@ -24,10 +24,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
 
-from clerk_desk import access, accounts, checks, officers, people
-from clerk_desk import settings as council_settings
-from clerk_desk.clock import Clock
-from clerk_desk.credentials import VaultSnapshot
+from clerk_desk.access import grants as access
+from clerk_desk.access import officers
+from clerk_desk.checks import engine as checks
+from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import (
     AuditEntry,
     Incident,
@@ -35,9 +35,12 @@ from clerk_desk.models import (
     Person,
     Role,
 )
+from clerk_desk.register import accounts, people
+from clerk_desk.register import settings as council_settings
 from clerk_desk.reports import assessment, figures, incident_data, records
 from clerk_desk.reports.incident_data import IncidentRow, incident_row, redactor_for
 from clerk_desk.reports.period import Period
+from clerk_desk.storage.clock import Clock
 
 
 @dataclass(frozen=True)

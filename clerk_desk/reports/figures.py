@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from clerk_desk import checks, incidents
-from clerk_desk import settings as council_settings
+from clerk_desk.checks import engine as checks
+from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import (
     Account,
     AccountStatus,
@@ -20,6 +20,7 @@ from clerk_desk.models import (
     IncidentSeverity,
     PasswordRotation,
 )
+from clerk_desk.register import settings as council_settings
 from clerk_desk.reports.period import MONTHS, Period
 
 SEVERITIES = tuple(IncidentSeverity)

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import incidents
+from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import (
     Evidence,
     FollowUp,

@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import checks
-from clerk_desk import settings as council_settings
+from clerk_desk.checks import engine as checks
 from clerk_desk.models import Account, AccountStatus, Acknowledgement, Designation, Grant, Person, TwoFactor
+from clerk_desk.register import settings as council_settings
 from clerk_desk.reports import figures
 from clerk_desk.reports.period import Period, short_date
 

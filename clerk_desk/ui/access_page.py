@@ -7,8 +7,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QMessageBox, QTableView, QWidget
 
-from clerk_desk import access, accounts, authority, fields
+from clerk_desk import fields
+from clerk_desk.access import grants as access
 from clerk_desk.models import AccessLevel, Account, AccountStatus, Grant, Person
+from clerk_desk.register import accounts, authority
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog, choice_field, date_field, text_field
 from clerk_desk.ui.table_model import Column, RowTableModel, sort_text

@@ -6,9 +6,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from clerk_desk import accounts, fields, people
-from clerk_desk import settings as council_settings
+from clerk_desk import fields
 from clerk_desk.models import Account, AccountStatus, TwoFactor
+from clerk_desk.register import accounts, people
+from clerk_desk.register import settings as council_settings
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog, check_field, choice_field, date_field, line_field, text_field
 

@@ -7,10 +7,13 @@ from datetime import date
 
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QMessageBox, QWidget
 
-from clerk_desk import accounts, authority, checks, credentials, rotation
-from clerk_desk import settings as council_settings
+from clerk_desk.checks import engine as checks
+from clerk_desk.credentials import rotation
+from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import Account, AccountStatus, RotationReason, TwoFactor
+from clerk_desk.register import accounts, authority
+from clerk_desk.register import settings as council_settings
 from clerk_desk.ui.account_dialogs import account_dialog, approve_dialog, close_dialog
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.credential_dialogs import (
@@ -270,7 +273,7 @@ class AccountsPage(TablePage):
 
     def _rotation_reason(self, account: Account) -> RotationReason:
         def load(session):  # type: ignore[no-untyped-def]
-            return rotation.outstanding([account], rotation.rotate_now_events(session)).get(account.id)
+            return rotation.outstanding([account], checks.rotate_now_events(session)).get(account.id)
 
         event = self.context.read(load)
         return event.rotation_reason if event is not None else RotationReason.SCHEDULED

@@ -7,7 +7,8 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QWidget
 
-from clerk_desk import audit, audit_log
+from clerk_desk.audit import chain as audit
+from clerk_desk.audit import reader as audit_log
 from clerk_desk.models import AuditEntry
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import DATE_HINT

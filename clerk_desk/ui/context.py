@@ -9,11 +9,12 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import accounts, credentials
-from clerk_desk.authority import Actor
-from clerk_desk.clock import Clock
-from clerk_desk.credentials import VaultSnapshot
-from clerk_desk.db import Database
+from clerk_desk.credentials import service as credentials
+from clerk_desk.credentials.service import VaultSnapshot
+from clerk_desk.register import accounts
+from clerk_desk.register.authority import Actor
+from clerk_desk.storage.clock import Clock
+from clerk_desk.storage.db import Database
 
 T = TypeVar("T")
 

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clerk_desk import credentials, passwords, rotation
+from clerk_desk.credentials import passwords, rotation
+from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import Account, PasswordRotation, RotationReason
 from clerk_desk.ui.context import Context

@@ -9,11 +9,12 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
 
-from clerk_desk import checks, reminders
-from clerk_desk.checks import Finding, Severity
-from clerk_desk.credentials import VaultSnapshot
+from clerk_desk.checks import engine as checks
+from clerk_desk.checks import reminders
+from clerk_desk.checks.engine import Finding, Severity
+from clerk_desk.checks.reminders import Reminder
+from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import AccountStatus
-from clerk_desk.reminders import Reminder
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import ActivatingTableView, TablePage

@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 
 from PySide6.QtWidgets import QWidget
 
-from clerk_desk import accounts, fields, incident_records, incidents, people
+from clerk_desk import fields
 from clerk_desk.errors import ValidationError
-from clerk_desk.incidents import moment
+from clerk_desk.incidents import lifecycle as incidents
+from clerk_desk.incidents import records as incident_records
+from clerk_desk.incidents.lifecycle import moment
 from clerk_desk.models import (
     AccountStatus,
     IcoDecision,
@@ -17,6 +19,7 @@ from clerk_desk.models import (
     IncidentSeverity,
     IncidentStatus,
 )
+from clerk_desk.register import accounts, people
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog, check_field, choice_field, line_field, multi_field, text_field
 

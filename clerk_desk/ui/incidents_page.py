@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clerk_desk import evidence, incidents
 from clerk_desk.errors import ClerkDeskError
+from clerk_desk.incidents import evidence
+from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Evidence, Incident, IncidentAction, IncidentCategory, IncidentStatus
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.incident_dialogs import (

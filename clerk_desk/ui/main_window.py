@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clerk_desk import credentials
+from clerk_desk.credentials import service as credentials
 from clerk_desk.ui.about_dialog import AboutDialog
 from clerk_desk.ui.access_page import AccessPage
 from clerk_desk.ui.accounts_page import AccountsPage

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from clerk_desk import access, authority, fields, officers
+from clerk_desk import fields
+from clerk_desk.access import grants as access
+from clerk_desk.access import officers
 from clerk_desk.models import Designation
+from clerk_desk.register import authority
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog, choice_field, date_field, multi_field
 from clerk_desk.ui.table_model import Column, RowTableModel

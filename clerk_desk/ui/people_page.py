@@ -7,10 +7,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
-from clerk_desk import access, acknowledgements, authority, fields, people
-from clerk_desk import settings as council_settings
+from clerk_desk import fields
+from clerk_desk.access import acknowledgements, leaving
+from clerk_desk.access import grants as access
 from clerk_desk.errors import PolicyViolation
 from clerk_desk.models import Acknowledgement, Person, Role
+from clerk_desk.register import authority, people
+from clerk_desk.register import settings as council_settings
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog, check_field, choice_field, date_field, line_field
 from clerk_desk.ui.table_model import Column, RowTableModel
@@ -56,7 +59,7 @@ def person_dialog(context: Context, person: Person | None, parent: QWidget | Non
 
     def save(data: people.PersonData, revoke: bool) -> Person:
         with context.write() as session:
-            return people.save(
+            return leaving.save_person(
                 session,
                 data,
                 person_id=person.id if person else None,
@@ -106,7 +109,7 @@ def leaving_dialog(context: Context, person: Person, parent: QWidget | None = No
         left_on = fields.iso_date(values, "left_on", required=True)
         assert left_on is not None
         with context.write() as session:
-            return access.record_leaving(
+            return leaving.record_leaving(
                 session, person.id, person.version, left_on, revoke_access=fields.boolean(values, "revoke")
             )
 
@@ -239,7 +242,7 @@ class PeoplePage(TablePage):
             return
         dialog = leaving_dialog(self.context, person, self)
         if self.run_dialog(dialog, select=False):
-            result: access.LeavingResult = dialog.result_value
+            result: leaving.LeavingResult = dialog.result_value
             self.select_person(person.id)
             if result.accounts_to_change:
                 QMessageBox.information(

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clerk_desk import authority
-from clerk_desk import settings as council_settings
 from clerk_desk.errors import ClerkDeskError, ValidationError
+from clerk_desk.register import authority
+from clerk_desk.register import settings as council_settings
 from clerk_desk.reports import assessment, period
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import Field, check_field, line_field, text_field

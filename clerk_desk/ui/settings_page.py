@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from clerk_desk import authority
-from clerk_desk import settings as council_settings
 from clerk_desk.errors import ClerkDeskError, ValidationError
+from clerk_desk.register import authority
+from clerk_desk.register import settings as council_settings
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import Field, line_field
 from clerk_desk.ui.table_page import button

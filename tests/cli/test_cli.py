@@ -21,13 +21,14 @@ from keyring.backends import fail
 from services.helpers import row_counts
 from sqlalchemy.orm import Session
 
-from clerk_desk import accounts, authority, vault
-from clerk_desk import db as db_module
 from clerk_desk.cli import main
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import open_database
+from clerk_desk.credentials import vault
+from clerk_desk.credentials.rotation import RotateNowEvent
 from clerk_desk.models import RotationReason
-from clerk_desk.rotation import RotateNowEvent
+from clerk_desk.register import accounts, authority
+from clerk_desk.storage import db as db_module
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import open_database
 
 PEOPLE_CSV = """name,role,email,job_title,login,started_on,left_on
 Zoë Hartley,clerk,zoe.hartley@town.gov.uk,Town Clerk,zhartley,2018-04-03,

@@ -7,11 +7,11 @@ from importlib import metadata
 
 import keyring
 import pytest
-from conftest import MemoryKeyring
 from keyring.backends import fail
 
-from clerk_desk import selftest, vault
+from clerk_desk import selftest
 from clerk_desk.cli import main
+from clerk_desk.credentials import vault
 
 
 def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -30,7 +30,7 @@ def test_the_smoke_test_flag_is_not_offered_to_clerks(capsys: pytest.CaptureFixt
 
 
 def test_self_test_passes_and_leaves_nothing_in_the_keyring(
-    memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+    memory_keyring, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["self-test"]) == 0
     out = capsys.readouterr().out
@@ -55,7 +55,7 @@ def test_self_test_without_a_password_store_exits_1_saying_what_to_do(
 def test_self_test_notices_missing_upgrade_scripts(
     monkeypatch: pytest.MonkeyPatch, tmp_path, capsys: pytest.CaptureFixture[str]
 ) -> None:  # type: ignore[no-untyped-def]
-    import clerk_desk.migrations as migrations
+    import clerk_desk.storage.migrations as migrations
 
     monkeypatch.setattr(migrations, "SCRIPT_LOCATION", tmp_path)
     assert main(["self-test"]) == 1
@@ -63,7 +63,7 @@ def test_self_test_notices_missing_upgrade_scripts(
 
 
 def test_a_store_that_gives_back_something_else_fails_the_round_trip(
-    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+    memory_keyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(memory_keyring, "get_password", lambda service, user: "not what was stored")
     with pytest.raises(vault.VaultError, match="something other than was stored") as caught:

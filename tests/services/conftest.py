@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database, open_database
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database, open_database
 
 
 @pytest.fixture

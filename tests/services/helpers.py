@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from clerk_desk.db import Database
 from clerk_desk.models import (
     Account,
     Acknowledgement,
@@ -24,6 +23,7 @@ from clerk_desk.models import (
 )
 from clerk_desk.models.access import designation_accounts
 from clerk_desk.models.incidents import incident_accounts, incident_people
+from clerk_desk.storage.db import Database
 
 COUNTED: dict[str, Any] = {
     "people": Person,

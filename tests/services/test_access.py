@@ -12,12 +12,16 @@ import factories
 import pytest
 from sqlalchemy import select
 
-from clerk_desk import access, checks, credentials, people
-from clerk_desk.access import GrantData
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database
+from clerk_desk.access import grants as access
+from clerk_desk.access import leaving
+from clerk_desk.access.grants import GrantData
+from clerk_desk.checks import engine as checks
+from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import PermissionDenied, PolicyViolation, StaleEditError, ValidationError
 from clerk_desk.models import AccessLevel, AccountStatus, AuditEntry, Grant, Person, Role
+from clerk_desk.register import people
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database
 from services.helpers import row_counts
 
 TODAY = date(2026, 11, 21)
@@ -217,7 +221,9 @@ def test_a_keyholder_becomes_a_councillor_only_with_their_grants_revoked(council
     assert load(council, facebook_id).revoked_on is None
 
     with council.transaction(DEPUTY) as session:
-        people.save(session, elected, person_id=person_id, expected_version=version, revoke_grants=True)
+        leaving.save_person(
+            session, elected, person_id=person_id, expected_version=version, revoke_grants=True
+        )
     with council.read() as session:
         assert people.get(session, person_id).role == "councillor"
     for grant_id in (facebook_id, x_id):
@@ -245,7 +251,7 @@ def test_becoming_a_councillor_and_the_revocations_are_undone_together(council: 
     with pytest.raises(RuntimeError), council.transaction(ACTOR) as session:
         person = people.by_name(session, STAFF)
         assert person is not None
-        people.save(
+        leaving.save_person(
             session, people.PersonData(STAFF, Role.COUNCILLOR), person_id=person.id, revoke_grants=True
         )
         session.flush()
@@ -278,11 +284,11 @@ def test_a_designated_officer_becomes_a_councillor_only_with_the_designation_end
     with council.transaction(ACTOR) as session:
         person = people.by_name(session, STAFF)
         assert person is not None
-        people.save(
+        leaving.save_person(
             session, people.PersonData(STAFF, Role.COUNCILLOR), person_id=person.id, revoke_grants=True
         )
     with council.read() as session:
-        from clerk_desk import officers
+        from clerk_desk.access import officers
 
         assert [d.ended_on for d in officers.all_designations(session)] == [TODAY]
 
@@ -550,7 +556,7 @@ def person_named(db: Database, name: str) -> Person:
 
 
 def test_the_leaver_step_revokes_ends_and_names_the_passwords_to_change(council: Database) -> None:
-    from clerk_desk import officers
+    from clerk_desk.access import officers
 
     facebook_id, _ = grant(council)
     x_id, _ = grant(council, account=X, expires_on=date(2027, 1, 1))
@@ -567,7 +573,7 @@ def test_the_leaver_step_revokes_ends_and_names_the_passwords_to_change(council:
     staff = person_named(council, STAFF)
     entries_before = row_counts(council)["audit_entries"]
     with council.transaction(DEPUTY) as session:
-        result = access.record_leaving(session, staff.id, staff.version, date(2026, 11, 20))
+        result = leaving.record_leaving(session, staff.id, staff.version, date(2026, 11, 20))
         assert (result.person.name, result.person.left_on) == (STAFF, date(2026, 11, 20))
         assert (result.grants_revoked, result.designations_ended) == (2, 1)
         assert result.accounts_to_change == [FACEBOOK, X]
@@ -596,7 +602,7 @@ def test_a_leaver_without_revoking_still_names_the_accounts_held(council: Databa
     grant(council)
     staff = person_named(council, STAFF)
     with council.transaction(ACTOR) as session:
-        result = access.record_leaving(session, staff.id, staff.version, TODAY, revoke_access=False)
+        result = leaving.record_leaving(session, staff.id, staff.version, TODAY, revoke_access=False)
         assert (result.grants_revoked, result.designations_ended, result.accounts_to_change) == (
             0,
             0,
@@ -616,7 +622,7 @@ def test_a_leavers_accounts_show_rotate_now_and_keyholder_left_until_revoked_and
     x_id, _ = grant(council, account=X, level=AccessLevel.MANAGE)
     staff = person_named(council, STAFF)
     with council.transaction(ACTOR) as session:
-        access.record_leaving(session, staff.id, staff.version, date(2026, 11, 18), revoke_access=False)
+        leaving.record_leaving(session, staff.id, staff.version, date(2026, 11, 18), revoke_access=False)
     rules = ("keyholder-left", "rotate-now")
     assert findings(council, clock, *rules) == [
         ("keyholder-left", STAFF),
@@ -649,10 +655,10 @@ def test_a_leavers_accounts_show_rotate_now_and_keyholder_left_until_revoked_and
 def test_someone_who_left_cannot_leave_again(council: Database) -> None:
     staff = person_named(council, STAFF)
     with council.transaction(ACTOR) as session:
-        access.record_leaving(session, staff.id, staff.version, TODAY)
+        leaving.record_leaving(session, staff.id, staff.version, TODAY)
     staff = person_named(council, STAFF)
     with pytest.raises(ValidationError) as caught, council.transaction(ACTOR) as session:
-        access.record_leaving(session, staff.id, staff.version, TODAY)
+        leaving.record_leaving(session, staff.id, staff.version, TODAY)
     assert str(caught.value) == f"left_on: {STAFF} already left on 2026-11-21"
 
 
@@ -663,7 +669,7 @@ def test_the_leaver_step_from_a_stale_form_changes_nothing(council: Database) ->
         people.save(session, people.PersonData(STAFF, Role.EMPLOYEE, job_title="Comms"), person_id=staff.id)
     before = row_counts(council)
     with pytest.raises(StaleEditError), council.transaction(ACTOR) as session:
-        access.record_leaving(session, staff.id, staff.version, TODAY)
+        leaving.record_leaving(session, staff.id, staff.version, TODAY)
     assert row_counts(council) == before
 
 

@@ -11,11 +11,11 @@ import factories
 import pytest
 from sqlalchemy import select
 
-from clerk_desk import accounts, people
-from clerk_desk.accounts import APPROVAL_CLAUSE, AccountData
-from clerk_desk.db import Database
 from clerk_desk.errors import NotFoundError, PolicyViolation, StaleEditError, ValidationError
 from clerk_desk.models import Account, AccountStatus, AuditEntry, Role, TwoFactor
+from clerk_desk.register import accounts, people
+from clerk_desk.register.accounts import APPROVAL_CLAUSE, AccountData
+from clerk_desk.storage.db import Database
 from services.helpers import row_counts
 
 TODAY = date(2026, 11, 21)

@@ -8,12 +8,13 @@ from datetime import date
 import factories
 import pytest
 
-from clerk_desk import acknowledgements, imports
-from clerk_desk.acknowledgements import AcknowledgementData
-from clerk_desk.db import Database
+from clerk_desk import imports
+from clerk_desk.access import acknowledgements
+from clerk_desk.access.acknowledgements import AcknowledgementData
 from clerk_desk.errors import PermissionDenied, ValidationError
 from clerk_desk.imports import ImportResult
 from clerk_desk.models import Acknowledgement, Role
+from clerk_desk.storage.db import Database
 from services.helpers import row_counts
 
 TODAY = date(2026, 11, 21)

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from clerk_desk import about
-from clerk_desk import db as db_module
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database, open_database
 from clerk_desk.models import AppVersion
+from clerk_desk.storage import db as db_module
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database, open_database
 
 
 def noted(database: Database) -> list[tuple[str, object]]:

@@ -11,10 +11,12 @@ import factories
 import pytest
 from sqlalchemy import select, text
 
-from clerk_desk import accounts, audit, audit_log, people, settings
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database, open_database
+from clerk_desk.audit import chain as audit
+from clerk_desk.audit import reader as audit_log
 from clerk_desk.models import AccountStatus, AuditEntry, Role
+from clerk_desk.register import accounts, people, settings
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database, open_database
 
 TODAY = date(2026, 11, 21)
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)

@@ -10,10 +10,11 @@ import factories
 import pytest
 from sqlalchemy.orm import Session
 
-from clerk_desk import accounts, authority, config, people, settings
-from clerk_desk.db import Database
 from clerk_desk.errors import PermissionDenied
 from clerk_desk.models import Role
+from clerk_desk.register import accounts, authority, people, settings
+from clerk_desk.storage import config
+from clerk_desk.storage.db import Database
 from services.helpers import row_counts
 
 TODAY = date(2026, 11, 21)

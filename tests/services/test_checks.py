@@ -15,21 +15,13 @@ from conftest import MemoryKeyring
 from keyring.backends import fail
 from sqlalchemy.orm import Session
 
-from clerk_desk import (
-    access,
-    accounts,
-    acknowledgements,
-    checks,
-    credentials,
-    incidents,
-    people,
-    rotation,
-    settings,
-    vault,
-)
-from clerk_desk.checks import Finding, Severity
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database
+from clerk_desk.access import acknowledgements, leaving
+from clerk_desk.access import grants as access
+from clerk_desk.checks import engine as checks
+from clerk_desk.checks.engine import Finding, Severity
+from clerk_desk.credentials import rotation, vault
+from clerk_desk.credentials import service as credentials
+from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import (
     AccessLevel,
     AccountStatus,
@@ -41,6 +33,9 @@ from clerk_desk.models import (
     RotationReason,
     TwoFactor,
 )
+from clerk_desk.register import accounts, people, settings
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database
 
 TODAY = date(2026, 11, 21)
 ACTOR = "Zoë Hartley"
@@ -847,7 +842,7 @@ def test_someone_who_left_still_holding_access_is_a_high_finding(keys: Database,
     with keys.transaction(ACTOR) as session:
         person = people.by_name(session, STAFF)
         assert person is not None
-        access.record_leaving(session, person.id, person.version, date(2026, 11, 18), revoke_access=False)
+        leaving.record_leaving(session, person.id, person.version, date(2026, 11, 18), revoke_access=False)
     findings = run(keys, clock)
     assert [(f.rule, f.clause, f.severity, f.subject) for f in findings] == [
         ("keyholder-left", "Thornbury 9.1; 9.4", Severity.HIGH, STAFF),

@@ -21,12 +21,17 @@ from keyring.backends import fail
 from sqlalchemy import MetaData, make_url, select
 from sqlalchemy.orm import Session
 
-from clerk_desk import accounts, audit, checks, credentials, imports, rotation, vault
+from clerk_desk import imports
+from clerk_desk.audit import chain as audit
+from clerk_desk.checks import engine as checks
 from clerk_desk.cli import main
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database
+from clerk_desk.credentials import rotation, vault
+from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import ClerkDeskError, PermissionDenied
 from clerk_desk.models import Account, AuditEntry, PasswordRotation, Role, RotationReason
+from clerk_desk.register import accounts
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database
 from services.helpers import row_counts
 
 TODAY = date(2026, 11, 21)

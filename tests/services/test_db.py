@@ -16,13 +16,14 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, select, text
 
-from clerk_desk import audit, people
-from clerk_desk import db as db_module
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database, open_database
+from clerk_desk.audit import chain as audit
 from clerk_desk.errors import DatabaseError, StaleEditError, ValidationError
-from clerk_desk.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
 from clerk_desk.models import Account, AccountStatus, Base, Person, Role, Setting
+from clerk_desk.register import people
+from clerk_desk.storage import db as db_module
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database, open_database
+from clerk_desk.storage.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
 from services.helpers import row_counts
 
 DATA = Path(__file__).parent.parent / "data"
@@ -161,7 +162,7 @@ def downgrade() -> None:
 
 @pytest.fixture
 def next_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
-    """Make ``clerk_desk.db`` behave as a release with one more migration, ``NEXT``."""
+    """Make ``clerk_desk.storage.db`` behave as a release with one more migration, ``NEXT``."""
 
     def install(*, fails: bool = False) -> None:
         location = tmp_path / "migrations"
@@ -383,7 +384,7 @@ def test_the_display_url_hides_the_password(clock: FixedClock) -> None:
 
 
 def test_a_missing_folder_is_created_for_a_new_sqlite_database(tmp_path: Path, clock: FixedClock) -> None:
-    path = tmp_path / "Clerk Desk" / "Zoë's council" / "clerk_desk.db"
+    path = tmp_path / "Clerk Desk" / "Zoë's council" / "clerk_desk.storage.db"
     database = open_database(f"sqlite:///{path}", clock)
     try:
         assert path.is_file()

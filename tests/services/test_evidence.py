@@ -10,10 +10,12 @@ from pathlib import Path
 import factories
 import pytest
 
-from clerk_desk import config, evidence, incidents
-from clerk_desk.db import Database
 from clerk_desk.errors import ClerkDeskError, ValidationError
+from clerk_desk.incidents import evidence
+from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Evidence, IncidentCategory, Role
+from clerk_desk.storage import config
+from clerk_desk.storage.db import Database
 from services.helpers import row_counts
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)

@@ -13,11 +13,10 @@ import factories
 import pytest
 from sqlalchemy import select
 
-from clerk_desk import accounts, imports, incidents, people
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database
+from clerk_desk import imports
 from clerk_desk.errors import ClerkDeskError, PolicyViolation, ValidationError
 from clerk_desk.imports import ImportResult
+from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import (
     AccountStatus,
     AuditEntry,
@@ -27,6 +26,9 @@ from clerk_desk.models import (
     Role,
     TwoFactor,
 )
+from clerk_desk.register import accounts, people
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database
 from services.helpers import row_counts
 
 TODAY = date(2026, 11, 21)

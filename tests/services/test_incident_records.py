@@ -9,12 +9,13 @@ from typing import Any
 import factories
 import pytest
 
-from clerk_desk import incident_records, incidents
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database
 from clerk_desk.errors import PolicyViolation, ValidationError
-from clerk_desk.incident_records import IncidentData
+from clerk_desk.incidents import lifecycle as incidents
+from clerk_desk.incidents import records as incident_records
+from clerk_desk.incidents.records import IncidentData
 from clerk_desk.models import IcoDecision, Incident, IncidentCategory, IncidentSeverity, IncidentStatus, Role
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database
 from services.helpers import row_counts
 
 TODAY = date(2026, 11, 21)

@@ -11,10 +11,9 @@ import factories
 import pytest
 from sqlalchemy import select
 
-from clerk_desk import accounts, credentials, incidents
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database
+from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import PolicyViolation, StaleEditError, ValidationError
+from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import (
     AuditEntry,
     IcoDecision,
@@ -24,6 +23,9 @@ from clerk_desk.models import (
     IncidentStatus,
     Role,
 )
+from clerk_desk.register import accounts
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database
 from services.helpers import row_counts
 
 TODAY = date(2026, 11, 21)

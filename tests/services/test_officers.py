@@ -11,11 +11,12 @@ import factories
 import pytest
 from sqlalchemy import select
 
-from clerk_desk import officers, people
-from clerk_desk.db import Database
+from clerk_desk.access import officers
+from clerk_desk.access.officers import OfficerData
 from clerk_desk.errors import PermissionDenied, PolicyViolation, StaleEditError, ValidationError
 from clerk_desk.models import AccountStatus, AuditEntry, Designation, Role
-from clerk_desk.officers import OfficerData
+from clerk_desk.register import people
+from clerk_desk.storage.db import Database
 from services.helpers import row_counts
 
 TODAY = date(2026, 11, 21)

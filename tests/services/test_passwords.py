@@ -6,9 +6,9 @@ import string
 
 import pytest
 
-from clerk_desk import passwords
+from clerk_desk.credentials import passwords
+from clerk_desk.credentials.passwords import Recipe
 from clerk_desk.errors import ValidationError
-from clerk_desk.passwords import Recipe
 
 CLASSES = {
     "lower": string.ascii_lowercase,

@@ -9,11 +9,11 @@ import factories
 import pytest
 from sqlalchemy import select
 
-from clerk_desk import people
-from clerk_desk.db import Database
 from clerk_desk.errors import NotFoundError, StaleEditError, ValidationError
 from clerk_desk.models import AuditEntry, Person, Role
-from clerk_desk.people import PersonData
+from clerk_desk.register import people
+from clerk_desk.register.people import PersonData
+from clerk_desk.storage.db import Database
 from services.helpers import row_counts
 
 ACTOR = "Zoë Hartley"

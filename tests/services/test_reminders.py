@@ -11,11 +11,14 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy.orm import Session
 
-from clerk_desk import accounts, checks, reminders, rotation, settings
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database
+from clerk_desk.checks import engine as checks
+from clerk_desk.checks import reminders
+from clerk_desk.checks.reminders import Reminder, Urgency
+from clerk_desk.credentials import rotation
 from clerk_desk.models import AccountStatus, Role, RotationReason
-from clerk_desk.reminders import Reminder, Urgency
+from clerk_desk.register import accounts, settings
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database
 
 TODAY = date(2026, 11, 21)
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -375,7 +378,7 @@ def test_a_grant_expired_but_not_revoked_is_overdue(keyholders: Database, clock:
 
 
 def test_revoked_grants_and_leavers_are_not_reminded(keyholders: Database, clock: FixedClock) -> None:
-    from clerk_desk import people
+    from clerk_desk.register import people
 
     give(keyholders, "Nguyễn Thu Hà", expires_on=date(2026, 12, 1), revoked_on=TODAY, revoke_reason="Done")
     give(keyholders, "Tom Beckett", expires_on=date(2026, 12, 1))
@@ -400,7 +403,7 @@ def test_an_expiry_is_one_calendar_event_from_day_to_day(keyholders: Database, c
 
 
 def test_an_ico_deadline_is_due_now_then_overdue(council: Database, clock: FixedClock) -> None:
-    from clerk_desk import incidents
+    from clerk_desk.incidents import lifecycle as incidents
     from clerk_desk.models import IcoDecision, IncidentCategory
 
     clock.moment = NOW - timedelta(hours=30)
@@ -434,7 +437,7 @@ def test_an_ico_deadline_is_due_now_then_overdue(council: Database, clock: Fixed
 def test_incident_steps_still_to_do_are_due_a_week_after_the_report(
     council: Database, clock: FixedClock
 ) -> None:
-    from clerk_desk import incidents
+    from clerk_desk.incidents import lifecycle as incidents
     from clerk_desk.models import IncidentCategory
 
     clock.moment = NOW - timedelta(days=10)

@@ -13,10 +13,11 @@ import factories
 import pytest
 from PIL import Image as PILImage
 
-from clerk_desk import acknowledgements, cli, incident_records, incidents, settings
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database
+from clerk_desk import cli
+from clerk_desk.access import acknowledgements
 from clerk_desk.errors import ClerkDeskError, PermissionDenied, StaleEditError, ValidationError
+from clerk_desk.incidents import lifecycle as incidents
+from clerk_desk.incidents import records as incident_records
 from clerk_desk.models import (
     AccessLevel,
     AccountStatus,
@@ -26,7 +27,10 @@ from clerk_desk.models import (
     IncidentStatus,
     Role,
 )
+from clerk_desk.register import settings
 from clerk_desk.reports import annual, assessment, data, figures, output, period
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database
 
 TODAY = date(2026, 11, 21)
 ACTOR = "Zoë Hartley"
@@ -539,8 +543,8 @@ def test_moments_on_the_last_day_of_the_period_are_in_it() -> None:
 def test_no_password_ever_reaches_the_pdf(council: Database, out_dir: Path, memory_keyring) -> None:  # type: ignore[no-untyped-def]
     """Every account's password is in the keyring and the review reads the keyring's state; none is
     printed."""
-    from clerk_desk import accounts as accounts_service
-    from clerk_desk import credentials
+    from clerk_desk.credentials import service as credentials
+    from clerk_desk.register import accounts as accounts_service
 
     secrets_set = []
     with council.transaction(ACTOR) as session:

@@ -18,12 +18,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import accounts, audit, imports, rotation
-from clerk_desk.clock import FixedClock
-from clerk_desk.db import Database, open_database
+from clerk_desk import imports
+from clerk_desk.audit import chain as audit
+from clerk_desk.checks import engine
+from clerk_desk.credentials import rotation
+from clerk_desk.credentials.rotation import RotateNowEvent, RotateNowSource
 from clerk_desk.errors import ValidationError
 from clerk_desk.models import Account, AuditEntry, PasswordRotation, Role, RotationReason
-from clerk_desk.rotation import RotateNowEvent, RotateNowSource
+from clerk_desk.register import accounts
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database, open_database
 from services.helpers import row_counts
 
 DATA = Path(__file__).parent.parent / "data"
@@ -183,7 +187,7 @@ def test_events_come_from_every_registered_source(staff: Database, rotate_now_so
         yield event(second, date(2026, 11, 12), "Ayşe Ağca, who held access, left")
 
     with staff.read() as session:
-        found = rotation.rotate_now_events(session)
+        found = engine.rotate_now_events(session)
         assert seen == [session]
     assert [(e.account_id, e.since, e.clause) for e in found] == [
         (first, date(2026, 11, 10), "Thornbury 9.4"),
@@ -193,7 +197,7 @@ def test_events_come_from_every_registered_source(staff: Database, rotate_now_so
 
 def test_the_registry_starts_empty_of_test_sources(rotate_now_sources: Register) -> None:
     """The fixture puts the registry back, so another test's sources never leak into this one."""
-    assert not [s for s in rotation._SOURCES if s.__module__ == __name__]
+    assert not [s for s in engine.ROTATE_NOW_SOURCES if s.__module__ == __name__]
 
 
 # --- the "last changed" date typed in the register ----------------------------------------------

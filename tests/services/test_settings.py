@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from clerk_desk import settings
-from clerk_desk.db import Database
 from clerk_desk.errors import ValidationError
 from clerk_desk.models import AuditEntry, Setting
+from clerk_desk.register import settings
+from clerk_desk.storage.db import Database
 from services.helpers import row_counts
 
 ACTOR = "Zoë Hartley"

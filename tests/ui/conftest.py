@@ -8,7 +8,7 @@ import pytest
 
 from clerk_desk import demo
 from clerk_desk.app import create_main_window
-from clerk_desk.db import Database, open_database
+from clerk_desk.storage.db import Database, open_database
 from clerk_desk.ui.main_window import MainWindow
 
 

@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import make_url
 
-from clerk_desk import about, config
+from clerk_desk import about
+from clerk_desk.storage import config
 from clerk_desk.ui.about_dialog import AboutDialog
 from clerk_desk.ui.main_window import MainWindow
 

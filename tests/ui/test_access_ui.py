@@ -5,9 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QListWidget, QMessageBox
 
-from clerk_desk import access, checks, credentials, people
-from clerk_desk.db import Database
+from clerk_desk.access import grants as access
+from clerk_desk.checks import engine as checks
+from clerk_desk.credentials import service as credentials
 from clerk_desk.models import Role
+from clerk_desk.register import people
+from clerk_desk.storage.db import Database
 from clerk_desk.ui.access_page import grant_dialog, revoke_dialog
 from clerk_desk.ui.main_window import MainWindow
 from clerk_desk.ui.officers_page import officer_dialog

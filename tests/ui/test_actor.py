@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog
 
 from clerk_desk import app as app_module
-from clerk_desk import authority, config
 from clerk_desk.app import create_main_window
+from clerk_desk.register import authority
+from clerk_desk.storage import config
 from clerk_desk.ui.actor_dialog import ActorDialog
 
 

@@ -11,9 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from clerk_desk import accounts, audit_log, rotation, vault
-from clerk_desk.db import Database
+from clerk_desk.audit import reader as audit_log
+from clerk_desk.credentials import rotation, vault
 from clerk_desk.models import RotationReason
+from clerk_desk.register import accounts
+from clerk_desk.storage.db import Database
 from clerk_desk.ui.credential_dialogs import ClipboardGuard, RevealDialog, RotateDialog, SetPasswordDialog
 from clerk_desk.ui.main_window import MainWindow
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit
 
-from clerk_desk import accounts, audit_log, people
-from clerk_desk.db import Database
+from clerk_desk.audit import reader as audit_log
 from clerk_desk.models import AccountStatus
+from clerk_desk.register import accounts, people
+from clerk_desk.storage.db import Database
 from clerk_desk.ui import form
 from clerk_desk.ui.account_dialogs import account_dialog, approve_dialog, close_dialog
 from clerk_desk.ui.main_window import MainWindow
@@ -151,7 +152,7 @@ def test_settings_page_shows_errors_beside_the_field_and_saves_nothing(
     assert page.save() is False
     assert page.fields["rotation_days"].error.isHidden() is False
     assert "between 1 and 3650" in page.fields["rotation_days"].error.text()
-    from clerk_desk import settings
+    from clerk_desk.register import settings
 
     with database.read() as session:
         assert settings.load(session).council_name == "Little Ashcombe Town Council"

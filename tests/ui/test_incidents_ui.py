@@ -11,9 +11,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from clerk_desk import cli, incidents
-from clerk_desk.db import Database
+from clerk_desk import cli
+from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import IncidentCategory, IncidentStatus
+from clerk_desk.storage.db import Database
 from clerk_desk.ui import form
 from clerk_desk.ui.incident_dialogs import not_applicable_dialog, status_dialog
 from clerk_desk.ui.main_window import MainWindow

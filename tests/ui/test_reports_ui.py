@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog
 
-from clerk_desk.db import Database
 from clerk_desk.reports import assessment, period
+from clerk_desk.storage.db import Database
 from clerk_desk.ui.main_window import MainWindow
 from clerk_desk.ui.reports_page import ReportsPage
 

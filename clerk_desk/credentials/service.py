@@ -22,10 +22,13 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import accounts, audit, authority, rotation, vault
+from clerk_desk.audit import chain as audit
+from clerk_desk.credentials import rotation, vault
+from clerk_desk.credentials.vault import VaultState, VaultStatus
 from clerk_desk.errors import ClerkDeskError, PermissionDenied
 from clerk_desk.models import APPROVER_ROLES, Account, AccountStatus, RotationReason
-from clerk_desk.vault import VaultState, VaultStatus
+from clerk_desk.register import accounts, authority
+from clerk_desk.storage.clock import clock_of
 
 UNIQUE_CLAUSE = "Thornbury 9.3"
 #: Where each platform's password is changed; anything else opens the account's own address.
@@ -80,7 +83,7 @@ def may_hold_keys(session: Session, actor: str, today: date) -> bool:
 def require_keyholder(session: Session, what: str) -> None:
     """Only the clerk or deputy clerk in post may handle credentials (Thornbury 9.1)."""
     person = authority.acting_person(session)
-    today = session.info["clock"].today()
+    today = clock_of(session).today()
     if not may_hold_keys(session, str(session.info.get("actor") or ""), today):
         who = person.name if person is not None else f"'{session.info.get('actor')}', who is not in People"
         raise PermissionDenied(
@@ -128,7 +131,7 @@ def _store(
     others = reused_by(session, account, password)
     if others and not confirm_reuse:
         raise PasswordReused(others)
-    today = session.info["clock"].today()
+    today = clock_of(session).today()
     rotation.record(session, account, today, reason, today, note=note)
     details: dict[str, object] = {"reason": reason.value}
     if others:

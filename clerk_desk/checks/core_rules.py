@@ -1,126 +1,19 @@
-"""The policy checks: pure functions over a session that return findings.
+"""The rules of the register itself: approval, sign-in, complaints information, two-factor sign-in,
+passwords and the policy's review (Barling Magna; Stalbridge req. 1, 2, 4, 5; Thornbury 9.3-9.6, 10).
 
-Each rule has a stable id (design.md, "Policy-finding rule ids") and cites the clause it comes from.
-``run`` is what ``clerk-desk check``, the Home page and the annual review all use.
+Each rule is a pure function of a loaded ``Register``; ``RULES`` lists them for the engine.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
+from collections.abc import Iterable
+from datetime import date, timedelta
 
-from sqlalchemy.orm import Session
-
-from clerk_desk import access, accounts, acknowledgements, officers, people, rotation
-from clerk_desk import incidents as incident_list
-from clerk_desk import settings as council_settings
-from clerk_desk.clock import Clock
-from clerk_desk.credentials import VaultSnapshot
-from clerk_desk.models import (
-    Account,
-    AccountStatus,
-    Acknowledgement,
-    Designation,
-    Grant,
-    Incident,
-    Person,
-    TwoFactor,
-)
-from clerk_desk.rotation import RotateNowEvent
-from clerk_desk.settings import CouncilSettings
-
-
-class Severity(StrEnum):
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
-    @property
-    def rank(self) -> int:
-        return {"high": 0, "medium": 1, "low": 2}[self.value]
-
-
-@dataclass(frozen=True)
-class Finding:
-    """Something that needs the clerk's attention.
-
-    ``subject_kind`` and ``subject_id`` let the Home page open the record; they are not part of the
-    public JSON.
-    """
-
-    rule: str
-    clause: str
-    severity: Severity
-    subject: str
-    message: str
-    subject_kind: str = ""
-    subject_id: int | None = None
-
-    def as_json(self) -> dict[str, str]:
-        data = asdict(self)
-        return {key: str(data[key]) for key in ("rule", "clause", "severity", "subject", "message")}
-
-
-@dataclass(frozen=True)
-class Register:
-    """Everything the checks read, loaded once (one query per table)."""
-
-    today: date
-    settings: CouncilSettings
-    accounts: list[Account]
-    people: list[Person]
-    #: Each account's password change still due because of an event (rotation.RotateNowEvent), by id.
-    rotate_now: dict[int, RotateNowEvent] = field(default_factory=dict)
-    #: What the keyring holds; None when the caller did not look (the keyring rules are then skipped).
-    vault: VaultSnapshot | None = None
-    grants: list[Grant] = field(default_factory=list)
-    designations: list[Designation] = field(default_factory=list)
-    acknowledgements: list[Acknowledgement] = field(default_factory=list)
-    #: Incidents not yet closed.
-    incidents: list[Incident] = field(default_factory=list)
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-
-Rule = Callable[[Register], Iterable[Finding]]
-RULES: list[Rule] = []
-
-
-def rule(func: Rule) -> Rule:
-    """Register a check; later capabilities add theirs the same way."""
-    RULES.append(func)
-    return func
-
-
-def load(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> Register:
-    """Everything the rules read; pass a ``credentials.snapshot`` to include the keyring rules."""
-    registered = accounts.all_accounts(session)
-    return Register(
-        today=clock.today(),
-        settings=council_settings.load(session),
-        accounts=registered,
-        people=people.all_people(session),
-        rotate_now=rotation.outstanding(registered, rotation.rotate_now_events(session)),
-        vault=vault,
-        grants=access.all_grants(session),
-        designations=officers.all_designations(session),
-        acknowledgements=acknowledgements.all_acknowledgements(session),
-        incidents=incident_list.all_incidents(session, open_only=True),
-        now=clock.now(),
-    )
-
-
-def run(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> list[Finding]:
-    """Every finding, most severe first."""
-    return evaluate(load(session, clock, vault))
-
-
-def evaluate(register: Register) -> list[Finding]:
-    """Every finding for a register already loaded, most severe first."""
-    findings = [finding for check in RULES for finding in check(register)]
-    return sorted(findings, key=lambda f: (f.severity.rank, f.rule, f.subject.casefold()))
+from clerk_desk.checks.findings import Finding, Register, Severity
+from clerk_desk.models import Account, AccountStatus, TwoFactor
+from clerk_desk.register import accounts
+from clerk_desk.register.settings import CouncilSettings
 
 
 def _live(register: Register) -> Iterable[Account]:
@@ -134,7 +27,6 @@ def _account_finding(
     return Finding(rule_id, clause, severity, account.name, message, "account", account.id)
 
 
-@rule
 def account_unapproved(register: Register) -> Iterable[Finding]:
     """An account in use with no recorded approval by the clerk or deputy (Barling Magna; Stalbridge 4)."""
     for account in _live(register):
@@ -158,7 +50,6 @@ def account_unapproved(register: Register) -> Iterable[Finding]:
             )
 
 
-@rule
 def signin_email_not_council(register: Register) -> Iterable[Finding]:
     """Sign-in with a council mailbox not tied to one person (Stalbridge req. 1; Thornbury 9.6)."""
     clause = "Stalbridge req. 1; Thornbury 9.6"
@@ -192,7 +83,6 @@ def signin_email_not_council(register: Register) -> Iterable[Finding]:
         yield _account_finding("signin-email-not-council", clause, Severity.MEDIUM, account, message)
 
 
-@rule
 def complaints_info_missing(register: Register) -> Iterable[Finding]:
     """Complaints and feedback information published on each account (Stalbridge req. 2)."""
     for account in _live(register):
@@ -206,7 +96,6 @@ def complaints_info_missing(register: Register) -> Iterable[Finding]:
             )
 
 
-@rule
 def no_two_factor(register: Register) -> Iterable[Finding]:
     """Two-factor authentication wherever the platform offers it (Thornbury 9.5)."""
     for account in _live(register):
@@ -229,7 +118,6 @@ def rotation_due(account: Account, settings: CouncilSettings) -> date | None:
     return base + timedelta(days=account.rotation_days or settings.rotation_days)
 
 
-@rule
 def password_overdue(register: Register) -> Iterable[Finding]:
     """Passwords changed after a significant period (Thornbury 9.4)."""
     for account in _live(register):
@@ -266,7 +154,6 @@ def policy_review_due(settings: CouncilSettings) -> date | None:
     return add_months(base, settings.review_interval_months) if base else None
 
 
-@rule
 def policy_review_overdue(register: Register) -> Iterable[Finding]:
     """The policy is reviewed every year (Thornbury 10; Stalbridge 5)."""
     clause = "Thornbury 10; Stalbridge 5"
@@ -291,7 +178,6 @@ def policy_review_overdue(register: Register) -> Iterable[Finding]:
         )
 
 
-@rule
 def password_missing(register: Register) -> Iterable[Finding]:
     """The clerk holds the keys to every account in use (Thornbury 9.1)."""
     snapshot = register.vault
@@ -319,7 +205,6 @@ def password_missing(register: Register) -> Iterable[Finding]:
             )
 
 
-@rule
 def password_reused(register: Register) -> Iterable[Finding]:
     """Every account has its own password (Thornbury 9.3)."""
     snapshot = register.vault
@@ -337,7 +222,6 @@ def password_reused(register: Register) -> Iterable[Finding]:
             )
 
 
-@rule
 def rotate_now(register: Register) -> Iterable[Finding]:
     """A password is changed at once after a suspected breach or a keyholder leaving (Thornbury 9.4)."""
     live = {a.id: a for a in _live(register)}
@@ -354,5 +238,14 @@ def rotate_now(register: Register) -> Iterable[Finding]:
             )
 
 
-# The access and incident rules live beside their capabilities; importing them here registers them.
-from clerk_desk import access_rules, incident_rules  # noqa: E402, F401
+RULES = (
+    account_unapproved,
+    signin_email_not_council,
+    complaints_info_missing,
+    no_two_factor,
+    password_overdue,
+    policy_review_overdue,
+    password_missing,
+    password_reused,
+    rotate_now,
+)

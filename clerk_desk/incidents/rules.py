@@ -8,17 +8,16 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import incidents, rotation
-from clerk_desk.checks import Finding, Register, Severity, rule
+from clerk_desk.checks.findings import Finding, Register, Reminder, Severity, Urgency
+from clerk_desk.credentials import rotation
+from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Incident, IncidentCategory, IncidentStatus, RotationReason
-from clerk_desk.reminders import Reminder, Urgency, reminder_source
 
 #: An incident not closed this many days after it was reported is followed up (incident-open-too-long).
 OPEN_TOO_LONG_DAYS = 28
 FOLLOW_UP_CLAUSE = "Thornbury 6; Stalbridge 3"
 
 
-@rotation.rotate_now_source
 def compromised_accounts(session: Session) -> Iterable[rotation.RotateNowEvent]:
     """An open or resolved compromise names its accounts: their passwords change at once (Thornbury 9.4)."""
     found = (
@@ -46,7 +45,6 @@ def _finding(rule_id: str, clause: str, severity: Severity, incident: Incident, 
     return Finding(rule_id, clause, severity, incident.reference, message, "incident", incident.id)
 
 
-@rule
 def ico_deadline(register: Register) -> Iterable[Finding]:
     """A personal-data breach: the ICO decision within 72 hours of discovery (UK GDPR Art. 33)."""
     for incident in register.incidents:
@@ -65,7 +63,6 @@ def ico_deadline(register: Register) -> Iterable[Finding]:
         )
 
 
-@rule
 def chair_not_informed(register: Register) -> Iterable[Finding]:
     """A breach of Thornbury 9.7 informs the Chair; so does harassment of the clerk (Ottery 7.4;
     Thornbury 5.3)."""
@@ -82,7 +79,6 @@ def chair_not_informed(register: Register) -> Iterable[Finding]:
                 )
 
 
-@rule
 def platform_not_notified(register: Register) -> Iterable[Finding]:
     """A fraudulent account is reported to the platform (Thornbury 8)."""
     for incident in register.incidents:
@@ -100,7 +96,6 @@ def platform_not_notified(register: Register) -> Iterable[Finding]:
             )
 
 
-@rule
 def incident_open_too_long(register: Register) -> Iterable[Finding]:
     """An incident still open four weeks after it was reported is followed up or closed.
 
@@ -121,7 +116,6 @@ def incident_open_too_long(register: Register) -> Iterable[Finding]:
                 )
 
 
-@reminder_source
 def incident_deadlines(register: Register, within_days: int) -> Iterable[Reminder]:
     """ICO deadlines, and follow-up steps still to do on open incidents."""
     for incident in register.incidents:
@@ -159,3 +153,11 @@ def incident_deadlines(register: Register, within_days: int) -> Iterable[Reminde
                     incident.id,
                     f"step-{incident.reference}-{key}",
                 )
+
+
+RULES = (
+    ico_deadline,
+    chair_not_informed,
+    platform_not_notified,
+    incident_open_too_long,
+)

@@ -9,9 +9,18 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import authority, fields
-from clerk_desk.errors import NotFoundError, StaleEditError, ValidationError
-from clerk_desk.models import APPROVER_ROLES, Person, Role
+from clerk_desk import fields
+from clerk_desk.errors import PolicyViolation, ValidationError
+from clerk_desk.models import Designation, Grant, Person, Role
+from clerk_desk.register import authority, lookups
+from clerk_desk.register.lookups import all_people as all_people
+from clerk_desk.register.lookups import approvers as approvers
+from clerk_desk.register.lookups import by_login as by_login
+from clerk_desk.register.lookups import by_name as by_name
+from clerk_desk.register.lookups import check_version as check_version
+from clerk_desk.register.lookups import fold as fold
+from clerk_desk.register.lookups import get_person as get
+from clerk_desk.register.lookups import resolve as resolve
 
 COLUMNS = ("name", "role", "email", "job_title", "login", "started_on", "left_on")
 
@@ -58,65 +67,18 @@ def as_row(person: Person) -> dict[str, str]:
     }
 
 
-def fold(text: str) -> str:
-    """The form names and logins are compared in: trimmed and case-folded."""
-    return text.strip().casefold()
-
-
-def all_people(session: Session) -> list[Person]:
-    """Everyone, in name order, in one query."""
-    return list(session.execute(select(Person).order_by(Person.name_key)).scalars())
-
-
-def get(session: Session, person_id: int) -> Person:
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFoundError(f"Person {person_id} no longer exists")
-    return person
-
-
-def by_name(session: Session, name: str) -> Person | None:
-    """The person with this name, ignoring case."""
-    return session.execute(select(Person).where(Person.name_key == fold(name))).scalar_one_or_none()
-
-
-def by_login(session: Session, login: str) -> Person | None:
-    """The person whose login is this OS user name, ignoring case."""
-    return session.execute(select(Person).where(Person.login_key == fold(login))).scalar_one_or_none()
-
-
-def resolve(session: Session, name_or_login: str) -> Person | None:
-    """A person named by full name or by login."""
-    return by_name(session, name_or_login) or by_login(session, name_or_login)
-
-
-def approvers(session: Session, on: date) -> list[Person]:
-    """The clerk and deputy clerk(s) in post on a date."""
-    return [
-        p
-        for p in all_people(session)
-        if p.role in APPROVER_ROLES and not p.has_left(on) and (p.started_on is None or p.started_on <= on)
-    ]
-
-
-def check_version(record: Person | object, expected: int | None, what: str) -> None:
-    """Refuse a save made from a form opened before someone else's save."""
-    if expected is not None and getattr(record, "version", None) != expected:
-        raise StaleEditError(what)
-
-
 def save(
     session: Session,
     data: PersonData,
     *,
     person_id: int | None = None,
     expected_version: int | None = None,
-    revoke_grants: bool = False,
 ) -> Person:
     """Add a person, or update one (``person_id``) that has not changed since ``expected_version``.
 
-    A keyholder becomes a councillor only if their access is revoked in the same step
-    (``revoke_grants``), as no elected member may hold direct access (Thornbury 9.2).
+    A keyholder or designated officer becomes a councillor only with their access revoked and their
+    designations ended in the same step (``access.leaving.save_person``), as no elected member may hold
+    direct access (Thornbury 9.2); here such a change is refused.
     """
     authority.require_manager(session, "change People")
     person = get(session, person_id) if person_id is not None else None
@@ -136,9 +98,7 @@ def save(
         person = Person(name=data.name, name_key=fold(data.name), role=data.role.value)
         session.add(person)
     elif data.role == Role.COUNCILLOR and person.role != Role.COUNCILLOR:
-        from clerk_desk import access  # access builds on people, not the other way round
-
-        access.before_becoming_councillor(session, person, revoke=revoke_grants)
+        _refuse_while_holding_access(session, person)
     person.name = data.name
     person.name_key = fold(data.name)
     person.role = data.role.value
@@ -160,3 +120,29 @@ def record_leaving(session: Session, person_id: int, expected_version: int | Non
         raise ValidationError("left_on", f"{person.name} already left on {person.left_on.isoformat()}")
     data = parse(as_row(person))
     return save(session, replace(data, left_on=left_on), person_id=person.id, expected_version=person.version)
+
+
+def _refuse_while_holding_access(session: Session, person: Person) -> None:
+    """A councillor may hold no access and no designation (Thornbury 9.2)."""
+    held = session.execute(
+        select(Grant).where(Grant.person_id == person.id, Grant.revoked_on.is_(None))
+    ).scalars()
+    designated = session.execute(
+        select(Designation).where(Designation.person_id == person.id, Designation.ended_on.is_(None))
+    ).scalars()
+    keys = ", ".join(sorted({g.account.name for g in held}))
+    sites = ", ".join(sorted({a.name for d in designated for a in d.accounts}))
+    what = " and ".join(
+        part
+        for part in (
+            f"holds access to {keys}" if keys else "",
+            f"is a designated officer for {sites}" if sites else "",
+        )
+        if part
+    )
+    if what:
+        raise PolicyViolation(
+            "role",
+            lookups.MEMBER_CLAUSE,
+            f"{person.name} {what}; a councillor may not, so revoke it in the same step",
+        )

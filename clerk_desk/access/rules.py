@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from clerk_desk import access, acknowledgements
-from clerk_desk.checks import Finding, Register, Severity, rule
+from clerk_desk.access import acknowledgements
+from clerk_desk.access import grants as access
+from clerk_desk.checks.findings import Finding, Register, Severity
 from clerk_desk.models import Grant, Person
 
 
@@ -14,7 +15,6 @@ def _grant_finding(rule_id: str, clause: str, severity: Severity, grant: Grant, 
     return Finding(rule_id, clause, severity, grant.person.name, message, "grant", grant.id)
 
 
-@rule
 def councillor_access(register: Register) -> Iterable[Finding]:
     """No elected member holds direct access (Thornbury 9.2)."""
     for grant in register.grants:
@@ -29,7 +29,6 @@ def councillor_access(register: Register) -> Iterable[Finding]:
             )
 
 
-@rule
 def grant_expired(register: Register) -> Iterable[Finding]:
     """A grant past its expiry date that nobody revoked (Thornbury 9.1)."""
     for grant in register.grants:
@@ -44,7 +43,6 @@ def grant_expired(register: Register) -> Iterable[Finding]:
             )
 
 
-@rule
 def grant_no_business_case(register: Register) -> Iterable[Finding]:
     """Access is delegated case by case, each with its business case (Thornbury 9.1, 3.1.1)."""
     for grant in register.grants:
@@ -58,7 +56,6 @@ def grant_no_business_case(register: Register) -> Iterable[Finding]:
             )
 
 
-@rule
 def keyholder_left(register: Register) -> Iterable[Finding]:
     """Someone who has left still holds access (Thornbury 9.1, 9.4)."""
     for grant in register.grants:
@@ -74,7 +71,6 @@ def keyholder_left(register: Register) -> Iterable[Finding]:
             )
 
 
-@rule
 def officer_not_acknowledged(register: Register) -> Iterable[Finding]:
     """Designated officers and keyholders have read and understood the policy in force (district 5c;
     Thornbury 4.2)."""
@@ -112,3 +108,12 @@ def officer_not_acknowledged(register: Register) -> Iterable[Finding]:
                 "person",
                 person.id,
             )
+
+
+RULES = (
+    councillor_access,
+    grant_expired,
+    grant_no_business_case,
+    keyholder_left,
+    officer_not_acknowledged,
+)

@@ -13,9 +13,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import access, authority, fields, people
+from clerk_desk import fields
 from clerk_desk.errors import NotFoundError, ValidationError
 from clerk_desk.models import AccountStatus, Designation, Person
+from clerk_desk.register import authority, lookups
 
 CLAUSE = "district policy 5a; Thornbury 3"
 COLUMNS = ("person", "accounts", "designated_by", "designated_on", "ended_on")
@@ -94,18 +95,18 @@ def save(
     authority.require_manager(session, "designate officers")
     designation = get(session, designation_id) if designation_id is not None else None
     if designation is not None:
-        people.check_version(designation, expected_version, f"The designation of {designation.person.name}")
-    person = access.resolve_person(session, data.person)
+        lookups.check_version(designation, expected_version, f"The designation of {designation.person.name}")
+    person = lookups.resolve_person(session, data.person)
     if data.ended_on is None:
         # Posting for the council is direct access to its accounts (Thornbury 9.2).
-        access.check_not_member(person)
+        lookups.check_not_member(person)
         if person.left_on is not None and person.left_on <= today:
             raise ValidationError("person", f"{person.name} left on {person.left_on.isoformat()}")
     if not data.accounts:
         raise ValidationError("accounts", f"name at least one account the officer may post on ({CLAUSE})")
     sites = []
     for name in data.accounts:
-        account = access.resolve_account(session, name, "accounts")
+        account = lookups.resolve_account(session, name, "accounts")
         if data.ended_on is None and account.status == AccountStatus.CLOSED:
             raise ValidationError("accounts", f"{account.name} is closed")
         if account not in sites:
@@ -121,7 +122,7 @@ def save(
     designator = (
         designation.designated_by
         if unchanged and designation is not None
-        else access.resolve_approver(session, data.designated_by, "designated_by", CLAUSE, "a designation")
+        else lookups.resolve_approver(session, data.designated_by, "designated_by", CLAUSE, "a designation")
     )
     if data.designated_on > today:
         raise ValidationError("designated_on", "is in the future")

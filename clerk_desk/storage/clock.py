@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, cast
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class Clock(Protocol):
@@ -41,3 +44,19 @@ class FixedClock:
 
     def today(self) -> date:
         return self.moment.date()
+
+
+def attach_clock(session: Session, clock: Clock) -> None:
+    """Give a session the clock its services tell the time by (``Database`` does this)."""
+    session.info["clock"] = clock
+
+
+def session_clock(session: Session) -> Clock | None:
+    """The clock attached to a session, if any."""
+    return cast("Clock | None", session.info.get("clock"))
+
+
+def clock_of(session: Session) -> Clock:
+    """The clock of the database a session belongs to, or the real one; the one way a service that is
+    given only a session tells the time."""
+    return session_clock(session) or SystemClock()

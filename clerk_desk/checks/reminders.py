@@ -1,74 +1,30 @@
 """What is due and when: password changes now, overdue and within the next 14 days.
 
-Later capabilities add their own kinds (e.g. grants about to expire) with ``reminder_source``. The
+Each kind of reminder is a source named in ``SOURCES``. The
 Home page, the tray notification and ``clerk-desk reminders [--ics FILE]`` all read ``due``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import access, checks
-from clerk_desk.checks import Register
-from clerk_desk.clock import Clock
+from clerk_desk.access import grants as access
+from clerk_desk.checks import engine as checks
+from clerk_desk.checks.findings import Register
+from clerk_desk.checks.findings import Reminder as Reminder
+from clerk_desk.checks.findings import Urgency as Urgency
+from clerk_desk.incidents import rules as incident_rules
+from clerk_desk.storage.clock import Clock
 
 WINDOW_DAYS = 14
 
 
-class Urgency(StrEnum):
-    NOW = "now"
-    OVERDUE = "overdue"
-    SOON = "soon"
-
-    @property
-    def rank(self) -> int:
-        return {"now": 0, "overdue": 1, "soon": 2}[self.value]
-
-
-@dataclass(frozen=True)
-class Reminder:
-    """One thing to do by a date."""
-
-    urgency: Urgency
-    due: date
-    subject: str
-    what: str  # e.g. "Change the password"
-    detail: str
-    clause: str
-    subject_kind: str = ""
-    subject_id: int | None = None
-    #: Which due date or event this is, the same on every run and every day (an overdue item moves to
-    #: today but is still the same event), so a calendar updates its event instead of adding another.
-    uid: str = ""
-
-    def when(self, today: date) -> str:
-        """The due date in words: "now", "3 days overdue", "in 5 days", "today"."""
-        if self.urgency == Urgency.NOW:
-            return "now"
-        days = (self.due - today).days
-        if days < 0:
-            return f"{-days} day{'s' if days != -1 else ''} overdue"
-        if days == 0:
-            return "today"
-        return f"in {days} day{'s' if days != 1 else ''}"
-
-
 ReminderSource = Callable[[Register, int], Iterable[Reminder]]
-_SOURCES: list[ReminderSource] = []
 
 
-def reminder_source(source: ReminderSource) -> ReminderSource:
-    """Register a kind of reminder."""
-    _SOURCES.append(source)
-    return source
-
-
-@reminder_source
 def password_changes(register: Register, within_days: int) -> Iterable[Reminder]:
     """Password changes due now (an event), overdue, or due within the window (Thornbury 9.4)."""
     horizon = register.today + timedelta(days=within_days)
@@ -123,7 +79,6 @@ def password_changes(register: Register, within_days: int) -> Iterable[Reminder]
         )
 
 
-@reminder_source
 def grant_expiries(register: Register, within_days: int) -> Iterable[Reminder]:
     """Delegated access that expires within the window, or expired without being revoked (Thornbury 9.1)."""
     for grant in access.expiring(register.grants, register.today, within_days):
@@ -143,6 +98,10 @@ def grant_expiries(register: Register, within_days: int) -> Iterable[Reminder]:
         )
 
 
+#: Every kind of reminder.
+SOURCES: tuple[ReminderSource, ...] = (password_changes, grant_expiries, incident_rules.incident_deadlines)
+
+
 def due(
     session: Session | None,
     register: Register | None = None,
@@ -155,7 +114,7 @@ def due(
         if session is None or clock is None:
             raise TypeError("due() needs a register, or a session and a clock")
         register = checks.load(session, clock)
-    found = [r for source in _SOURCES for r in source(register, within_days)]
+    found = [r for source in SOURCES for r in source(register, within_days)]
     return sorted(found, key=lambda r: (r.urgency.rank, r.due, r.subject.casefold()))
 
 

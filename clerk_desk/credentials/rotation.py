@@ -1,9 +1,9 @@
 """Password rotation history and the events that make a change due at once (Thornbury 9.4).
 
 Every new password stored for an account is an entry in its history, and the account's "last changed"
-date is kept equal to the newest entry. Later capabilities (incidents, delegated access) register the
-events that demand a change now — a suspected compromise, a keyholder leaving — with
-``rotate_now_source``; the ``rotate-now`` check and the reminders read them all from here.
+date is kept equal to the newest entry. The events that demand a change now — a suspected compromise,
+a keyholder leaving — come from the sources listed in ``checks.engine.ROTATE_NOW_SOURCES``;
+``outstanding`` says which of them an account's password has not been changed since.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from clerk_desk.errors import ValidationError
 from clerk_desk.models import Account, PasswordRotation, RotationReason
+from clerk_desk.storage.clock import clock_of
 
 CLAUSE = "Thornbury 9.4"
 
@@ -46,7 +47,7 @@ def record(
     entry = PasswordRotation(
         account_id=account.id,
         rotated_on=rotated_on,
-        recorded_at=session.info["clock"].now(),
+        recorded_at=clock_of(session).now(),
         recorded_by=str(session.info.get("actor") or "unknown"),
         reason=reason.value,
         note=note,
@@ -71,18 +72,6 @@ class RotateNowEvent:
 
 
 RotateNowSource = Callable[[Session], Iterable[RotateNowEvent]]
-_SOURCES: list[RotateNowSource] = []
-
-
-def rotate_now_source(source: RotateNowSource) -> RotateNowSource:
-    """Register a kind of event that makes a password change due at once."""
-    _SOURCES.append(source)
-    return source
-
-
-def rotate_now_events(session: Session) -> list[RotateNowEvent]:
-    """Every event from every registered source."""
-    return [event for source in _SOURCES for event in source(session)]
 
 
 def outstanding(accounts: Iterable[Account], events: Iterable[RotateNowEvent]) -> dict[int, RotateNowEvent]:

@@ -16,9 +16,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import config, people
 from clerk_desk.errors import PermissionDenied
 from clerk_desk.models import APPROVER_ROLES, Person
+from clerk_desk.register import lookups
+from clerk_desk.storage import config
+from clerk_desk.storage.clock import clock_of
 
 CLAUSE = "Thornbury 9.1"
 
@@ -48,14 +50,14 @@ def resolve_actor(session: Session, database_url: str, given: str | None) -> Act
     """``--actor`` (a name or login), else the person whose login is the OS user, else the person last
     chosen on this PC, else the OS user by name."""
     if given:
-        person = people.resolve(session, given)
+        person = lookups.resolve(session, given)
         return Actor(person.name, person.id, "argument") if person else Actor(given, None, "argument")
     login = os_login()
-    person = people.by_login(session, login) if login else None
+    person = lookups.by_login(session, login) if login else None
     if person is not None:
         return Actor(person.name, person.id, "login")
     remembered = config.remembered_actor(database_url)
-    person = people.by_name(session, remembered) if remembered else None
+    person = lookups.by_name(session, remembered) if remembered else None
     if person is not None:
         return Actor(person.name, person.id, "remembered")
     return Actor(login or "unknown user", None, "os-user")
@@ -68,7 +70,7 @@ def acting_person(session: Session) -> Person | None:
 
 def acting_person_named(session: Session, actor: str | None) -> Person | None:
     """The person of this name, if they are in People."""
-    return people.by_name(session, actor) if actor else None
+    return lookups.by_name(session, actor) if actor else None
 
 
 def may_manage(person: Person | None, today: date) -> bool:
@@ -84,8 +86,7 @@ def actor_may_manage(session: Session, actor: str, today: date) -> bool:
 def require_manager(session: Session, what: str) -> None:
     """Refuse a change to the register by anyone but the clerk or deputy clerk."""
     person = acting_person(session)
-    clock = session.info.get("clock")
-    today = clock.today() if clock is not None else date.today()
+    today = clock_of(session).today()
     if not may_manage(person, today):
         assert person is not None
         state = "no longer in post" if person.has_left(today) else person.role_enum.label.lower()

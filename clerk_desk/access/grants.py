@@ -3,7 +3,7 @@
 Thornbury 9.1 and 3.1.1: access is controlled by the clerk and deputy clerk and delegated case by case
 with a business case. Thornbury 9.2: no elected member has direct access. Revoking keeps the row.
 When someone who held access leaves or loses it, the account's password is due for a change at once
-(Thornbury 9.4): this module is a ``rotation.rotate_now_source``.
+(Thornbury 9.4): ``keyholders_gone`` is one of ``checks.engine.ROTATE_NOW_SOURCES``.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import accounts, authority, fields, people, rotation
+from clerk_desk import fields
+from clerk_desk.credentials import rotation
 from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
 from clerk_desk.models import (
-    APPROVER_ROLES,
     AccessLevel,
     Account,
     AccountStatus,
@@ -27,6 +27,8 @@ from clerk_desk.models import (
     Role,
     RotationReason,
 )
+from clerk_desk.register import accounts, authority, lookups, people
+from clerk_desk.storage.clock import clock_of
 
 CONTROL_CLAUSE = "Thornbury 9.1"
 MEMBER_CLAUSE = "Thornbury 9.2"
@@ -121,43 +123,10 @@ def find(session: Session, person: Person, account: Account, granted_on: date) -
     )
 
 
-def resolve_person(session: Session, name: str, field: str = "person") -> Person:
-    person = people.by_name(session, name)
-    if person is None:
-        raise ValidationError(field, f"'{name}' is not in People")
-    return person
-
-
-def resolve_account(session: Session, name: str, field: str = "account") -> Account:
-    account = accounts.by_name(session, name)
-    if account is None:
-        raise ValidationError(field, f"'{name}' is not in the register (write it as Platform:handle)")
-    return account
-
-
-def resolve_approver(session: Session, name: str | None, field: str, clause: str, what: str) -> Person:
-    """The clerk or deputy clerk who approved something."""
-    if not name:
-        raise PolicyViolation(field, clause, f"{what} needs the clerk or deputy clerk who approved it")
-    person = resolve_person(session, name, field)
-    if person.role not in APPROVER_ROLES:
-        raise PolicyViolation(
-            field,
-            clause,
-            f"{what} is approved by the clerk or deputy clerk; {person.name} is "
-            f"{person.role_enum.label.lower()}",
-        )
-    return person
-
-
-def check_not_member(person: Person, field: str = "person") -> None:
-    """Thornbury 9.2: no elected member has direct access to the council's accounts."""
-    if person.role == Role.COUNCILLOR:
-        raise PolicyViolation(
-            field,
-            MEMBER_CLAUSE,
-            f"elected members may not hold direct access to council accounts; {person.name} is a councillor",
-        )
+resolve_person = lookups.resolve_person
+resolve_account = lookups.resolve_account
+resolve_approver = lookups.resolve_approver
+check_not_member = lookups.check_not_member
 
 
 def save(
@@ -259,81 +228,6 @@ def in_force_for(session: Session, person: Person, on: date) -> list[Grant]:
     return [g for g in all_grants(session) if g.person_id == person.id and g.revoked_on is None]
 
 
-def before_becoming_councillor(session: Session, person: Person, *, revoke: bool) -> None:
-    """A keyholder or designated officer becomes a councillor only with their access revoked and their
-    designations ended in the same step (Thornbury 9.2)."""
-    from clerk_desk import officers
-
-    today = session.info["clock"].today()
-    held = in_force_for(session, person, today)
-    designated = [
-        d for d in officers.all_designations(session) if d.person_id == person.id and d.ended_on is None
-    ]
-    if not held and not designated:
-        return
-    if not revoke:
-        keys = ", ".join(sorted({g.account.name for g in held}))
-        sites = ", ".join(sorted({a.name for d in designated for a in d.accounts}))
-        what = " and ".join(
-            part
-            for part in (
-                f"holds access to {keys}" if keys else "",
-                f"is a designated officer for {sites}" if sites else "",
-            )
-            if part
-        )
-        raise PolicyViolation(
-            "role",
-            MEMBER_CLAUSE,
-            f"{person.name} {what}; a councillor may not, so revoke it in the same step",
-        )
-    for grant in held:
-        _revoke_now(session, grant, today, "Became a councillor (Thornbury 9.2)")
-    officers.end_all_for(session, person, today)
-
-
-def _revoke_now(session: Session, grant: Grant, on: date, reason: str) -> None:
-    # Looked up first: the query would flush a revocation without its revoker to the audit trail.
-    revoker = authority.acting_person(session)
-    grant.revoked_on = max(on, grant.granted_on)
-    grant.revoke_reason = reason
-    grant.revoked_by = revoker
-
-
-@dataclass(frozen=True)
-class LeavingResult:
-    person: Person
-    grants_revoked: int
-    designations_ended: int
-    accounts_to_change: list[str]
-
-
-def record_leaving(
-    session: Session,
-    person_id: int,
-    expected_version: int | None,
-    left_on: date,
-    *,
-    revoke_access: bool = True,
-) -> LeavingResult:
-    """Record a leaver in one step: revoke their grants, end their designations, and so flag every
-    account they held for a password change now (Thornbury 9.4)."""
-    from clerk_desk import officers
-
-    person = people.record_leaving(session, person_id, expected_version, left_on)
-    # What they held when they left; access revoked before then was dealt with when it was revoked.
-    held = in_force_for(session, person, left_on)
-    revoked: list[Grant] = []
-    ended = 0
-    if revoke_access:
-        for grant in held:
-            _revoke_now(session, grant, left_on, "Left the council")
-            revoked.append(grant)
-        ended = officers.end_all_for(session, person, left_on)
-        session.flush()
-    return LeavingResult(person, len(revoked), ended, sorted({g.account.name for g in held}))
-
-
 def access_end(grant: Grant, today: date) -> tuple[date, str] | None:
     """When and how the person lost this access, if they have: revoked, left, or the grant expired."""
     ends = []
@@ -346,10 +240,9 @@ def access_end(grant: Grant, today: date) -> tuple[date, str] | None:
     return min(ends) if ends else None
 
 
-@rotation.rotate_now_source
 def keyholders_gone(session: Session) -> Iterable[rotation.RotateNowEvent]:
     """Someone who held access left or lost it: the password is changed at once (Thornbury 9.4)."""
-    today = session.info["clock"].today()
+    today = clock_of(session).today()
     for grant in all_grants(session):
         end = access_end(grant, today)
         if end is not None:

@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 
-from clerk_desk import about, audit
-from clerk_desk.clock import Clock, SystemClock
+from clerk_desk import about
+from clerk_desk.audit import chain as audit
 from clerk_desk.errors import DatabaseError, StaleEditError
-from clerk_desk.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
 from clerk_desk.models import AppVersion
+from clerk_desk.storage.clock import Clock, SystemClock, attach_clock
+from clerk_desk.storage.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class Database:
     def read(self) -> Session:
         """A session for reading; it must not write (it has no actor for the audit trail)."""
         session = self.factory()
-        session.info["clock"] = self.clock
+        attach_clock(session, self.clock)
         return session
 
     @contextmanager

@@ -14,9 +14,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import authority, fields, people, rotation
+from clerk_desk import fields
+from clerk_desk.credentials import rotation
 from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
 from clerk_desk.models import APPROVER_ROLES, Account, AccountStatus, Person, RotationReason, TwoFactor
+from clerk_desk.register import authority, lookups, people
 
 APPROVAL_CLAUSE = "Barling Magna; Stalbridge 4"
 COLUMNS = (
@@ -144,18 +146,8 @@ def get(session: Session, account_id: int) -> Account:
     return account
 
 
-def by_name(session: Session, name: str) -> Account | None:
-    """The account named ``Platform:handle``, ignoring case."""
-    platform, sep, handle = name.partition(":")
-    if not sep:
-        return None
-    return session.execute(
-        select(Account).where(Account.platform_key == _key(platform), Account.handle_key == _key(handle))
-    ).scalar_one_or_none()
-
-
-def _key(text: str) -> str:
-    return text.strip().casefold()
+by_name = lookups.account_by_name
+_key = lookups.fold
 
 
 def _approver(session: Session, name: str, field: str = "approved_by") -> Person:

@@ -9,9 +9,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import config, incidents
 from clerk_desk.errors import ClerkDeskError, ValidationError
+from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Evidence
+from clerk_desk.storage import config
+from clerk_desk.storage.clock import clock_of
 
 MAX_BYTES = 200 * 1024 * 1024
 
@@ -70,7 +72,7 @@ def attach(session: Session, incident_id: int, source: Path, folder: Path | None
         stored_as=relative.as_posix(),
         sha256=digest,
         size=size,
-        added_at=session.info["clock"].now(),
+        added_at=clock_of(session).now(),
         added_by=str(session.info.get("actor")),
     )
     session.add(item)

@@ -1,6 +1,6 @@
 """The hash-chained audit trail: who changed what, when, with the fields before and after.
 
-Every flush of a session made by ``clerk_desk.db`` passes through ``_after_flush``, so no service can
+Every flush of a session made by ``clerk_desk.storage.db`` passes through ``_after_flush``, so no service can
 forget to record a change. Each entry carries the hash of the previous one; ``verify`` recomputes the
 chain and reports any entry that was edited or removed. (Removing the newest entries leaves a shorter
 chain that is still consistent; the annual report prints the entry count so a paper trail exists.)
@@ -19,8 +19,8 @@ from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
-from clerk_desk.clock import Clock
 from clerk_desk.models import AuditEntry, Person
+from clerk_desk.storage.clock import session_clock
 
 GENESIS = "0" * 64
 # Any number works; it only has to be the same in every Clerk Desk writing to one PostgreSQL database.
@@ -128,7 +128,7 @@ def _plain(value: Any) -> Any:
 
 def _append(session: Session, changes: Sequence[Change]) -> None:
     actor = session.info.get("actor")
-    clock: Clock | None = session.info.get("clock")
+    clock = session_clock(session)
     if not actor or clock is None:
         raise RuntimeError("a session that writes must be opened with an actor and a clock")
     conn = session.connection()

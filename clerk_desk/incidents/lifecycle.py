@@ -33,6 +33,7 @@ from clerk_desk.models import (
     IncidentStatus,
     Person,
 )
+from clerk_desk.storage.clock import clock_of
 
 ICO_CLAUSE = "UK GDPR Art. 33"
 ICO_HOURS = 72
@@ -179,7 +180,7 @@ def _actor(session: Session) -> str:
 
 
 def _now(session: Session) -> datetime:
-    return session.info["clock"].now()
+    return clock_of(session).now()
 
 
 def sync_steps(incident: Incident) -> None:

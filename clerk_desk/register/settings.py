@@ -11,9 +11,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import authority, fields
+from clerk_desk import fields
 from clerk_desk.errors import ValidationError
 from clerk_desk.models import CouncilLogo, Setting
+from clerk_desk.register import authority
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import access, authority, fields
+from clerk_desk import fields
 from clerk_desk.errors import ValidationError
 from clerk_desk.models import Acknowledgement
+from clerk_desk.register import authority, lookups
 
 CLAUSE = "district policy 5c; Thornbury 4.2"
 COLUMNS = ("person", "policy_version", "acknowledged_on", "training_on")
@@ -64,7 +65,7 @@ def all_acknowledgements(session: Session) -> list[Acknowledgement]:
 def save(session: Session, data: AcknowledgementData, today: date) -> tuple[Acknowledgement, bool]:
     """Record (or correct) a person's acknowledgement of a policy version; True when it is new."""
     authority.require_manager(session, "record policy acknowledgements")
-    person = access.resolve_person(session, data.person)
+    person = lookups.resolve_person(session, data.person)
     if data.acknowledged_on > today:
         raise ValidationError("acknowledged_on", "is in the future")
     if data.training_on is not None and data.training_on > today:

@@ -8,9 +8,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import access, fields, incidents
+from clerk_desk import fields
 from clerk_desk.errors import PolicyViolation, StaleEditError, ValidationError
-from clerk_desk.incidents import ICO_CLAUSE, local_iso, moment
+from clerk_desk.incidents import lifecycle as incidents
+from clerk_desk.incidents.lifecycle import ICO_CLAUSE, local_iso, moment
 from clerk_desk.models import (
     FollowUp,
     IcoDecision,
@@ -19,6 +20,8 @@ from clerk_desk.models import (
     IncidentSeverity,
     IncidentStatus,
 )
+from clerk_desk.register import lookups
+from clerk_desk.storage.clock import clock_of
 
 COLUMNS = (
     "reference",
@@ -202,7 +205,7 @@ def save(
     expected_version: int | None = None,
 ) -> Incident:
     """Add an incident with every field given (an import keeps its reference), or update one."""
-    now = session.info["clock"].now()
+    now = clock_of(session).now()
     incident = incidents.get(session, incident_id) if incident_id is not None else None
     if incident is not None and expected_version is not None and incident.version != expected_version:
         raise StaleEditError(f"Incident {incident.reference}")
@@ -222,8 +225,8 @@ def save(
     )
     if data.occurred_at and data.discovered_at and data.discovered_at < data.occurred_at:
         raise ValidationError("discovered_at", "is before occurred_at")
-    linked_accounts = [access.resolve_account(session, name, "accounts") for name in data.accounts]
-    linked_people = [access.resolve_person(session, name, "people") for name in data.people]
+    linked_accounts = [lookups.resolve_account(session, name, "accounts") for name in data.accounts]
+    linked_people = [lookups.resolve_person(session, name, "people") for name in data.people]
     if incident is None:
         reference = data.reference or incidents.next_reference(session, reported_at.year)
         incident = Incident(reference=reference, status=IncidentStatus.OPEN.value)

@@ -1,4 +1,4 @@
-"""Alembic migrations, applied on open by ``clerk_desk.db``.
+"""Alembic migrations, applied on open by ``clerk_desk.storage.db``.
 
 ``KNOWN_REVISIONS`` lists every revision this version of the app understands, oldest first, so opening
 a database needs no Alembic import unless it must be migrated. A test keeps it equal to the scripts.
