@@ -3,9 +3,11 @@
 Runs the built executable (never the source) in a scratch folder with its own data folder:
 ``--version``, ``demo``, ``check``, ``report``, ``reminders --ics``, ``export``, a JPEG council logo,
 the window opened offscreen with every page painted (``--smoke-test``), a database of the oldest schema
-migrated by the frozen app, and ``self-test``, whose password-store check stores, reads back and removes
-an entry in the real keyring: on Linux a GNOME Keyring started for the purpose under
-``dbus-run-session``, on Windows the Credential Manager. Exits 1 if anything failed or is missing.
+migrated by the frozen app, and ``self-test``, whose password-store check stores, reads back and
+removes an entry in the real keyring: on Linux a GNOME Keyring started for the purpose under
+``dbus-run-session``, on Windows the Credential Manager. With ``--postgres``, also a PostgreSQL
+database. On Linux it first checks that every bundled library finds the libraries it links to.
+Exits 1 if anything failed or is missing.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from build import APP_DIR, ROOT, executable
 OLDEST_DATABASE = ROOT / "tests" / "data" / "schema_0001.db"
 TIMEOUT = 120
 LINUX = sys.platform.startswith("linux")
+POSTGRES_ENV = "CLERK_DESK_TEST_POSTGRES"
 
 
 class Failed(Exception):
@@ -239,7 +242,16 @@ class SmokeTest:
         )
         return f"{len(binaries)} libraries all resolve; Qt plugins: {', '.join(plugins)}"
 
-    def all(self) -> int:
+    def postgres(self) -> str:
+        url = os.environ.get(POSTGRES_ENV, "")
+        if not url:
+            raise Failed(f"{POSTGRES_ENV} is not set (run under bash .ci/with-postgres.sh)")
+        self.run("--database", url, "demo")
+        out = self.run("--database", url, "check", expect=1)
+        verified = self.run("--database", url, "audit", "--verify")
+        return f"demo, check ({out.strip().splitlines()[-1]}), {verified.strip()}"
+
+    def all(self, postgres: bool = False) -> int:
         print(f"Smoke test of {self.app} in {self.scratch}", flush=True)
         steps: list[tuple[str, Callable[[], str]]] = [("bundled libraries", self.libraries)] if LINUX else []
         for name, action in [
@@ -254,6 +266,7 @@ class SmokeTest:
             ("window, offscreen", self.window),
             ("oldest database migrated", self.oldest_database),
             ("password store round trip", self.password_store),
+            *([("PostgreSQL", self.postgres)] if postgres else []),
         ]:
             self.step(name, action)
         if self.failures:
@@ -267,6 +280,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--app", type=Path, default=APP_DIR, help=f"the built folder (default {APP_DIR})")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder to look at")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help=f"also use the empty PostgreSQL database named by {POSTGRES_ENV} (.ci/with-postgres.sh)",
+    )
     args = parser.parse_args(argv)
     app = executable(args.app)
     if not app.is_file():
@@ -277,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     scratch = Path(tempfile.mkdtemp(prefix="clerk-desk-smoke."))
     try:
-        return SmokeTest(app, scratch).all()
+        return SmokeTest(app, scratch).all(postgres=args.postgres)
     finally:
         if args.keep:
             print(f"(kept {scratch})")
