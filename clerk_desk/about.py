@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import sys
-import tomllib
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from clerk_desk.storage import config
@@ -16,6 +14,10 @@ DISTRIBUTION = "clerk-desk"
 def version() -> str:
     """The version of Clerk Desk that is running (from its package metadata; ``pyproject.toml`` in a
     source checkout that was never installed). Empty if neither can be read."""
+    # Imported here: every command opens a database, which notes the version, but few need it sooner.
+    import tomllib
+    from importlib import metadata
+
     try:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:

@@ -14,11 +14,27 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from clerk_desk import about
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
 
 log = logging.getLogger("clerk_desk")
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, looked up only when asked for (the package metadata is slow to import)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(
+            option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, help=help
+        )
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: object, values: object, option: object = None
+    ) -> None:
+        from clerk_desk import about
+
+        print(f"clerk-desk {about.version() or 'unknown'}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="who is acting: a person's name or login (default: the person whose login is yours)",
     )
-    parser.add_argument("--version", action="version", version=f"clerk-desk {about.version() or 'unknown'}")
+    parser.add_argument("--version", action=_VersionAction, help="print the version of Clerk Desk and exit")
     # For the packaging smoke test (README, "Build it yourself"): open the window, show every page, check
     # that it painted, and quit. Not for clerks, so not in --help.
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
