@@ -31,7 +31,6 @@ AppVerName={#AppName} {#AppVersion}
 AppPublisher=Clerk Desk
 ; Per user: no UAC prompt, and {autopf} is %LOCALAPPDATA%\Programs.
 PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=
 DefaultDirName={autopf}\{#AppName}
 DisableProgramGroupPage=yes
 DisableDirPage=auto
