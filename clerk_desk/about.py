@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from clerk_desk.storage import config
-
-DISTRIBUTION = "clerk-desk"
-
-
-def version() -> str:
-    """The version of Clerk Desk that is running (from its package metadata; ``pyproject.toml`` in a
-    source checkout that was never installed). Empty if neither can be read."""
-    # Imported here: every command opens a database, which notes the version, but few need it sooner.
-    import tomllib
-    from importlib import metadata
-
-    try:
-        return metadata.version(DISTRIBUTION)
-    except metadata.PackageNotFoundError:
-        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
-        try:
-            return str(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"])
-        except (OSError, KeyError, tomllib.TOMLDecodeError):
-            return ""
-
-
-def is_frozen() -> bool:
-    """Whether this is the installed app (a frozen build) rather than Python running the source."""
-    return bool(getattr(sys, "frozen", False))
+from clerk_desk.storage.app_version import version
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QEventLoop, Qt, QThread, QTimer
+from PySide6.QtCore import QDir, QEventLoop, Qt, QThread, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSystemTrayIcon
 
@@ -36,6 +36,8 @@ def resources_dir() -> Path:
 
 
 def apply_style(app: QApplication) -> None:
+    # The style sheet names its pictures "clerk:NAME" (a search path, so it works from any folder).
+    QDir.addSearchPath("clerk", str(resources_dir()))
     style = resources_dir() / "style.qss"
     if style.is_file():
         app.setStyleSheet(style.read_text(encoding="utf-8"))

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from clerk_desk import cli_credentials
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
 
@@ -31,9 +32,9 @@ class _VersionAction(argparse.Action):
     def __call__(
         self, parser: argparse.ArgumentParser, namespace: object, values: object, option: object = None
     ) -> None:
-        from clerk_desk import about
+        from clerk_desk.storage.app_version import version
 
-        print(f"clerk-desk {about.version() or 'unknown'}")
+        print(f"clerk-desk {version() or 'unknown'}")
         parser.exit()
 
 
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--limit", type=int, default=50, help="how many of the newest entries (default 50)")
 
     commands.add_parser("demo", help="fill an empty database with a small example council")
+    cli_credentials.add_commands(commands)
     commands.add_parser(
         "self-test",
         help="check this installation: upgrade scripts, fonts, and the password store "
@@ -338,6 +340,7 @@ COMMANDS = {
     "settings": cmd_settings,
     "audit": cmd_audit,
     "demo": cmd_demo,
+    **cli_credentials.COMMANDS,
     "self-test": cmd_self_test,
 }
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from clerk_desk import about
 from clerk_desk.errors import ClerkDeskError
+from clerk_desk.storage import app_version
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,10 @@ class Check:
 
 
 def _version() -> str:
-    found = about.version()
+    found = app_version.version()
     if not found:
         raise ClerkDeskError("the version could not be read from the package metadata")
-    return f"Clerk Desk {found} ({'installed build' if about.is_frozen() else 'running from source'})"
+    return f"Clerk Desk {found} ({'installed build' if app_version.is_frozen() else 'running from source'})"
 
 
 def _migrations() -> str:

@@ -86,7 +86,7 @@ def _fresh_postgres(url: str) -> None:
 def database_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
     """An empty database: a SQLite file, or the test PostgreSQL server wiped clean."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'clerk_desk.storage.db'}"
+        return f"sqlite:///{tmp_path / 'clerk_desk.db'}"
     url = os.environ.get(POSTGRES_ENV)
     if not url:
         if os.environ.get(REQUIRE_POSTGRES_ENV):
@@ -109,7 +109,7 @@ def db(database_url: str, clock: FixedClock) -> Iterator[Database]:
 @pytest.fixture
 def sqlite_db(tmp_path, clock: FixedClock) -> Iterator[Database]:  # type: ignore[no-untyped-def]
     """A SQLite-only database, for tests about the file itself."""
-    database = open_database(f"sqlite:///{tmp_path / 'clerk_desk.storage.db'}", clock)
+    database = open_database(f"sqlite:///{tmp_path / 'clerk_desk.db'}", clock)
     try:
         yield database
     finally:

@@ -93,3 +93,49 @@ def test_real_secret_service_round_trip() -> None:
     finally:
         with contextlib.suppress(keyring.errors.PasswordDeleteError):
             backend.delete_password(vault.SERVICE, account)
+
+
+@pytest.mark.secret_service
+def test_real_secret_service_keeps_a_key_and_opens_a_sealed_password(sqlite_db) -> None:  # type: ignore[no-untyped-def]
+    """Key creation and a sealed round trip, with the private key in GNOME Keyring over D-Bus."""
+    from datetime import date
+
+    import factories
+    from keyring.backends import SecretService
+
+    from clerk_desk.credentials import enrolment, keys
+    from clerk_desk.credentials import service as credentials
+    from clerk_desk.models import Role
+
+    backend = SecretService.Keyring()
+    keyring.set_keyring(backend)
+    secret = "Zoë's sealed pässword-7!"
+    with sqlite_db.transaction("Zoë Hartley") as session:
+        factories.person(session, "Zoë Hartley", Role.CLERK)
+        account_id = factories.approved_account(session, date(2026, 11, 21)).id
+    entries: list[str] = []
+    try:
+        with sqlite_db.transaction("Zoë Hartley") as session:
+            made = enrolment.set_up(session)
+            entries.append(vault.private_key_entry(made.key.uuid))
+            assert made.approved and made.recovery is not None
+        # The private key is in the real keyring, and nowhere in the database.
+        stored = backend.get_password(vault.SERVICE, entries[0])
+        assert stored is not None and len(stored) == 44
+        with sqlite_db.transaction("Zoë Hartley") as session:
+            credentials.set_password(session, account_id, secret)
+        with sqlite_db.transaction("Zoë Hartley") as session:
+            assert credentials.reveal(session, account_id) == secret
+            key, private = keys.holder_key(session)
+            assert private is not None and key.fingerprint == made.key.fingerprint
+        raw = sqlite_db.engine.url.database
+        sqlite_db.dispose()
+        from pathlib import Path
+
+        path = Path(raw or "")
+        for blob in (p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists()):
+            assert secret.encode() not in blob and stored.encode() not in blob
+    finally:
+        for entry in entries:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                backend.delete_password(vault.SERVICE, entry)

@@ -1,7 +1,9 @@
-"""The OS keyring: the only place Clerk Desk keeps an account's password.
+"""The OS keyring: where each keyholder's private key is kept on their PC.
 
-This is the only module that imports ``keyring``. Each secret is filed under the service ``clerk-desk``
-and the account's UUID (never its handle, which can change). There is no fallback: with no usable
+This is the only module that imports ``keyring``. Entries are filed under the service ``clerk-desk``:
+a person's private key under ``key:<key UUID>``; passwords themselves are sealed in the database
+(``credentials.copies``). Earlier versions filed each account's password under the account's UUID;
+those entries are read only to move them into sealed copies. There is no fallback: with no usable
 keyring, credential actions are refused with a message that says what to do, and nothing is stored
 anywhere else (design.md, "Credentials and the keyring").
 
@@ -199,10 +201,28 @@ def delete_password(account_uuid: str, timeout: float = DEFAULT_TIMEOUT) -> bool
     return _call(delete, timeout)
 
 
+def private_key_entry(key_uuid: str) -> str:
+    """The keyring username of a person's private key."""
+    return f"key:{key_uuid}"
+
+
+def get_private_key(key_uuid: str, timeout: float = DEFAULT_TIMEOUT) -> str | None:
+    """A person's private key (as text) if this PC's keyring holds it."""
+    return get_password(private_key_entry(key_uuid), timeout)
+
+
+def set_private_key(key_uuid: str, text: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+    set_password(private_key_entry(key_uuid), text, timeout)
+
+
+def delete_private_key(key_uuid: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
+    return delete_password(private_key_entry(key_uuid), timeout)
+
+
 def round_trip(timeout: float = DEFAULT_TIMEOUT) -> str:
     """Store a throwaway random value, read it back and remove it again; returns the store's name.
 
-    Proves that passwords can really be kept on this PC (``clerk-desk self-test``). Raises VaultError,
+    Proves that this PC's store really keeps what it is given (``clerk-desk self-test``). Raises VaultError,
     which never holds the value, when any step fails.
     """
     value = secrets.token_urlsafe(24)

@@ -1,29 +1,40 @@
-"""Evidence files: copied into the app's data folder with their SHA-256, never silently replaced."""
+"""Evidence files, kept in the database with their SHA-256, so every PC sees them and backups hold them.
+
+A file is never silently replaced: attaching the same content twice to one incident is refused. A file
+larger than the council's limit (setting ``evidence_max_mib``) is refused with the limit named. Opening
+one checks its hash and writes a temporary copy, readable by this user only, for the system viewer.
+Files that earlier versions kept in a PC's data folder are moved in by migration 0006; one that PC did
+not have is read from the folder here if this PC has it.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import mimetypes
+import os
 import re
-import shutil
+import tempfile
 from pathlib import Path
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, undefer
 
-from clerk_desk.errors import ClerkDeskError, ValidationError
+from clerk_desk.errors import ClerkDeskError, NotFoundError, ValidationError
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Evidence
+from clerk_desk.register import settings
 from clerk_desk.storage import config
 from clerk_desk.storage.clock import clock_of
 
-MAX_BYTES = 200 * 1024 * 1024
+MIB = 1024 * 1024
 
 
 def evidence_dir() -> Path:
-    """Where evidence files are kept: ``evidence/`` in the data folder."""
+    """Where earlier versions kept evidence files: ``evidence/`` in the data folder."""
     return config.data_dir() / "evidence"
 
 
-def _safe(name: str) -> str:
+def safe_name(name: str) -> str:
     cleaned = re.sub(r"[^\w.\- ]+", "_", name).strip(" .") or "file"
     return cleaned[:120]
 
@@ -31,47 +42,45 @@ def _safe(name: str) -> str:
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1024 * 1024), b""):
+        for block in iter(lambda: handle.read(MIB), b""):
             digest.update(block)
     return digest.hexdigest()
 
 
-def attach(session: Session, incident_id: int, source: Path, folder: Path | None = None) -> Evidence:
-    """Copy a file into the incident's evidence folder and record its SHA-256.
+def limit_bytes(session: Session) -> int:
+    return settings.load(session).evidence_max_mib * MIB
 
-    The copy is named by its hash, so a different file with the same name sits beside the first one
-    instead of replacing it; attaching the same content twice is refused.
-    """
+
+def attach(session: Session, incident_id: int, source: Path) -> Evidence:
+    """Keep a file in the database as evidence for the incident, with its SHA-256, size and type."""
     incident = incidents.get(session, incident_id)
     if not source.is_file():
         raise ValidationError("file", f"{source} is not a file")
-    size = source.stat().st_size
-    if size > MAX_BYTES:
-        raise ValidationError("file", f"{source.name} is larger than 200 MB")
-    digest = sha256_of(source)
+    limit = limit_bytes(session)
+    if source.stat().st_size > limit:
+        raise ValidationError(
+            "file", f"{source.name} is larger than the limit of {limit // MIB} MiB for an evidence file"
+        )
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise ClerkDeskError(f"Cannot read {source.name}: {exc.strerror}") from exc
+    if len(data) > limit:  # it grew while being read
+        raise ValidationError(
+            "file", f"{source.name} is larger than the limit of {limit // MIB} MiB for an evidence file"
+        )
+    digest = hashlib.sha256(data).hexdigest()
     for existing in incident.evidence:
         if existing.sha256 == digest:
             raise ValidationError("file", f"{source.name} is already attached as {existing.filename}")
-    root = folder or evidence_dir()
-    relative = Path(incident.reference) / f"{digest[:16]}-{_safe(source.name)}"
-    target = root / relative
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():  # identical content already stored: nothing to write, nothing replaced
-            partial = target.with_name(f".{target.name}.partial")
-            shutil.copyfile(source, partial)
-            if sha256_of(partial) != digest:
-                partial.unlink(missing_ok=True)
-                raise ClerkDeskError(f"{source.name} changed while it was being copied; attach it again")
-            partial.replace(target)
-    except OSError as exc:
-        raise ClerkDeskError(f"Cannot copy {source.name} into {target.parent}: {exc.strerror}") from exc
     item = Evidence(
         incident=incident,
         filename=source.name,
-        stored_as=relative.as_posix(),
+        stored_as=None,
         sha256=digest,
-        size=size,
+        size=len(data),
+        media_type=mimetypes.guess_type(source.name)[0] or "application/octet-stream",
+        content=data,
         added_at=clock_of(session).now(),
         added_by=str(session.info.get("actor")),
     )
@@ -80,11 +89,63 @@ def attach(session: Session, incident_id: int, source: Path, folder: Path | None
     return item
 
 
-def path_of(item: Evidence, folder: Path | None = None) -> Path:
-    """The stored copy, checked against its recorded SHA-256 before anyone relies on it."""
-    path = (folder or evidence_dir()) / item.stored_as
-    if not path.is_file():
-        raise ClerkDeskError(f"The evidence file {item.filename} is missing from {path.parent}")
-    if sha256_of(path) != item.sha256:
+def for_incident(session: Session, reference: str) -> list[Evidence]:
+    """An incident's evidence, by its reference, without reading the files."""
+    incident = incidents.by_reference(session, reference)
+    if incident is None:
+        raise NotFoundError(f"There is no incident {reference}.")
+    return sorted(incident.evidence, key=lambda e: (e.added_at, e.id))
+
+
+def named(session: Session, reference: str, name: str) -> Evidence:
+    """One evidence file of an incident, by its file name."""
+    found = [e for e in for_incident(session, reference) if e.filename == name]
+    if not found:
+        raise NotFoundError(f"Incident {reference} has no evidence file called {name}.")
+    return found[-1]
+
+
+def content_of(session: Session, evidence_id: int) -> bytes:
+    """The file's bytes, checked against the SHA-256 recorded when it was attached."""
+    item = session.execute(
+        select(Evidence).options(undefer(Evidence.content)).where(Evidence.id == evidence_id)
+    ).scalar_one_or_none()
+    if item is None:
+        raise NotFoundError("That evidence file no longer exists.")
+    data = item.content
+    if data is None:
+        data = _from_old_folder(item)
+    if hashlib.sha256(data).hexdigest() != item.sha256:
         raise ClerkDeskError(f"The evidence file {item.filename} has been altered since it was attached")
-    return path
+    return data
+
+
+def _from_old_folder(item: Evidence) -> bytes:
+    path = evidence_dir() / (item.stored_as or "")
+    if not item.stored_as or not path.is_file():
+        raise ClerkDeskError(
+            f"The evidence file {item.filename} was attached on another PC by an earlier version of Clerk "
+            "Desk and is not in this database; open Clerk Desk on that PC once to move it in."
+        )
+    return path.read_bytes()
+
+
+def write_copy(session: Session, evidence_id: int, target: Path) -> Path:
+    """Write the checked file to ``target`` (readable by this user only)."""
+    data = content_of(session, evidence_id)
+    try:
+        handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+    except OSError as exc:
+        raise ClerkDeskError(f"Cannot write {target}: {exc.strerror}") from exc
+    return target
+
+
+def open_copy(session: Session, evidence_id: int) -> Path:
+    """A temporary copy for the system viewer, in a folder only this user can read."""
+    item = session.get(Evidence, evidence_id)
+    if item is None:
+        raise NotFoundError("That evidence file no longer exists.")
+    folder = Path(tempfile.mkdtemp(prefix="clerk-desk-evidence-"))
+    return write_copy(session, evidence_id, folder / safe_name(item.filename))

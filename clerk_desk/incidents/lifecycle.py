@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import clauses, fields
 from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
 from clerk_desk.models import (
     Account,
@@ -35,7 +35,7 @@ from clerk_desk.models import (
 )
 from clerk_desk.storage.clock import clock_of
 
-ICO_CLAUSE = "UK GDPR Art. 33"
+ICO_CLAUSE = clauses.ICO_NOTIFICATION
 ICO_HOURS = 72
 #: Follow-up steps are due this long after an incident is reported (the reminders and the ⚠ mark).
 FOLLOW_UP_DAYS = timedelta(days=7)
@@ -52,23 +52,23 @@ class StepSpec:
 STEPS: dict[str, StepSpec] = {
     s.key: s
     for s in (
-        StepSpec("change_passwords", "Change the passwords of the accounts named", "Thornbury 9.4"),
-        StepSpec("review_access", "Review who holds access to them", "Thornbury 9.1"),
-        StepSpec("clerk_notified", "Notify the Town Clerk or Deputy Town Clerk", "Thornbury 9.7.1"),
-        StepSpec("chair_informed", "Inform the Chair of Council", "Thornbury 9.7.1"),
-        StepSpec("platform_notified", "Report the fraudulent account to the platform", "Thornbury 8"),
-        StepSpec("public_notified", "Tell the public about the fraudulent account", "Thornbury 8"),
-        StepSpec("reported_to_clerk", "Report it to the Town Clerk", "Ottery 7.4; Thornbury 5.3"),
+        StepSpec("change_passwords", "Change the passwords of the accounts named", clauses.ROTATION),
+        StepSpec("review_access", "Review who holds access to them", clauses.CONTROL),
+        StepSpec("clerk_notified", "Notify the Town Clerk or Deputy Town Clerk", clauses.NON_COUNCIL_DEVICE),
+        StepSpec("chair_informed", "Inform the Chair of Council", clauses.NON_COUNCIL_DEVICE),
+        StepSpec("platform_notified", "Report the fraudulent account to the platform", clauses.IMPERSONATION),
+        StepSpec("public_notified", "Tell the public about the fraudulent account", clauses.IMPERSONATION),
+        StepSpec("reported_to_clerk", "Report it to the Town Clerk", clauses.HARASSMENT),
         StepSpec(
             "reported_to_chair",
             "Report it to the Chair (the clerk is the target)",
-            "Ottery 7.4; Thornbury 5.3",
+            clauses.HARASSMENT,
         ),
         StepSpec("ico_decision", "Decide whether to notify the ICO, within 72 hours", ICO_CLAUSE),
         StepSpec(
             "referral",
             "Record the referral (Staffing Committee, Monitoring Officer or police)",
-            "Thornbury 6; district policy 6",
+            clauses.POLICY_BREACH,
         ),
     )
 }

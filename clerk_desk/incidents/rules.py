@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
+from clerk_desk import clauses
 from clerk_desk.checks.findings import Finding, Register, Reminder, Severity, Urgency
 from clerk_desk.credentials import rotation
 from clerk_desk.incidents import lifecycle as incidents
@@ -15,7 +16,7 @@ from clerk_desk.models import Incident, IncidentCategory, IncidentStatus, Rotati
 
 #: An incident not closed this many days after it was reported is followed up (incident-open-too-long).
 OPEN_TOO_LONG_DAYS = 28
-FOLLOW_UP_CLAUSE = "Thornbury 6; Stalbridge 3"
+FOLLOW_UP_CLAUSE = clauses.FOLLOW_UP
 
 
 def compromised_accounts(session: Session) -> Iterable[rotation.RotateNowEvent]:
@@ -39,6 +40,18 @@ def compromised_accounts(session: Session) -> Iterable[rotation.RotateNowEvent]:
                 f"{incident.reference}, a suspected compromise",
                 RotationReason.SUSPECTED_COMPROMISE,
             )
+
+
+def open_for_checks(session: Session) -> list[Incident]:
+    """Incidents not closed, with what the rules read (steps, accounts, people) and without their
+    timeline and evidence, which no rule reads (they load if something asks for them)."""
+    query = (
+        select(Incident)
+        .where(Incident.status != IncidentStatus.CLOSED)
+        .options(lazyload(Incident.actions), lazyload(Incident.evidence))
+        .order_by(Incident.reported_at.desc(), Incident.id.desc())
+    )
+    return list(session.execute(query).unique().scalars())
 
 
 def _finding(rule_id: str, clause: str, severity: Severity, incident: Incident, message: str) -> Finding:
@@ -88,7 +101,7 @@ def platform_not_notified(register: Register) -> Iterable[Finding]:
             party = f" ({incident.external_party})" if incident.external_party else ""
             yield _finding(
                 "platform-not-notified",
-                "Thornbury 8",
+                clauses.IMPERSONATION,
                 Severity.HIGH,
                 incident,
                 f"{incident.reference}: the impersonating account{party} has not been reported to "

@@ -5,6 +5,14 @@ from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor
 from clerk_desk.models.app_version import AppVersion
 from clerk_desk.models.audit import AuditEntry
 from clerk_desk.models.base import Base
+from clerk_desk.models.credentials import (
+    CopyKind,
+    KeyState,
+    PersonKey,
+    RecoveryKey,
+    RotateNowFlag,
+    SealedCopy,
+)
 from clerk_desk.models.incidents import (
     Evidence,
     FollowUp,
@@ -29,6 +37,7 @@ __all__ = [
     "AppVersion",
     "AuditEntry",
     "Base",
+    "CopyKind",
     "CouncilLogo",
     "Designation",
     "Evidence",
@@ -40,11 +49,16 @@ __all__ = [
     "IncidentCategory",
     "IncidentSeverity",
     "IncidentStatus",
+    "KeyState",
     "PasswordRotation",
     "Person",
+    "PersonKey",
+    "RecoveryKey",
     "ReportAssessment",
     "Role",
+    "RotateNowFlag",
     "RotationReason",
+    "SealedCopy",
     "Setting",
     "TwoFactor",
 ]

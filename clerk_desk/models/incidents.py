@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clerk_desk.models.accounts import Account
@@ -197,16 +207,23 @@ class IncidentAction(Base):
 
 
 class Evidence(Base):
-    """A file copied into the app's data folder, with its SHA-256; never silently replaced."""
+    """A file kept in the database with its SHA-256, so every PC sees it; never silently replaced.
+
+    Files attached by earlier versions were kept in a PC's data folder (``stored_as``); they are moved
+    into ``content`` when the database is upgraded on a PC that has them.
+    """
 
     __tablename__ = "incident_evidence"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
-    stored_as: Mapped[str] = mapped_column(String(500))  # relative to the evidence folder
+    stored_as: Mapped[str | None] = mapped_column(String(500))  # relative to the old evidence folder
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str | None] = mapped_column(String(100))
+    # Loaded only when the file is opened: a list of evidence never reads the files themselves.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
     added_by: Mapped[str] = mapped_column(String(200))
 
@@ -214,7 +231,7 @@ class Evidence(Base):
 
     audit_type = "Evidence"
     audit_label_field = "label"
-    audit_exclude: frozenset[str] = frozenset({"incident_id"})
+    audit_exclude: frozenset[str] = frozenset({"incident_id", "content"})
 
     @property
     def label(self) -> str:

@@ -18,6 +18,7 @@ class RotationReason(StrEnum):
     SCHEDULED = "scheduled"
     SUSPECTED_COMPROMISE = "suspected_compromise"
     KEYHOLDER_LEFT = "keyholder_left"
+    RECOVERED = "recovered"
     OTHER = "other"
 
     @property
@@ -27,6 +28,7 @@ class RotationReason(StrEnum):
             "scheduled": "Scheduled change",
             "suspected_compromise": "Suspected compromise",
             "keyholder_left": "Keyholder left",
+            "recovered": "Recovered with the recovery key",
             "other": "Other",
         }[self.value]
 

@@ -14,13 +14,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import clauses, fields
 from clerk_desk.credentials import rotation
 from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
 from clerk_desk.models import APPROVER_ROLES, Account, AccountStatus, Person, RotationReason, TwoFactor
 from clerk_desk.register import authority, lookups, people
 
-APPROVAL_CLAUSE = "Barling Magna; Stalbridge 4"
+APPROVAL_CLAUSE = clauses.APPROVAL
 COLUMNS = (
     "platform",
     "handle",

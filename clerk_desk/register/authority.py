@@ -16,13 +16,14 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from clerk_desk import clauses
 from clerk_desk.errors import PermissionDenied
 from clerk_desk.models import APPROVER_ROLES, Person
 from clerk_desk.register import lookups
 from clerk_desk.storage import config
 from clerk_desk.storage.clock import clock_of
 
-CLAUSE = "Thornbury 9.1"
+CLAUSE = clauses.CONTROL
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from clerk_desk import clauses
 from clerk_desk.errors import NotFoundError, PolicyViolation, StaleEditError, ValidationError
 from clerk_desk.models import APPROVER_ROLES, Account, Person, Role
 
-MEMBER_CLAUSE = "Thornbury 9.2"
+MEMBER_CLAUSE = clauses.MEMBER
 
 
 def fold(text: str) -> str:

@@ -103,6 +103,13 @@ SPECS: dict[str, SettingSpec] = {
             "1–12; the annual review's default period.",
             _int("year_start_month", 1, 12),
         ),
+        SettingSpec(
+            "evidence_max_mib",
+            "Largest evidence file (MiB)",
+            "50",
+            "Evidence files are kept in the database; a larger file is refused.",
+            _int("evidence_max_mib", 1, 1024),
+        ),
     )
 }
 
@@ -126,6 +133,10 @@ class CouncilSettings:
     @property
     def email_domains(self) -> list[str]:
         return [d for d in self["email_domains"].split(";") if d]
+
+    @property
+    def evidence_max_mib(self) -> int:
+        return int(self["evidence_max_mib"])
 
     @property
     def rotation_days(self) -> int:

@@ -27,7 +27,7 @@ def config_dir() -> Path:
 
 def default_database_url() -> str:
     """The embedded SQLite database in the data folder."""
-    return f"sqlite:///{data_dir() / 'clerk_desk.storage.db'}"
+    return f"sqlite:///{data_dir() / 'clerk_desk.db'}"
 
 
 def resolve_database_url(given: str | None) -> str:

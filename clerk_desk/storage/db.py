@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 
-from clerk_desk import about
 from clerk_desk.audit import chain as audit
+from clerk_desk.credentials import holders
 from clerk_desk.errors import DatabaseError, StaleEditError
-from clerk_desk.models import AppVersion
+from clerk_desk.storage import app_version
 from clerk_desk.storage.clock import Clock, SystemClock, attach_clock
 from clerk_desk.storage.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
 
@@ -97,6 +97,7 @@ def open_database(url: str, clock: Clock | None = None, *, migrate: bool = True)
     engine = _create_engine(url, backend)
     factory = sessionmaker(engine, expire_on_commit=False)
     audit.install(factory)
+    holders.install(factory)
     database = Database(url, engine, factory, clock)
     if migrate:
         try:
@@ -104,27 +105,8 @@ def open_database(url: str, clock: Clock | None = None, *, migrate: bool = True)
         except BaseException:
             engine.dispose()
             raise
-        _record_version(database)
+        app_version.note(factory, clock)
     return database
-
-
-def _record_version(database: Database) -> None:
-    """Note which version of Clerk Desk opened the database, when it is not the one already noted.
-
-    A database that cannot be written (a read-only file) still opens for reading.
-    """
-    current = about.version()
-    if not current:
-        return
-    try:
-        with database.factory() as session, session.begin():
-            row = session.get(AppVersion, 1)
-            if row is None:
-                session.add(AppVersion(id=1, version=current, since=database.clock.now()))
-            elif row.version != current:
-                row.version, row.since = current, database.clock.now()
-    except OperationalError as exc:
-        log.warning("could not note version %s in the database: %s", current, exc.orig or exc)
 
 
 def _sqlite_path(url: str) -> Path | None:

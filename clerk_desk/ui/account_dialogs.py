@@ -5,13 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
+from sqlalchemy.orm import Session
 
 from clerk_desk import fields
 from clerk_desk.models import Account, AccountStatus, TwoFactor
 from clerk_desk.register import accounts, people
 from clerk_desk.register import settings as council_settings
 from clerk_desk.ui.context import Context
-from clerk_desk.ui.form import FormDialog, check_field, choice_field, date_field, line_field, text_field
+from clerk_desk.ui.form import (
+    FormDialog,
+    check_field,
+    choice_field,
+    date_field,
+    line_field,
+    record_dialog,
+    text_field,
+)
 
 
 def _approver_choices(context: Context, current: str | None) -> list[tuple[str, str]]:
@@ -25,7 +34,18 @@ def account_dialog(context: Context, account: Account | None, parent: QWidget | 
     """Add an account (``account`` None) or edit one; saving goes through ``accounts.save``."""
     current = accounts.as_row(account) if account else None
     default_days = context.read(lambda s: council_settings.load(s).rotation_days)
-    dialog = FormDialog(
+
+    def write(session: Session, values: dict[str, str]) -> Account:
+        return accounts.save(
+            session,
+            accounts.parse(values),
+            context.clock.today(),
+            account_id=account.id if account else None,
+            expected_version=account.version if account else None,
+        )
+
+    return record_dialog(
+        context,
         f"Edit {account.name}" if account else "Add account",
         [
             choice_field("platform", "Platform", [(p, p) for p in accounts.PLATFORMS], editable=True),
@@ -54,92 +74,72 @@ def account_dialog(context: Context, account: Account | None, parent: QWidget | 
             date_field("opened_on", "Opened on"),
             date_field("closed_on", "Closed on"),
         ],
+        write,
         parent,
+        values=current or {"platform": "", "status": AccountStatus.PROPOSED.value},
         intro=None
         if account
         else "A new account starts as a proposal until the clerk or deputy clerk approves it "
         "(Barling Magna; Stalbridge 4).",
     )
-    if current:
-        dialog.set_values(current)
-    else:
-        dialog.set_values({"platform": "", "status": AccountStatus.PROPOSED.value})
-
-    def submit(values: dict[str, str]) -> Account:
-        data = accounts.parse(values)
-        with context.write() as session:
-            return accounts.save(
-                session,
-                data,
-                context.clock.today(),
-                account_id=account.id if account else None,
-                expected_version=account.version if account else None,
-            )
-
-    dialog.submit = submit
-    return dialog
 
 
 def approve_dialog(context: Context, account: Account, parent: QWidget | None = None) -> FormDialog:
     """Approve a proposed account, making it active."""
     today = context.clock.today()
     choices = _approver_choices(context, None)[1:]
-    dialog = FormDialog(
+    default = context.actor.name if any(name == context.actor.name for name, _ in choices) else ""
+
+    def write(session: Session, values: dict[str, str]) -> Any:
+        approver = fields.required_text(values, "approved_by")
+        approved_on = fields.iso_date(values, "approved_on", required=True)
+        assert approved_on is not None
+        return accounts.approve(
+            session,
+            account.id,
+            account.version,
+            approver,
+            approved_on,
+            values.get("business_case", ""),
+            today,
+        )
+
+    return record_dialog(
+        context,
         f"Approve {account.name}",
         [
             choice_field("approved_by", "Approved by", choices),
             date_field("approved_on", "Approved on"),
             text_field("business_case", "Business case"),
         ],
+        write,
         parent,
-        intro="Approval by the clerk or deputy clerk makes the account active (Barling Magna; Stalbridge 4).",
-        save_text="Approve",
-    )
-    default = context.actor.name if any(name == context.actor.name for name, _ in choices) else ""
-    dialog.set_values(
-        {
+        values={
             "approved_by": default,
             "approved_on": today.isoformat(),
             "business_case": account.business_case or "",
-        }
+        },
+        intro="Approval by the clerk or deputy clerk makes the account active (Barling Magna; Stalbridge 4).",
+        save_text="Approve",
     )
-
-    def submit(values: dict[str, str]) -> Any:
-        approver = fields.required_text(values, "approved_by")
-        approved_on = fields.iso_date(values, "approved_on", required=True)
-        assert approved_on is not None
-        with context.write() as session:
-            return accounts.approve(
-                session,
-                account.id,
-                account.version,
-                approver,
-                approved_on,
-                values.get("business_case", ""),
-                today,
-            )
-
-    dialog.submit = submit
-    return dialog
 
 
 def close_dialog(context: Context, account: Account, parent: QWidget | None = None) -> FormDialog:
     """Close an account; it stays in the register with its history."""
     today = context.clock.today()
-    dialog = FormDialog(
+
+    def write(session: Session, values: dict[str, str]) -> Any:
+        closed_on = fields.iso_date(values, "closed_on", required=True)
+        assert closed_on is not None
+        return accounts.close(session, account.id, account.version, closed_on, today)
+
+    return record_dialog(
+        context,
         f"Close {account.name}",
         [date_field("closed_on", "Closed on")],
+        write,
         parent,
+        values={"closed_on": today.isoformat()},
         intro="The account stays in the register, marked closed, with its approval and history.",
         save_text="Close account",
     )
-    dialog.set_values({"closed_on": today.isoformat()})
-
-    def submit(values: dict[str, str]) -> Any:
-        closed_on = fields.iso_date(values, "closed_on", required=True)
-        assert closed_on is not None
-        with context.write() as session:
-            return accounts.close(session, account.id, account.version, closed_on, today)
-
-    dialog.submit = submit
-    return dialog

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QWidget
 from clerk_desk.audit import chain as audit
 from clerk_desk.audit import reader as audit_log
 from clerk_desk.models import AuditEntry
+from clerk_desk.ui import a11y
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import DATE_HINT
 from clerk_desk.ui.table_model import Column, RowTableModel
@@ -39,28 +40,24 @@ class AuditPage(TablePage):
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
         super().__init__("Audit trail", RowTableModel(COLUMNS), parent)
         self.context = context
-        self.verify_button = button("Verify trail", "Check that no entry was edited or removed")
+        self.verify_button = button("&Verify trail", "Check that no entry was edited or removed")
         self.add_action(self.verify_button)
         self.finish_actions()
         self.verify_button.clicked.connect(self.verify)
 
         self.person = QComboBox()
-        self.person.setAccessibleName("Person")
         self.subject = _labelled_edit("Record", "Record name or type")
         self.since = _labelled_edit("From", DATE_HINT)
         self.until = _labelled_edit("To", DATE_HINT)
         self.filter_error = QLabel()
         self.filter_error.setObjectName("fieldError")
         for label, widget in (
-            ("Person", self.person),
-            ("Record", self.subject),
-            ("From", self.since),
-            ("To", self.until),
+            ("&Person", self.person),
+            ("&Record", self.subject),
+            ("&From", self.since),
+            ("&To", self.until),
         ):
-            caption = QLabel(f"{label}:")
-            caption.setBuddy(widget)
-            self.filters_bar.addWidget(caption)
-            self.filters_bar.addWidget(widget)
+            self.add_filter(label, widget)
         self.filters_bar.addWidget(self.filter_error)
         self.person.currentIndexChanged.connect(self._load_entries)
         for edit in (self.subject, self.since, self.until):
@@ -93,9 +90,10 @@ class AuditPage(TablePage):
         since, since_error = self._date(self.since, "From")
         until, until_error = self._date(self.until, "To")
         error = since_error or until_error
-        self.filter_error.setText(error or "")
         if error:
+            a11y.show_message(self.filter_error, error, assertive=True)
             return
+        self.filter_error.clear()
         entries = self.context.read(
             lambda s: audit_log.search(
                 s,

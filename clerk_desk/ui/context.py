@@ -45,6 +45,5 @@ class Context:
 
     def refresh_vault(self) -> VaultSnapshot:
         """Look at the keyring again (after a credential action, or at start-up)."""
-        registered = self.read(accounts.all_accounts)
-        self.vault = credentials.snapshot(registered)
+        self.vault = self.read(lambda session: credentials.snapshot(accounts.all_accounts(session), session))
         return self.vault

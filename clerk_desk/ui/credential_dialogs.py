@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,12 +22,11 @@ from clerk_desk.credentials import passwords, rotation
 from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import Account, PasswordRotation, RotationReason
+from clerk_desk.ui import a11y
 from clerk_desk.ui.context import Context
+from clerk_desk.ui.password_editor import EXPOSURE_MS, ClipboardGuard, PasswordEditor
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import button
-
-#: How long a revealed or copied password stays visible or on the clipboard (design.md).
-EXPOSURE_MS = 30_000
 
 
 def _labelled(form: QFormLayout, label: str, widget: QWidget) -> None:
@@ -48,101 +45,6 @@ def _reason_combo(default: RotationReason | None) -> QComboBox:
     if default is not None:
         combo.setCurrentIndex(combo.findData(default.value))
     return combo
-
-
-class ClipboardGuard:
-    """Puts a password on the clipboard and takes it off again after 30 s, if it is still ours."""
-
-    def __init__(self) -> None:
-        self._text: str | None = None
-        self.timer = QTimer()
-        self.timer.setSingleShot(True)
-        self.timer.timeout.connect(self.clear)
-
-    def copy(self, text: str, interval_ms: int = EXPOSURE_MS) -> None:
-        QGuiApplication.clipboard().setText(text)
-        self._text = text
-        self.timer.start(interval_ms)
-
-    def clear(self) -> None:
-        clipboard = QGuiApplication.clipboard()
-        if self._text is not None and clipboard.text() == self._text:
-            clipboard.clear()
-        self._text = None
-
-
-class PasswordEditor(QWidget):
-    """A masked password field with Show, Generate (length and character classes) and a strength meter."""
-
-    def __init__(self, context_words: tuple[str, ...], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context_words = context_words
-        self.field = QLineEdit()
-        self.field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.field.setAccessibleName("Password")
-        self.show_box = QCheckBox("Show")
-        self.show_box.setAccessibleName("Show")
-        self.show_box.toggled.connect(
-            lambda on: self.field.setEchoMode(
-                QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
-            )
-        )
-        self.generate_button = button("Generate", "Make a random password with the settings below")
-        self.length = QSpinBox()
-        self.length.setRange(passwords.MIN_LENGTH, passwords.MAX_LENGTH)
-        self.length.setValue(passwords.DEFAULT_LENGTH)
-        self.length.setAccessibleName("Length")
-        self.classes = {
-            name: QCheckBox(text)
-            for name, text in (("lower", "a–z"), ("upper", "A–Z"), ("digits", "0–9"), ("symbols", "Symbols"))
-        }
-        for box in self.classes.values():
-            box.setChecked(True)
-            box.setAccessibleName(box.text())
-        self.strength = QLabel()
-        self.strength.setWordWrap(True)
-        self.strength.setAccessibleName("Strength")
-        self.error = QLabel()
-        self.error.setObjectName("fieldError")
-
-        row = QHBoxLayout()
-        row.addWidget(self.field, 1)
-        row.addWidget(self.show_box)
-        row.addWidget(self.generate_button)
-        recipe = QHBoxLayout()
-        length_label = QLabel("Length:")
-        length_label.setBuddy(self.length)
-        recipe.addWidget(length_label)
-        recipe.addWidget(self.length)
-        for box in self.classes.values():
-            recipe.addWidget(box)
-        recipe.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addLayout(recipe)
-        layout.addWidget(self.strength)
-        layout.addWidget(self.error)
-        self.generate_button.clicked.connect(self.generate)
-        self.field.textChanged.connect(self._rate)
-        self._rate("")
-
-    def recipe(self) -> passwords.Recipe:
-        return passwords.Recipe(self.length.value(), **{k: b.isChecked() for k, b in self.classes.items()})
-
-    def generate(self) -> None:
-        try:
-            self.field.setText(passwords.generate(self.recipe()))
-            self.error.clear()
-        except ClerkDeskError as exc:
-            self.error.setText(str(exc))
-
-    def text(self) -> str:
-        return self.field.text()
-
-    def _rate(self, text: str) -> None:
-        verdict = passwords.strength(text, self.context_words)
-        self.strength.setText(f"Strength: {verdict.label}. {verdict.advice}".strip())
 
 
 def _store_with_reuse_check(parent: QWidget, attempt) -> bool:  # type: ignore[no-untyped-def]
@@ -168,7 +70,9 @@ class SetPasswordDialog(QDialog):
         self.editor = PasswordEditor((account.handle, account.platform, account.sign_in_email or ""))
         self.reason = _reason_combo(None)
         form = QFormLayout()
-        form.addRow(QLabel("Password:"), self.editor)
+        caption = QLabel("Password:")
+        caption.setBuddy(self.editor.field)
+        form.addRow(caption, self.editor)
         _labelled(form, "Reason", self.reason)
         self.message = QLabel()
         self.message.setObjectName("fieldError")
@@ -197,7 +101,9 @@ class SetPasswordDialog(QDialog):
     def save(self) -> None:
         password = self.editor.text()
         if not password:
-            self.message.setText("Password: type one or press Generate.")
+            a11y.show_message(self.message, "Password: type one or press Generate.", assertive=True)
+            a11y.tie_error(self.editor.field, self.message.text())
+            self.editor.field.setFocus()
             return
         reason = RotationReason(self.reason.currentData()) if self.reason.currentData() else None
 
@@ -209,7 +115,7 @@ class SetPasswordDialog(QDialog):
             if not _store_with_reuse_check(self, attempt):
                 return
         except ClerkDeskError as exc:
-            self.message.setText(str(exc))
+            a11y.show_message(self.message, str(exc), assertive=True)
             return
         self.accept()
 
@@ -357,7 +263,7 @@ class RotateDialog(QDialog):
             if not _store_with_reuse_check(self, attempt):
                 return
         except ClerkDeskError as exc:
-            self.message.setText(str(exc))
+            a11y.show_message(self.message, str(exc), assertive=True)
             return
         self.accept()
 
@@ -374,7 +280,7 @@ class RotateDialog(QDialog):
             with self.context.write() as session:
                 credentials.cancel_rotation(session, self.account.id)
         except ClerkDeskError as exc:
-            self.message.setText(str(exc))
+            a11y.show_message(self.message, str(exc), assertive=True)
             return
         self.reject()
 
@@ -400,7 +306,7 @@ class HistoryDialog(QDialog):
         self.setWindowTitle(f"Password history of {account.name}")
         self.model: RowTableModel[PasswordRotation] = RowTableModel(HISTORY_COLUMNS, self)
         self.model.set_rows(context.read(lambda s: rotation.history(s, account.id)))
-        table = QTableView()
+        table = a11y.Table()
         table.setModel(self.model)
         table.setAccessibleName("Password history")
         table.verticalHeader().setVisible(False)

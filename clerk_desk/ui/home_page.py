@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from clerk_desk.checks import engine as checks
 from clerk_desk.checks import reminders
@@ -15,13 +15,14 @@ from clerk_desk.checks.engine import Finding, Severity
 from clerk_desk.checks.reminders import Reminder
 from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import AccountStatus
+from clerk_desk.ui import a11y
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import ActivatingTableView, TablePage
 
 SEVERITY_COLOURS = {
     Severity.HIGH: QColor("#b3261e"),
-    Severity.MEDIUM: QColor("#8a5a00"),
+    Severity.MEDIUM: QColor("#7a4f00"),  # 5.3:1 on a selected row
     Severity.LOW: QColor("#3d5a80"),
 }
 
@@ -96,8 +97,7 @@ class HomePage(TablePage):
         self.table.setAccessibleName("Needs attention")
         self.activated.connect(lambda f: self.open_subject.emit(f.subject_kind, f.subject_id))
         self.overview = self.summary
-        self.due_heading = QLabel("Due")
-        self.due_heading.setObjectName("sectionHeading")
+        self.due_heading = a11y.heading("Due", 2)
         self.due = DueTable(context)
         self.due.activated_reminder.connect(lambda r: self.open_subject.emit(r.subject_kind, r.subject_id))
         self.body.addWidget(self.due_heading)
@@ -135,8 +135,7 @@ class HomePage(TablePage):
         in_use = statuses[AccountStatus.ACTIVE] + statuses[AccountStatus.SUSPENDED]
         severities = Counter(f.severity for f in findings)
         name = register.settings.council_name or "Clerk Desk"
-        self.heading.setText(f"{name} — needs attention")
-        self.heading.setAccessibleName("Needs attention")
+        self.heading.setText(f"{name} — needs attention")  # its accessible name is what it shows
         counts = (
             ", ".join(f"{severities[s]} {s.value}" for s in Severity if severities[s])
             or "nothing outstanding"

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QTableView,
@@ -26,6 +25,7 @@ from clerk_desk.errors import ClerkDeskError
 from clerk_desk.incidents import evidence
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Evidence, Incident, IncidentAction, IncidentCategory, IncidentStatus
+from clerk_desk.ui import a11y
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.incident_dialogs import (
     edit_dialog,
@@ -113,8 +113,8 @@ def _step_state(incident: Incident, key: str) -> str:
     return "To do"
 
 
-def _small_table(model: RowTableModel, name: str) -> QTableView:  # type: ignore[type-arg]
-    view = QTableView()
+def _small_table(model: RowTableModel, name: str) -> QTableView:
+    view = a11y.Table()
     view.setModel(model)
     view.setAccessibleName(name)
     view.verticalHeader().setVisible(False)
@@ -131,11 +131,11 @@ class IncidentsPage(TablePage):
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
         super().__init__("Incidents", RowTableModel(_columns(context)), parent)
         self.context = context
-        self.log_button = button("Log incident", "Log an incident now (Ctrl+N from anywhere)")
-        self.edit_button = button("Edit", "Edit the selected incident (or double-click it)")
-        self.investigate_button = button("Investigating")
-        self.resolve_button = button("Resolve")
-        self.close_button = button("Close incident")
+        self.log_button = button("&Log incident", "Log an incident now (Ctrl+N from anywhere)")
+        self.edit_button = button("&Edit", "Edit the selected incident (or double-click it)")
+        self.investigate_button = button("&Investigating")
+        self.resolve_button = button("Resol&ve")
+        self.close_button = button("&Close incident")
         for widget in (
             self.log_button,
             self.edit_button,
@@ -148,22 +148,22 @@ class IncidentsPage(TablePage):
         self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
 
         self.status_filter = self._combo(
-            "Status", [("All statuses", "")] + [(s.label, s.value) for s in IncidentStatus]
+            "Stat&us", [("All statuses", "")] + [(s.label, s.value) for s in IncidentStatus]
         )
         self.category_filter = self._combo(
-            "Category", [("All categories", "")] + [(c.label, c.value) for c in IncidentCategory]
+            "C&ategory", [("All categories", "")] + [(c.label, c.value) for c in IncidentCategory]
         )
         self.period_filter = self._combo(
-            "Period", [("Any time", 0), ("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365)]
+            "Pe&riod", [("Any time", 0), ("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365)]
         )
 
         self.detail = QTabWidget()
         self.detail.setAccessibleName("Incident detail")
         self.steps_model: RowTableModel[tuple[Incident, str]] = RowTableModel(STEP_COLUMNS, self)
         self.steps_view = _small_table(self.steps_model, "Follow-ups")
-        self.done_button = button("Mark done", "The selected step is done now")
-        self.na_button = button("Not applicable…", "The selected step does not apply; give the reason")
-        self.ico_button = button("Record ICO decision…")
+        self.done_button = button("&Mark done", "The selected step is done now")
+        self.na_button = button("&Not applicable…", "The selected step does not apply; give the reason")
+        self.ico_button = button("Record ICO &decision…")
         self.detail.addTab(
             self._pane(self.steps_view, [self.done_button, self.na_button, self.ico_button]), "Follow-ups"
         )
@@ -172,19 +172,18 @@ class IncidentsPage(TablePage):
         self.action_text = QLineEdit()
         self.action_text.setAccessibleName("New action")
         self.action_text.setPlaceholderText("What was done, e.g. 'Reported the page to Facebook'")
-        self.add_action_button = button("Add to timeline")
+        self.add_action_button = button("Add to &timeline")
         self.detail.addTab(
             self._pane(self.actions_view, [self.action_text, self.add_action_button]), "Timeline"
         )
         self.evidence_model: RowTableModel[Evidence] = RowTableModel(EVIDENCE_COLUMNS, self)
         self.evidence_view = _small_table(self.evidence_model, "Evidence")
-        self.attach_button = button("Attach file…")
-        self.open_evidence_button = button("Open file")
+        self.attach_button = button("Attach &file…")
+        self.open_evidence_button = button("&Open file")
         self.detail.addTab(
             self._pane(self.evidence_view, [self.attach_button, self.open_evidence_button]), "Evidence"
         )
-        self.detail_heading = QLabel()
-        self.detail_heading.setObjectName("sectionHeading")
+        self.detail_heading = a11y.heading("", 2)
         self.detail_heading.setWordWrap(True)
         self.body.addWidget(self.detail_heading)
         self.body.addWidget(self.detail, 1)
@@ -206,11 +205,10 @@ class IncidentsPage(TablePage):
 
     def _combo(self, name: str, items: Sequence[tuple[str, object]]) -> QComboBox:
         combo = QComboBox()
-        combo.setAccessibleName(name)
         for text, value in items:
             combo.addItem(text, value)
         combo.currentIndexChanged.connect(self._apply_filters)
-        self.filters_bar.addWidget(combo)
+        self.add_filter(name, combo)
         return combo
 
     @staticmethod
@@ -244,10 +242,13 @@ class IncidentsPage(TablePage):
             )
         )
 
-    def select_incident(self, incident_id: int) -> bool:
+    def clear_filters(self) -> None:
+        super().clear_filters()
         for combo in (self.status_filter, self.category_filter, self.period_filter):
             combo.setCurrentIndex(0)
-        self.search.clear()
+
+    def select_incident(self, incident_id: int) -> bool:
+        self.clear_filters()
         return self.select_where(lambda i: i.id == incident_id)
 
     def show_detail(self) -> None:
@@ -351,7 +352,8 @@ class IncidentsPage(TablePage):
         if not index.isValid():
             return
         try:
-            path = evidence.path_of(self.evidence_model.row_at(index.row()))
+            item_id = self.evidence_model.row_at(index.row()).id
+            path = self.context.read(lambda s: evidence.open_copy(s, item_id))
         except ClerkDeskError as exc:
             QMessageBox.warning(self, "Evidence", str(exc))
             return

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelection, QSize, QStringListModel, Qt, QTimer
+from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -14,11 +14,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
     QWidget,
 )
 
 from clerk_desk.credentials import service as credentials
+from clerk_desk.ui import a11y
 from clerk_desk.ui.about_dialog import AboutDialog
 from clerk_desk.ui.access_page import AccessPage
 from clerk_desk.ui.accounts_page import AccountsPage
@@ -28,9 +30,20 @@ from clerk_desk.ui.home_page import HomePage
 from clerk_desk.ui.incident_dialogs import log_dialog
 from clerk_desk.ui.incidents_page import IncidentsPage
 from clerk_desk.ui.officers_page import OfficersPage
+from clerk_desk.ui.page import Page
 from clerk_desk.ui.people_page import PeoplePage
 from clerk_desk.ui.reports_page import ReportsPage
 from clerk_desk.ui.settings_page import SettingsPage
+
+#: The page that shows each kind of subject a finding or reminder is about.
+SUBJECT_PAGES = {
+    "account": "Accounts",
+    "person": "People",
+    "grant": "Delegated access",
+    "incident": "Incidents",
+    "settings": "Settings",
+    "vault": "Accounts",
+}
 
 
 class MainWindow(QMainWindow):
@@ -60,12 +73,13 @@ class MainWindow(QMainWindow):
         self.navigation.setAccessibleName("Navigation")
         self.navigation.setModel(QStringListModel(self.page_titles(), self))
         self.navigation.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.navigation.setFixedWidth(196)
         self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.navigation.selectionModel().currentChanged.connect(
             lambda current, _: self.show_page(current.row())
         )
         self.navigation.clicked.connect(lambda index: self.show_page(index.row()))
+        # A screen reader selects an item rather than making it current: that shows the page too.
+        self.navigation.selectionModel().selectionChanged.connect(self._navigation_selected)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -96,7 +110,8 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.go_to(n))
         self._current = -1
         self.go_to(0)
-        self.resize(1280, 800)
+        self.fit_navigation()
+        a11y.fit_to_screen(self, QSize(1280, 800))
         # The keyring can take a moment (or ask to be unlocked): look once the window is up.
         QTimer.singleShot(0, self.check_vault)
 
@@ -105,7 +120,8 @@ class MainWindow(QMainWindow):
         home = self.built.get(0)
         if self.current_page() is home and home.register is not None:
             # Home has just read the register: look in the keyring for those accounts, nothing more.
-            snapshot = credentials.snapshot(home.register.accounts)
+            registered = home.register.accounts
+            snapshot = self.context.read(lambda session: credentials.snapshot(registered, session))
             self.context.vault = snapshot
             home.show_vault(snapshot)
         else:
@@ -124,6 +140,20 @@ class MainWindow(QMainWindow):
         note = "" if actor.known else " (not in People)"
         self.actor_label.setText(f"Acting as: {actor.name}{note}")
 
+    def fit_navigation(self) -> None:
+        """Make the navigation as wide as its longest title at the current text size (1.4.4)."""
+        self.navigation.ensurePolished()
+        metrics = self.navigation.fontMetrics()
+        bold = self.navigation.font()
+        bold.setBold(True)  # the current page is shown in bold
+        widest = max(QFontMetrics(bold).horizontalAdvance(t) for t in self.page_titles())
+        widest = max(widest, metrics.horizontalAdvance("M" * 10))
+        self.navigation.setFixedWidth(widest + 2 * 14 + 24)  # item padding and the frame
+
+    def _navigation_selected(self, selected: QItemSelection, _: QItemSelection) -> None:
+        if selected.indexes():
+            self.show_page(selected.indexes()[0].row())
+
     def page_titles(self) -> list[str]:
         return [title for title, _ in self.factories]
 
@@ -133,7 +163,14 @@ class MainWindow(QMainWindow):
             page = self.factories[row][1](self.context)
             if isinstance(page, HomePage):
                 page.open_subject.connect(self.open_subject)
-            self.stack.addWidget(page)
+            # A page scrolls rather than cutting off what does not fit (large text, small screen).
+            holder = QScrollArea()
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QScrollArea.Shape.NoFrame)
+            holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            holder.setWidget(page)
+            self.stack.addWidget(holder)
+            a11y.tab_in_layout_order(page)  # once in the window: moving it there reorders the chain
             self.built[row] = page
         return self.built[row]
 
@@ -168,11 +205,10 @@ class MainWindow(QMainWindow):
     def log_incident(self) -> None:
         """Ctrl+N: the quick form; saving lands on the new incident."""
         dialog = log_dialog(self.context, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if a11y.exec_dialog(dialog) == QDialog.DialogCode.Accepted:
             page = self.go_to_title("Incidents")
             page.reload()
-            page.select_incident(dialog.result_value.id)
-            page.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            page.select(dialog.result_value.id)
 
     @property
     def audit(self) -> AuditPage:
@@ -199,11 +235,12 @@ class MainWindow(QMainWindow):
         title = self.factories[row][0]
         page = self.page(row)
         page.reload()
-        self.stack.setCurrentWidget(page)
+        self.stack.setCurrentWidget(page.parentWidget().parentWidget())  # the page's scroll area
         self.setWindowTitle(f"{title} — Clerk Desk")
 
     def current_page(self) -> Any:
-        return self.stack.currentWidget()
+        holder = self.stack.currentWidget()
+        return holder.widget() if isinstance(holder, QScrollArea) else holder
 
     def focus_search(self) -> None:
         page = self.current_page()
@@ -211,33 +248,13 @@ class MainWindow(QMainWindow):
             page.focus_search()
 
     def open_subject(self, kind: str, subject_id: object) -> None:
-        """Go to the record a finding is about."""
-        if kind == "account" and isinstance(subject_id, int):
-            page = self.go_to_title("Accounts")
-            page.search.clear()
-            page.status_filter.setCurrentIndex(0)
-            if page.select_account(subject_id):
-                page.table.setFocus(Qt.FocusReason.OtherFocusReason)
-                page.edit(page._selected())
-        elif kind == "person" and isinstance(subject_id, int):
-            page = self.go_to_title("People")
-            page.search.clear()
-            page.show_filter.setCurrentIndex(0)
-            page.select_person(subject_id)
-            page.table.setFocus(Qt.FocusReason.OtherFocusReason)
-        elif kind == "grant" and isinstance(subject_id, int):
-            page = self.go_to_title("Delegated access")
-            page.search.clear()
-            page.select_grant(subject_id)
-            page.table.setFocus(Qt.FocusReason.OtherFocusReason)
-        elif kind == "incident" and isinstance(subject_id, int):
-            page = self.go_to_title("Incidents")
-            page.select_incident(subject_id)
-            page.table.setFocus(Qt.FocusReason.OtherFocusReason)
-        elif kind == "settings":
-            self.go_to_title("Settings")
-        elif kind == "vault":
-            self.go_to_title("Accounts")
+        """Go to the record a finding or reminder is about."""
+        title = SUBJECT_PAGES.get(kind)
+        if title is None:
+            return
+        page: Page = self.go_to_title(title)
+        if subject_id is not None:
+            page.select(subject_id)
 
     def refresh(self) -> None:
         """Reload the page on show (after a change made elsewhere)."""

@@ -27,6 +27,7 @@ from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.register import authority
 from clerk_desk.register import settings as council_settings
 from clerk_desk.reports import assessment, period
+from clerk_desk.ui import a11y
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import Field, check_field, line_field, text_field
 from clerk_desk.ui.report_worker import RenderWorker
@@ -51,8 +52,7 @@ class ReportsPage(QWidget):
         self._watching = False
         self.may_manage = False
 
-        heading = QLabel("Reports")
-        heading.setObjectName("pageHeading")
+        heading = a11y.heading("Reports")
         intro = QLabel(
             "The social media annual review for full council (Thornbury 10; Stalbridge 5): the register, "
             "officers and access, incidents, policy health and a sign-off block, as a PDF to print."
@@ -77,9 +77,9 @@ class ReportsPage(QWidget):
         self.assessment.widget.setFixedHeight(140)
         self.assessment_note = QLabel()
         self.assessment_note.setObjectName("pageSummary")
-        self.save_button = button("Save assessment", "Store the assessment for this period")
+        self.save_button = button("Save &assessment", "Store the assessment for this period")
         self.save_button.clicked.connect(self.save_assessment)
-        self.create_button = button("Create report", "Choose where to save the PDF, create it and open it")
+        self.create_button = button("&Create report", "Choose where to save the PDF, create it and open it")
         self.create_button.setDefault(True)
         self.create_button.clicked.connect(self.choose_and_create)
         self.progress = QProgressBar()
@@ -95,8 +95,8 @@ class ReportsPage(QWidget):
         form = QFormLayout()
         form.addRow(self._label("Period", self.preset), self.preset)
         dates = QHBoxLayout()
-        for f in (self.start, self.end):
-            f.widget.setMaximumWidth(140)
+        for f in (self.start, self.end):  # room for a date at any text size
+            f.widget.setFixedWidth(f.widget.fontMetrics().horizontalAdvance("0000-00-00") + 32)
         dates.addWidget(self.start.widget)
         dates.addSpacing(12)
         dates.addWidget(self._label("To", self.end.widget))
@@ -128,7 +128,7 @@ class ReportsPage(QWidget):
         actions.addStretch(1)  # keeps the button its own size while the progress bar is hidden
 
         body = QWidget()
-        body.setMaximumWidth(860)
+        body.setMaximumWidth(body.fontMetrics().averageCharWidth() * 120)  # grows with the text size
         body_layout = QVBoxLayout(body)
         body_layout.addWidget(intro)
         body_layout.addLayout(form)
@@ -223,15 +223,15 @@ class ReportsPage(QWidget):
         fields = {"from": self.start, "to": self.end, "meeting": self.meeting, "assessment": self.assessment}
         target = fields.get(exc.field)
         if target is not None:
-            target.error.setText(f"{target.label}: {exc.message}")
-            target.error.setVisible(True)
+            target.show_error(f"{target.label}: {exc.message}")
             target.widget.setFocus()
+            a11y.announce(target.widget, f"{target.label}: {exc.message}", assertive=True)
         else:
-            self.message.setText(str(exc))
+            a11y.show_message(self.message, str(exc), assertive=True)
 
     def _clear_errors(self) -> None:
         for f in (self.start, self.end, self.meeting, self.assessment):
-            f.error.setVisible(False)
+            f.clear_error()
         self.message.clear()
 
     # --- the written assessment --------------------------------------------------------------------------
@@ -281,7 +281,7 @@ class ReportsPage(QWidget):
         self._loaded = (loaded, saved[0], saved[1])
         self._describe_assessment(saved[2])
         if not quiet:
-            self.status.setText(f"Assessment saved for {loaded.label}.")
+            a11y.show_message(self.status, f"Assessment saved for {loaded.label}.")
         return True
 
     # --- creating the report -----------------------------------------------------------------------------
@@ -382,13 +382,13 @@ class ReportsPage(QWidget):
     def _done(self, written: Path) -> None:
         self.last_written = written
         self.progress.setValue(100)
-        self.status.setText(f"Saved {written}. Opening it in your PDF viewer.")
+        a11y.show_message(self.status, f"Saved {written}. Opening it in your PDF viewer.")
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
         self.created.emit(written)
 
     def _failed(self, message: str) -> None:
         self.status.clear()
-        self.message.setText(f"Nothing was saved: {message}")
+        a11y.show_message(self.message, f"Nothing was saved: {message}", assertive=True)
 
     def _finished(self) -> None:
         if self._thread is not None:

@@ -574,6 +574,7 @@ def test_settings_show_and_set(cli: Cli) -> None:
         "policy_reviewed_on = ",
         "review_interval_months = 12",
         "year_start_month = 5",
+        "evidence_max_mib = 50",
         "logo = (none)",
     ]
     assert cli("settings", "email_domains", "@Town.GOV.uk; parish.org.uk") == (

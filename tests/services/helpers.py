@@ -52,3 +52,17 @@ def row_counts(db: Database) -> dict[str, int]:
             name: session.execute(select(func.count()).select_from(model)).scalar_one()
             for name, model in COUNTED.items()
         }
+
+
+def give_keys(db: Database, approver: str, *others: str) -> None:
+    """Keys to the passwords on this PC's keyring: the approver's (the council's first), and each
+    other's, approved by the approver after comparing fingerprints."""
+    from clerk_desk.credentials import enrolment
+
+    with db.transaction(approver) as session:
+        enrolment.set_up(session)
+    for name in others:
+        with db.transaction(name) as session:
+            fingerprint = enrolment.set_up(session).key.fingerprint
+        with db.transaction(approver) as session:
+            enrolment.approve(session, name, fingerprint)

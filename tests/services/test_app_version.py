@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from clerk_desk import about
 from clerk_desk.models import AppVersion
-from clerk_desk.storage import db as db_module
+from clerk_desk.storage import app_version
 from clerk_desk.storage.clock import FixedClock
 from clerk_desk.storage.db import Database, open_database
 
@@ -21,8 +20,8 @@ def noted(database: Database) -> list[tuple[str, object]]:
 
 
 def test_a_new_database_notes_this_version(db: Database, clock: FixedClock) -> None:
-    assert about.version()
-    assert noted(db) == [(about.version(), clock.now())]
+    assert app_version.version()
+    assert noted(db) == [(app_version.version(), clock.now())]
 
 
 def test_reopening_with_the_same_version_changes_nothing(db: Database, clock: FixedClock) -> None:
@@ -31,7 +30,7 @@ def test_reopening_with_the_same_version_changes_nothing(db: Database, clock: Fi
     clock.moment += timedelta(days=3)
     again = open_database(db.url, clock)
     try:
-        assert noted(again) == [(about.version(), first)]
+        assert noted(again) == [(app_version.version(), first)]
     finally:
         again.dispose()
 
@@ -41,7 +40,7 @@ def test_another_version_replaces_the_note(
 ) -> None:
     db.dispose()
     clock.moment += timedelta(days=40)
-    monkeypatch.setattr(db_module.about, "version", lambda: "9.9.9")
+    monkeypatch.setattr(app_version, "version", lambda: "9.9.9")
     again = open_database(db.url, clock)
     try:
         assert noted(again) == [("9.9.9", clock.now())]
@@ -54,8 +53,8 @@ def test_a_database_that_cannot_be_written_still_opens_for_reading(
 ) -> None:
     path = tmp_path / "council.db"
     open_database(f"sqlite:///{path}", clock).dispose()
-    running = about.version()
-    monkeypatch.setattr(db_module.about, "version", lambda: "9.9.9")
+    running = app_version.version()
+    monkeypatch.setattr(app_version, "version", lambda: "9.9.9")
     read_only = open_database(f"sqlite:///file:{path}?mode=ro&uri=true", clock)
     try:
         assert noted(read_only) == [(running, clock.now())]
