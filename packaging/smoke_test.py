@@ -34,6 +34,8 @@ OLDEST_DATABASE = ROOT / "tests" / "data" / "schema_0001.db"
 TIMEOUT = 120
 LINUX = sys.platform.startswith("linux")
 POSTGRES_ENV = "CLERK_DESK_TEST_POSTGRES"
+#: The demo council's account whose password the smoke test seals and opens again.
+ACCOUNT = "Facebook:@LittleAshcombeTC"
 
 
 class Failed(Exception):
@@ -66,11 +68,12 @@ class SmokeTest:
         folder.mkdir(mode=0o700, exist_ok=True)
         return folder
 
-    def run(self, *args: str, expect: int = 0, env: dict[str, str] | None = None) -> str:
+    def run(self, *args: str, expect: int = 0, env: dict[str, str] | None = None, stdin: str = "") -> str:
         """Run the frozen app; its output, or Failed when the exit status is not ``expect``."""
         command = [str(self.app), *args]
         result = subprocess.run(
             command,
+            input=f"{stdin}\n" if stdin else None,
             cwd=self.scratch,
             env=env or self.env,
             capture_output=True,
@@ -182,10 +185,7 @@ class SmokeTest:
 
     def password_store(self) -> str:
         if not LINUX:
-            env = {key: value for key, value in self.env.items() if key != "PYTHON_KEYRING_BACKEND"}
-            out = self.run("self-test", env=env)
-            assert "stored, read back and removed" in out, out
-            return out.strip().splitlines()[-2]
+            return self.password_store_of_this_pc()
         for tool in ("dbus-run-session", "gnome-keyring-daemon"):
             if not shutil.which(tool):
                 raise Failed(f"{tool} is not installed (Debian: dbus, gnome-keyring)")
@@ -198,26 +198,72 @@ class SmokeTest:
         env.update(HOME=str(self._private_dir("home")), XDG_RUNTIME_DIR=str(self._private_dir("ss-runtime")))
         for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
             env.pop(variable, None)
-        script = (
-            "set -eu; printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
-            '"$0" self-test; "$0" --database "$1" --smoke-test'
-        )
+        # The window runs last, so that it finds a key and a sealed password in the store.
+        script = """
+            set -eu
+            printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+            app=$0 db=$1 sheet=$2
+            "$app" self-test
+            "$app" --database "$db" key init --emergency-sheet "$sheet"
+            printf '%s\\n' "$SMOKE_SECRET" | "$app" --database "$db" password set "$3" --existing
+            echo "read back: $("$app" --database "$db" password get "$3")"
+            "$app" --database "$db" --smoke-test
+        """
+        sheet = self.scratch / "emergency-sheet.pdf"
+        secret = "Zoë's smoke-test pässword 7"
         result = subprocess.run(
-            ["dbus-run-session", "--", "sh", "-c", script, str(self.app), self.database],
+            ["dbus-run-session", "--", "sh", "-c", script, str(self.app), self.database, str(sheet), ACCOUNT],
             cwd=self.scratch,
-            env=env,
+            env=env | {"SMOKE_SECRET": secret},
             capture_output=True,
             text=True,
             encoding="utf-8",
             timeout=TIMEOUT,
             check=False,
         )
-        out = result.stdout
+        # The password is a throwaway, but it is still kept out of what the smoke test prints.
+        out = result.stdout.replace(secret, "<the password>")
         if result.returncode != 0 or "Traceback" in result.stderr:
             raise Failed(f"exited {result.returncode}\n--- stdout\n{out}--- stderr\n{result.stderr}")
         assert "ok      password store: SecretService Keyring: a test entry was stored" in out, out
+        assert "read back: <the password>" in out, f"the sealed password did not come back:\n{out}"
+        assert sheet.read_bytes().startswith(b"%PDF-"), "no emergency sheet"
+        database = self.scratch / "council.db"
+        for path in (database, database.with_name("council.db-wal")):
+            if path.exists():
+                assert secret.encode() not in path.read_bytes(), f"the password is readable in {path.name}"
         assert "(Password store: ready)" in out, "the window did not find the keyring ready"
-        return "self-test stored, read back and removed an entry in GNOME Keyring; the window found it ready"
+        return (
+            "self-test stored, read back and removed an entry in GNOME Keyring; a key made (with its "
+            "emergency sheet), a password sealed and opened again, not readable in the database; the "
+            "window found the store ready"
+        )
+
+    def password_store_of_this_pc(self) -> str:
+        """Windows and macOS: the real store of the user running the test (Credential Manager, Keychain)."""
+        env = {key: value for key, value in self.env.items() if key != "PYTHON_KEYRING_BACKEND"}
+        out = self.run("self-test", env=env)
+        assert "stored, read back and removed" in out, out
+        if not os.environ.get("CI"):
+            # A key made here would stay in this user's own store: only on a throwaway CI machine.
+            return out.strip().splitlines()[-2]
+        secret = "Zoë's smoke-test pässword 7"
+        sheet = self.scratch / "emergency-sheet.pdf"
+        self.run("--database", self.database, "key", "init", "--emergency-sheet", str(sheet), env=env)
+        self.run("--database", self.database, "password", "set", ACCOUNT, "--existing", env=env, stdin=secret)
+        got = self.run("--database", self.database, "password", "get", ACCOUNT, env=env)
+        assert got.strip() == secret, "the sealed password did not come back"
+        assert sheet.read_bytes().startswith(b"%PDF-"), "no emergency sheet"
+        return "self-test round trip; a key made, a password sealed and opened again"
+
+    def evidence(self) -> str:
+        evidence = self.scratch / "screenshot.jpg"
+        shutil.copyfile(self.scratch / "crest.jpg", evidence)
+        self.app_db("evidence", "add", "INC-2026-004", str(evidence))
+        copy = self.scratch / "copy.jpg"
+        self.app_db("evidence", "get", "INC-2026-004", evidence.name, "--out", str(copy))
+        assert copy.read_bytes() == evidence.read_bytes(), "the evidence file came back different"
+        return f"{evidence.name} attached to INC-2026-004 and written out again, checked"
 
     def libraries(self) -> str:
         """Every library in the folder finds the libraries it links to (Linux: the X11 window, too)."""
@@ -264,8 +310,9 @@ class SmokeTest:
             ("export", self.export),
             ("settings logo (JPEG)", self.logo),
             ("window, offscreen", self.window),
+            ("evidence", self.evidence),
             ("oldest database migrated", self.oldest_database),
-            ("password store round trip", self.password_store),
+            ("password store and sealed passwords", self.password_store),
             *([("PostgreSQL", self.postgres)] if postgres else []),
         ]:
             self.step(name, action)
