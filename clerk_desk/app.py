@@ -10,21 +10,22 @@ import traceback
 from datetime import date
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDir, QEventLoop, Qt, QThread, QTimer
+from PySide6.QtCore import QDir, QEventLoop, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSystemTrayIcon
 
-from clerk_desk.checks import engine as checks
-from clerk_desk.checks import reminders
-from clerk_desk.credentials import vault
 from clerk_desk.errors import ClerkDeskError
-from clerk_desk.register import authority, people
 from clerk_desk.storage import config
-from clerk_desk.storage.db import open_database
-from clerk_desk.ui.actor_dialog import ActorDialog
-from clerk_desk.ui.context import Context
 from clerk_desk.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from clerk_desk.checks.findings import Register
+    from clerk_desk.ui.context import Context
+
+# Only Qt and the window's frame are imported before the window is shown. The database layer, the
+# checks and the pages load on a worker thread while it paints (design.md, "Quality bars": start-up).
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +58,61 @@ def create_main_window(database_url: str, actor: str | None = None) -> MainWindo
     if isinstance(app, QApplication) and not app.property("clerkDeskStyled"):
         apply_style(app)
         app.setProperty("clerkDeskStyled", True)
+    window = MainWindow(open_context(database_url, actor))
+    window.setWindowIcon(app_icon())
+    return window
+
+
+def open_context(database_url: str, actor: str | None) -> Context:
+    """Open the database and establish who is acting. Raises ``DatabaseError`` when it cannot be opened."""
+    from clerk_desk.register import authority
+    from clerk_desk.storage.db import open_database
+    from clerk_desk.ui.context import Context
+
     database = open_database(database_url)
     with database.read() as session:
         resolved = authority.resolve_actor(session, database.url, actor)
-    window = MainWindow(Context(database, resolved))
-    window.setWindowIcon(app_icon())
-    return window
+    return Context(database, resolved)
+
+
+def load_home(context: Context) -> Register:
+    """Home's register, read with the checks it shows."""
+    from clerk_desk.checks import engine as checks
+
+    return context.read(lambda s: checks.load(s, context.clock, context.vault))
+
+
+class Opener(QObject):
+    """Opens the database and reads Home on a worker thread while the window paints.
+
+    ``opened`` and ``failed`` are emitted from the worker and delivered on the window's thread.
+    """
+
+    opened = Signal(object, object)  # the Context and Home's Register
+    failed = Signal(str)
+
+    def __init__(self, database_url: str, actor: str | None) -> None:
+        super().__init__()
+        self.database_url = database_url
+        self.actor = actor
+        self.worker = threading.Thread(target=self._run, name="clerk-desk-open", daemon=True)
+
+    def start(self) -> None:
+        self.worker.start()
+
+    def _run(self) -> None:
+        try:
+            context = open_context(self.database_url, self.actor)
+            register = load_home(context)
+        except ClerkDeskError as exc:
+            self.failed.emit(str(exc))
+            return
+        except Exception:
+            log.error("opening the database failed:\n%s", traceback.format_exc())
+            details = config.data_dir() / "clerk-desk.log"
+            self.failed.emit(f"Clerk Desk could not open the database. Details are in {details}.")
+            return
+        self.opened.emit(context, register)
 
 
 def _setup_logging() -> None:
@@ -136,14 +186,18 @@ class Notifier:
         if self.tray is None or today == self.last_day:
             return
         self.last_day = today
-        register = context.read(lambda s: checks.load(s, context.clock, context.vault))
-        message = reminders.summary(reminders.due(None, register), today)
+        from clerk_desk.checks import reminders
+
+        message = reminders.summary(reminders.due(None, load_home(context)), today)
         if message:
             self.tray.showMessage("Clerk Desk: due", message, QSystemTrayIcon.MessageIcon.Information, 15_000)
 
 
 def _choose_actor(window: MainWindow) -> None:
     """Ask once who is using Clerk Desk, when the OS user is nobody's login."""
+    from clerk_desk.register import authority, people
+    from clerk_desk.ui.actor_dialog import ActorDialog
+
     context = window.context
     if context.actor.how != "os-user":
         return
@@ -162,25 +216,49 @@ def _choose_actor(window: MainWindow) -> None:
 
 
 def run_gui(database_url: str, actor: str | None, *, smoke_test: bool = False) -> int:
-    """Open the window and run until it closes (``smoke_test``: until every page has been painted)."""
+    """Open the window at once, the database behind it, and run until the window closes.
+
+    With ``smoke_test``, run until every page has been painted instead (``clerk-desk --smoke-test``).
+    """
     _setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Clerk Desk")
     app.setOrganizationName("Clerk Desk")
-    try:
-        window = create_main_window(database_url, actor)
-    except ClerkDeskError as exc:
-        QMessageBox.critical(None, "Clerk Desk cannot open the database", str(exc))
-        return 2
-    sys.excepthook = _excepthook
-    vault.set_waiter(_wait_for_keyring)
-    if smoke_test:
-        from clerk_desk.ui.smoke import SmokeTest
-
-        return SmokeTest(app, window).run()
+    apply_style(app)
+    app.setProperty("clerkDeskStyled", True)
+    window = MainWindow(None)
+    window.setWindowIcon(app_icon())
     window.show()
-    _choose_actor(window)
-    notifier = Notifier(window)
-    QTimer.singleShot(500, notifier.notify_if_new_day)
+    opener = Opener(database_url, actor)
+
+    def opened(context: Context, register: Register) -> None:
+        from clerk_desk.credentials import vault
+
+        vault.set_waiter(_wait_for_keyring)
+        sys.excepthook = _excepthook
+        window.attach(context, register)
+        if smoke_test:
+            from clerk_desk.ui.smoke import SmokeTest
+
+            smoke = SmokeTest(app, window)
+            window.setProperty("clerkDeskSmokeTest", smoke)
+            smoke.start()
+            return
+        _choose_actor(window)
+        notifier = Notifier(window)
+        window.setProperty("clerkDeskNotifier", notifier)
+        QTimer.singleShot(500, notifier.notify_if_new_day)
+
+    def failed(message: str) -> None:
+        if smoke_test:
+            print(f"FAILED  database: {message}", flush=True)
+        else:
+            QMessageBox.critical(window, "Clerk Desk cannot open the database", message)
+        app.exit(2)
+
+    queued = Qt.ConnectionType.QueuedConnection
+    opener.opened.connect(opened, queued)
+    opener.failed.connect(failed, queued)
+    opener.start()
     return app.exec()

@@ -26,8 +26,13 @@ FOLLOW_UP = "Thornbury 6; Stalbridge 3"
 POLICY_REVIEW = "Thornbury 10; Stalbridge 5"
 OFFICERS = "district policy 5a; Thornbury 3"
 ACKNOWLEDGEMENT = "district policy 5c; Thornbury 4.2"
-# The law, not the policies.
+SIGN_IN_HELD_BY_COUNCIL = "Thornbury 9.6"
+# The law and national guidance, not the council's policies.
 ICO_NOTIFICATION = "UK GDPR Art. 33"
+SUBJECTS_TOLD = "UK GDPR Art. 34"
+PRE_ELECTION = "Publicity Code paras 33–35; LGA pre-election guidance"
+PRE_ELECTION_CANDIDATE = "Publicity Code para 34; Thornbury 9.2"
+GOVERNANCE_EVIDENCE = "AGAR 2025/26 Assertion 10"
 
 #: Each policy-finding rule id and the clause it cites.
 RULES: dict[str, str] = {
@@ -49,4 +54,12 @@ RULES: dict[str, str] = {
     "chair-not-informed": NON_COUNCIL_DEVICE,
     "platform-not-notified": IMPERSONATION,
     "incident-open-too-long": FOLLOW_UP,
+    "passwords-single-holder": CONTROL,
+    "key-awaiting-approval": CONTROL,
+    "recovery-key-missing": CONTROL,
+    "backup-overdue": GOVERNANCE_EVIDENCE,
+    "two-factor-personal-device": SIGN_IN_HELD_BY_COUNCIL,
+    "data-subjects-not-told": SUBJECTS_TOLD,
+    "pre-election-notice-missing": PRE_ELECTION,
+    "pre-election-grant-to-candidate": PRE_ELECTION_CANDIDATE,
 }

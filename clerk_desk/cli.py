@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from clerk_desk import cli_credentials
+from clerk_desk import cli_credentials, cli_incidents
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
 
@@ -60,10 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     imp = commands.add_parser("import", help="import a CSV file; all rows or none")
-    imp.add_argument("kind", help="people, accounts, grants, officers, incidents or acknowledgements")
+    imp.add_argument(
+        "kind",
+        help="people, accounts, grants, officers, incidents, acknowledgements, assessments or moderation",
+    )
     imp.add_argument("file", type=Path)
     exp = commands.add_parser("export", help="export a CSV file with the same columns ('-' for the screen)")
-    exp.add_argument("kind", help="people, accounts, grants, officers, incidents or acknowledgements")
+    exp.add_argument(
+        "kind", help="people, accounts, grants, officers, incidents, acknowledgements or moderation"
+    )
     exp.add_argument("file")
 
     chk = commands.add_parser("check", help="list policy findings; exit 1 if there are any")
@@ -98,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", help="fill an empty database with a small example council")
     cli_credentials.add_commands(commands)
+    cli_incidents.add_parsers(commands)
     commands.add_parser(
         "self-test",
         help="check this installation: upgrade scripts, fonts, and the password store "
@@ -341,6 +347,7 @@ COMMANDS = {
     "audit": cmd_audit,
     "demo": cmd_demo,
     **cli_credentials.COMMANDS,
+    **cli_incidents.COMMANDS,
     "self-test": cmd_self_test,
 }
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from clerk_desk.elections import demo as election_demo
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import Account, AccountStatus, Person, Role, TwoFactor
 from clerk_desk.register import accounts, people
@@ -220,6 +221,7 @@ def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, i
         accounts.save(session, account, today)
     _access(session, today, ago)
     _incidents(session)
+    election_demo.fill(session, today)
     return len(staff), len(register)
 
 

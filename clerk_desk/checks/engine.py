@@ -2,7 +2,8 @@
 
 Each rule has a stable id (design.md, "Policy-finding rule ids") and cites the clause it comes from.
 ``run`` is what ``clerk-desk check``, the Home page and the annual review all use. The rules are pure
-functions in ``core_rules``, ``access.rules``, ``incidents.rules`` and ``credentials.rules``; adding one
+functions in ``core_rules``, ``access.rules``, ``incidents.rules``, ``credentials.rules`` and
+``elections.rules``; adding one
 means writing it there and naming it in its module's ``RULES`` (docs/architecture.md).
 """
 
@@ -25,6 +26,8 @@ from clerk_desk.credentials import copies, holders, rotation
 from clerk_desk.credentials import rules as credential_rules
 from clerk_desk.credentials.rotation import RotateNowEvent, RotateNowSource
 from clerk_desk.credentials.service import VaultSnapshot
+from clerk_desk.elections import periods as election_periods
+from clerk_desk.elections import rules as election_rules
 from clerk_desk.incidents import rules as incident_rules
 from clerk_desk.register import accounts, people
 from clerk_desk.register import settings as council_settings
@@ -36,6 +39,7 @@ RULES: tuple[Rule, ...] = (
     *access_rules.RULES,
     *incident_rules.RULES,
     *credential_rules.RULES,
+    *election_rules.RULES,
 )
 
 #: The kinds of event after which a password is changed at once (Thornbury 9.4).
@@ -66,6 +70,7 @@ def load(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> 
         acknowledgements=acknowledgements.all_acknowledgements(session),
         incidents=incident_rules.open_for_checks(session),
         keys=copies.summary(session),
+        election_periods=election_periods.all_periods(session),
         now=clock.now(),
     )
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 from clerk_desk.credentials.keys import KeySummary
 from clerk_desk.credentials.rotation import RotateNowEvent
 from clerk_desk.credentials.service import VaultSnapshot
-from clerk_desk.models import Account, Acknowledgement, Designation, Grant, Incident, Person
+from clerk_desk.models import Account, Acknowledgement, Designation, ElectionPeriod, Grant, Incident, Person
 from clerk_desk.register.settings import CouncilSettings
 
 
@@ -69,6 +69,8 @@ class Register:
     incidents: list[Incident] = field(default_factory=list)
     #: Who holds keys to the sealed passwords, and whether there is a recovery key.
     keys: KeySummary = field(default_factory=KeySummary)
+    #: Every pre-election period.
+    election_periods: list[ElectionPeriod] = field(default_factory=list)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 

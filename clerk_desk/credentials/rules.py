@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from clerk_desk import clauses
 from clerk_desk.checks.findings import Finding, Register, Severity
 
-CLAUSE = "Thornbury 9.1"
+CLAUSE = clauses.CONTROL
 
 
 def _passwords_stored(register: Register) -> bool:

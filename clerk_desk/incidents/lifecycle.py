@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -22,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from clerk_desk import clauses, fields
 from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
+from clerk_desk.incidents.times import local_iso as local_iso
+from clerk_desk.incidents.times import moment as moment
 from clerk_desk.models import (
     Account,
     FollowUp,
@@ -32,13 +33,16 @@ from clerk_desk.models import (
     IncidentSeverity,
     IncidentStatus,
     Person,
+    RiskLevel,
 )
 from clerk_desk.storage.clock import clock_of
 
 ICO_CLAUSE = clauses.ICO_NOTIFICATION
 ICO_HOURS = 72
+ART34_CLAUSE = clauses.SUBJECTS_TOLD
 #: Follow-up steps are due this long after an incident is reported (the reminders and the ⚠ mark).
 FOLLOW_UP_DAYS = timedelta(days=7)
+NOT_NOTIFIABLE_NEEDS_ASSESSMENT = "record the assessment of the risk before judging the breach not notifiable"
 REFERENCE = re.compile(r"^INC-(\d{4})-(\d{3,})$")
 
 
@@ -65,6 +69,7 @@ STEPS: dict[str, StepSpec] = {
             clauses.HARASSMENT,
         ),
         StepSpec("ico_decision", "Decide whether to notify the ICO, within 72 hours", ICO_CLAUSE),
+        StepSpec("subjects_told", "Tell the people affected (the risk to them is high)", ART34_CLAUSE),
         StepSpec(
             "referral",
             "Record the referral (Staffing Committee, Monitoring Officer or police)",
@@ -90,7 +95,15 @@ def required_steps(incident: Incident) -> list[str]:
         steps.append("referral")
     if needs_ico_decision(incident):
         steps.append("ico_decision")
+    if needs_subjects_told(incident):
+        steps.append("subjects_told")
     return steps
+
+
+def needs_subjects_told(incident: Incident) -> bool:
+    """A breach whose latest assessment puts the risk to people high: they are told (Art. 34)."""
+    latest = incident.assessments[-1] if incident.assessments else None
+    return needs_ico_decision(incident) and latest is not None and latest.risk_level == RiskLevel.HIGH
 
 
 def needs_ico_decision(incident: Incident) -> bool:
@@ -243,6 +256,8 @@ def settle_step(
     incident = get(session, incident_id)
     if key not in STEPS:
         raise ValidationError("step", f"'{key}' is not a follow-up step")
+    if key == "subjects_told":
+        raise ValidationError("step", "record how the people affected were told, or the Art. 34(3) ground")
     if not done_at and not (not_applicable or "").strip():
         raise ValidationError("not_applicable", "give the reason the step does not apply")
     if done_at is not None and done_at > _now(session):
@@ -337,6 +352,8 @@ def record_ico_decision(
         raise PolicyViolation(
             "ico_reason", ICO_CLAUSE, "a breach judged not notifiable needs the reason recorded"
         )
+    elif not incident.assessments:
+        raise PolicyViolation("ico_decision", ICO_CLAUSE, NOT_NOTIFIABLE_NEEDS_ASSESSMENT)
     deadline = discovered(incident) + timedelta(hours=ICO_HOURS)
     late = max(decided_at, notified_at or decided_at) > deadline
     if late and not (delay_reasons or "").strip():
@@ -353,24 +370,6 @@ def record_ico_decision(
     incident.delay_reasons = (delay_reasons or "").strip() or None
     session.flush()
     return incident
-
-
-def local_iso(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="minutes") if moment else ""
-
-
-def moment(values: Mapping[str, str | None], field: str) -> datetime | None:
-    """An ISO date-time; without a zone it is taken as UTC (a date alone is midnight UTC)."""
-    raw = (values.get(field) or "").strip()
-    if not raw:
-        return None
-    if len(raw) == 10:
-        day = fields.iso_date(values, field)
-        assert day is not None
-        return datetime(day.year, day.month, day.day, tzinfo=UTC)
-    value = fields.iso_datetime(values, field)
-    assert value is not None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def count_in_period(session: Session, start: date, end: date) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, lazyload
 from clerk_desk import clauses
 from clerk_desk.checks.findings import Finding, Register, Reminder, Severity, Urgency
 from clerk_desk.credentials import rotation
+from clerk_desk.incidents import assessment
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Incident, IncidentCategory, IncidentStatus, RotationReason
 
@@ -109,6 +110,23 @@ def platform_not_notified(register: Register) -> Iterable[Finding]:
             )
 
 
+def data_subjects_not_told(register: Register) -> Iterable[Finding]:
+    """A high risk to the people affected: they are told without undue delay (UK GDPR Art. 34), or an
+    Art. 34(3) ground is recorded; a week after discovery with neither is a finding."""
+    for incident in register.incidents:
+        if assessment.not_told_late(incident, register.now):
+            days = (register.now - incidents.discovered(incident)).days
+            yield _finding(
+                "data-subjects-not-told",
+                incidents.ART34_CLAUSE,
+                Severity.HIGH,
+                incident,
+                f"{incident.reference} ({incident.title}): the risk to the people affected is high and "
+                f"they have not been told, {days} days after discovery; tell them, or record the "
+                "Art. 34(3) reason they need not be.",
+            )
+
+
 def incident_open_too_long(register: Register) -> Iterable[Finding]:
     """An incident still open four weeks after it was reported is followed up or closed.
 
@@ -172,5 +190,6 @@ RULES = (
     ico_deadline,
     chair_not_informed,
     platform_not_notified,
+    data_subjects_not_told,
     incident_open_too_long,
 )

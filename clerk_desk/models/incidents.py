@@ -115,6 +115,9 @@ class Incident(Base):
     ico_reference: Mapped[str | None] = mapped_column(String(100))
     ico_reason: Mapped[str | None] = mapped_column(Text)
     delay_reasons: Mapped[str | None] = mapped_column(Text)
+    # Telling the people affected (UK GDPR Art. 34): how, and how many; the date is the step's.
+    subjects_told_how: Mapped[str | None] = mapped_column(Text)
+    subjects_told_count: Mapped[int | None] = mapped_column(Integer)
     # The accounts and people involved, in words, so the audit trail shows what changed.
     scope: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -133,6 +136,12 @@ class Incident(Base):
     )
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="incident", lazy="selectin", order_by="Evidence.added_at, Evidence.id"
+    )
+    #: Every assessment of the risk, oldest first; a reassessment adds an entry, never overwrites one.
+    assessments: Mapped[list[IncidentAssessment]] = relationship(
+        back_populates="incident",
+        lazy="selectin",
+        order_by="IncidentAssessment.assessed_at, IncidentAssessment.id",
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -236,6 +245,61 @@ class Evidence(Base):
     @property
     def label(self) -> str:
         return f"{self.incident.reference}: {self.filename}"
+
+    def audit_action(self, changes: dict[str, tuple[object, object]]) -> str:
+        return "update"
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        return {"low": 0, "medium": 1, "high": 2}[self.value]
+
+
+class IncidentAssessment(Base):
+    """One answer to the ICO's self-assessment of a personal-data breach, with who gave it, when and why.
+
+    Only ever added: new facts make a new entry, so the history of the assessment is kept.
+    """
+
+    __tablename__ = "incident_assessments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    assessed_by: Mapped[str] = mapped_column(String(200))
+    living_people: Mapped[bool] = mapped_column(Boolean, default=True)
+    likelihood: Mapped[str] = mapped_column(String(10))
+    severity: Mapped[str] = mapped_column(String(10))
+    mitigation: Mapped[str | None] = mapped_column(Text)
+    people_affected: Mapped[int | None] = mapped_column(Integer)
+    records_affected: Mapped[int | None] = mapped_column(Integer)
+    data_kinds: Mapped[str | None] = mapped_column(Text)
+    consequences: Mapped[str | None] = mapped_column(Text)
+    #: Why it was (re)assessed: the new facts.
+    reason: Mapped[str] = mapped_column(Text)
+
+    incident: Mapped[Incident] = relationship(back_populates="assessments")
+
+    audit_type = "Incident assessment"
+    audit_label_field = "label"
+    audit_exclude: frozenset[str] = frozenset({"incident_id"})
+
+    @property
+    def label(self) -> str:
+        return self.incident.reference
+
+    @property
+    def risk_level(self) -> RiskLevel:
+        """Likelihood and severity together: high when one is high and the other at least medium."""
+        score = RiskLevel(self.likelihood).rank + RiskLevel(self.severity).rank
+        if not self.living_people:
+            return RiskLevel.LOW
+        return RiskLevel.HIGH if score >= 3 else RiskLevel.MEDIUM if score == 2 else RiskLevel.LOW
 
     def audit_action(self, changes: dict[str, tuple[object, object]]) -> str:
         return "update"

@@ -17,8 +17,9 @@ from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import AccountStatus
 from clerk_desk.ui import a11y
 from clerk_desk.ui.context import Context
+from clerk_desk.ui.election_checklist import ElectionChecklist
 from clerk_desk.ui.table_model import Column, RowTableModel
-from clerk_desk.ui.table_page import ActivatingTableView, TablePage
+from clerk_desk.ui.table_page import SAMPLE_ROWS, ActivatingTableView, TablePage
 
 SEVERITY_COLOURS = {
     Severity.HIGH: QColor("#b3261e"),
@@ -71,7 +72,8 @@ class DueTable(ActivatingTableView):
         self.setAlternatingRowColors(True)
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setStretchLastSection(True)
-        self.horizontalHeader().setResizeContentsPrecision(200)
+        self.horizontalHeader().setResizeContentsPrecision(SAMPLE_ROWS)
+        self.fitted = False
         self.doubleClicked.connect(self._activate)
         self.enter_pressed.connect(self._activate)
 
@@ -81,8 +83,10 @@ class DueTable(ActivatingTableView):
 
     def set_rows(self, rows: list[Reminder]) -> None:
         self.model_.set_rows(rows)
-        for column in range(self.model_.columnCount() - 1):
-            self.resizeColumnToContents(column)
+        if rows and not self.fitted:  # once: a reload keeps the widths
+            self.fitted = True
+            for column in range(self.model_.columnCount() - 1):
+                self.resizeColumnToContents(column)
 
 
 class HomePage(TablePage):
@@ -102,6 +106,11 @@ class HomePage(TablePage):
         self.due.activated_reminder.connect(lambda r: self.open_subject.emit(r.subject_kind, r.subject_id))
         self.body.addWidget(self.due_heading)
         self.body.addWidget(self.due, 1)
+        self.election = ElectionChecklist(self)
+        self.election.activated_period.connect(
+            lambda period_id: self.open_subject.emit("election", period_id)
+        )
+        self.body.addWidget(self.election)
         self.body.setStretchFactor(self.table, 2)
         self.register: checks.Register | None = None
 
@@ -129,6 +138,7 @@ class HomePage(TablePage):
             if due
             else f"Due: nothing in the next {reminders.WINDOW_DAYS} days"
         )
+        self.election.show_register(register)
         statuses = Counter(a.status for a in register.accounts)
         today = register.today
         current = sum(1 for p in register.people if not p.has_left(today))

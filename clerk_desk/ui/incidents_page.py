@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLineEdit,
@@ -26,6 +27,7 @@ from clerk_desk.incidents import evidence
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Evidence, Incident, IncidentAction, IncidentCategory, IncidentStatus
 from clerk_desk.ui import a11y
+from clerk_desk.ui.assessment_pane import AssessmentPane
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.incident_dialogs import (
     edit_dialog,
@@ -110,6 +112,8 @@ def _step_state(incident: Incident, key: str) -> str:
         return "Done: every account's password changed since discovery"
     if key == "ico_decision" and incident.ico_decision:
         return "Done: " + ("notified" if incident.ico_decision == "notify" else "not notifiable")
+    if key == "subjects_told":
+        return "To do: the risk to the people affected is high"
     return "To do"
 
 
@@ -183,6 +187,8 @@ class IncidentsPage(TablePage):
         self.detail.addTab(
             self._pane(self.evidence_view, [self.attach_button, self.open_evidence_button]), "Evidence"
         )
+        self.assessment = AssessmentPane(context, self._run_for_current, self)
+        self.detail.addTab(self.assessment, "Assessment")
         self.detail_heading = a11y.heading("", 2)
         self.detail_heading.setWordWrap(True)
         self.body.addWidget(self.detail_heading)
@@ -260,6 +266,7 @@ class IncidentsPage(TablePage):
             self.detail_heading.setText("Select an incident to see its follow-ups, timeline and evidence.")
             for model in (self.steps_model, self.actions_model, self.evidence_model):
                 model.set_rows([])
+            self.assessment.show_incident(None)
             return
         involved = ", ".join([a.name for a in incident.accounts] + [p.name for p in incident.people])
         self.detail_heading.setText(
@@ -271,6 +278,15 @@ class IncidentsPage(TablePage):
         for view in (self.steps_view, self.actions_view, self.evidence_view):
             view.resizeColumnsToContents()
         self.ico_button.setEnabled(incidents.needs_ico_decision(incident))
+        self.assessment.show_incident(incident)
+
+    def _run_for_current(self, dialog: QDialog) -> bool:
+        """Run a dialog about the selected incident, then show it again with what changed."""
+        incident = self.current()
+        saved = self.run_dialog(dialog, select=False)
+        if saved and incident is not None:
+            self._after(incident.id)
+        return saved
 
     def _after(self, incident_id: int) -> None:
         self.reload()
@@ -310,12 +326,18 @@ class IncidentsPage(TablePage):
         if step == "ico_decision":
             self.record_ico()
             return
+        if step == "subjects_told":
+            self.assessment.told()
+            return
         now = self.context.clock.now()
         if self._attempt("Follow-up", lambda s: incidents.settle_step(s, incident.id, step, done_at=now)):
             self._after(incident.id)
 
     def mark_not_applicable(self) -> None:
         incident, step = self.current(), self._selected_step()
+        if step == "subjects_told":
+            self.assessment.not_required()
+            return
         if incident is not None and step is not None:
             self.run_dialog(not_applicable_dialog(self.context, incident, step, self), select=False)
             self._after(incident.id)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QItemSelection, QSize, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
@@ -19,21 +20,46 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clerk_desk.credentials import service as credentials
 from clerk_desk.ui import a11y
-from clerk_desk.ui.about_dialog import AboutDialog
-from clerk_desk.ui.access_page import AccessPage
-from clerk_desk.ui.accounts_page import AccountsPage
-from clerk_desk.ui.audit_page import AuditPage
-from clerk_desk.ui.context import Context
-from clerk_desk.ui.home_page import HomePage
-from clerk_desk.ui.incident_dialogs import log_dialog
-from clerk_desk.ui.incidents_page import IncidentsPage
-from clerk_desk.ui.officers_page import OfficersPage
-from clerk_desk.ui.page import Page
-from clerk_desk.ui.people_page import PeoplePage
-from clerk_desk.ui.reports_page import ReportsPage
-from clerk_desk.ui.settings_page import SettingsPage
+
+if TYPE_CHECKING:
+    from clerk_desk.checks.findings import Register
+    from clerk_desk.ui.access_page import AccessPage
+    from clerk_desk.ui.accounts_page import AccountsPage
+    from clerk_desk.ui.audit_page import AuditPage
+    from clerk_desk.ui.context import Context
+    from clerk_desk.ui.elections_page import ElectionsPage
+    from clerk_desk.ui.home_page import HomePage
+    from clerk_desk.ui.incidents_page import IncidentsPage
+    from clerk_desk.ui.officers_page import OfficersPage
+    from clerk_desk.ui.page import Page
+    from clerk_desk.ui.people_page import PeoplePage
+    from clerk_desk.ui.reports_page import ReportsPage
+    from clerk_desk.ui.settings_page import SettingsPage
+
+#: The pages in the navigation's order, each as (title, module, class). A page's module is imported the
+#: first time the page is shown, so the window can appear before the database layer is loaded.
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("Home", "home_page", "HomePage"),
+    ("Accounts", "accounts_page", "AccountsPage"),
+    ("People", "people_page", "PeoplePage"),
+    ("Delegated access", "access_page", "AccessPage"),
+    ("Designated officers", "officers_page", "OfficersPage"),
+    ("Incidents", "incidents_page", "IncidentsPage"),
+    ("Elections", "elections_page", "ElectionsPage"),
+    ("Reports", "reports_page", "ReportsPage"),
+    ("Audit trail", "audit_page", "AuditPage"),
+    ("Settings", "settings_page", "SettingsPage"),
+)
+
+
+def _page_factory(module: str, name: str) -> Callable[[Context], QWidget]:
+    def build(context: Context) -> QWidget:
+        page_class = getattr(importlib.import_module(f"clerk_desk.ui.{module}"), name)
+        return cast(QWidget, page_class(context))
+
+    return build
+
 
 #: The page that shows each kind of subject a finding or reminder is about.
 SUBJECT_PAGES = {
@@ -41,6 +67,7 @@ SUBJECT_PAGES = {
     "person": "People",
     "grant": "Delegated access",
     "incident": "Incidents",
+    "election": "Elections",
     "settings": "Settings",
     "vault": "Accounts",
 }
@@ -49,21 +76,14 @@ SUBJECT_PAGES = {
 class MainWindow(QMainWindow):
     """Clerk Desk's window. Pages reload from the database each time they are shown."""
 
-    def __init__(self, context: Context, parent: QWidget | None = None) -> None:
+    def __init__(self, context: Context | None, parent: QWidget | None = None) -> None:
+        """The window on ``context``; with None, the window while the database opens (``attach``)."""
         super().__init__(parent)
-        self.context = context
+        self._context = context
         self.setWindowTitle("Clerk Desk")
         # Pages are built the first time they are shown, so start-up pays only for Home.
         self.factories: list[tuple[str, Callable[[Context], QWidget]]] = [
-            ("Home", HomePage),
-            ("Accounts", AccountsPage),
-            ("People", PeoplePage),
-            ("Delegated access", AccessPage),
-            ("Designated officers", OfficersPage),
-            ("Incidents", IncidentsPage),
-            ("Reports", ReportsPage),
-            ("Audit trail", AuditPage),
-            ("Settings", SettingsPage),
+            (title, _page_factory(module, name)) for title, module, name in PAGES
         ]
         self.built: dict[int, Any] = {}
         self.stack = QStackedWidget()
@@ -89,29 +109,81 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.database_label = QLabel(f"Database: {context.database.display_url}")
+        self.database_label = QLabel("Opening the database…")
         self.actor_label = QLabel()
         self.statusBar().addWidget(self.database_label, 1)
         self.vault_label = QLabel("Password store: checking…")
         self.statusBar().addPermanentWidget(self.vault_label)
         self.statusBar().addPermanentWidget(self.actor_label)
-        self.update_actor()
 
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = help_menu.addAction("&About Clerk Desk")
         self.about_action.triggered.connect(self.show_about)
+        self.about_action.setEnabled(context is not None)
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         # Ctrl+N logs an incident from anywhere in the window (design.md, accessibility contract).
         QShortcut(
             QKeySequence.StandardKey.New, self, self.log_incident, context=Qt.ShortcutContext.WindowShortcut
         )
-        for number in range(len(self.factories)):
-            QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.go_to(n))
+        for number in range(min(len(self.factories), 10)):
+            # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth page.
+            key = (number + 1) % 10
+            QShortcut(QKeySequence(f"Ctrl+{key}"), self, lambda n=number: self.go_to(n))
         self._current = -1
-        self.go_to(0)
         self.fit_navigation()
         a11y.fit_to_screen(self, QSize(1280, 800))
+        if context is None:
+            self._show_loading()
+        else:
+            self.attach(context)
+
+    @property
+    def context(self) -> Context:
+        if self._context is None:
+            raise RuntimeError("the window has no database yet")
+        return self._context
+
+    @context.setter
+    def context(self, context: Context) -> None:
+        self._context = context
+
+    @property
+    def ready(self) -> bool:
+        """Whether the database is open and the pages can be used."""
+        return self._context is not None
+
+    def _show_loading(self) -> None:
+        """Home's place while the database opens: the navigation waits, the window paints."""
+        self.loading = QLabel("Loading the register…")
+        self.loading.setObjectName("loading")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
+        self.navigation.setEnabled(False)
+        self.navigation.setCurrentIndex(self.navigation.model().index(0, 0))
+        self.setWindowTitle("Home — Clerk Desk")
+        QTimer.singleShot(1000, self._still_loading)
+
+    def _still_loading(self) -> None:
+        if not self.ready:
+            self.statusBar().showMessage("Still opening the database: a large council takes a moment…")
+
+    def attach(self, context: Context, register: Register | None = None) -> None:
+        """Open the pages on ``context``; ``register`` is Home's, when it was read while the window waited."""
+        self._context = context
+        self.about_action.setEnabled(True)
+        self.statusBar().clearMessage()
+        self.database_label.setText(f"Database: {context.database.display_url}")
+        self.update_actor()
+        self.navigation.setEnabled(True)
+        loading = getattr(self, "loading", None)
+        if register is not None:
+            self.home.show_register(register)
+        self.go_to(0, reload=register is None)
+        if loading is not None:
+            self.stack.removeWidget(loading)
+            loading.deleteLater()
+            self.navigation.setFocus()
         # The keyring can take a moment (or ask to be unlocked): look once the window is up.
         QTimer.singleShot(0, self.check_vault)
 
@@ -121,6 +193,8 @@ class MainWindow(QMainWindow):
         if self.current_page() is home and home.register is not None:
             # Home has just read the register: look in the keyring for those accounts, nothing more.
             registered = home.register.accounts
+            from clerk_desk.credentials import service as credentials
+
             snapshot = self.context.read(lambda session: credentials.snapshot(registered, session))
             self.context.vault = snapshot
             home.show_vault(snapshot)
@@ -133,6 +207,9 @@ class MainWindow(QMainWindow):
         self.vault_label.setToolTip(snapshot.status.message)
 
     def show_about(self) -> None:
+        """Help > About: the version, the database and where copies go (once the database is open)."""
+        from clerk_desk.ui.about_dialog import AboutDialog
+
         AboutDialog(self.context.database.url, self).exec()
 
     def update_actor(self) -> None:
@@ -161,8 +238,8 @@ class MainWindow(QMainWindow):
         """The page at a position in the navigation, built on first use."""
         if row not in self.built:
             page = self.factories[row][1](self.context)
-            if isinstance(page, HomePage):
-                page.open_subject.connect(self.open_subject)
+            if row == 0:  # Home
+                cast("HomePage", page).open_subject.connect(self.open_subject)
             # A page scrolls rather than cutting off what does not fit (large text, small screen).
             holder = QScrollArea()
             holder.setWidgetResizable(True)
@@ -199,11 +276,19 @@ class MainWindow(QMainWindow):
         return self.page(self.page_titles().index("Incidents"))
 
     @property
+    def elections(self) -> ElectionsPage:
+        return self.page(self.page_titles().index("Elections"))
+
+    @property
     def reports(self) -> ReportsPage:
         return self.page(self.page_titles().index("Reports"))
 
     def log_incident(self) -> None:
         """Ctrl+N: the quick form; saving lands on the new incident."""
+        if not self.ready:
+            return
+        from clerk_desk.ui.incident_dialogs import log_dialog
+
         dialog = log_dialog(self.context, self)
         if a11y.exec_dialog(dialog) == QDialog.DialogCode.Accepted:
             page = self.go_to_title("Incidents")
@@ -218,23 +303,24 @@ class MainWindow(QMainWindow):
     def settings(self) -> SettingsPage:
         return self.page(self.page_titles().index("Settings"))
 
-    def go_to(self, row: int) -> None:
+    def go_to(self, row: int, *, reload: bool = True) -> None:
         """Show a page by its position, keeping the navigation in step."""
+        self.show_page(row, reload=reload)
         self.navigation.setCurrentIndex(self.navigation.model().index(row, 0))
-        self.show_page(row)
 
     def go_to_title(self, title: str) -> Any:
         row = self.page_titles().index(title)
         self.go_to(row)
         return self.page(row)
 
-    def show_page(self, row: int) -> None:
-        if not 0 <= row < len(self.factories) or row == self._current:
+    def show_page(self, row: int, *, reload: bool = True) -> None:
+        if not self.ready or not 0 <= row < len(self.factories) or row == self._current:
             return
         self._current = row
         title = self.factories[row][0]
         page = self.page(row)
-        page.reload()
+        if reload:
+            page.reload()
         self.stack.setCurrentWidget(page.parentWidget().parentWidget())  # the page's scroll area
         self.setWindowTitle(f"{title} — Clerk Desk")
 

@@ -30,6 +30,9 @@ from PySide6.QtWidgets import (
 from clerk_desk.ui import a11y
 from clerk_desk.ui.table_model import ROW_ROLE, SORT_ROLE, RowTableModel
 
+#: How many rows a column's width is measured on: enough to see typical values, never all of them.
+SAMPLE_ROWS = 50
+
 
 class SearchProxy(QSortFilterProxyModel):
     """Case-insensitive search across every column, plus an optional row predicate (e.g. a status)."""
@@ -130,7 +133,8 @@ class TablePage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         # Fit columns to the first rows only: measuring every row of a large table costs more than it shows.
-        self.table.horizontalHeader().setResizeContentsPrecision(200)
+        self.table.horizontalHeader().setResizeContentsPrecision(SAMPLE_ROWS)
+        self._fitted = False
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.doubleClicked.connect(self._activate)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
@@ -237,7 +241,12 @@ class TablePage(QWidget):
         return False
 
     def fit_columns(self) -> None:
-        """Size columns to their contents, within reason, once rows are loaded."""
+        """Size columns to their header and a sample of rows, within reason, the first time there are
+        rows; a reload keeps the widths (and any the clerk set), so it costs nothing however long the
+        table is."""
+        if self._fitted or self.model.rowCount() == 0:
+            return
+        self._fitted = True
         header = self.table.horizontalHeader()
         for column in range(self.model.columnCount() - 1):
             self.table.resizeColumnToContents(column)

@@ -30,7 +30,16 @@ DATA = Path(__file__).parent.parent / "data"
 TODAY = date(2026, 11, 21)
 ACTOR = "Zoë Hartley"
 #: Audit entries in each old database (tests/data/README.md).
-AUDIT_ENTRIES = {"0001": 21, "0002": 28, "0003": 42, "0004": 65, "0005": 65, "0006": 65, "0010": 65}
+AUDIT_ENTRIES = {
+    "0001": 21,
+    "0002": 28,
+    "0003": 42,
+    "0004": 65,
+    "0005": 65,
+    "0006": 65,
+    "0007": 65,
+    "0010": 65,
+}
 TABLES_0001 = {"alembic_version", "people", "accounts", "settings", "council_logo", "audit_entries"}
 #: The tables of the current schema: every model's, so the migrations must create exactly what the models say.
 TABLES = {"alembic_version", *Base.metadata.tables}

@@ -13,7 +13,9 @@ from sqlalchemy import select
 
 from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import PolicyViolation, StaleEditError, ValidationError
+from clerk_desk.incidents import assessment
 from clerk_desk.incidents import lifecycle as incidents
+from clerk_desk.incidents.assessment import AssessmentData
 from clerk_desk.models import (
     AuditEntry,
     IcoDecision,
@@ -21,6 +23,7 @@ from clerk_desk.models import (
     IncidentCategory,
     IncidentSeverity,
     IncidentStatus,
+    RiskLevel,
     Role,
 )
 from clerk_desk.register import accounts
@@ -37,6 +40,7 @@ FACEBOOK = "Facebook:@TownCouncil"
 X = "X:@Town"
 ICO = "UK GDPR Art. 33"
 HOUR = timedelta(hours=1)
+LOW_RISK = AssessmentData(living_people=True, likelihood=RiskLevel.LOW, severity=RiskLevel.LOW)
 
 
 @pytest.fixture
@@ -460,6 +464,8 @@ def decide(
     db: Database, incident_id: int, decision: IcoDecision, decided_at: datetime, **kwargs: Any
 ) -> Incident:
     with db.transaction(ACTOR) as session:
+        if decision == IcoDecision.NOT_NOTIFIABLE and not incidents.get(session, incident_id).assessments:
+            assessment.assess(session, incident_id, LOW_RISK)
         incidents.record_ico_decision(session, incident_id, decision, decided_at, **kwargs)
     return load(db, incident_id)
 

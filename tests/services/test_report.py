@@ -16,8 +16,10 @@ from PIL import Image as PILImage
 from clerk_desk import cli
 from clerk_desk.access import acknowledgements
 from clerk_desk.errors import ClerkDeskError, PermissionDenied, StaleEditError, ValidationError
+from clerk_desk.incidents import assessment as incident_assessment
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents import records as incident_records
+from clerk_desk.incidents.assessment import AssessmentData
 from clerk_desk.models import (
     AccessLevel,
     AccountStatus,
@@ -25,6 +27,7 @@ from clerk_desk.models import (
     IncidentCategory,
     IncidentSeverity,
     IncidentStatus,
+    RiskLevel,
     Role,
 )
 from clerk_desk.register import settings
@@ -205,6 +208,12 @@ def _incidents(session) -> None:  # type: ignore[no-untyped-def]
         ),
     ]
     saved = {d.reference: incident_records.save(session, d) for d in records}
+    incident_assessment.assess(
+        session,
+        saved["INC-2026-001"].id,
+        AssessmentData(living_people=True, likelihood=RiskLevel.LOW, severity=RiskLevel.LOW),
+        at=moment(date(2026, 2, 1), 19),
+    )
     incidents.record_ico_decision(
         session,
         saved["INC-2026-001"].id,

@@ -25,9 +25,9 @@ def demo_url(tmp_path, clock) -> str:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def window(qtbot, demo_url, clock, monkeypatch) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     """The main window on the demo council, acting as the clerk, with the fixed clock."""
-    import clerk_desk.app as app_module
+    import clerk_desk.storage.db as storage_db
 
-    monkeypatch.setattr(app_module, "open_database", lambda url: open_database(url, clock))
+    monkeypatch.setattr(storage_db, "open_database", lambda url: open_database(url, clock))
     win = create_main_window(demo_url, actor="clerk-login")
     qtbot.addWidget(win)
     win.show()
