@@ -33,6 +33,7 @@ SUBJECTS_TOLD = "UK GDPR Art. 34"
 PRE_ELECTION = "Publicity Code paras 33–35; LGA pre-election guidance"
 PRE_ELECTION_CANDIDATE = "Publicity Code para 34; Thornbury 9.2"
 GOVERNANCE_EVIDENCE = "AGAR 2025/26 Assertion 10"
+ACCESSIBILITY = "Public Sector Bodies Accessibility Regulations 2018 (WCAG 2.2 AA)"
 
 #: Each policy-finding rule id and the clause it cites.
 RULES: dict[str, str] = {

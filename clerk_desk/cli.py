@@ -78,14 +78,28 @@ def build_parser() -> argparse.ArgumentParser:
     rem.add_argument("--ics", metavar="FILE", type=Path, help="also write the reminders as an .ics calendar")
     rem.add_argument("--days", type=int, default=14, help="how far ahead to look (default 14 days)")
 
-    rep = commands.add_parser("report", help="write the annual review for full council as a PDF")
+    rep = commands.add_parser(
+        "report", help="write the annual review for full council as a PDF and/or accessible HTML"
+    )
     rep.add_argument("--from", dest="start", metavar="DATE", required=True, help="first day, YYYY-MM-DD")
     rep.add_argument("--to", dest="end", metavar="DATE", required=True, help="last day, YYYY-MM-DD")
-    rep.add_argument("--out", metavar="FILE.pdf", type=Path, required=True, help="the PDF to write")
+    rep.add_argument("--out", metavar="FILE.pdf", type=Path, help="the PDF to write")
+    rep.add_argument("--html", metavar="FILE.html", type=Path, help="the accessible HTML version to write")
     rep.add_argument(
-        "--public", action="store_true", help="leave out incident descriptions and the people involved"
+        "--public",
+        action="store_true",
+        help="the version to publish: only counts, accounts, job titles and incidents' public summaries",
     )
     rep.add_argument("--meeting", metavar="TEXT", default="", help="the meeting or agenda reference")
+
+    a10 = commands.add_parser(
+        "assertion10", help="the AGAR 2025/26 Assertion 10 evidence (digital and data compliance)"
+    )
+    a10.add_argument(
+        "--from", dest="start", metavar="DATE", help="first day (default: the last municipal year)"
+    )
+    a10.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD")
+    a10.add_argument("--out", metavar="FILE.pdf|FILE.html", type=Path, help="also write it as a PDF or HTML")
 
     sett = commands.add_parser(
         "settings", help="show or set the council's settings (KEY 'logo' takes a file)"
@@ -301,28 +315,69 @@ def cmd_reminders(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_report(url: str, args: argparse.Namespace) -> int:
-    # reportlab is imported here only, so the other commands start without it.
+    # reportlab is imported only when a PDF is laid out, so the other commands start without it.
     from clerk_desk.credentials import service as credentials
+    from clerk_desk.errors import ValidationError
     from clerk_desk.register import accounts
     from clerk_desk.reports import annual, period
 
+    outputs = [(out, fmt) for out, fmt in ((args.out, "pdf"), (args.html, "html")) if out is not None]
+    if not outputs:
+        raise ValidationError("out", "give --out FILE.pdf, --html FILE.html, or both")
     with _open(url) as database:
         chosen = period.parse(args.start, args.end, database.clock.today())
         actor = resolve_actor(database, args.actor)
         with database.read() as session:
             snapshot = credentials.snapshot(accounts.all_accounts(session))
-            written = annual.create(
+            prepared = annual.prepare(
                 session,
                 database.clock,
                 chosen,
-                args.out,
+                outs=[out for out, _ in outputs],
                 public=args.public,
                 meeting=args.meeting,
                 prepared_by=actor,
                 vault=snapshot,
             )
-    kind = "public" if args.public else "confidential"
-    print(f"Wrote the {kind} annual review for {chosen.label} to {written}.")
+        for out, fmt in outputs:
+            written = annual.write(prepared, out, fmt)
+            with database.transaction(actor) as session:
+                annual.record(session, prepared, written, fmt, actor)
+            kind = "public" if args.public else "confidential"
+            what = "accessible HTML" if fmt == "html" else "PDF"
+            print(f"Wrote the {kind} annual review for {chosen.label} ({what}) to {written}.")
+    return 0
+
+
+def cmd_assertion10(url: str, args: argparse.Namespace) -> int:
+    from clerk_desk.register import settings
+    from clerk_desk.reports import annual, assertion10, period, source
+
+    with _open(url) as database:
+        today = database.clock.today()
+        actor = resolve_actor(database, args.actor)
+        with database.read() as session:
+            if args.start is None and args.end is None:
+                chosen = period.last_municipal_year(today, settings.load(session).year_start_month)
+            else:
+                chosen = period.parse(args.start, args.end, today)
+            if args.out is not None:
+                from clerk_desk.reports.output import check_output
+
+                check_output(args.out)
+            evidence = assertion10.evaluate(session, source.load(session, database.clock, chosen))
+    print(f"{assertion10.TITLE}, {evidence.council_name}, {chosen.label}")
+    print(f"({assertion10.SOURCE_NOTE})")
+    for requirement in evidence.requirements:
+        print(f"\n[{requirement.status}] {requirement.name} ({requirement.clause})")
+        print(f"    {requirement.evidence}")
+    missing = evidence.missing()
+    print(f"\nStill missing: {len(missing)}" if missing else "\nNothing is missing.")
+    for item, requirement_name, clause in missing:
+        print(f"  - {item} ({clause}; {requirement_name})")
+    if args.out is not None:
+        written = annual.write(assertion10.document(evidence, actor), args.out, annual.format_of(args.out))
+        print(f"\nWrote the Assertion 10 evidence to {written}.")
     return 0
 
 
@@ -342,6 +397,7 @@ COMMANDS = {
     "export": cmd_export,
     "check": cmd_check,
     "report": cmd_report,
+    "assertion10": cmd_assertion10,
     "reminders": cmd_reminders,
     "settings": cmd_settings,
     "audit": cmd_audit,

@@ -71,6 +71,7 @@ COLUMNS = (
     "assessment_reason",
     "subjects_told_how",
     "subjects_told_count",
+    "public_summary",
 )
 #: The columns of the latest assessment; any of them given means an assessment is recorded.
 ASSESSMENT_COLUMNS = (
@@ -99,6 +100,8 @@ STEP_COLUMNS = {
 }
 STEP_FIELDS = {step: column for column, step in STEP_COLUMNS.items()}
 NOT_APPLICABLE = "not applicable:"
+#: A public summary is a sentence or two for the published review, not a second description.
+PUBLIC_SUMMARY_LENGTH = 600
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ class IncidentData:
     assessed_by: str | None = None
     subjects_told_how: str | None = None
     subjects_told_count: int | None = None
+    #: Written by the clerk for the public review; the only free text of an incident it prints.
+    public_summary: str | None = None
 
 
 def _list(values: Mapping[str, str | None], field: str) -> tuple[str, ...]:
@@ -204,6 +209,7 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
         subjects_told_count=fields.integer(
             values, "subjects_told_count", minimum=1, maximum=assessment.MAX_COUNT
         ),
+        public_summary=fields.text(values, "public_summary", max_length=PUBLIC_SUMMARY_LENGTH),
     )
 
 
@@ -234,6 +240,7 @@ def as_row(incident: Incident, *, public: bool = False) -> dict[str, str]:
         "clerk_is_target": "yes" if incident.clerk_is_target else "no",
         "ico_reference": incident.ico_reference or "",
         "lessons": incident.lessons or "",
+        "public_summary": incident.public_summary or "",
     }
     for column, step in STEP_COLUMNS.items():
         row[column] = done.get(step, "")
@@ -315,6 +322,7 @@ def save(
     incident.external_party = data.external_party
     incident.outcome = data.outcome
     incident.lessons = data.lessons
+    incident.public_summary = data.public_summary
     incidents.set_involved(incident, linked_accounts, linked_people)
     _apply_assessment(session, incident, data)
     _apply_ico(incident, data)

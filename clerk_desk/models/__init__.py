@@ -34,7 +34,7 @@ from clerk_desk.models.incidents import (
     RiskLevel,
 )
 from clerk_desk.models.people import APPROVER_ROLES, Person, Role
-from clerk_desk.models.reports import ReportAssessment
+from clerk_desk.models.reports import ReportAssessment, ReportOutput
 from clerk_desk.models.rotation import PasswordRotation, RotationReason
 from clerk_desk.models.settings import CouncilLogo, Setting
 
@@ -72,6 +72,7 @@ __all__ = [
     "PersonKey",
     "RecoveryKey",
     "ReportAssessment",
+    "ReportOutput",
     "RiskLevel",
     "Role",
     "RotateNowFlag",

@@ -109,6 +109,8 @@ class Incident(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(Text)
     lessons: Mapped[str | None] = mapped_column(Text)
+    #: What the public review may say about the incident, written by the clerk for publication.
+    public_summary: Mapped[str | None] = mapped_column(Text)
     ico_decision: Mapped[str | None] = mapped_column(String(20))
     ico_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ico_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

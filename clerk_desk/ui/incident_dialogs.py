@@ -115,6 +115,7 @@ def edit_dialog(context: Context, incident: Incident, parent: QWidget | None = N
             check_field("clerk_is_target", "The clerk is the target"),
             text_field("outcome", "Outcome"),
             text_field("lessons", "Lessons learned"),
+            text_field("public_summary", "Public summary"),
         ],
         write,
         parent,

@@ -50,6 +50,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("Reports", "reports_page", "ReportsPage"),
     ("Audit trail", "audit_page", "AuditPage"),
     ("Settings", "settings_page", "SettingsPage"),
+    ("Assertion 10", "assertion10_page", "Assertion10Page"),
 )
 
 

@@ -38,6 +38,7 @@ AUDIT_ENTRIES = {
     "0005": 65,
     "0006": 65,
     "0007": 65,
+    "0011": 65,
     "0010": 65,
 }
 TABLES_0001 = {"alembic_version", "people", "accounts", "settings", "council_logo", "audit_entries"}

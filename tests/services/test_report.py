@@ -31,7 +31,7 @@ from clerk_desk.models import (
     Role,
 )
 from clerk_desk.register import settings
-from clerk_desk.reports import annual, assessment, data, figures, output, period
+from clerk_desk.reports import annual, assessment, data, figures, output, period, public_data
 from clerk_desk.storage.clock import FixedClock
 from clerk_desk.storage.db import Database
 
@@ -60,6 +60,24 @@ def pdf_text(path: Path) -> str:
     """The PDF's text as poppler extracts it, with line breaks made spaces (cells wrap)."""
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
     return re.sub(r"\s+", " ", out.stdout.decode("utf-8"))
+
+
+def font_sizes(path: Path) -> list[float]:
+    """Every font size the PDF's pages set (the ``Tf`` operator), from the decoded content streams."""
+    import base64
+    import zlib
+
+    sizes: list[float] = []
+    for stream in re.findall(rb">>\s*stream\r?\n(.*?)endstream", path.read_bytes(), re.DOTALL):
+        data = stream.strip()
+        if data.endswith(b"~>"):  # ASCII85, then Flate
+            data = base64.a85decode(data, adobe=True)
+        try:
+            content = zlib.decompress(data)
+        except zlib.error:
+            continue  # not a content stream (an embedded font, an image)
+        sizes += [float(size) for size in re.findall(rb"/F[\w+]+ ([\d.]+) Tf", content)]
+    return sizes
 
 
 def pdf_info(path: Path) -> dict[str, str]:
@@ -263,37 +281,48 @@ def test_the_review_names_everything_in_the_period_and_nothing_outside_it(
     assert "Social media annual review" in text and "1 May 2025 to 30 April 2026" in text
 
 
-def test_the_public_review_leaves_out_descriptions_parties_and_people_involved(
-    council: Database, tmp_path: Path
-) -> None:
+def test_the_public_review_prints_only_what_may_be_published(council: Database, tmp_path: Path) -> None:
     text = pdf_text(build(council, tmp_path, public=True))
-    for expected in INSIDE_HANDLES + INSIDE_REFERENCES + INSIDE_NAMES:
+    for expected in ["@InPeriodTC", "@ClosedInPeriod", ACTOR, "Cllr Margaret Oduya"]:  # the sign-off names
         assert expected in text, expected
-    assert "Fake council page" in text and "Comments removed." in text  # titles and outcomes stay
-    for withheld in INSIDE_DESCRIPTIONS + INVOLVED + [EXTERNAL_PARTY, "Reported the page to the platform."]:
-        assert withheld not in text, withheld
-    for unexpected in OUTSIDE_HANDLES + OUTSIDE_REFERENCES + OUTSIDE_NAMES + OUTSIDE_DESCRIPTIONS:
+    for category in (
+        "Impersonation (fraudulent account)",
+        "Content removed or user blocked",
+        "Personal data",
+    ):
+        assert category in text, category
+    assert "June 2025" in text and "September 2025" in text and "February 2026" in text  # months, not days
+    withheld = INSIDE_DESCRIPTIONS + INVOLVED + INSIDE_REFERENCES + [EXTERNAL_PARTY]
+    withheld += ["Fake council page", "Comments removed.", "Reported the page to the platform."]  # titles…
+    withheld += ["Łukasz Nowak", "Nguyễn Thu Hà", "Tomasz Wiśniewski"]  # keyholders and officers
+    for unexpected in withheld + OUTSIDE_HANDLES + OUTSIDE_REFERENCES + OUTSIDE_NAMES + OUTSIDE_DESCRIPTIONS:
         assert unexpected not in text, unexpected
     assert "PUBLIC" in text and "CONFIDENTIAL" not in text
 
 
-def test_the_public_version_withholds_involved_names_from_titles_outcomes_and_findings(
+def test_the_public_version_prints_the_clerks_public_summary_and_job_titles(
     council: Database, clock: FixedClock
 ) -> None:
     with council.transaction("Łukasz Nowak") as session:
         record = incidents.by_reference(session, "INC-2025-001")
         assert record is not None
-        record.title = "Grace Ó Briain found a fake council page"
+        record.public_summary = "A page pretending to be the council was reported and taken down."
     with council.read() as session:
-        review = data.gather(session, clock, PERIOD, public=True)
-    row = next(i for i in review.incidents if i.reference == "INC-2025-001")
-    assert row.title == "[withheld] found a fake council page" and row.details is None
-    messages = " ".join(f.message for g in review.findings for f in g.findings)
-    assert "INC-2025-001" in messages  # platform-not-notified names the page...
-    assert EXTERNAL_PARTY not in messages and "Grace" not in messages  # ...but not who or where
-    with council.read() as session:
-        confidential = data.gather(session, clock, PERIOD)
-    assert EXTERNAL_PARTY in " ".join(f.message for g in confidential.findings for f in g.findings)
+        review = public_data.gather(session, clock, PERIOD, prepared_by="Łukasz Nowak")
+    assert [(i.month, i.category, i.severity, i.status, i.summary) for i in review.incidents] == [
+        (
+            "June 2025",
+            "Impersonation (fraudulent account)",
+            "High",
+            "Open",
+            "A page pretending to be the council was reported and taken down.",
+        ),
+        ("September 2025", "Content removed or user blocked", "Low", "Closed", ""),
+        ("February 2026", "Personal data breach", "Medium", "Open", ""),
+    ]
+    assert [o.job_title for o in review.officers] == ["Employee"]  # no job title recorded: the role
+    assert review.prepared_by == "Deputy clerk"
+    assert all("@" not in text and "Grace" not in text for text, _ in review.gaps)
 
 
 def test_an_account_closed_before_the_period_is_left_out_and_one_closed_in_it_is_listed(
@@ -394,6 +423,16 @@ def test_the_font_is_embedded_and_the_metadata_set(council: Database, tmp_path: 
     assert f"Page {pages} of {pages}" in text and "Page 1 of" in text
     assert text.count("CONFIDENTIAL") >= 2 * pages  # header and footer of every page
     assert "Generated" not in text or "generated 21 November 2026" in text
+    assert b"/Lang (en-GB)" in raw and b"/DisplayDocTitle true" in raw
+    assert b"/PageMode /UseOutlines" in raw and b"/Outlines" in raw
+    for section in (b"Cover", b"1  Summary", b"4  Incidents", b"6  Assertion 10 evidence", b"7  Sign-off"):
+        assert b"/Title (" + section + b")" in raw, section
+
+
+def test_no_text_in_either_pdf_is_under_9_points(council: Database, tmp_path: Path) -> None:
+    for public in (False, True):
+        sizes = font_sizes(build(council, tmp_path, public=public, name=f"{public}.pdf"))
+        assert sizes and min(sizes) >= 9, sorted(sizes)[:5]
 
 
 def test_the_logo_is_printed_on_the_cover(council: Database, tmp_path: Path) -> None:

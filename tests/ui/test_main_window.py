@@ -29,6 +29,7 @@ PAGES = [
     "Reports",
     "Audit trail",
     "Settings",
+    "Assertion 10",
 ]
 
 
