@@ -123,8 +123,10 @@ class SmokeTest:
         return out.strip().splitlines()[-1]
 
     def report(self) -> str:
-        pdf = self.scratch / "review.pdf"
-        out = self.app_db("report", "--from", "2026-01-01", "--to", "2026-12-31", "--out", str(pdf))
+        pdf, html = self.scratch / "review.pdf", self.scratch / "review-public.html"
+        period = ("--from", "2026-01-01", "--to", "2026-12-31")
+        out = self.app_db("report", *period, "--out", str(pdf))
+        self.app_db("report", *period, "--public", "--html", str(html))
         data = pdf.read_bytes()
         assert data.startswith(b"%PDF-"), "not a PDF"
         assert b"DejaVuSans" in data, "the report's font (resources/fonts) is not in the PDF"
@@ -133,7 +135,11 @@ class SmokeTest:
                 ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
             ).stdout
             assert "Little Ashcombe" in text, "the council's name is not in the PDF's text"
-        return f"{out.strip()} ({len(data) // 1024} KB)"
+        page = html.read_text(encoding="utf-8")
+        assert 'lang="en-GB"' in page and "<svg" in page, "the HTML review has no language or charts"
+        a10 = self.app_db("assertion10", *period)
+        assert "Assertion 10" in a10, a10
+        return f"{out.strip()} ({len(data) // 1024} KB); the public HTML review; assertion10"
 
     def reminders(self) -> str:
         ics = self.scratch / "due.ics"
