@@ -222,8 +222,11 @@ def _choose_actor(window: MainWindow) -> None:
         window.refresh()
 
 
-def run_gui(database_url: str, actor: str | None) -> int:
-    """Open the window at once, the database behind it, and run until the window closes."""
+def run_gui(database_url: str, actor: str | None, *, smoke_test: bool = False) -> int:
+    """Open the window at once, the database behind it, and run until the window closes.
+
+    With ``smoke_test``, run until every page has been painted instead (``clerk-desk --smoke-test``).
+    """
     _setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -242,13 +245,23 @@ def run_gui(database_url: str, actor: str | None) -> int:
         vault.set_waiter(_wait_for_keyring)
         sys.excepthook = _excepthook
         window.attach(context, register)
+        if smoke_test:
+            from clerk_desk.ui.smoke import SmokeTest
+
+            smoke = SmokeTest(app, window)
+            window.setProperty("clerkDeskSmokeTest", smoke)
+            smoke.start()
+            return
         _choose_actor(window)
         notifier = Notifier(window)
         window.setProperty("clerkDeskNotifier", notifier)
         QTimer.singleShot(500, notifier.notify_if_new_day)
 
     def failed(message: str) -> None:
-        QMessageBox.critical(window, "Clerk Desk cannot open the database", message)
+        if smoke_test:
+            print(f"FAILED  database: {message}", flush=True)
+        else:
+            QMessageBox.critical(window, "Clerk Desk cannot open the database", message)
         app.exit(2)
 
     queued = Qt.ConnectionType.QueuedConnection

@@ -14,6 +14,7 @@ wait for a prompt that never comes; the window stays responsive and the clerk ge
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ SERVICE = "clerk-desk"
 DEFAULT_TIMEOUT = 10.0
 #: A probe entry that is looked up, never written, to tell whether the keyring answers.
 _PROBE_USER = "clerk-desk-status-probe"
+#: The throwaway entry ``round_trip`` writes and removes again.
+_ROUND_TRIP_USER = "clerk-desk-self-test"
 # Backends that would keep secrets in a file Clerk Desk cannot vouch for (vorta's keyring/db.py is the
 # counter-example the house style warns about).
 _REFUSED_MODULES = ("keyrings.alt", "keyring.backends.null", "keyring.backends.fail")
@@ -214,3 +217,24 @@ def set_private_key(key_uuid: str, text: str, timeout: float = DEFAULT_TIMEOUT) 
 
 def delete_private_key(key_uuid: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
     return delete_password(private_key_entry(key_uuid), timeout)
+
+
+def round_trip(timeout: float = DEFAULT_TIMEOUT) -> str:
+    """Store a throwaway random value, read it back and remove it again; returns the store's name.
+
+    Proves that this PC's store really keeps what it is given (``clerk-desk self-test``). Raises VaultError,
+    which never holds the value, when any step fails.
+    """
+    value = secrets.token_urlsafe(24)
+    set_password(_ROUND_TRIP_USER, value, timeout)
+    try:
+        read_back = get_password(_ROUND_TRIP_USER, timeout)
+    finally:
+        removed = delete_password(_ROUND_TRIP_USER, timeout)
+    if read_back != value:
+        raise VaultError(
+            VaultState.UNAVAILABLE, "The password store gave back something other than was stored."
+        )
+    if not removed or get_password(_ROUND_TRIP_USER, timeout) is not None:
+        raise VaultError(VaultState.UNAVAILABLE, "The password store did not remove a test entry when asked.")
+    return _backend_name(_backend())

@@ -2,6 +2,7 @@
 
 from clerk_desk.models.access import AccessLevel, Acknowledgement, Designation, Grant
 from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor, TwoFactorCodes
+from clerk_desk.models.app_version import AppVersion
 from clerk_desk.models.audit import (
     AuditCheckpoint,
     AuditEntry,
@@ -51,6 +52,7 @@ __all__ = [
     "AccountCheck",
     "AccountStatus",
     "Acknowledgement",
+    "AppVersion",
     "AuditCheckpoint",
     "AuditEntry",
     "AuditKeyCopy",

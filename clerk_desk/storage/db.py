@@ -26,6 +26,7 @@ from sqlalchemy.pool import StaticPool
 from clerk_desk.audit import chain as audit
 from clerk_desk.credentials import holders
 from clerk_desk.errors import DatabaseError, PermissionDenied, StaleEditError
+from clerk_desk.storage import app_version
 from clerk_desk.storage.clock import Clock, SystemClock, attach_clock
 from clerk_desk.storage.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
 
@@ -81,7 +82,7 @@ def open_database(url: str, clock: Clock | None = None, *, migrate: bool = True)
     """Open the database at ``url``, migrating it to this app's schema first.
 
     A SQLite file is copied aside before it is migrated. A database written by a newer Clerk Desk is
-    refused and left untouched.
+    refused and left untouched. Once open, the database records this app's version (``app_version``).
     """
     clock = clock or SystemClock()
     try:
@@ -105,6 +106,7 @@ def open_database(url: str, clock: Clock | None = None, *, migrate: bool = True)
         except BaseException:
             engine.dispose()
             raise
+        app_version.note(factory, clock)
     return database
 
 
@@ -269,6 +271,11 @@ def _migrate(engine: Engine, sqlite_path: Path | None, clock: Clock) -> Path | N
     _check_revision(current, make_url(str(engine.url)).render_as_string(hide_password=True))
     if current == HEAD:
         return None
+    if not (SCRIPT_LOCATION / "env.py").is_file():
+        raise DatabaseError(
+            f"This copy of Clerk Desk is incomplete: the database upgrade scripts are missing from "
+            f"{SCRIPT_LOCATION}. The database was not changed; reinstall Clerk Desk."
+        )
     backup = None
     if sqlite_path is not None and current is not None:
         backup = _backup_sqlite(engine, sqlite_path, current, clock.now())

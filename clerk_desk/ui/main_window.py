@@ -118,6 +118,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.vault_label)
         self.statusBar().addPermanentWidget(self.actor_label)
 
+        help_menu = self.menuBar().addMenu("&Help")
+        self.about_action = help_menu.addAction("&About Clerk Desk")
+        self.about_action.triggered.connect(self.show_about)
+        self.about_action.setEnabled(context is not None)
+
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         # Ctrl+N logs an incident from anywhere in the window (design.md, accessibility contract).
         QShortcut(
@@ -168,6 +173,7 @@ class MainWindow(QMainWindow):
     def attach(self, context: Context, register: Register | None = None) -> None:
         """Open the pages on ``context``; ``register`` is Home's, when it was read while the window waited."""
         self._context = context
+        self.about_action.setEnabled(True)
         self.statusBar().clearMessage()
         self.database_label.setText(f"Database: {context.database.display_url}")
         self.update_actor()
@@ -213,6 +219,12 @@ class MainWindow(QMainWindow):
             "Password store: ready" if snapshot.status.ok else "Password store: unavailable"
         )
         self.vault_label.setToolTip(snapshot.status.message)
+
+    def show_about(self) -> None:
+        """Help > About: the version, the database and where copies go (once the database is open)."""
+        from clerk_desk.ui.about_dialog import AboutDialog
+
+        AboutDialog(self.context.database.url, self).exec()
 
     def update_actor(self) -> None:
         actor = self.context.actor

@@ -41,6 +41,7 @@ AUDIT_ENTRIES = {
     "0007": 65,
     "0008": 65,
     "0009": 65,
+    "0010": 65,
     "0011": 65,
 }
 TABLES_0001 = {"alembic_version", "people", "accounts", "settings", "council_logo", "audit_entries"}

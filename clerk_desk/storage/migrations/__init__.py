@@ -16,6 +16,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0007",
     "0008",
     "0009",
+    "0010",
     "0011",
 )
 HEAD = KNOWN_REVISIONS[-1]
