@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from clerk_desk.cli_support import acting_name as _actor
+from clerk_desk.cli_support import opened as _open
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
-from clerk_desk.storage.db import Database
 
 Handler = Callable[[str, argparse.Namespace], int]
 
@@ -46,24 +46,6 @@ def add_commands(commands: argparse._SubParsersAction, password: argparse._SubPa
         help="record the handover: the outgoing clerk leaves and every password is due now",
     )
     hand.add_argument("--on", metavar="DATE", help="the handover date, YYYY-MM-DD (default today)")
-
-
-@contextmanager
-def _open(url: str) -> Iterator[Database]:
-    from clerk_desk.storage.db import open_database
-
-    database = open_database(url)
-    try:
-        yield database
-    finally:
-        database.dispose()
-
-
-def _actor(database: Database, given: str | None) -> str:
-    from clerk_desk.register.authority import resolve_actor
-
-    with database.read() as session:
-        return resolve_actor(session, database.url, given).name
 
 
 def read_passphrase() -> str:

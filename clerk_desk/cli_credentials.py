@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from clerk_desk.cli_support import acting_name
+from clerk_desk.cli_support import opened as _open
 from clerk_desk.errors import ClerkDeskError, NotFoundError
 
 
@@ -59,22 +60,8 @@ def add_commands(commands: Any) -> None:
     get_ev.add_argument("--out", metavar="FILE", type=Path, required=True)
 
 
-@contextmanager
-def _open(url: str) -> Iterator[Any]:
-    from clerk_desk.storage.db import open_database
-
-    database = open_database(url)
-    try:
-        yield database
-    finally:
-        database.dispose()
-
-
 def _actor(database: Any, args: argparse.Namespace) -> str:
-    from clerk_desk.register.authority import resolve_actor
-
-    with database.read() as session:
-        return resolve_actor(session, database.url, args.actor).name
+    return acting_name(database, args.actor)
 
 
 def _secret(prompt: str) -> str:

@@ -6,30 +6,13 @@ Kept apart from ``cli`` so each command family stays small; ``cli`` adds these p
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from clerk_desk.cli_support import acting_name as _actor
+from clerk_desk.cli_support import opened as _open
 from clerk_desk.errors import ClerkDeskError
-
-
-@contextmanager
-def _open(url: str) -> Iterator[Any]:
-    from clerk_desk.storage.db import open_database
-
-    database = open_database(url)
-    try:
-        yield database
-    finally:
-        database.dispose()
-
-
-def _actor(database: Any, given: str | None) -> str:
-    from clerk_desk.register.authority import resolve_actor
-
-    with database.read() as session:
-        return resolve_actor(session, database.url, given).name
 
 
 def add_parsers(commands: Any) -> None:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clerk_desk.elections import demo as election_demo
 from clerk_desk.errors import ClerkDeskError
+from clerk_desk.incidents import demo as incident_demo
 from clerk_desk.models import Account, AccountStatus, Person, Role, TwoFactor, TwoFactorCodes
 from clerk_desk.register import accounts, people
 from clerk_desk.register import settings as council_settings
-from clerk_desk.storage.clock import clock_of
 
 DOMAIN = "littleashcombe-tc.gov.uk"
 
@@ -224,7 +224,7 @@ def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, i
     for account in register:
         accounts.save(session, account, today)
     _access(session, today, ago)
-    _incidents(session)
+    incident_demo.fill(session)
     election_demo.fill(session, today)
     return len(staff), len(register)
 
@@ -295,107 +295,3 @@ def _access(session: Session, today: date, ago: Callable[[int], date]) -> None:
     acknowledgements.save(
         session, acknowledgements.AcknowledgementData("Nguyễn Thu Hà", "2.0", ago(900)), today
     )
-
-
-def _incidents(session: Session) -> None:
-    """A year's incidents, some closed, some with a step or a deadline still open."""
-    from clerk_desk.incidents import lifecycle as incidents
-    from clerk_desk.incidents import records as incident_records
-    from clerk_desk.models import IncidentCategory, IncidentSeverity, IncidentStatus
-
-    now = clock_of(session).now()
-
-    def hours_ago(hours: float) -> datetime:
-        return now - timedelta(hours=hours)
-
-    Data = incident_records.IncidentData
-    records = [
-        Data(
-            IncidentCategory.HARASSMENT,
-            "Threatening messages to the clerk",
-            "A resident sent repeated threatening messages to the clerk through Facebook Messenger.",
-            IncidentSeverity.HIGH,
-            reported_at=hours_ago(24 * 200),
-            discovered_at=hours_ago(24 * 200),
-            accounts=("Facebook:@LittleAshcombeTC",),
-            people=("Zoë Hartley",),
-            clerk_is_target=True,
-            external_party="facebook.com/profile/resident.example",
-            status=IncidentStatus.RESOLVED,
-            outcome="User blocked (Thornbury 7.5); reported to the police; Chair informed the same day.",
-            reported_by="Łukasz Nowak",
-        ),
-        Data(
-            IncidentCategory.CONTENT_REMOVED,
-            "Spam comments removed",
-            "Commercial spam posted under the market day announcement.",
-            IncidentSeverity.LOW,
-            reported_at=hours_ago(24 * 120),
-            accounts=("Instagram:@littleashcombe",),
-            status=IncidentStatus.CLOSED,
-            outcome="Comments removed under Thornbury 7.4.",
-            reported_by="Nguyễn Thu Hà",
-        ),
-        Data(
-            IncidentCategory.ACCOUNT_COMPROMISE,
-            "Suspicious login to X",
-            "X warned of a login from an unrecognised device in another country.",
-            IncidentSeverity.HIGH,
-            reported_at=hours_ago(24 * 20),
-            discovered_at=hours_ago(24 * 20),
-            accounts=("X:@AshcombeTC",),
-            status=IncidentStatus.RESOLVED,
-            outcome="Sessions signed out; password change pending.",
-            reported_by="Zoë Hartley",
-        ),
-        Data(
-            IncidentCategory.NON_COUNCIL_DEVICE,
-            "Council Instagram used on a personal phone",
-            "A volunteer signed in to the council Instagram account on their own phone at the fete.",
-            IncidentSeverity.MEDIUM,
-            reported_at=hours_ago(24 * 6),
-            accounts=("Instagram:@littleashcombe",),
-            people=("Tom Beckett",),
-            status=IncidentStatus.INVESTIGATING,
-            reported_by="Łukasz Nowak",
-        ),
-        Data(
-            IncidentCategory.IMPERSONATION,
-            "Fake council page on Facebook",
-            "A page called 'Little Ashcombe Council Official' is asking residents for bank details.",
-            IncidentSeverity.HIGH,
-            reported_at=hours_ago(72),
-            discovered_at=hours_ago(72),
-            external_party="facebook.com/LittleAshcombeCouncilOfficial",
-            reported_by="Nguyễn Thu Hà",
-        ),
-        Data(
-            IncidentCategory.PERSONAL_DATA,
-            "Residents' email list sent to the wrong group",
-            "The allotment waiting list, with names and email addresses, was sent to the market "
-            "traders' list.",
-            IncidentSeverity.HIGH,
-            reported_at=hours_ago(30),
-            discovered_at=hours_ago(30),
-            personal_data=True,
-            reported_by="Łukasz Nowak",
-        ),
-    ]
-    for data in records:
-        incident = incident_records.save(session, data)
-        if incident.category == IncidentCategory.HARASSMENT:
-            incidents.settle_step(session, incident.id, "reported_to_chair", done_at=hours_ago(24 * 200 - 3))
-            incidents.set_status(session, incident.id, None, IncidentStatus.CLOSED)
-        if incident.category == IncidentCategory.NON_COUNCIL_DEVICE:
-            incidents.settle_step(session, incident.id, "clerk_notified", done_at=hours_ago(24 * 6 - 1))
-            incidents.add_action(
-                session, incident.id, "Volunteer signed out on their phone; password to change."
-            )
-        if incident.category == IncidentCategory.IMPERSONATION:
-            incidents.settle_step(
-                session,
-                incident.id,
-                "platform_notified",
-                done_at=hours_ago(70),
-                note="Reported through Facebook's impersonation form",
-            )

@@ -35,9 +35,15 @@ class Copied:
     audit_entries: int
 
 
+#: Tables about the database file itself, not the council: which Clerk Desk last opened it, and the
+#: database's own identity (its anchors' key). Every database has its own; they are never copied, and
+#: a new database holds them from the moment it is opened.
+PER_DATABASE = frozenset({"app_version", "database_identity"})
+
+
 def tables() -> list[Table]:
-    """Every table of the schema, each after the tables it refers to."""
-    return list(Base.metadata.sorted_tables)
+    """Every table of the council's records, each after the tables it refers to."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in PER_DATABASE]
 
 
 def table_rows(conn: Connection, table: Table) -> Iterator[list[dict[str, Any]]]:

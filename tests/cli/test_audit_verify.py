@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -78,7 +79,7 @@ def test_an_untouched_council_verifies_and_says_what_it_checked(cli: Cli, path: 
     assert any(
         line.startswith("  - 1 checkpoint in the database and this PC's anchor file") for line in lines
     )
-    assert any("rows in 13 tables (accounts, acknowledgements" in line for line in lines)
+    assert any(re.search(r"rows in \d+ tables \(accounts, acknowledgements", line) for line in lines)
     assert "Could not check:" in lines
     assert lines[-1] == f"The audit trail is intact and the register matches it ({entries(path)} entries)."
 

@@ -209,6 +209,6 @@ def test_an_unknown_account_or_incident_is_named(office: Office, tmp_path: Path)
 
 
 def test_someone_who_is_not_clerk_or_deputy_may_not_make_a_key(office: Office) -> None:
-    code, _, err = office.run(2, "nobody-here", "--actor", "Tom Beckett", "key", "init")
+    code, _, err = office.run(2, "tnguyen", "key", "init")  # Nguyễn Thu Hà, an employee
     assert code == 2 and "Thornbury 9.1, 9.2" in err
     assert office.keyrings[2].entries == {}

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import factories
 import pytest
+from acting import act_as
 
 from clerk_desk import cli, imports
 from clerk_desk.checks import engine as checks
@@ -57,11 +58,12 @@ def findings(db: Database, clock: FixedClock, rule: str) -> list[str]:
 
 
 def test_election_add_then_check_names_each_active_account_until_its_notice_is_recorded(
-    council: Database, clock: FixedClock, capsys: pytest.CaptureFixture[str]
+    council: Database, clock: FixedClock, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = council.url
     council.dispose()
-    assert cli.main(["--database", url, "--actor", ACTOR, "election", "add", "--notice", "2026-11-10",
+    act_as(monkeypatch, url, ACTOR)
+    assert cli.main(["--database", url, "election", "add", "--notice", "2026-11-10",
                      "--poll", "2026-12-10", "--name", "Town council elections"]) == 0  # fmt: skip
     assert "Added the pre-election period Town council elections" in capsys.readouterr().out
     assert cli.main(["--database", url, "check", "--json"]) == 1
@@ -71,10 +73,7 @@ def test_election_add_then_check_names_each_active_account_until_its_notice_is_r
     assert [f["subject"] for f in notices] == [FACEBOOK, X]
     assert {(f["severity"], f["clause"]) for f in notices} == {("medium", periods.CLAUSE)}
     for name in (FACEBOOK, X):
-        assert (
-            cli.main(["--database", url, "--actor", ACTOR, "election", "notice", name, "--on", "2026-11-11"])
-            == 0
-        )
+        assert cli.main(["--database", url, "election", "notice", name, "--on", "2026-11-11"]) == 0
     capsys.readouterr()
     cli.main(["--database", url, "check", "--json"])
     assert "pre-election-notice-missing" not in capsys.readouterr().out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from acting import act_as
 
 from clerk_desk import cli
 from clerk_desk.storage.db import Database
@@ -17,27 +18,24 @@ def test_report_writes_the_pdf_and_the_accessible_html_and_notes_both(
     council: Database,  # noqa: F811
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     url = council.url
     council.dispose()
+    act_as(monkeypatch, url, ACTOR)
     pdf, page = tmp_path / "review.pdf", tmp_path / "review.html"
-    args = ["--database", url, "--actor", ACTOR, *BASE, "--public", "--out", str(pdf), "--html", str(page)]
+    args = ["--database", url, *BASE, "--public", "--out", str(pdf), "--html", str(page)]
     assert cli.main(args) == 0
     out = capsys.readouterr().out
     assert f"(PDF) to {pdf}" in out and f"(accessible HTML) to {page}" in out
     assert pdf_info(pdf)["Title"] == "Social media annual review 2025–26 — Little Ashcombe Town Council"
     assert page.read_text(encoding="utf-8").startswith('<!DOCTYPE html>\n<html lang="en-GB">')
-    assert cli.main(["--database", url, "--actor", ACTOR, "audit", "--limit", "5"]) == 0
+    assert cli.main(["--database", url, "audit", "--limit", "5"]) == 0
     trail = capsys.readouterr().out
     assert "Review written public html, 2025-05-01 to 2026-04-30" in trail
     assert "Review written public pdf, 2025-05-01 to 2026-04-30" in trail
     # The accessible version now exists for the period, so Assertion 10 says so.
-    assert (
-        cli.main(
-            ["--database", url, "--actor", ACTOR, "assertion10", "--from", "2025-05-01", "--to", "2026-04-30"]
-        )
-        == 0
-    )
+    assert cli.main(["--database", url, "assertion10", "--from", "2025-05-01", "--to", "2026-04-30"]) == 0
     evidence = capsys.readouterr().out
     assert "[Met] The council's published documents are accessible" in evidence
     assert "as accessible HTML (review.html)" in evidence
@@ -57,7 +55,7 @@ def test_assertion10_on_the_demo_council_names_what_is_missing(
     assert cli.main(["--database", url, "--actor", ACTOR, "demo"]) == 0
     capsys.readouterr()
     out_pdf, out_html = tmp_path / "a10.pdf", tmp_path / "a10.html"
-    assert cli.main(["--database", url, "--actor", ACTOR, "assertion10", "--out", str(out_pdf)]) == 0
+    assert cli.main(["--database", url, "assertion10", "--out", str(out_pdf)]) == 0
     text = capsys.readouterr().out
     for status in ("[Met]", "[Not met]", "[Not recorded]"):
         assert status in text
@@ -78,7 +76,7 @@ def test_assertion10_on_the_demo_council_names_what_is_missing(
     info = pdf_info(out_pdf)
     assert info["Title"].startswith("AGAR Assertion 10 evidence")
     assert "Not recorded" in pdf_text(out_pdf)
-    assert cli.main(["--database", url, "--actor", ACTOR, "assertion10", "--out", str(out_html)]) == 0
+    assert cli.main(["--database", url, "assertion10", "--out", str(out_html)]) == 0
     assert "<title>AGAR Assertion 10 evidence" in out_html.read_text(encoding="utf-8")
     capsys.readouterr()
     assert cli.main(["--database", url, "assertion10", "--out", str(tmp_path / "no" / "a10.pdf")]) == 2
