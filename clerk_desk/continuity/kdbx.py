@@ -148,7 +148,7 @@ def open_file(path: Path, passphrase: str):  # type: ignore[no-untyped-def]
         return PyKeePass(str(path), password=passphrase)
     except CredentialsError as exc:
         raise KeePassError(f"The passphrase for {path.name} is wrong; nothing was stored.") from exc
-    except Exception as exc:
+    except Exception as exc:  # construct and pykeepass raise many kinds of error for a damaged file
         raise KeePassError(
             f"{path.name} is not a KeePass file, or it is damaged; nothing was stored."
         ) from exc

@@ -391,6 +391,7 @@ def test_an_impossible_step_is_refused(
 def test_change_passwords_is_done_once_every_named_account_is_changed_since_discovery(
     council: Database, clock: FixedClock
 ) -> None:
+    give_keys(council, ACTOR, DEPUTY)  # the deputy changes a password too, with their own approved key
     incident_id = logged_ago(council, clock, 24, IncidentCategory.ACCOUNT_COMPROMISE)
     name_accounts(council, incident_id, FACEBOOK, X)
     assert incidents.outstanding_steps(load(council, incident_id)) == ["change_passwords", "review_access"]
