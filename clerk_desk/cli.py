@@ -283,9 +283,11 @@ def cmd_demo(url: str, args: argparse.Namespace) -> int:
     from clerk_desk import demo
 
     with _open(url) as database:
-        from clerk_desk.register.authority import os_login
+        from clerk_desk.register.authority import database_user, os_login
 
-        login = os_login() or None
+        # Who runs the demo is its clerk: the OS user on SQLite, the database user on PostgreSQL.
+        with database.read() as session:
+            login = database_user(session) or os_login() or None
         with database.transaction(args.actor or "Clerk Desk demo") as session:
             added_people, added_accounts = demo.fill(session, database.clock.today(), login)
         print(

@@ -86,7 +86,8 @@ def make(session: Session, reason: str, *, in_database: bool) -> Checkpoint:
     """Record the head of the chain now: signed if the acting person has a signing key on this PC, in the
     database if ``in_database`` (the clerk or deputy clerk), and always in this PC's anchor file."""
     seq, hash_ = head(session)
-    at = clock_of(session).now().isoformat()
+    moment = clock_of(session).now()  # one moment for both copies: the signature covers it
+    at = moment.isoformat()
     actor = str(session.info.get("actor") or "unknown")
     point = Checkpoint(seq, hash_, at, actor, reason)
     database_id = identity(session) or ""
@@ -100,7 +101,7 @@ def make(session: Session, reason: str, *, in_database: bool) -> Checkpoint:
             AuditCheckpoint(
                 seq=point.seq,
                 hash=point.hash,
-                at=clock_of(session).now(),
+                at=moment,
                 made_by=point.made_by,
                 reason=point.reason,
                 signer_key=point.signer_key,

@@ -174,3 +174,19 @@ def test_the_anchor_file_holds_no_secret(council: Database) -> None:
     assert secret.secret.hex() not in content
     assert json.loads(content)  # plain JSON a person can read
     assert hashlib.sha256(content.encode()).hexdigest()  # and nothing else to it
+
+
+def test_a_checkpoint_signed_on_a_running_clock_verifies_from_the_database(
+    council: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    ticks = iter(
+        datetime(2026, 11, 21, 12, 0, 0, 123456, tzinfo=UTC) + timedelta(microseconds=n) for n in range(99)
+    )
+    monkeypatch.setattr(council.clock, "now", lambda: next(ticks))
+    checkpoints.record(council, CLERK, "window closed")
+    checkpoints.anchor_path().unlink()  # the database's copy alone
+    found = report(council)
+    assert found.ok, found.problems
+    assert any("(1 signed by a key holder)" in line for line in found.checked)

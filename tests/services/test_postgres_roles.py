@@ -13,7 +13,6 @@ from pathlib import Path
 
 import factories
 import pytest
-from conftest import POSTGRES_ENV, REQUIRE_POSTGRES_ENV
 from sqlalchemy import create_engine, func, make_url, select, text, update
 
 from clerk_desk.audit import checkpoints
@@ -26,6 +25,8 @@ from clerk_desk.storage import postgres_roles
 from clerk_desk.storage.clock import FixedClock
 from clerk_desk.storage.db import Database, open_database
 
+POSTGRES_ENV = "CLERK_DESK_TEST_POSTGRES"  # as tests/conftest.py
+REQUIRE_POSTGRES_ENV = "CLERK_DESK_REQUIRE_POSTGRES"
 ROLES = ("cdt_clerk", "cdt_staff", "cdt_volunteer", "cdt_reader", "cdt_stranger")
 TODAY = date(2026, 11, 21)
 
