@@ -195,6 +195,8 @@ def run(url: str) -> int:
         app = wait_for("the Clerk Desk application", app_node, 90)
         frame = wait_for("the main window", lambda: main_frame(app), 60)
         navigation = wait_for("the navigation", lambda: find(frame, pyatspi.ROLE_LIST, "Navigation"))
+        # The window paints first and reads the database on a worker thread: wait for Home's heading.
+        wait_for("the Home page", lambda: any(n.getRole() == pyatspi.ROLE_HEADING for n in walk(frame)), 90)
         selection = navigation.querySelection()
         titles = [navigation.getChildAtIndex(i).name for i in range(navigation.childCount)]
         missing = [title for title in PAGES if title not in titles]
