@@ -23,6 +23,7 @@ from clerk_desk.continuity import handover, handovers
 from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.models import Role
 from clerk_desk.register import people
+from clerk_desk.ui import a11y
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import Field, choice_field, line_field
 from clerk_desk.ui.table_page import button
@@ -41,8 +42,7 @@ class HandoverPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.pack: handover.Pack | None = None
-        heading = QLabel("Clerk handover")
-        heading.setObjectName("pageHeading")
+        heading = a11y.heading("Clerk handover")
         intro = QLabel(
             "When the clerk changes: write the handover pack (a PDF of every account's way in, open "
             "incidents, access, officers and policy dates, with a checklist for the first week) and a "
@@ -59,7 +59,7 @@ class HandoverPage(QWidget):
             "For a KeePass file of the passwords; leave it empty if the incoming clerk's key is approved"
         )
         self.again = _passphrase_field("passphrase_again", "Passphrase again")
-        self.choose_button = button("Choose folder…")
+        self.choose_button = button("C&hoose folder…")
         self.choose_button.clicked.connect(self.choose_folder)
         form = QFormLayout()
         for field, extra in (
@@ -78,9 +78,9 @@ class HandoverPage(QWidget):
             column.addLayout(row)
             column.addWidget(field.error)
             form.addRow(label, column)
-        self.write_button = button("Write the pack")
+        self.write_button = button("&Write the pack")
         self.write_button.clicked.connect(self.write_pack)
-        self.confirm_button = button("Confirm the handover")
+        self.confirm_button = button("Con&firm the handover")
         self.confirm_button.clicked.connect(self.ask_to_confirm)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -127,8 +127,9 @@ class HandoverPage(QWidget):
             outgoing_here and self.pack is not None and self.pack.passwords_by is not None
         )
         if not outgoing_here:
-            self.message.setText(
-                f"Only the clerk in post hands over; you are acting as {self.context.actor.name}."
+            a11y.show_message(
+                self.message,
+                f"Only the clerk in post hands over; you are acting as {self.context.actor.name}.",
             )
 
     def choose_folder(self) -> None:
@@ -140,7 +141,7 @@ class HandoverPage(QWidget):
         field.error.setText(f"{field.label}: {message}")
         field.error.setVisible(True)
         field.widget.setFocus()
-        self.message.setText("Nothing was written; correct the field marked above.")
+        a11y.show_message(self.message, "Nothing was written; correct the field marked above.")
 
     def write_pack(self) -> bool:
         for field in (self.incoming, self.folder, self.passphrase, self.again):
@@ -171,10 +172,10 @@ class HandoverPage(QWidget):
             if target is not None:
                 self._show_error(target, exc.message)
             else:
-                self.message.setText(str(exc))
+                a11y.show_message(self.message, str(exc))
             return False
         except ClerkDeskError as exc:
-            self.message.setText(str(exc))
+            a11y.show_message(self.message, str(exc))
             return False
         finally:
             self.passphrase.set_value("")
@@ -185,7 +186,7 @@ class HandoverPage(QWidget):
                 " To confirm the handover, approve the incoming clerk's key (Keys), or write the pack again "
                 "with a passphrase for a KeePass file."
             )
-        self.message.setText(wrote)
+        a11y.show_message(self.message, wrote)
         self.confirm_button.setEnabled(self.pack.passwords_by is not None)
         return True
 
@@ -201,7 +202,9 @@ class HandoverPage(QWidget):
 
     def confirm(self) -> bool:
         if self.pack is None or self.pack.passwords_by is None:
-            self.message.setText("Write the pack first, with a KeePass file unless their key is approved.")
+            a11y.show_message(
+                self.message, "Write the pack first, with a KeePass file unless their key is approved."
+            )
             return False
         try:
             with self.context.write() as session:
@@ -209,12 +212,13 @@ class HandoverPage(QWidget):
                     session, self.incoming.value(), self.context.clock.today(), self.pack.passwords_by
                 )
         except ClerkDeskError as exc:
-            self.message.setText(str(exc))
+            a11y.show_message(self.message, str(exc))
             return False
         self.pack = None
         self.reload()
-        self.message.setText(
+        a11y.show_message(
+            self.message,
             f"Handover confirmed: {done.outgoing} left on {done.on.isoformat()} and {done.incoming} is the "
-            f"clerk. {len(done.accounts)} passwords are due for a change now (clerk handover)."
+            f"clerk. {len(done.accounts)} passwords are due for a change now (clerk handover).",
         )
         return True

@@ -40,6 +40,7 @@ PAGES = [
     "Reports",
     "Audit trail",
     "Settings",
+    "Handover",
     "Assertion 10",
 ]
 
