@@ -10,32 +10,15 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from clerk_desk import cli_credentials, cli_incidents
+from clerk_desk import cli_credentials, cli_incidents, cli_install
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
 
 log = logging.getLogger("clerk_desk")
-
-
-class _VersionAction(argparse.Action):
-    """``--version``, looked up only when asked for (the package metadata is slow to import)."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
-        super().__init__(
-            option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, help=help
-        )
-
-    def __call__(
-        self, parser: argparse.ArgumentParser, namespace: object, values: object, option: object = None
-    ) -> None:
-        from clerk_desk.storage.app_version import version
-
-        print(f"clerk-desk {version() or 'unknown'}")
-        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,10 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="who is acting: a person's name or login (default: the person whose login is yours)",
     )
-    parser.add_argument("--version", action=_VersionAction, help="print the version of Clerk Desk and exit")
-    # For the packaging smoke test (README, "Build it yourself"): open the window, show every page, check
-    # that it painted, and quit. Not for clerks, so not in --help.
-    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    cli_install.add_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     imp = commands.add_parser("import", help="import a CSV file; all rows or none")
@@ -118,12 +98,26 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="fill an empty database with a small example council")
     cli_credentials.add_commands(commands)
     cli_incidents.add_parsers(commands)
-    commands.add_parser(
-        "self-test",
-        help="check this installation: upgrade scripts, fonts, and the password store "
-        "(stores, reads back and removes a test entry); exit 1 on a problem",
-    )
+
+    from clerk_desk import cli_continuity
+
+    cli_continuity.add_commands(commands, password_subcommands(commands))
+    cli_install.add_commands(commands)
     return parser
+
+
+def password_subcommands(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The ``password`` command's actions (``args.action``), made once and shared by every module that
+    adds one; ``cmd_password`` dispatches them through ``PASSWORD_COMMANDS``."""
+    existing = commands.choices.get("password")
+    if existing is None:
+        existing = commands.add_parser("password", help="passwords from scripts; secrets on standard input")
+        existing.add_subparsers(dest="action", metavar="ACTION", required=True)
+    return next(a for a in existing._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def cmd_password(url: str, args: argparse.Namespace) -> int:
+    return PASSWORD_COMMANDS[args.action](url, args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -193,13 +187,14 @@ def cmd_export(url: str, args: argparse.Namespace) -> int:
 
 def cmd_check(url: str, args: argparse.Namespace) -> int:
     from clerk_desk.checks import engine as checks
+    from clerk_desk.continuity import backup
     from clerk_desk.credentials import service as credentials
     from clerk_desk.register import accounts
 
     with _open(url) as database:
         with database.read() as session:
             snapshot = credentials.snapshot(accounts.all_accounts(session))
-            findings = checks.run(session, database.clock, snapshot)
+            findings = checks.run(session, database.clock, snapshot, backup.status_for(database.url))
         if args.json:
             print(json.dumps([f.as_json() for f in findings], indent=2, ensure_ascii=False))
         elif not findings:
@@ -381,17 +376,6 @@ def cmd_assertion10(url: str, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_self_test(url: str, args: argparse.Namespace) -> int:
-    from clerk_desk import selftest
-
-    results = selftest.run()
-    for check in results:
-        print(f"{'ok' if check.ok else 'FAILED':<7} {check.name}: {check.detail}")
-    failed = [check.name for check in results if not check.ok]
-    print(f"Problems: {', '.join(failed)}." if failed else "Everything Clerk Desk needs is in place.")
-    return 1 if failed else 0
-
-
 COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
@@ -404,8 +388,23 @@ COMMANDS = {
     "demo": cmd_demo,
     **cli_credentials.COMMANDS,
     **cli_incidents.COMMANDS,
-    "self-test": cmd_self_test,
+    # After the credential commands: ``password`` dispatches each action through PASSWORD_COMMANDS.
+    "password": cmd_password,
+    **cli_install.COMMANDS,
 }
+#: ``password ACTION`` handlers, by action; filled by the modules that add the actions.
+PASSWORD_COMMANDS: dict[str, Callable[[str, argparse.Namespace], int]] = {}
+
+
+def _register_commands() -> None:
+    from clerk_desk import cli_continuity
+
+    COMMANDS.update(cli_continuity.COMMANDS)
+    PASSWORD_COMMANDS.update(dict.fromkeys(("set", "get", "status"), cli_credentials.cmd_password))
+    PASSWORD_COMMANDS.update(cli_continuity.PASSWORD_COMMANDS)
+
+
+_register_commands()
 
 
 def _count(number: int, noun: str) -> str:

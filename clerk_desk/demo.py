@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from clerk_desk.elections import demo as election_demo
 from clerk_desk.errors import ClerkDeskError
-from clerk_desk.models import Account, AccountStatus, Person, Role, TwoFactor
+from clerk_desk.models import Account, AccountStatus, Person, Role, TwoFactor, TwoFactorCodes
 from clerk_desk.register import accounts, people
 from clerk_desk.register import settings as council_settings
 from clerk_desk.storage.clock import clock_of
@@ -104,6 +104,9 @@ def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, i
             None,
             ago(60),
             ago(1400),
+            recovery_email=f"clerk@{DOMAIN}",
+            recovery_phone="01632 960 111",
+            two_factor_codes=TwoFactorCodes.COUNCIL_DEVICE,
         ),
         accounts.AccountData(
             "X",
@@ -120,6 +123,7 @@ def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, i
             None,
             ago(230),
             ago(1300),
+            two_factor_codes=TwoFactorCodes.PERSONAL_DEVICE,  # SMS codes to the clerk's own phone
         ),
         accounts.AccountData(
             "Instagram",

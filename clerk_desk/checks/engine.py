@@ -22,6 +22,9 @@ from clerk_desk.checks.findings import Finding as Finding
 from clerk_desk.checks.findings import Register as Register
 from clerk_desk.checks.findings import Rule
 from clerk_desk.checks.findings import Severity as Severity
+from clerk_desk.continuity import handovers
+from clerk_desk.continuity import rules as continuity_rules
+from clerk_desk.continuity.backup import BackupStatus
 from clerk_desk.credentials import copies, holders, rotation
 from clerk_desk.credentials import rules as credential_rules
 from clerk_desk.credentials.rotation import RotateNowEvent, RotateNowSource
@@ -40,6 +43,7 @@ RULES: tuple[Rule, ...] = (
     *incident_rules.RULES,
     *credential_rules.RULES,
     *election_rules.RULES,
+    *continuity_rules.RULES,
 )
 
 #: The kinds of event after which a password is changed at once (Thornbury 9.4).
@@ -47,6 +51,7 @@ ROTATE_NOW_SOURCES: list[RotateNowSource] = [
     access.keyholders_gone,
     incident_rules.compromised_accounts,
     holders.flagged,
+    handovers.passwords_due,
 ]
 
 
@@ -55,8 +60,11 @@ def rotate_now_events(session: Session) -> list[RotateNowEvent]:
     return [event for source in ROTATE_NOW_SOURCES for event in source(session)]
 
 
-def load(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> Register:
-    """Everything the rules read; pass a ``credentials.snapshot`` to include the keyring rules."""
+def load(
+    session: Session, clock: Clock, vault: VaultSnapshot | None = None, backup: BackupStatus | None = None
+) -> Register:
+    """Everything the rules read; pass a ``credentials.snapshot`` to include the keyring rules, and this
+    PC's ``backup.status`` (for a SQLite council) to include the backup rule."""
     registered = accounts.all_accounts(session)
     return Register(
         today=clock.today(),
@@ -72,12 +80,15 @@ def load(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> 
         keys=copies.summary(session),
         election_periods=election_periods.all_periods(session),
         now=clock.now(),
+        backup=backup,
     )
 
 
-def run(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> list[Finding]:
+def run(
+    session: Session, clock: Clock, vault: VaultSnapshot | None = None, backup: BackupStatus | None = None
+) -> list[Finding]:
     """Every finding, most severe first."""
-    return evaluate(load(session, clock, vault))
+    return evaluate(load(session, clock, vault, backup))
 
 
 def evaluate(register: Register) -> list[Finding]:

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+from clerk_desk.continuity.backup import BackupStatus
 from clerk_desk.credentials.keys import KeySummary
 from clerk_desk.credentials.rotation import RotateNowEvent
 from clerk_desk.credentials.service import VaultSnapshot
@@ -72,6 +73,8 @@ class Register:
     #: Every pre-election period.
     election_periods: list[ElectionPeriod] = field(default_factory=list)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: This PC's backups of a SQLite council; None when there are none to make (PostgreSQL) or not looked.
+    backup: BackupStatus | None = None
 
 
 Rule = Callable[[Register], Iterable[Finding]]

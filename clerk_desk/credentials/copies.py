@@ -106,6 +106,22 @@ def _open(account: Account, copy: SealedCopy, kind: CopyKind, private: PrivateKe
         raise CopyUnreadable(f"The stored password of {account.name} could not be opened: {exc}.") from None
 
 
+def open_all(session: Session, key: PersonKey, private: PrivateKey) -> dict[int, str]:
+    """Every current password this key opens, by account id, in one query; copies that fail are left out."""
+    accounts = {a.id: a for a in session.execute(select(Account)).scalars()}
+    opened: dict[int, str] = {}
+    query = select(SealedCopy).where(SealedCopy.kind == CopyKind.CURRENT, SealedCopy.person_key_id == key.id)
+    for copy in session.execute(query).scalars():
+        account = accounts.get(copy.account_id)
+        if account is None:
+            continue
+        try:
+            opened[account.id] = sealing.open_sealed(private, copy.sealed, account.uuid, CopyKind.CURRENT)
+        except sealing.SealError:
+            continue
+    return opened
+
+
 def drop(session: Session, account_id: int, kind: CopyKind) -> bool:
     """Delete every copy of one password; False when there was none."""
     found = copies_of(session, account_id, kind)

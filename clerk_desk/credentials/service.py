@@ -103,6 +103,18 @@ def _holder(session: Session, what: str) -> tuple[PersonKey, PrivateKey]:
     return keys.holder_key(session, create_first=True)
 
 
+def _holder_if_stored(session: Session, what: str, account_id: int) -> tuple[PersonKey, PrivateKey] | None:
+    """As ``_holder``, but None, making no key, when the council holds no password for the account at all
+    (no key yet, and nothing an earlier version left in this PC's keyring)."""
+    require_keyholder(session, what)
+    _require_vault()
+    if not keys.approved_keys(session):
+        account = accounts.get(session, account_id)
+        if all(vault.get_password(upgrade.legacy_entry(account, kind)) is None for kind in CopyKind):
+            return None
+    return _holder(session, what)
+
+
 def _same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
@@ -200,10 +212,12 @@ def copy(session: Session, account_id: int) -> str:
 
 
 def _read(session: Session, account_id: int, action: str, what: str) -> str:
-    holder = _holder(session, what)
+    holder = _holder_if_stored(session, what, account_id)
     account = accounts.get(session, account_id)
-    upgrade.move(session, account, *holder)
-    password = copies.open_copy(session, account, CopyKind.CURRENT, *holder)
+    password = None
+    if holder is not None:
+        upgrade.move(session, account, *holder)
+        password = copies.open_copy(session, account, CopyKind.CURRENT, *holder)
     if password is None:
         raise ClerkDeskError(f"No password is stored for {account.name}. Use Set password first.")
     audit.record(session, action, "Account", str(account.id), account.name)
@@ -212,7 +226,9 @@ def _read(session: Session, account_id: int, action: str, what: str) -> str:
 
 def forget(session: Session, account_id: int) -> bool:
     """Remove every sealed copy of the account's password (e.g. when the account is closed)."""
-    holder = _holder(session, "forget a password")
+    holder = _holder_if_stored(session, "forget a password", account_id)
+    if holder is None:
+        return False
     account = accounts.get(session, account_id)
     upgrade.move(session, account, *holder)
     removed = copies.drop(session, account.id, CopyKind.CURRENT)
@@ -224,7 +240,9 @@ def forget(session: Session, account_id: int) -> bool:
 
 def pending(session: Session, account_id: int) -> str | None:
     """A rotation's new password still waiting for confirmation, if any."""
-    holder = _holder(session, "rotate a password")
+    holder = _holder_if_stored(session, "rotate a password", account_id)
+    if holder is None:
+        return None
     account = accounts.get(session, account_id)
     upgrade.move(session, account, *holder)
     return copies.open_copy(session, account, CopyKind.PENDING, *holder)
@@ -245,11 +263,13 @@ def confirm_rotation(
     session: Session, account_id: int, reason: RotationReason, *, confirm_reuse: bool = False
 ) -> None:
     """Phase two: the platform accepted the new password, so it replaces the old one."""
-    holder = _holder(session, "rotate a password")
+    holder = _holder_if_stored(session, "rotate a password", account_id)
     account = accounts.get(session, account_id)
-    upgrade.move(session, account, *holder)
-    new_password = copies.open_copy(session, account, CopyKind.PENDING, *holder)
-    if new_password is None:
+    new_password = None
+    if holder is not None:
+        upgrade.move(session, account, *holder)
+        new_password = copies.open_copy(session, account, CopyKind.PENDING, *holder)
+    if holder is None or new_password is None:
         raise ClerkDeskError(
             f"There is no new password waiting for {account.name}; start the rotation again."
         )
@@ -259,7 +279,9 @@ def confirm_rotation(
 
 def cancel_rotation(session: Session, account_id: int) -> None:
     """Abandon a rotation; the current password stays as it is."""
-    holder = _holder(session, "rotate a password")
+    holder = _holder_if_stored(session, "rotate a password", account_id)
+    if holder is None:
+        return
     account = accounts.get(session, account_id)
     upgrade.move(session, account, *holder)
     if copies.drop(session, account.id, CopyKind.PENDING):
@@ -299,10 +321,11 @@ def snapshot(registered: Iterable[Account], session: Session | None = None) -> V
     sealed = copies.accounts_with_copies(session)
     try:
         holder = _any_holder_here(session)
+        opened = copies.open_all(session, *holder) if holder is not None else {}
         for account in listed:
             if account.id in sealed:
                 stored.add(account.uuid)
-                password = _open_quietly(session, account, holder)
+                password = opened.get(account.id)
             else:
                 password = vault.get_password(upgrade.legacy_entry(account, CopyKind.CURRENT))
                 if password is not None:
@@ -329,17 +352,6 @@ def _any_holder_here(session: Session) -> tuple[PersonKey, PrivateKey] | None:
         if private is not None:
             return key, private
     return None
-
-
-def _open_quietly(
-    session: Session, account: Account, holder: tuple[PersonKey, PrivateKey] | None
-) -> str | None:
-    if holder is None:
-        return None
-    try:
-        return copies.open_copy(session, account, CopyKind.CURRENT, *holder)
-    except copies.CopyUnreadable:
-        return None
 
 
 def readers(session: Session) -> dict[int, list[str]]:

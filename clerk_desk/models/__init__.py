@@ -1,10 +1,11 @@
 """SQLAlchemy typed models, one module per aggregate. No rules live here; see the services."""
 
 from clerk_desk.models.access import AccessLevel, Acknowledgement, Designation, Grant
-from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor
+from clerk_desk.models.accounts import Account, AccountStatus, TwoFactor, TwoFactorCodes
 from clerk_desk.models.app_version import AppVersion
 from clerk_desk.models.audit import AuditEntry
 from clerk_desk.models.base import Base
+from clerk_desk.models.continuity import Handover
 from clerk_desk.models.credentials import (
     CopyKind,
     KeyState,
@@ -57,6 +58,7 @@ __all__ = [
     "Evidence",
     "FollowUp",
     "Grant",
+    "Handover",
     "IcoDecision",
     "Incident",
     "IncidentAction",
@@ -80,4 +82,5 @@ __all__ = [
     "SealedCopy",
     "Setting",
     "TwoFactor",
+    "TwoFactorCodes",
 ]

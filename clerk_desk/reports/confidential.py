@@ -95,8 +95,8 @@ def _register(review: Review) -> list[Block]:
             a.purpose,
             a.status,
             f"{a.approved_by}\n{short_date(a.approved_on)}" if a.approved_on else a.approved_by,
-            f"2FA: {a.two_factor}\nCouncil mailbox: {a.council_mailbox}\n"
-            f"Complaints info: {a.complaints_info}",
+            f"2FA: {a.two_factor}\n2FA codes kept: {a.codes_kept}\nCouncil mailbox: {a.council_mailbox}\n"
+            f"Recovery: {a.recovery}\nComplaints info: {a.complaints_info}",
             f"Last: {short_date(a.last_changed)}\nNext: {a.next_due}",
         )
         for a in review.accounts

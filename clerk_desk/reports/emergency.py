@@ -73,8 +73,7 @@ def write(
         ),
         para(
             "This sheet holds no password. Letters and digits only: A-Z and 2-7; the hyphens between groups "
-            "may be typed or left out.",
-            "small",
+            "may be typed or left out."
         ),
     ]
 

@@ -109,6 +109,20 @@ def open_database(url: str, clock: Clock | None = None, *, migrate: bool = True)
     return database
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL; None for PostgreSQL or an in-memory database."""
+    if make_url(url).get_backend_name() != "sqlite":
+        return None
+    return _sqlite_path(url)
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a Clerk Desk database, or one written by a newer version, unopened."""
+    if not path.is_file() or path.stat().st_size == 0:
+        raise DatabaseError(f"{path} is empty or missing; it is not a Clerk Desk database.")
+    _check_sqlite_file(path)
+
+
 def _sqlite_path(url: str) -> Path | None:
     database = make_url(url).database
     if not database or database == ":memory:" or database.startswith("file:"):

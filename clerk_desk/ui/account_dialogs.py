@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from clerk_desk import fields
-from clerk_desk.models import Account, AccountStatus, TwoFactor
+from clerk_desk.models import Account, AccountStatus, TwoFactor, TwoFactorCodes
 from clerk_desk.register import accounts, people
 from clerk_desk.register import settings as council_settings
 from clerk_desk.ui.context import Context
@@ -59,6 +59,13 @@ def account_dialog(context: Context, account: Account | None, parent: QWidget | 
             choice_field(
                 "two_factor", "Two-factor", [("", "Not recorded")] + [(t.value, t.label) for t in TwoFactor]
             ),
+            choice_field(
+                "two_factor_codes",
+                "Two-factor codes kept on",
+                [("", "Not recorded")] + [(c.value, c.label) for c in TwoFactorCodes],
+            ),
+            line_field("recovery_email", "Recovery email", "a council mailbox the clerk or deputy can read"),
+            line_field("recovery_phone", "Recovery phone", "a council phone number"),
             choice_field(
                 "approved_by",
                 "Approved by",

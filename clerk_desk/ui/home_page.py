@@ -13,9 +13,11 @@ from clerk_desk.checks import engine as checks
 from clerk_desk.checks import reminders
 from clerk_desk.checks.engine import Finding, Severity
 from clerk_desk.checks.reminders import Reminder
+from clerk_desk.continuity import backup
 from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import AccountStatus
 from clerk_desk.ui import a11y
+from clerk_desk.ui.backup_panel import describe as describe_backup
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.election_checklist import ElectionChecklist
 from clerk_desk.ui.table_model import Column, RowTableModel
@@ -116,7 +118,8 @@ class HomePage(TablePage):
 
     def reload(self) -> None:
         snapshot = self.context.vault
-        self.show_register(self.context.read(lambda s: checks.load(s, self.context.clock, snapshot)))
+        state = backup.status_for(self.context.database.url)
+        self.show_register(self.context.read(lambda s: checks.load(s, self.context.clock, snapshot, state)))
 
     def show_vault(self, snapshot: VaultSnapshot) -> None:
         """Add what the password store holds to the findings, without reading the register again."""
@@ -154,7 +157,7 @@ class HomePage(TablePage):
         self.overview.setText(
             f"Accounts: {in_use} in use, {statuses[AccountStatus.PROPOSED]} proposed, "
             f"{statuses[AccountStatus.CLOSED]} closed · People: {current} current · "
-            f"Findings: {counts}{checking}"
+            f"Findings: {counts}{checking}\n{describe_backup(register.backup)}"
         )
 
     def _update_summary(self) -> None:

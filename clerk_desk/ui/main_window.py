@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QItemSelection, QSize, QStringListModel, Qt, QTimer
-from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -50,6 +50,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("Reports", "reports_page", "ReportsPage"),
     ("Audit trail", "audit_page", "AuditPage"),
     ("Settings", "settings_page", "SettingsPage"),
+    ("Handover", "handover_page", "HandoverPage"),
     ("Assertion 10", "assertion10_page", "Assertion10Page"),
 )
 
@@ -187,6 +188,15 @@ class MainWindow(QMainWindow):
             self.navigation.setFocus()
         # The keyring can take a moment (or ask to be unlocked): look once the window is up.
         QTimer.singleShot(0, self.check_vault)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """At most once a day, a checked backup on closing; a missing folder never stops the close."""
+        if self.ready:
+            from clerk_desk.continuity import backup
+            from clerk_desk.storage import config
+
+            backup.at_close(self.context.database, config.backup_folder(), self.context.clock.now())
+        super().closeEvent(event)
 
     def check_vault(self) -> None:
         """Look at the password store and show what it holds in the findings."""

@@ -12,6 +12,7 @@ from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.register import authority
 from clerk_desk.register import settings as council_settings
 from clerk_desk.ui import a11y
+from clerk_desk.ui.backup_panel import BackupPanel
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import Field, line_field
 from clerk_desk.ui.table_page import button
@@ -67,6 +68,9 @@ class SettingsPage(QWidget):
         body_layout = QVBoxLayout(body)
         body_layout.addLayout(form)
         body_layout.addLayout(actions)
+        self.backups = BackupPanel(context)
+        self.backups.restored.connect(self.reload)
+        body_layout.addWidget(self.backups)
         body_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -98,6 +102,7 @@ class SettingsPage(QWidget):
             "" if manage else "Only the clerk or deputy clerk may change the settings (Thornbury 9.1)."
         )
         self._show_logo(logo)
+        self.backups.reload(manage)
 
     def _show_logo(self, logo: council_settings.Logo | None) -> None:
         if logo is None:

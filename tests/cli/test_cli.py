@@ -70,6 +70,8 @@ DEMO_REGISTER_FINDINGS = [
     # Her leaving, and the suspected compromise INC-2026-003, are not followed by a password change.
     ("high", "rotate-now", "Thornbury 9.4", "Instagram:@littleashcombe"),
     ("high", "rotate-now", "Thornbury 9.4", "X:@AshcombeTC"),
+    # No backup of the demo database has been made on this PC yet.
+    ("medium", "backup-overdue", "AGAR 2025/26 Assertion 10", "Backups"),
     # A designated officer who acknowledged 2.0 only; the policy in force is 2.1.
     ("medium", "officer-not-acknowledged", "district policy 5c; Thornbury 4.2", "Nguyễn Thu Hà"),
     ("medium", "password-overdue", "Thornbury 9.4", "X:@AshcombeTC"),
@@ -80,6 +82,8 @@ DEMO_REGISTER_FINDINGS = [
         "Stalbridge req. 1; Thornbury 9.6",
         "YouTube:Little Ashcombe Council Meetings",
     ),
+    # The X account's SMS codes go to a personal phone.
+    ("medium", "two-factor-personal-device", "Thornbury 9.6", "X:@AshcombeTC"),
     ("low", "complaints-info-missing", "Stalbridge req. 2", "Instagram:@littleashcombe"),
 ]
 #: The demo's audit trail: first the register (5 settings, 8 people, 8 accounts and their 7 recorded
@@ -149,6 +153,9 @@ def clean_council(run: Cli, tmp_path: Path) -> None:
         assert run("settings", key, value)[0] == 0
     assert run("import", "people", str(write(tmp_path / "people.csv", PEOPLE_CSV)))[0] == 0
     assert run("import", "accounts", str(write(tmp_path / "accounts.csv", ACCOUNTS_CSV)))[0] == 0
+    # A SQLite council has a fresh backup; a PostgreSQL one is backed up by its server (pg_dump).
+    code, out, err = run("backup")
+    assert (code == 0 and "Backed up to" in out) or (code == 2 and "pg_dump" in err), err
 
 
 # --- help ---------------------------------------------------------------------------------------
@@ -233,9 +240,9 @@ def test_check_exits_1_with_findings(demo: Cli) -> None:
     code, out, err = demo("check")
     assert (code, err) == (1, "")
     lines = out.splitlines()
-    # Twelve findings about the register (DEMO_REGISTER_FINDINGS), and six accounts in use whose password
-    # is not in the (empty) keyring; the proposed and the closed account need none.
-    assert lines[-1] == "18 findings."
+    # Fourteen findings about the register and its backups (DEMO_REGISTER_FINDINGS), and six accounts in
+    # use whose password is not in the (empty) keyring; the proposed and the closed account need none.
+    assert lines[-1] == "20 findings."
     expected = sorted(
         DEMO_REGISTER_FINDINGS
         + [("medium", "password-missing", "Thornbury 9.1", name) for name in DEMO_LIVE_ACCOUNTS],
@@ -287,7 +294,7 @@ def test_check_json_gives_the_public_objects(demo: Cli) -> None:
     code, out, _ = demo("check", "--json")
     assert code == 1
     findings = json.loads(out)
-    assert isinstance(findings, list) and len(findings) == 18
+    assert isinstance(findings, list) and len(findings) == 20
     for finding in findings:
         assert set(finding) == FINDING_KEYS
         assert all(isinstance(value, str) for value in finding.values())
@@ -305,6 +312,8 @@ def test_check_json_gives_the_public_objects(demo: Cli) -> None:
         "policy-review-overdue",
         "signin-email-not-council",
         "complaints-info-missing",
+        "backup-overdue",
+        "two-factor-personal-device",
     }
     assert [
         (f["severity"], f["rule"], f["clause"], f["subject"])

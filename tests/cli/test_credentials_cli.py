@@ -82,6 +82,10 @@ def test_two_pcs_share_passwords_and_a_third_recovers(office: Office, tmp_path: 
             ["pdftotext", str(sheet), "-"], capture_output=True, text=True, check=True
         ).stdout
         assert "emergency sheet" in text and recovery.split("-")[0] in text
+        assert "Little Ashcombe Town Council" in text and "2026-11-21" in text
+        # The recovery key's fingerprint, as key list shows it.
+        recovery_fp = office.run(1, "zhartley", "key", "list")[1].splitlines()[-1].split()[2]
+        assert recovery_fp in text
     # Running it again on the same PC changes nothing and never shows the recovery key again.
     code, again, _ = office.run(1, "zhartley", "key", "init")
     assert (code, line(again, "Fingerprint")) == (0, clerk_fp) and "Recovery key" not in again

@@ -29,7 +29,7 @@ from clerk_desk.models import (
 from clerk_desk.register import accounts
 from clerk_desk.storage.clock import FixedClock
 from clerk_desk.storage.db import Database
-from services.helpers import row_counts
+from services.helpers import give_keys, row_counts
 
 TODAY = date(2026, 11, 21)
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -388,6 +388,7 @@ def test_change_passwords_is_done_once_every_named_account_is_changed_since_disc
     incident_id = logged_ago(council, clock, 24, IncidentCategory.ACCOUNT_COMPROMISE)
     name_accounts(council, incident_id, FACEBOOK, X)
     assert incidents.outstanding_steps(load(council, incident_id)) == ["change_passwords", "review_access"]
+    give_keys(council, ACTOR, DEPUTY)  # each with their own key to the passwords
     with council.transaction(ACTOR) as session:
         credentials.set_password(session, accounts.by_name(session, FACEBOOK).id, "Fresh-Start-41!")  # type: ignore[union-attr]
     assert incidents.outstanding_steps(load(council, incident_id)) == ["change_passwords", "review_access"]

@@ -29,6 +29,7 @@ from clerk_desk.models import (
     IncidentStatus,
     RiskLevel,
     Role,
+    TwoFactorCodes,
 )
 from clerk_desk.register import settings
 from clerk_desk.reports import annual, assessment, data, figures, output, period, public_data
@@ -111,7 +112,14 @@ def council(db: Database) -> Database:
         factories.person(session, "Priya Early", Role.CONTRACTOR)
 
         old = dict(approved_on=date(2023, 1, 5), opened_on=date(2023, 1, 5))
-        factories.approved_account(session, TODAY, handle="@InPeriodTC", **old)
+        factories.approved_account(
+            session,
+            TODAY,
+            handle="@InPeriodTC",
+            recovery_phone="01632 960 777",
+            two_factor_codes=TwoFactorCodes.SAFE,
+            **old,
+        )
         factories.approved_account(
             session,
             TODAY,
@@ -279,6 +287,8 @@ def test_the_review_names_everything_in_the_period_and_nothing_outside_it(
     assert "Judged not notifiable to the ICO: Names only" in text
     assert "Full council, 12 May 2026, item 7" in text
     assert "Social media annual review" in text and "1 May 2025 to 30 April 2026" in text
+    assert "Recovery: 01632 960 777" in text
+    assert "2FA codes kept: Backup codes or key in the council" in text
 
 
 def test_the_public_review_prints_only_what_may_be_published(council: Database, tmp_path: Path) -> None:
@@ -298,6 +308,7 @@ def test_the_public_review_prints_only_what_may_be_published(council: Database, 
     for unexpected in withheld + OUTSIDE_HANDLES + OUTSIDE_REFERENCES + OUTSIDE_NAMES + OUTSIDE_DESCRIPTIONS:
         assert unexpected not in text, unexpected
     assert "PUBLIC" in text and "CONFIDENTIAL" not in text
+    assert "01632 960 777" not in text  # recovery details are for the confidential version only
 
 
 def test_the_public_version_prints_the_clerks_public_summary_and_job_titles(

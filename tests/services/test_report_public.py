@@ -14,9 +14,18 @@ import pytest
 
 from clerk_desk.access import acknowledgements
 from clerk_desk.checks import engine as checks
+from clerk_desk.incidents import assessment as breach_assessment
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents import records as incident_records
-from clerk_desk.models import IcoDecision, IncidentCategory, IncidentSeverity, IncidentStatus, Role, TwoFactor
+from clerk_desk.models import (
+    IcoDecision,
+    IncidentCategory,
+    IncidentSeverity,
+    IncidentStatus,
+    RiskLevel,
+    Role,
+    TwoFactor,
+)
 from clerk_desk.register import settings
 from clerk_desk.reports import annual, assessment, period
 from clerk_desk.storage.db import Database
@@ -188,6 +197,17 @@ def _incidents(session) -> None:  # type: ignore[no-untyped-def]
             reported_at=moment(date(2026, 2, 1)),
             people=("Ayşe Ağca",),
         ),
+    )
+    breach_assessment.assess(
+        session,
+        breach.id,
+        breach_assessment.AssessmentData(
+            living_people=True,
+            likelihood=RiskLevel.LOW,
+            severity=RiskLevel.LOW,
+            mitigation="The laptop is encrypted and the recipients confirmed deletion.",
+        ),
+        at=moment(date(2026, 2, 1), 19),
     )
     incidents.record_ico_decision(
         session,

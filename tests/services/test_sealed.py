@@ -4,6 +4,7 @@ key holder leaving, recovery on a third PC, and the upgrade from passwords kept 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -280,3 +281,38 @@ def test_the_key_findings(council: Database, pcs: PCs, clock: FixedClock) -> Non
     with council.read() as session:
         [finding] = [f for f in checks.run(session, clock) if f.rule == "key-awaiting-approval"]
     assert waiting.fingerprint in finding.message and finding.clause == "Thornbury 9.1"
+
+
+def test_a_deputy_who_stops_being_deputy_loses_their_copies_in_the_same_save(
+    council: Database, pcs: PCs, clock: FixedClock
+) -> None:
+    set_up_two_pcs(council, pcs)
+    clock.moment = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    with council.transaction(CLERK) as session:
+        deputy = people.by_name(session, DEPUTY)
+        assert deputy is not None
+        data = replace(people.parse(people.as_row(deputy)), role=Role.EMPLOYEE)
+        people.save(session, data, person_id=deputy.id, expected_version=deputy.version)
+    with council.read() as session:
+        [key] = [k for k in keys.all_keys(session, include_retired=True) if k.person.name == DEPUTY]
+        assert key.state == KeyState.RETIRED and "no longer a clerk or deputy clerk" in (
+            key.retired_reason or ""
+        )
+        left = session.execute(select(SealedCopy).where(SealedCopy.person_key_id == key.id)).all()
+        assert left == []
+    assert ("rotate-now", "Facebook:@TownCouncil") in rules_for(council, clock)
+    # The clerk still reads it.
+    pcs.on(1)
+    assert act(council, CLERK, credentials.reveal, account_id(council, "Facebook:@TownCouncil")) == SECRET
+
+
+def test_looking_for_a_password_before_anyone_set_up_makes_no_key(council: Database, pcs: PCs) -> None:
+    backend = pcs.on(1)
+    facebook = account_id(council, "Facebook:@TownCouncil")
+    with pytest.raises(ClerkDeskError, match="No password is stored for Facebook:@TownCouncil"):
+        act(council, CLERK, credentials.reveal, facebook)
+    assert act(council, CLERK, credentials.pending, facebook) is None
+    assert act(council, CLERK, credentials.forget, facebook) is False
+    assert backend.entries == {}
+    with council.read() as session:
+        assert keys.all_keys(session) == []

@@ -184,3 +184,34 @@ def test_volunteer_cannot_change_the_register(qtbot, demo_url) -> None:  # type:
     assert not settings_page.save_button.isEnabled()
     assert isinstance(settings_page.fields["council_name"].widget, QLineEdit)
     win.context.database.dispose()
+
+
+def test_the_account_dialog_records_recovery_details_and_where_codes_are_kept(
+    window: MainWindow,
+    database: Database,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    dialog = account_dialog(window.context, None, window)
+    _open(qtbot, dialog)
+    dialog.set_values({"platform": "Threads", "handle": "@ashcombe", "recovery_phone": "call Zoë"})
+    dialog.try_save()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert (
+        dialog.fields["recovery_phone"].error.text() == "Recovery phone: 'call Zoë' is not a telephone number"
+    )
+    dialog.set_values(
+        {
+            "recovery_phone": "01632 960 123",
+            "recovery_email": "clerk@littleashcombe-tc.gov.uk",
+            "two_factor_codes": "council_device",
+        }
+    )
+    dialog.try_save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    saved = _account(database, "Threads:@ashcombe")
+    assert saved is not None
+    assert (saved.recovery_phone, saved.recovery_email, saved.two_factor_codes) == (
+        "01632 960 123",
+        "clerk@littleashcombe-tc.gov.uk",
+        "council_device",
+    )

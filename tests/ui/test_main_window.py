@@ -26,9 +26,11 @@ PAGES = [
     "Delegated access",
     "Designated officers",
     "Incidents",
+    "Elections",
     "Reports",
     "Audit trail",
     "Settings",
+    "Handover",
     "Assertion 10",
 ]
 
