@@ -16,6 +16,7 @@ class About:
     version: str
     database: str
     copies: str
+    backups: str
     data_folder: str
 
 
@@ -28,6 +29,10 @@ def describe(database_url: str) -> About:
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         path = Path(url.database).resolve()
         database = str(path)
+        backups = (
+            f"{config.backup_folder()}: a checked copy when Clerk Desk closes, at most once a day "
+            "(Settings chooses the folder)."
+        )
         copies = (
             f"Before Clerk Desk upgrades the database's layout, it copies the file aside into {path.parent} "
             f"({path.stem}.before-….db)."
@@ -35,15 +40,18 @@ def describe(database_url: str) -> About:
     elif url.get_backend_name() == "sqlite":
         database = shown
         copies = "This database is held in memory only and is lost when Clerk Desk closes."
+        backups = "None: there is no file to back up."
     else:
         database = shown
         copies = (
             "Clerk Desk does not copy a PostgreSQL database before an upgrade: the upgrade runs in one "
             "transaction, and the server's own backups keep the data."
         )
+        backups = "Clerk Desk backs up SQLite files only; the PostgreSQL server's own backups keep this one."
     return About(
         version=version() or "unknown",
         database=database,
         copies=copies,
+        backups=backups,
         data_folder=str(config.data_dir()),
     )

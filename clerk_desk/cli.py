@@ -13,30 +13,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from clerk_desk import cli_admin, cli_credentials, cli_incidents, cli_reports
+from clerk_desk import cli_admin, cli_credentials, cli_incidents, cli_install, cli_reports
 from clerk_desk.cli_support import acting_name as resolve_actor
 from clerk_desk.cli_support import opened as _open
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
 
 log = logging.getLogger("clerk_desk")
-
-
-class _VersionAction(argparse.Action):
-    """``--version``, looked up only when asked for (the package metadata is slow to import)."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
-        super().__init__(
-            option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, help=help
-        )
-
-    def __call__(
-        self, parser: argparse.ArgumentParser, namespace: object, values: object, option: object = None
-    ) -> None:
-        from clerk_desk.storage.app_version import version
-
-        print(f"clerk-desk {version() or 'unknown'}")
-        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,10 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="who is acting: a person's name or login (default: the person whose login is yours)",
     )
-    parser.add_argument("--version", action=_VersionAction, help="print the version of Clerk Desk and exit")
-    # For the packaging smoke test (README, "Build it yourself"): open the window, show every page, check
-    # that it painted, and quit. Not for clerks, so not in --help.
-    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    cli_install.add_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     imp = commands.add_parser("import", help="import a CSV file; all rows or none")
@@ -131,11 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_continuity.add_commands(commands, password_subcommands(commands))
     cli_admin.add_commands(commands)
-    commands.add_parser(
-        "self-test",
-        help="check this installation: upgrade scripts, fonts, and the password store "
-        "(stores, reads back and removes a test entry); exit 1 on a problem",
-    )
+    cli_install.add_commands(commands)
     return parser
 
 
@@ -299,17 +275,6 @@ def cmd_demo(url: str, args: argparse.Namespace) -> int:
         return 0
 
 
-def cmd_self_test(url: str, args: argparse.Namespace) -> int:
-    from clerk_desk import selftest
-
-    results = selftest.run()
-    for check in results:
-        print(f"{'ok' if check.ok else 'FAILED':<7} {check.name}: {check.detail}")
-    failed = [check.name for check in results if not check.ok]
-    print(f"Problems: {', '.join(failed)}." if failed else "Everything Clerk Desk needs is in place.")
-    return 1 if failed else 0
-
-
 COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
@@ -323,7 +288,7 @@ COMMANDS = {
     **cli_incidents.COMMANDS,
     # After the credential commands: ``password`` dispatches each action through PASSWORD_COMMANDS.
     "password": cmd_password,
-    "self-test": cmd_self_test,
+    **cli_install.COMMANDS,
 }
 #: ``password ACTION`` handlers, by action; filled by the modules that add the actions.
 PASSWORD_COMMANDS: dict[str, Callable[[str, argparse.Namespace], int]] = {}

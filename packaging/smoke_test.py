@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import tomllib
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -213,14 +214,20 @@ class SmokeTest:
             "$app" --database "$db" key init --emergency-sheet "$sheet"
             printf '%s\\n' "$SMOKE_SECRET" | "$app" --database "$db" password set "$3" --existing
             echo "read back: $("$app" --database "$db" password get "$3")"
+            printf '%s\\n' "$SMOKE_PASSPHRASE" | "$app" --database "$db" password export --kdbx "$4"
             "$app" --database "$db" --smoke-test
         """
         sheet = self.scratch / "emergency-sheet.pdf"
+        kdbx = self.scratch / "passwords.kdbx"
         secret = "Zoë's smoke-test pässword 7"
+        passphrase = "correct horse battery staple 42"
         result = subprocess.run(
-            ["dbus-run-session", "--", "sh", "-c", script, str(self.app), self.database, str(sheet), ACCOUNT],
+            [
+                *("dbus-run-session", "--", "sh", "-c", script),
+                *(str(self.app), self.database, str(sheet), ACCOUNT, str(kdbx)),
+            ],
             cwd=self.scratch,
-            env=env | {"SMOKE_SECRET": secret},
+            env=env | {"SMOKE_SECRET": secret, "SMOKE_PASSPHRASE": passphrase},
             capture_output=True,
             text=True,
             encoding="utf-8",
@@ -234,6 +241,18 @@ class SmokeTest:
         assert "ok      password store: SecretService Keyring: a test entry was stored" in out, out
         assert "read back: <the password>" in out, f"the sealed password did not come back:\n{out}"
         assert sheet.read_bytes().startswith(b"%PDF-"), "no emergency sheet"
+        assert kdbx.read_bytes()[:4] == b"\x03\xd9\xa2\x9a", "the KeePass export is not a KeePass file"
+        if shutil.which("keepassxc-cli"):
+            listed = subprocess.run(
+                ["keepassxc-cli", "ls", "-R", "-f", str(kdbx)],
+                input=f"{passphrase}\n",
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert "LittleAshcombeTC" in listed.stdout, (
+                f"keepassxc-cli does not list the account: {listed.stderr}"
+            )
         database = self.scratch / "council.db"
         for path in (database, database.with_name("council.db-wal")):
             if path.exists():
@@ -241,8 +260,8 @@ class SmokeTest:
         assert "(Password store: ready)" in out, "the window did not find the keyring ready"
         return (
             "self-test stored, read back and removed an entry in GNOME Keyring; a key made (with its "
-            "emergency sheet), a password sealed and opened again, not readable in the database; the "
-            "window found the store ready"
+            "emergency sheet), a password sealed and opened again, not readable in the database, "
+            "exported to KeePass; the window found the store ready"
         )
 
     def password_store_of_this_pc(self) -> str:
@@ -261,6 +280,16 @@ class SmokeTest:
         assert got.strip() == secret, "the sealed password did not come back"
         assert sheet.read_bytes().startswith(b"%PDF-"), "no emergency sheet"
         return "self-test round trip; a key made, a password sealed and opened again"
+
+    def backup(self) -> str:
+        folder = self.scratch / "backups"
+        out = self.app_db("backup", "--to", str(folder))
+        made = sorted(folder.glob("clerk-desk-*.db"))
+        assert len(made) == 1, f"no backup in {folder}: {out}"
+        archive = self.scratch / "council.zip"
+        self.app_db("archive", "--out", str(archive))
+        assert zipfile.is_zipfile(archive), "the archive is not a zip file"
+        return f"{made[0].name} checked and kept; the council archived ({archive.stat().st_size // 1024} KB)"
 
     def evidence(self) -> str:
         evidence = self.scratch / "screenshot.jpg"
@@ -317,6 +346,7 @@ class SmokeTest:
             ("settings logo (JPEG)", self.logo),
             ("window, offscreen", self.window),
             ("evidence", self.evidence),
+            ("backup and archive", self.backup),
             ("oldest database migrated", self.oldest_database),
             ("password store and sealed passwords", self.password_store),
             *([("PostgreSQL", self.postgres)] if postgres else []),

@@ -1,4 +1,5 @@
-"""Help > About Clerk Desk: the version, the database, and where copies go before an upgrade."""
+"""Help > About Clerk Desk: the version, the database, where backups go and where copies go before an
+upgrade."""
 
 from __future__ import annotations
 
@@ -33,9 +34,11 @@ class AboutDialog(QDialog):
         self.version = _value(self.facts.version, "Version")
         self.database = _value(self.facts.database, "Database")
         self.copies = _value(self.facts.copies, "Copies before an upgrade")
+        self.backups = _value(self.facts.backups, "Backups")
         self.data_folder = _value(self.facts.data_folder, "Data folder")
         form.addRow("Version:", self.version)
         form.addRow("Database:", self.database)
+        form.addRow("Backups:", self.backups)
         form.addRow("Before an upgrade:", self.copies)
         form.addRow("Data folder:", self.data_folder)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

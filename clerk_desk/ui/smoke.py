@@ -8,6 +8,7 @@ built and drawn. It prints one line per check and exits 1 when any failed.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QImageReader
@@ -37,9 +38,15 @@ class _PaintCounter(QObject):
 
 
 class SmokeTest:
-    def __init__(self, app: QApplication, window: MainWindow) -> None:
+    """The checks, run in the window's event loop; ``done`` gets the exit status (default: exit the app)."""
+
+    def __init__(
+        self, app: QApplication, window: MainWindow, done: Callable[[int], None] | None = None
+    ) -> None:
         self.app = app
         self.window = window
+        self.done = done or app.exit
+        self.status: int | None = None
         self.failures: list[str] = []
         self.counter = _PaintCounter()
 
@@ -51,17 +58,17 @@ class SmokeTest:
     def start(self) -> None:
         """Run the checks in the event loop that is (or is about to be) running; it exits with the status."""
         QTimer.singleShot(0, self.check)
-        QTimer.singleShot(TIME_LIMIT_MS, self.give_up)
-
-    def run(self) -> int:
-        """Show the window and run the checks in its own event loop; returns the exit status."""
-        self.window.show()
-        self.start()
-        return self.app.exec()
+        # Stopped when the checks end, so that it cannot fire in a later event loop.
+        self.limit = QTimer()
+        self.limit.setSingleShot(True)
+        self.limit.timeout.connect(self.give_up)
+        self.limit.start(TIME_LIMIT_MS)
 
     def give_up(self) -> None:
+        if hasattr(self, "poll"):
+            self.poll.stop()
         self.report("time limit", False, f"the window did not finish within {TIME_LIMIT_MS // 1000} s")
-        self.app.exit(1)
+        self._finish()
 
     def check(self) -> None:
         app, window = self.app, self.window
@@ -96,8 +103,13 @@ class SmokeTest:
             return
         self.poll.stop()
         print(f"({label})", flush=True)
+        self._finish()
+
+    def _finish(self) -> None:
+        self.limit.stop()
         self.window.close()
-        self.app.exit(1 if self.failures else 0)
+        self.status = 1 if self.failures else 0
+        self.done(self.status)
 
     def _wait_for_paint(self, page: QObject) -> bool:
         deadline = time.monotonic() + PAGE_PAINT_SECONDS

@@ -10,9 +10,9 @@
 ; - adds "Clerk Desk" to the Start menu (and, if ticked, to the desktop), starting the windowed
 ;   "Clerk Desk.exe"; clerk-desk.exe beside it is the command line;
 ; - registers an uninstaller (Settings > Apps) that removes the program files only. The council's data
-;   (%LOCALAPPDATA%\clerk-desk: the database, the copies made before an upgrade, the log) and the
-;   settings (%LOCALAPPDATA%\clerk-desk too) are not the installer's files, so they stay; a database
-;   the clerk keeps elsewhere is never touched either.
+;   (%LOCALAPPDATA%\clerk-desk: the database, the copies made before an upgrade, the backups folder,
+;   the log) and this PC's settings (%LOCALAPPDATA%\clerk-desk too) are not the installer's files, so
+;   they stay; a database or backups folder the clerk keeps elsewhere is never touched either.
 
 #ifndef AppVersion
   #error Give the version: iscc /DAppVersion=X.Y.Z packaging\windows\clerk-desk.iss
@@ -70,4 +70,5 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppName}.exe"; Tasks: deskt
 Filename: "{app}\{#AppName}.exe"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
 
 ; No [UninstallDelete] section: the uninstaller removes only what [Files] and [Icons] installed, so the
-; database, its copies and the log in %LOCALAPPDATA%\clerk-desk stay for a reinstall or an upgrade.
+; database, its copies, the backups and the log in %LOCALAPPDATA%\clerk-desk stay for a reinstall or
+; an upgrade.

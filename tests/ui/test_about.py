@@ -27,7 +27,8 @@ def test_the_help_menu_opens_the_about_box(window: MainWindow, demo_url: str, mo
     assert dialog.database.text() == str(database.resolve())
     assert str(database.resolve().parent) in dialog.copies.text()
     assert dialog.data_folder.text() == str(config.data_dir())
-    for label in (dialog.version, dialog.database, dialog.copies, dialog.data_folder):
+    assert dialog.backups.text().startswith(f"{config.backup_folder()}: ")
+    for label in (dialog.version, dialog.database, dialog.copies, dialog.backups, dialog.data_folder):
         assert label.textFormat() == Qt.TextFormat.PlainText
         assert label.accessibleName()
 
@@ -50,4 +51,5 @@ def test_a_path_that_looks_like_markup_is_shown_as_it_is(qtbot, tmp_path: Path) 
 def test_what_is_said_about_copies_for_other_databases(url: str, expected: str) -> None:
     facts = about.describe(url)
     assert expected in facts.copies
+    assert str(config.backup_folder()) not in facts.backups
     assert "hunter2" not in facts.database
