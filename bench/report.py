@@ -8,12 +8,15 @@ every row is audited and checked as in real use), then, in one process and inter
 hits both alike, times several times each:
 
 - Clerk Desk's annual review (confidential and public), from reading the database to the written PDF;
-- a plain reportlab document: the same incident rows read with sqlite3 into one platypus Table
+- the public review's floor: the same incident rows read with sqlite3 into one plain platypus Table
   (reference, title, reported, closed, category, severity, status, outcome) in reportlab's default font
   (Helvetica, which is not embedded), and for comparison the same table in the embedded DejaVu Sans the
-  review must use so that every name renders.
+  review must use so that every name renders;
+- the confidential review's floor: a plain reportlab document printing the same incidents' text as
+  paragraphs (a heading per incident, its description, its outcome and its timeline entries) in the
+  embedded DejaVu Sans, so that the comparison is of the same pages of text.
 
-It prints the medians and the ratios (design.md's budget: 2× the plain table).
+It prints the medians, then the ratios last (design.md's budget: 2× each floor).
 """
 
 from __future__ import annotations
@@ -160,6 +163,44 @@ def time_plain_table(path: Path, out: Path, font: str | None = None) -> float:
     return elapsed
 
 
+TEXT_SQL = (
+    "SELECT i.id, i.reference, i.title, i.description, i.outcome FROM incidents i "
+    "WHERE i.reported_at >= ? AND i.reported_at < ? ORDER BY i.reported_at, i.id"
+)
+ACTIONS_SQL = "SELECT incident_id, text FROM incident_actions ORDER BY at, id"
+
+
+def time_plain_text(path: Path, out: Path) -> float:
+    """The confidential review's floor: every incident's text as plain paragraphs, in DejaVu Sans."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus.flowables import Spacer
+
+    start = time.perf_counter()
+    first = (NOW - timedelta(days=364)).replace(hour=0, minute=0, tzinfo=None)
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            TEXT_SQL, (first.isoformat(" "), (NOW + timedelta(days=1)).isoformat(" "))
+        ).fetchall()
+        actions: dict[int, list[str]] = {}
+        for incident_id, text in conn.execute(ACTIONS_SQL):
+            actions.setdefault(incident_id, []).append(text)
+    body = ParagraphStyle("body", fontName="DejaVuSans", fontSize=9, leading=12)
+    heading = ParagraphStyle("heading", parent=body, fontSize=11, leading=14)
+    story = []
+    for incident_id, reference, title, description, outcome in rows:
+        story.append(Paragraph(f"{reference} {title}", heading))
+        for text in (description, outcome, *actions.get(incident_id, [])):
+            if text:
+                story.append(Paragraph(text, body))
+        story.append(Spacer(0, 6))
+    SimpleDocTemplate(str(out), pagesize=A4).build(story)
+    elapsed = time.perf_counter() - start
+    assert len(rows) > 0
+    return elapsed
+
+
 def _list(times: list[float]) -> str:
     return ", ".join(f"{t:.3f}" for t in times)
 
@@ -185,25 +226,30 @@ def main() -> int:
         time_plain_table(path, folder / "plain.pdf")
         time_clerk_desk(url, folder / "review.pdf", public=False)
         time_plain_table(path, folder / "plain-dejavu.pdf", "DejaVuSans")
-        confidential, public, plain, plain_dejavu = [], [], [], []
+        time_plain_text(path, folder / "plain-text.pdf")
+        confidential, public, plain, plain_dejavu, plain_text = [], [], [], [], []
         for _ in range(args.runs):
             plain.append(time_plain_table(path, folder / "plain.pdf"))
             confidential.append(time_clerk_desk(url, folder / "review.pdf", public=False))
             public.append(time_clerk_desk(url, folder / "review-public.pdf", public=True))
             plain_dejavu.append(time_plain_table(path, folder / "plain-dejavu.pdf", "DejaVuSans"))
+            plain_text.append(time_plain_text(path, folder / "plain-text.pdf"))
         plain_s, dejavu_s = statistics.median(plain), statistics.median(plain_dejavu)
+        text_s = statistics.median(plain_text)
+        public_s, confidential_s = statistics.median(public), statistics.median(confidential)
         print(f"plain reportlab table (Helvetica): median {plain_s:.3f} s ({_list(plain)})")
         print(f"the same in embedded DejaVu Sans:  median {dejavu_s:.3f} s ({_list(plain_dejavu)})")
-        for name, times in (("public", public), ("confidential", confidential)):
-            median = statistics.median(times)
-            print(f"annual review, {name}: median {median:.3f} s over {args.runs} runs ({_list(times)})")
-            print(
-                f"  ratio to the plain table: {median / plain_s:.2f}x (budget 2x); "
-                f"to the plain table in DejaVu: {median / dejavu_s:.2f}x"
-            )
-        for name in ("review.pdf", "review-public.pdf", "plain.pdf", "plain-dejavu.pdf"):
+        print(f"plain incidents' text (DejaVu):    median {text_s:.3f} s ({_list(plain_text)})")
+        print(f"annual review, public:       median {public_s:.3f} s ({_list(public)})")
+        print(f"annual review, confidential: median {confidential_s:.3f} s ({_list(confidential)})")
+        for name in ("review.pdf", "review-public.pdf", "plain.pdf", "plain-text.pdf"):
             pages = (folder / name).read_bytes().count(b"/Type /Page\n")
             print(f"{name}: {(folder / name).stat().st_size // 1024} KB, {pages} pages")
+        print(f"ratio, public review to the plain table: {public_s / plain_s:.2f}x (budget 2x)")
+        print(
+            "ratio, confidential review to the plain incidents' text: "
+            f"{confidential_s / text_s:.2f}x (budget 2x)"
+        )
     return 0
 
 
