@@ -63,7 +63,11 @@ def cmd_backup(url: str, args: argparse.Namespace) -> int:
 
     folder = args.to.expanduser() if args.to else config.backup_folder()
     with _open(url) as database:
-        made = backup.make(database, folder, database.clock.now())
+        try:
+            actor: str | None = _actor(database, args.actor)
+        except ClerkDeskError:
+            actor = None  # a backup is made all the same; only the checkpoint needs someone
+        made = backup.make(database, folder, database.clock.now(), checkpoint_as=actor)
     print(f"Backed up to {made.path} (checked: integrity and audit trail).")
     return 0
 

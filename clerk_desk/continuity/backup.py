@@ -21,6 +21,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from clerk_desk.audit import chain as audit
+from clerk_desk.audit import checkpoints
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
 from clerk_desk.storage.db import Database, sqlite_file
@@ -106,8 +107,12 @@ def is_due(folder: Path, now: datetime) -> bool:
     return not found or found[0].made_at.date() < now.astimezone(UTC).date()
 
 
-def make(database: Database, folder: Path, now: datetime) -> Backup:
-    """Copy the open database into ``folder``, check the copy, give it its final name and prune."""
+def make(database: Database, folder: Path, now: datetime, *, checkpoint_as: str | None = None) -> Backup:
+    """Copy the open database into ``folder``, check the copy, give it its final name and prune.
+
+    With ``checkpoint_as`` the audit trail is checkpointed first, as that person, so the backup holds
+    the checkpoint and a later truncation of the trail is caught against it (the window's close makes
+    its own checkpoint just before)."""
     source = sqlite_file(database.url)
     if source is None:
         raise BackupError(
@@ -121,6 +126,8 @@ def make(database: Database, folder: Path, now: datetime) -> Backup:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BackupError(f"The backups folder {folder} cannot be made: {exc.strerror}.") from exc
+    if checkpoint_as is not None:
+        checkpoints.record(database, checkpoint_as, "backup")
     stamp = now.astimezone(UTC).strftime(_STAMP)
     final = folder / f"{PREFIX}{stamp}{SUFFIX}"
     temporary = folder / f".{PREFIX}{stamp}.partial"

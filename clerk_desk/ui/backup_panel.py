@@ -121,7 +121,12 @@ class BackupPanel(QWidget):
 
     def back_up_now(self) -> bool:
         try:
-            made = backup.make(self.context.database, config.backup_folder(), self.context.clock.now())
+            made = backup.make(
+                self.context.database,
+                config.backup_folder(),
+                self.context.clock.now(),
+                checkpoint_as=self.context.actor.name,
+            )
         except ClerkDeskError as exc:
             self.state.setText(str(exc))
             return False

@@ -128,3 +128,10 @@ def test_handover_writes_the_pack_and_confirms(run: Cli, tmp_path: Path) -> None
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_a_backup_checkpoints_the_audit_trail_first(run: Cli, tmp_path: Path) -> None:
+    assert run("backup", "--to", str(tmp_path / "backups"))[0] == 0
+    code, out, _ = run("audit", "--verify")
+    assert code == 0
+    assert any(line.startswith("  - 1 checkpoint") for line in out.splitlines()), out
