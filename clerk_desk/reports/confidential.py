@@ -237,6 +237,7 @@ def incident_details(incident: IncidentRow) -> Facts:
         ("Description", details.description),
     )
     rows += [(label, value) for label, value in optional if value]
+    rows += _listed("ICO assessment", list(details.assessments))
     rows += _listed("Follow-ups", [f"{s.label} ({s.clause}): {s.state}" for s in details.steps])
     rows += _listed("Actions", [f"{moment_text(a.at)}, {a.author}: {a.text}" for a in details.actions])
     rows += _listed(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from clerk_desk.incidents import lifecycle as incidents
-from clerk_desk.models import IcoDecision, Incident, IncidentCategory, IncidentStatus
+from clerk_desk.models import IcoDecision, Incident, IncidentAssessment, IncidentCategory, IncidentStatus
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class IncidentDetails:
     evidence: list[EvidenceRow]
     lessons: str
     public_summary: str
+    #: The ICO assessment's history, oldest first, one line per entry (never overwritten).
+    assessments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ def _details(incident: Incident) -> IncidentDetails:
         actions=[ActionRow(a.at, a.author, a.text) for a in incident.actions],
         evidence=[EvidenceRow(e.filename, e.sha256, e.added_at, e.added_by) for e in incident.evidence],
         lessons=incident.lessons or "",
+        assessments=tuple(_assessment(a) for a in incident.assessments),
         public_summary=incident.public_summary or "",
     )
 
@@ -158,3 +161,24 @@ def _ico(incident: Incident) -> str:
     if incident.delay_reasons:
         text += f" Reasons for the delay: {incident.delay_reasons}"
     return text
+
+
+def _assessment(entry: IncidentAssessment) -> str:
+    """One entry of the breach log's assessment history, in a sentence."""
+    parts = [
+        f"{moment_text(entry.assessed_at)} by {entry.assessed_by} ({entry.reason})",
+        "living people's data" if entry.living_people else "no living people's data",
+        f"likelihood {entry.likelihood}, severity {entry.severity}: risk {entry.risk_level}",
+    ]
+    if entry.people_affected is not None:
+        parts.append(f"{entry.people_affected} people affected")
+    if entry.records_affected is not None:
+        parts.append(f"{entry.records_affected} records")
+    for label, value in (
+        ("data", entry.data_kinds),
+        ("likely consequences", entry.consequences),
+        ("mitigation", entry.mitigation),
+    ):
+        if value:
+            parts.append(f"{label}: {value}")
+    return "; ".join(parts)

@@ -278,3 +278,5 @@ def test_the_confidential_review_still_holds_the_full_record(hidden: Database, t
     text = pdf_text(path)
     for expected in ["Tom Beckett", "T. Beckett apologised", EMAILS[2], PHONES[2], "crime reference 4471/26"]:
         assert expected in text, expected
+    # The breach log's assessment history is on the breach's confidential page (UK GDPR Art. 33, 34).
+    assert "ICO assessment" in text and "likelihood low, severity low: risk low" in " ".join(text.split())
