@@ -395,7 +395,6 @@ def test_change_passwords_is_done_once_every_named_account_is_changed_since_disc
     incident_id = logged_ago(council, clock, 24, IncidentCategory.ACCOUNT_COMPROMISE)
     name_accounts(council, incident_id, FACEBOOK, X)
     assert incidents.outstanding_steps(load(council, incident_id)) == ["change_passwords", "review_access"]
-    give_keys(council, ACTOR, DEPUTY)  # each with their own key to the passwords
     with council.transaction(ACTOR) as session:
         credentials.set_password(session, accounts.by_name(session, FACEBOOK).id, "Fresh-Start-41!")  # type: ignore[union-attr]
     assert incidents.outstanding_steps(load(council, incident_id)) == ["change_passwords", "review_access"]
