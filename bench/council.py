@@ -101,8 +101,9 @@ def grant_rows(count: int, n_people: int, n_accounts: int, today: date) -> list[
     rows = []
     for i in range(count):
         person = i % (n_people - 1)
-        if person % 4 == 2:  # councillors hold no access (Thornbury 9.2)
-            person += 1
+        # Councillors hold no access (Thornbury 9.2), and a leaver gets no new grant.
+        while person % 4 == 2 or person % 9 == 0:
+            person = (person + 1) % (n_people - 1)
         granted = today - timedelta(days=3000 - (i % 2900))
         revoked = granted + timedelta(days=30) if i % 10 else None  # most grants ended long ago
         rows.append(
