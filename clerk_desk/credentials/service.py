@@ -120,25 +120,37 @@ def _store(
     session: Session,
     account: Account,
     password: str,
-    reason: RotationReason,
+    reason: RotationReason | None,
     action: str,
     confirm_reuse: bool,
     note: str | None = None,
 ) -> None:
-    """History and audit first (flushed), then the keyring; a keyring failure undoes both."""
+    """History and audit first (flushed), then the keyring; a keyring failure undoes both.
+
+    ``reason`` None stores a password the account already has: it is not a change, so it adds nothing
+    to the rotation history and leaves the "last changed" date (and any change still due) as it was.
+    """
     if not password:
         raise ClerkDeskError("An empty password cannot be stored.")
     others = reused_by(session, account, password)
     if others and not confirm_reuse:
         raise PasswordReused(others)
-    today = clock_of(session).today()
-    rotation.record(session, account, today, reason, today, note=note)
-    details: dict[str, object] = {"reason": reason.value}
+    details: dict[str, object]
+    if reason is None:
+        details = {"kind": EXISTING}
+    else:
+        today = clock_of(session).today()
+        rotation.record(session, account, today, reason, today, note=note)
+        details = {"reason": reason.value}
     if others:
         details["same_password_as"] = ", ".join(others)
     audit.record(session, action, "Account", str(account.id), account.name, details)
     session.flush()
     vault.set_password(account.uuid, password)
+
+
+#: How the audit trail names a password stored without a change (a change names its reason instead).
+EXISTING = "the password the account already has"
 
 
 def set_password(
@@ -147,13 +159,28 @@ def set_password(
     password: str,
     reason: RotationReason | None = None,
     *,
+    changed_on_platform: bool,
     confirm_reuse: bool = False,
-) -> RotationReason:
-    """Store a password for the account; returns the reason recorded in its history."""
+) -> RotationReason | None:
+    """Store a password for the account; returns the reason recorded in its history, if any.
+
+    ``changed_on_platform`` says which of two things the clerk is doing (Thornbury 9.4):
+
+    * True: the password is new on the platform (changed there just now). It is a change: an entry in
+      the rotation history (``reason``, by default "first set" for an account with no password yet and
+      "other" after that), which restarts the interval and settles a change due at once.
+    * False: the password the account already has, recorded in Clerk Desk. Nothing changed on the
+      platform, so nothing in the history changes: an overdue or rotate-now account stays due.
+    """
     require_keyholder(session, "set a password")
-    _require_vault()
     account = accounts.get(session, account_id)
-    if reason is None:
+    if not changed_on_platform and reason is not None:
+        raise ClerkDeskError(
+            "A reason is recorded only for a password changed on the platform; the password the "
+            "account already has is not a change."
+        )
+    _require_vault()
+    if changed_on_platform and reason is None:
         first = vault.get_password(account.uuid) is None and not rotation.history(session, account.id)
         reason = RotationReason.FIRST_SET if first else RotationReason.OTHER
     _store(session, account, password, reason, "set password", confirm_reuse)

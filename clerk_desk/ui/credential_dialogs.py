@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QSpinBox,
+    QRadioButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,29 +25,12 @@ from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import Account, PasswordRotation, RotationReason
 from clerk_desk.ui.context import Context
+from clerk_desk.ui.password_editor import PasswordEditor, labelled, reason_combo, store_with_reuse_check
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import button
 
 #: How long a revealed or copied password stays visible or on the clipboard (design.md).
 EXPOSURE_MS = 30_000
-
-
-def _labelled(form: QFormLayout, label: str, widget: QWidget) -> None:
-    caption = QLabel(f"{label}:")
-    caption.setBuddy(widget)
-    widget.setAccessibleName(label)
-    form.addRow(caption, widget)
-
-
-def _reason_combo(default: RotationReason | None) -> QComboBox:
-    combo = QComboBox()
-    if default is None:
-        combo.addItem("First set, or changed outside Clerk Desk", "")
-    for reason in RotationReason:
-        combo.addItem(reason.label, reason.value)
-    if default is not None:
-        combo.setCurrentIndex(combo.findData(default.value))
-    return combo
 
 
 class ClipboardGuard:
@@ -71,94 +54,13 @@ class ClipboardGuard:
         self._text = None
 
 
-class PasswordEditor(QWidget):
-    """A masked password field with Show, Generate (length and character classes) and a strength meter."""
-
-    def __init__(self, context_words: tuple[str, ...], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context_words = context_words
-        self.field = QLineEdit()
-        self.field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.field.setAccessibleName("Password")
-        self.show_box = QCheckBox("Show")
-        self.show_box.setAccessibleName("Show")
-        self.show_box.toggled.connect(
-            lambda on: self.field.setEchoMode(
-                QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
-            )
-        )
-        self.generate_button = button("Generate", "Make a random password with the settings below")
-        self.length = QSpinBox()
-        self.length.setRange(passwords.MIN_LENGTH, passwords.MAX_LENGTH)
-        self.length.setValue(passwords.DEFAULT_LENGTH)
-        self.length.setAccessibleName("Length")
-        self.classes = {
-            name: QCheckBox(text)
-            for name, text in (("lower", "a–z"), ("upper", "A–Z"), ("digits", "0–9"), ("symbols", "Symbols"))
-        }
-        for box in self.classes.values():
-            box.setChecked(True)
-            box.setAccessibleName(box.text())
-        self.strength = QLabel()
-        self.strength.setWordWrap(True)
-        self.strength.setAccessibleName("Strength")
-        self.error = QLabel()
-        self.error.setObjectName("fieldError")
-
-        row = QHBoxLayout()
-        row.addWidget(self.field, 1)
-        row.addWidget(self.show_box)
-        row.addWidget(self.generate_button)
-        recipe = QHBoxLayout()
-        length_label = QLabel("Length:")
-        length_label.setBuddy(self.length)
-        recipe.addWidget(length_label)
-        recipe.addWidget(self.length)
-        for box in self.classes.values():
-            recipe.addWidget(box)
-        recipe.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addLayout(recipe)
-        layout.addWidget(self.strength)
-        layout.addWidget(self.error)
-        self.generate_button.clicked.connect(self.generate)
-        self.field.textChanged.connect(self._rate)
-        self._rate("")
-
-    def recipe(self) -> passwords.Recipe:
-        return passwords.Recipe(self.length.value(), **{k: b.isChecked() for k, b in self.classes.items()})
-
-    def generate(self) -> None:
-        try:
-            self.field.setText(passwords.generate(self.recipe()))
-            self.error.clear()
-        except ClerkDeskError as exc:
-            self.error.setText(str(exc))
-
-    def text(self) -> str:
-        return self.field.text()
-
-    def _rate(self, text: str) -> None:
-        verdict = passwords.strength(text, self.context_words)
-        self.strength.setText(f"Strength: {verdict.label}. {verdict.advice}".strip())
-
-
-def _store_with_reuse_check(parent: QWidget, attempt) -> bool:  # type: ignore[no-untyped-def]
-    """Run ``attempt(confirm_reuse)``; if the password is used elsewhere, ask before saving it anyway."""
-    try:
-        attempt(False)
-    except credentials.PasswordReused as exc:
-        answer = QMessageBox.question(parent, "Password already in use", f"{exc}\n\nSave it anyway?")
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        attempt(True)
-    return True
-
-
 class SetPasswordDialog(QDialog):
-    """Store a password for an account in the keyring; each one is an entry in its rotation history."""
+    """Store a password for an account in the keyring.
+
+    The clerk says which of two things this is (Thornbury 9.4): the password the account already has,
+    which is not a change and leaves any change that is due still due; or a password just changed on the
+    platform, which is an entry in the account's rotation history.
+    """
 
     def __init__(self, context: Context, account: Account, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -166,10 +68,31 @@ class SetPasswordDialog(QDialog):
         self.account = account
         self.setWindowTitle(f"Set password for {account.name}")
         self.editor = PasswordEditor((account.handle, account.platform, account.sign_in_email or ""))
-        self.reason = _reason_combo(None)
+        self.existing = QRadioButton("The password the account already has (not a change)")
+        self.changed = QRadioButton("A new password, changed on the platform just now")
+        self.kind = QButtonGroup(self)
+        for choice in (self.existing, self.changed):
+            choice.setAccessibleName(choice.text())
+            self.kind.addButton(choice)
+        kind_box = QWidget()
+        kind_box.setAccessibleName("This password is")
+        kind_layout = QVBoxLayout(kind_box)
+        kind_layout.setContentsMargins(0, 0, 0, 0)
+        kind_layout.addWidget(self.existing)
+        kind_layout.addWidget(self.changed)
+        self.kind_help = QLabel(
+            "Recording the existing password does not restart the interval and does not settle a change "
+            "that is due (after a compromise or a leaver): change it on the platform for that."
+        )
+        self.kind_help.setWordWrap(True)
+        kind_layout.addWidget(self.kind_help)
+        self.reason = reason_combo(None)
+        self.reason.setEnabled(False)
+        self.changed.toggled.connect(self.reason.setEnabled)
         form = QFormLayout()
         form.addRow(QLabel("Password:"), self.editor)
-        _labelled(form, "Reason", self.reason)
+        form.addRow(QLabel("This password is:"), kind_box)
+        labelled(form, "Reason", self.reason)
         self.message = QLabel()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
@@ -199,14 +122,29 @@ class SetPasswordDialog(QDialog):
         if not password:
             self.message.setText("Password: type one or press Generate.")
             return
-        reason = RotationReason(self.reason.currentData()) if self.reason.currentData() else None
+        if not (self.existing.isChecked() or self.changed.isChecked()):
+            self.message.setText(
+                "This password is: choose whether it is the password the account already has or one "
+                "changed on the platform."
+            )
+            return
+        changed = self.changed.isChecked()
+        data = self.reason.currentData()
+        reason = RotationReason(data) if changed and data else None
 
         def attempt(confirm: bool) -> None:
             with self.context.write() as session:
-                credentials.set_password(session, self.account.id, password, reason, confirm_reuse=confirm)
+                credentials.set_password(
+                    session,
+                    self.account.id,
+                    password,
+                    reason,
+                    changed_on_platform=changed,
+                    confirm_reuse=confirm,
+                )
 
         try:
-            if not _store_with_reuse_check(self, attempt):
+            if not store_with_reuse_check(self, attempt):
                 return
         except ClerkDeskError as exc:
             self.message.setText(str(exc))
@@ -230,7 +168,7 @@ class RevealDialog(QDialog):
         close.clicked.connect(self.accept)
         close.setDefault(True)
         form = QFormLayout()
-        _labelled(form, "Password", self.field)
+        labelled(form, "Password", self.field)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.countdown)
@@ -288,7 +226,7 @@ class RotateDialog(QDialog):
         self.open_button = button("Open security settings", credentials.security_page(account) or "")
         self.open_button.setEnabled(bool(credentials.security_page(account)))
         self.open_button.clicked.connect(self.open_settings)
-        self.reason = _reason_combo(default_reason)
+        self.reason = reason_combo(default_reason)
         self.message = QLabel()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
@@ -309,7 +247,7 @@ class RotateDialog(QDialog):
         caption.setBuddy(self.field)
         self.field.setAccessibleName("New password")
         form.addRow(caption, row)
-        _labelled(form, "Reason", self.reason)
+        labelled(form, "Reason", self.reason)
         actions = QHBoxLayout()
         actions.addWidget(self.open_button)
         actions.addStretch(1)
@@ -354,7 +292,7 @@ class RotateDialog(QDialog):
                 credentials.confirm_rotation(session, self.account.id, reason, confirm_reuse=confirm_reuse)
 
         try:
-            if not _store_with_reuse_check(self, attempt):
+            if not store_with_reuse_check(self, attempt):
                 return
         except ClerkDeskError as exc:
             self.message.setText(str(exc))

@@ -385,10 +385,20 @@ def test_change_passwords_is_done_once_every_named_account_is_changed_since_disc
     name_accounts(council, incident_id, FACEBOOK, X)
     assert incidents.outstanding_steps(load(council, incident_id)) == ["change_passwords", "review_access"]
     with council.transaction(ACTOR) as session:
-        credentials.set_password(session, accounts.by_name(session, FACEBOOK).id, "Fresh-Start-41!")  # type: ignore[union-attr]
+        credentials.set_password(
+            session,
+            accounts.by_name(session, FACEBOOK).id,  # type: ignore[union-attr]
+            "Fresh-Start-41!",
+            changed_on_platform=True,
+        )
     assert incidents.outstanding_steps(load(council, incident_id)) == ["change_passwords", "review_access"]
     with council.transaction(DEPUTY) as session:
-        credentials.set_password(session, accounts.by_name(session, X).id, "Another-One-73?")  # type: ignore[union-attr]
+        credentials.set_password(
+            session,
+            accounts.by_name(session, X).id,  # type: ignore[union-attr]
+            "Another-One-73?",
+            changed_on_platform=True,
+        )
     incident = load(council, incident_id)
     assert incidents.step_settled(incident, "change_passwords")
     assert incidents.outstanding_steps(incident) == ["review_access"]

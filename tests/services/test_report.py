@@ -550,7 +550,7 @@ def test_no_password_ever_reaches_the_pdf(council: Database, out_dir: Path, memo
     with council.transaction(ACTOR) as session:
         for number, account in enumerate(accounts_service.all_accounts(session)):
             secret = f"Pdf-Leak-Probe-{number}-xQ7!"
-            credentials.set_password(session, account.id, secret)
+            credentials.set_password(session, account.id, secret, changed_on_platform=True)
             secrets_set.append(secret)
     with council.read() as session:
         snapshot = credentials.snapshot(accounts_service.all_accounts(session))

@@ -173,7 +173,12 @@ def test_a_leaver_flags_their_accounts_until_access_is_revoked_and_passwords_cha
     assert {f.subject for f in findings if f.rule == "rotate-now"} == held
     with database.transaction("Zoë Hartley") as session:
         for name in held:
-            credentials.set_password(session, access.resolve_account(session, name).id, f"new-{name}-Q7!x")
+            credentials.set_password(
+                session,
+                access.resolve_account(session, name).id,
+                f"new-{name}-Q7!x",
+                changed_on_platform=True,
+            )
     assert not [f for f in _findings(window) if f.rule == "rotate-now"]
 
 

@@ -43,6 +43,7 @@ def test_a_password_set_in_the_window_is_in_the_keyring_and_not_the_database(
     qtbot.addWidget(dialog)
     dialog.editor.field.setText(SECRET)
     assert "Strength: Very strong" in dialog.editor.strength.text()
+    dialog.changed.setChecked(True)
     dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert memory_keyring.entries[(vault.SERVICE, account.uuid)] == SECRET
@@ -52,6 +53,44 @@ def test_a_password_set_in_the_window_is_in_the_keyring_and_not_the_database(
         history = rotation.history(session, account.id)
         assert history[0].reason == RotationReason.OTHER  # the demo had recorded a change already
         assert all(SECRET not in e.changes for e in audit_log.search(session))
+
+
+def test_set_password_asks_whether_the_password_is_new_on_the_platform(
+    window: MainWindow,
+    database: Database,
+    memory_keyring,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    """The existing password is not a change: no history entry, and the reason is only for a change."""
+    account = _account(database, "X:@AshcombeTC")
+    with database.read() as session:
+        before = [e.id for e in rotation.history(session, account.id)]
+    dialog = SetPasswordDialog(window.context, account, window)
+    qtbot.addWidget(dialog)
+    dialog.editor.field.setText(SECRET)
+    assert not dialog.existing.isChecked() and not dialog.changed.isChecked()
+    dialog.save()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.message.text().startswith("This password is: choose")
+    assert (vault.SERVICE, account.uuid) not in memory_keyring.entries
+    assert not dialog.reason.isEnabled()
+    dialog.existing.setChecked(True)
+    dialog.save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert memory_keyring.entries[(vault.SERVICE, account.uuid)] == SECRET
+    with database.read() as session:
+        assert [e.id for e in rotation.history(session, account.id)] == before
+        assert accounts.get(session, account.id).last_rotated_on == account.last_rotated_on
+
+    again = SetPasswordDialog(window.context, account, window)
+    qtbot.addWidget(again)
+    again.editor.field.setText("Changed-on-X-today-6!")
+    again.changed.setChecked(True)
+    assert again.reason.isEnabled()
+    again.reason.setCurrentIndex(again.reason.findData(RotationReason.SCHEDULED.value))
+    again.save()
+    with database.read() as session:
+        assert rotation.history(session, account.id)[0].reason == RotationReason.SCHEDULED
 
 
 def test_generate_fills_a_strong_password_of_the_chosen_length(
@@ -161,6 +200,7 @@ def test_without_a_keyring_the_window_runs_and_each_action_says_what_to_do(
     dialog = SetPasswordDialog(window.context, _account(database, "X:@AshcombeTC"), window)
     qtbot.addWidget(dialog)
     dialog.editor.field.setText(SECRET)
+    dialog.existing.setChecked(True)
     dialog.save()
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert "GNOME Keyring" in dialog.message.text()
@@ -187,6 +227,7 @@ def test_the_clerk_uses_the_password_actions_from_the_accounts_page(
 ) -> None:
     def set_and_save(dialog: SetPasswordDialog) -> int:
         dialog.editor.field.setText(SECRET)
+        dialog.changed.setChecked(True)
         dialog.save()
         return int(dialog.result())
 

@@ -1,0 +1,126 @@
+"""The password field shared by Set password and Rotate: masked, with a generator and a strength meter."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clerk_desk.credentials import passwords
+from clerk_desk.credentials import service as credentials
+from clerk_desk.errors import ClerkDeskError
+from clerk_desk.models import RotationReason
+from clerk_desk.ui.table_page import button
+
+
+def labelled(form: QFormLayout, label: str, widget: QWidget) -> None:
+    caption = QLabel(f"{label}:")
+    caption.setBuddy(widget)
+    widget.setAccessibleName(label)
+    form.addRow(caption, widget)
+
+
+def reason_combo(default: RotationReason | None) -> QComboBox:
+    combo = QComboBox()
+    if default is None:
+        combo.addItem("First set, or changed outside Clerk Desk", "")
+    for reason in RotationReason:
+        combo.addItem(reason.label, reason.value)
+    if default is not None:
+        combo.setCurrentIndex(combo.findData(default.value))
+    return combo
+
+
+class PasswordEditor(QWidget):
+    """A masked password field with Show, Generate (length and character classes) and a strength meter."""
+
+    def __init__(self, context_words: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context_words = context_words
+        self.field = QLineEdit()
+        self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.field.setAccessibleName("Password")
+        self.show_box = QCheckBox("Show")
+        self.show_box.setAccessibleName("Show")
+        self.show_box.toggled.connect(
+            lambda on: self.field.setEchoMode(
+                QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
+            )
+        )
+        self.generate_button = button("Generate", "Make a random password with the settings below")
+        self.length = QSpinBox()
+        self.length.setRange(passwords.MIN_LENGTH, passwords.MAX_LENGTH)
+        self.length.setValue(passwords.DEFAULT_LENGTH)
+        self.length.setAccessibleName("Length")
+        self.classes = {
+            name: QCheckBox(text)
+            for name, text in (("lower", "a–z"), ("upper", "A–Z"), ("digits", "0–9"), ("symbols", "Symbols"))
+        }
+        for box in self.classes.values():
+            box.setChecked(True)
+            box.setAccessibleName(box.text())
+        self.strength = QLabel()
+        self.strength.setWordWrap(True)
+        self.strength.setAccessibleName("Strength")
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+
+        row = QHBoxLayout()
+        row.addWidget(self.field, 1)
+        row.addWidget(self.show_box)
+        row.addWidget(self.generate_button)
+        recipe = QHBoxLayout()
+        length_label = QLabel("Length:")
+        length_label.setBuddy(self.length)
+        recipe.addWidget(length_label)
+        recipe.addWidget(self.length)
+        for box in self.classes.values():
+            recipe.addWidget(box)
+        recipe.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addLayout(recipe)
+        layout.addWidget(self.strength)
+        layout.addWidget(self.error)
+        self.generate_button.clicked.connect(self.generate)
+        self.field.textChanged.connect(self._rate)
+        self._rate("")
+
+    def recipe(self) -> passwords.Recipe:
+        return passwords.Recipe(self.length.value(), **{k: b.isChecked() for k, b in self.classes.items()})
+
+    def generate(self) -> None:
+        try:
+            self.field.setText(passwords.generate(self.recipe()))
+            self.error.clear()
+        except ClerkDeskError as exc:
+            self.error.setText(str(exc))
+
+    def text(self) -> str:
+        return self.field.text()
+
+    def _rate(self, text: str) -> None:
+        verdict = passwords.strength(text, self.context_words)
+        self.strength.setText(f"Strength: {verdict.label}. {verdict.advice}".strip())
+
+
+def store_with_reuse_check(parent: QWidget, attempt) -> bool:  # type: ignore[no-untyped-def]
+    """Run ``attempt(confirm_reuse)``; if the password is used elsewhere, ask before saving it anyway."""
+    try:
+        attempt(False)
+    except credentials.PasswordReused as exc:
+        answer = QMessageBox.question(parent, "Password already in use", f"{exc}\n\nSave it anyway?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        attempt(True)
+    return True
