@@ -39,6 +39,9 @@ class Kind:
     rows: Callable[[Session], Iterable[Mapping[str, str]]]
     #: Columns an import also reads but an export does not write.
     import_only: tuple[str, ...] = ()
+    #: The stored record a row names, as an export row (None for a new record): a column the file
+    #: leaves out keeps its stored value.
+    current: Callable[[Session, Mapping[str, str]], Mapping[str, str] | None] = lambda session, row: None
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,50 @@ def _cell(row: Mapping[str, str], *columns: str) -> str:
     return "|".join((row.get(column) or "").strip().casefold() for column in columns)
 
 
+def _current_person(session: Session, values: Mapping[str, str]) -> Mapping[str, str] | None:
+    person = people.by_name(session, people.parse(values).name)
+    if person is None:
+        return None
+    row = people.as_row(person)
+    version = (values.get("policy_version") or "").strip()
+    if version:
+        ack = acknowledgements.find(session, person, version)
+        if ack is not None:
+            row.update(acknowledgements.as_row(ack))
+            del row["person"]
+    return row
+
+
+def _current_account(session: Session, values: Mapping[str, str]) -> Mapping[str, str] | None:
+    account = accounts.by_name(session, accounts.parse(values).name)
+    return accounts.as_row(account) if account else None
+
+
+def _current_grant(session: Session, values: Mapping[str, str]) -> Mapping[str, str] | None:
+    data = access.parse(values)
+    person = access.resolve_person(session, data.person)
+    grant = access.find(session, person, access.resolve_account(session, data.account), data.granted_on)
+    return access.as_row(grant) if grant else None
+
+
+def _current_officer(session: Session, values: Mapping[str, str]) -> Mapping[str, str] | None:
+    data = officers.parse(values)
+    designation = officers.find(session, access.resolve_person(session, data.person), data.designated_on)
+    return officers.as_row(designation) if designation else None
+
+
+def _current_acknowledgement(session: Session, values: Mapping[str, str]) -> Mapping[str, str] | None:
+    data = acknowledgements.parse(values)
+    ack = acknowledgements.find(session, access.resolve_person(session, data.person), data.policy_version)
+    return acknowledgements.as_row(ack) if ack else None
+
+
+def _current_incident(session: Session, values: Mapping[str, str]) -> Mapping[str, str] | None:
+    data = incident_records.parse(values)
+    incident = incidents.by_reference(session, data.reference) if data.reference else None
+    return incident_records.as_row(incident) if incident else None
+
+
 def _apply_account(session: Session, values: Mapping[str, str], today: date) -> bool:
     data = accounts.parse(values)
     existing = accounts.by_name(session, data.name)
@@ -103,6 +150,7 @@ KINDS: dict[str, Kind] = {
         _apply_person,
         lambda session: (people.as_row(p) for p in people.all_people(session)),
         import_only=acknowledgements.COLUMNS[1:],
+        current=_current_person,
     ),
     "accounts": Kind(
         accounts.COLUMNS,
@@ -110,6 +158,7 @@ KINDS: dict[str, Kind] = {
         lambda row: f"{(row.get('platform') or '').strip()}:{(row.get('handle') or '').strip()}".casefold(),
         _apply_account,
         lambda session: (accounts.as_row(a) for a in accounts.all_accounts(session)),
+        current=_current_account,
     ),
     "grants": Kind(
         access.COLUMNS,
@@ -117,6 +166,7 @@ KINDS: dict[str, Kind] = {
         lambda row: _cell(row, "person", "account", "granted_on"),
         _apply_grant,
         lambda session: (access.as_row(g) for g in access.all_grants(session)),
+        current=_current_grant,
     ),
     "officers": Kind(
         officers.COLUMNS,
@@ -124,6 +174,7 @@ KINDS: dict[str, Kind] = {
         lambda row: _cell(row, "person", "designated_on"),
         _apply_officer,
         lambda session: (officers.as_row(d) for d in officers.all_designations(session)),
+        current=_current_officer,
     ),
     "incidents": Kind(
         incident_records.COLUMNS,
@@ -131,6 +182,7 @@ KINDS: dict[str, Kind] = {
         lambda row: _cell(row, "reference") if (row.get("reference") or "").strip() else f"row-{id(row)}",
         _apply_incident,
         lambda session: (incident_records.as_row(i) for i in incidents.all_incidents(session)),
+        current=_current_incident,
     ),
     "acknowledgements": Kind(
         acknowledgements.COLUMNS,
@@ -138,6 +190,7 @@ KINDS: dict[str, Kind] = {
         lambda row: _cell(row, "person", "policy_version"),
         _apply_acknowledgement,
         lambda session: (acknowledgements.as_row(a) for a in acknowledgements.all_acknowledgements(session)),
+        current=_current_acknowledgement,
     ),
 }
 
@@ -173,6 +226,8 @@ def import_rows(session: Session, kind_name: str, content: str, today: date) -> 
     header = [name.strip() for name in (reader.fieldnames or [])]
     _check_header(header, kind)
     reader.fieldnames = header
+    # A column the file leaves out keeps what is stored; an empty cell in a column it has clears it.
+    absent = [name for name in (*kind.columns, *kind.import_only) if name not in header]
     seen: dict[str, int] = {}
     added = updated = 0
     for number, raw in enumerate(reader, start=2):
@@ -186,6 +241,8 @@ def import_rows(session: Session, kind_name: str, content: str, today: date) -> 
             raise ValidationError(kind.columns[0], f"repeats row {seen[key]}", row=number)
         seen[key] = number
         try:
+            if absent:
+                values = _keep_absent(session, kind, values, absent)
             if kind.apply(session, values, today):
                 added += 1
             else:
@@ -195,6 +252,21 @@ def import_rows(session: Session, kind_name: str, content: str, today: date) -> 
     return ImportResult(added, updated)
 
 
+def _keep_absent(
+    session: Session, kind: Kind, values: Mapping[str, str], absent: Sequence[str]
+) -> dict[str, str]:
+    """The row with each column the file leaves out filled in from the stored record it names."""
+    try:
+        stored = kind.current(session, values)
+    except ValidationError:
+        stored = None  # the row is bad: applying it names the field
+    kept = dict(values)
+    for name in absent:
+        if stored is not None and name in stored:
+            kept[name] = stored[name]
+    return kept
+
+
 def _check_header(header: Sequence[str], kind: Kind) -> None:
     if not header:
         raise ValidationError(
@@ -202,6 +274,9 @@ def _check_header(header: Sequence[str], kind: Kind) -> None:
             f"the file is empty; the first row must name the columns: {', '.join(kind.columns)}",
             row=1,
         )
+    repeated = next((name for index, name in enumerate(header) if name in header[:index]), None)
+    if repeated is not None:
+        raise ValidationError(repeated, "appears more than once in the header row", row=1)
     known = (*kind.columns, *kind.import_only)
     unknown = [name for name in header if name not in known]
     if unknown:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from clerk_desk import fields
 from clerk_desk.errors import ValidationError
-from clerk_desk.models import Acknowledgement
+from clerk_desk.models import Acknowledgement, Person
 from clerk_desk.register import authority, lookups
 
 CLAUSE = "district policy 5c; Thornbury 4.2"
@@ -62,6 +62,19 @@ def all_acknowledgements(session: Session) -> list[Acknowledgement]:
     )
 
 
+def find(session: Session, person: Person, policy_version: str) -> Acknowledgement | None:
+    """The person's acknowledgement of this policy version, if recorded."""
+    return (
+        session.execute(
+            select(Acknowledgement).where(
+                Acknowledgement.person_id == person.id, Acknowledgement.policy_version == policy_version
+            )
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+
+
 def save(session: Session, data: AcknowledgementData, today: date) -> tuple[Acknowledgement, bool]:
     """Record (or correct) a person's acknowledgement of a policy version; True when it is new."""
     authority.require_manager(session, "record policy acknowledgements")
@@ -70,15 +83,7 @@ def save(session: Session, data: AcknowledgementData, today: date) -> tuple[Ackn
         raise ValidationError("acknowledged_on", "is in the future")
     if data.training_on is not None and data.training_on > today:
         raise ValidationError("training_on", "is in the future")
-    existing = (
-        session.execute(
-            select(Acknowledgement).where(
-                Acknowledgement.person_id == person.id, Acknowledgement.policy_version == data.policy_version
-            )
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
+    existing = find(session, person, data.policy_version)
     ack = existing or Acknowledgement(person=person, policy_version=data.policy_version)
     if existing is None:
         session.add(ack)
