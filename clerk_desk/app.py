@@ -13,7 +13,7 @@ from types import TracebackType
 
 from PySide6.QtCore import QEventLoop, Qt, QThread, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QDialog, QSystemTrayIcon
 
 from clerk_desk.checks import engine as checks
 from clerk_desk.checks import reminders
@@ -22,6 +22,7 @@ from clerk_desk.errors import ClerkDeskError
 from clerk_desk.register import authority, people
 from clerk_desk.storage import config
 from clerk_desk.storage.db import open_database
+from clerk_desk.ui import plain
 from clerk_desk.ui.actor_dialog import ActorDialog
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.main_window import MainWindow
@@ -79,9 +80,9 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
     """A bug is logged in full and reported in a sentence; the window stays open."""
     log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
     if isinstance(value, ClerkDeskError):
-        QMessageBox.warning(None, "Clerk Desk", str(value))
+        plain.warning(None, "Clerk Desk", str(value))
         return
-    QMessageBox.critical(
+    plain.critical(
         None,
         "Clerk Desk",
         "Something went wrong that Clerk Desk did not expect. Nothing half-saved: the last change was "
@@ -169,7 +170,7 @@ def run_gui(database_url: str, actor: str | None) -> int:
     try:
         window = create_main_window(database_url, actor)
     except ClerkDeskError as exc:
-        QMessageBox.critical(None, "Clerk Desk cannot open the database", str(exc))
+        plain.critical(None, "Clerk Desk cannot open the database", str(exc))
         return 2
     sys.excepthook = _excepthook
     vault.set_waiter(_wait_for_keyring)

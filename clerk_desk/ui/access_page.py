@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QMessageBox, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QTableView, QWidget
 
 from clerk_desk import fields
 from clerk_desk.access import grants as access
 from clerk_desk.models import AccessLevel, Account, AccountStatus, Grant, Person
 from clerk_desk.register import accounts, authority
+from clerk_desk.ui import plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog, choice_field, date_field, text_field
 from clerk_desk.ui.table_model import Column, RowTableModel, sort_text
@@ -83,7 +84,7 @@ class MatrixModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return level
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{person.name} — {account.name}: {level or 'no access'}"
+            return plain.tooltip(f"{person.name} — {account.name}: {level or 'no access'}")
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -200,7 +201,7 @@ class AccessPage(TablePage):
             self.show_filter.addItem(text, value)
         self.show_filter.currentIndexChanged.connect(self._apply_filter)
         self.filters_bar.addWidget(self.show_filter)
-        self.matrix_heading = QLabel("Access matrix: who holds which keys today")
+        self.matrix_heading = plain.label("Access matrix: who holds which keys today")
         self.matrix_heading.setObjectName("sectionHeading")
         self.matrix_model = MatrixModel(self)
         self.matrix = QTableView()
@@ -258,7 +259,7 @@ class AccessPage(TablePage):
     def revoke(self) -> None:
         grant = self.current()
         if grant is not None and self.run_dialog(revoke_dialog(self.context, grant, self)):
-            QMessageBox.information(
+            plain.information(
                 self,
                 "Change the password",
                 f"Change the password of {grant.account.name} now (Thornbury 9.4).",

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from clerk_desk.audit import chain as audit
 from clerk_desk.audit import reader as audit_log
 from clerk_desk.models import AuditEntry
+from clerk_desk.ui import plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import DATE_HINT
 from clerk_desk.ui.table_model import Column, RowTableModel
@@ -49,7 +50,7 @@ class AuditPage(TablePage):
         self.subject = _labelled_edit("Record", "Record name or type")
         self.since = _labelled_edit("From", DATE_HINT)
         self.until = _labelled_edit("To", DATE_HINT)
-        self.filter_error = QLabel()
+        self.filter_error = plain.label()
         self.filter_error.setObjectName("fieldError")
         for label, widget in (
             ("Person", self.person),
@@ -57,7 +58,7 @@ class AuditPage(TablePage):
             ("From", self.since),
             ("To", self.until),
         ):
-            caption = QLabel(f"{label}:")
+            caption = plain.label(f"{label}:")
             caption.setBuddy(widget)
             self.filters_bar.addWidget(caption)
             self.filters_bar.addWidget(widget)
@@ -111,13 +112,13 @@ class AuditPage(TablePage):
     def verify(self) -> None:
         result = self.context.read(audit.verify)
         if result.ok:
-            QMessageBox.information(
+            plain.information(
                 self,
                 "Audit trail intact",
                 f"All {result.entries} entries are intact, each chained to the one before.",
             )
         else:
-            QMessageBox.critical(
+            plain.critical(
                 self,
                 "Audit trail altered",
                 "The audit trail has been altered:\n" + "\n".join(result.problems[:20]),

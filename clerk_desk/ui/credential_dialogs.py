@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QRadioButton,
@@ -24,6 +23,7 @@ from clerk_desk.credentials import passwords, rotation
 from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import Account, PasswordRotation, RotationReason
+from clerk_desk.ui import plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.password_editor import PasswordEditor, labelled, reason_combo, store_with_reuse_check
 from clerk_desk.ui.table_model import Column, RowTableModel
@@ -80,7 +80,7 @@ class SetPasswordDialog(QDialog):
         kind_layout.setContentsMargins(0, 0, 0, 0)
         kind_layout.addWidget(self.existing)
         kind_layout.addWidget(self.changed)
-        self.kind_help = QLabel(
+        self.kind_help = plain.label(
             "Recording the existing password does not restart the interval and does not settle a change "
             "that is due (after a compromise or a leaver): change it on the platform for that."
         )
@@ -90,10 +90,10 @@ class SetPasswordDialog(QDialog):
         self.reason.setEnabled(False)
         self.changed.toggled.connect(self.reason.setEnabled)
         form = QFormLayout()
-        form.addRow(QLabel("Password:"), self.editor)
-        form.addRow(QLabel("This password is:"), kind_box)
+        form.addRow(plain.label("Password:"), self.editor)
+        form.addRow(plain.label("This password is:"), kind_box)
         labelled(form, "Reason", self.reason)
-        self.message = QLabel()
+        self.message = plain.label()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox(
@@ -105,7 +105,7 @@ class SetPasswordDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        intro = QLabel(
+        intro = plain.label(
             "The password goes to this PC's password store (the OS keyring), never into the "
             "database. Give every account its own password (Thornbury 9.3)."
         )
@@ -163,7 +163,7 @@ class RevealDialog(QDialog):
         self.field = QLineEdit(password)
         self.field.setReadOnly(True)
         self.field.setAccessibleName("Password")
-        self.countdown = QLabel(f"Hidden again in {interval_ms // 1000} seconds.")
+        self.countdown = plain.label(f"Hidden again in {interval_ms // 1000} seconds.")
         close = button("Close")
         close.clicked.connect(self.accept)
         close.setDefault(True)
@@ -204,7 +204,7 @@ class RotateDialog(QDialog):
         self.account = account
         self.clipboard = ClipboardGuard()
         self.setWindowTitle(f"Rotate the password of {account.name}")
-        self.steps = QLabel(
+        self.steps = plain.label(
             "1. Copy the new password below.\n"
             "2. Open the platform's security settings and change the password there.\n"
             "3. When the platform has accepted it, confirm here. Until then the current password is kept "
@@ -227,7 +227,7 @@ class RotateDialog(QDialog):
         self.open_button.setEnabled(bool(credentials.security_page(account)))
         self.open_button.clicked.connect(self.open_settings)
         self.reason = reason_combo(default_reason)
-        self.message = QLabel()
+        self.message = plain.label()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
         self.confirm_button = button("The platform accepted it")
@@ -243,7 +243,7 @@ class RotateDialog(QDialog):
         row.addWidget(self.show_box)
         row.addWidget(self.copy_button)
         form = QFormLayout()
-        caption = QLabel("New password:")
+        caption = plain.label("New password:")
         caption.setBuddy(self.field)
         self.field.setAccessibleName("New password")
         form.addRow(caption, row)
@@ -274,7 +274,7 @@ class RotateDialog(QDialog):
                         "A new password generated earlier is still waiting for confirmation."
                     )
         except ClerkDeskError as exc:
-            QMessageBox.warning(self.parentWidget(), "Cannot rotate the password", str(exc))
+            plain.warning(self.parentWidget(), "Cannot rotate the password", str(exc))
             return False
         self.field.setText(waiting)
         return True
@@ -300,7 +300,7 @@ class RotateDialog(QDialog):
         self.accept()
 
     def cancel_rotation(self) -> None:
-        answer = QMessageBox.question(
+        answer = plain.question(
             self,
             "Cancel the rotation?",
             "Discard the new password? Do this only if you have NOT changed the password on the platform; "

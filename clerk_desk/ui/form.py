@@ -12,17 +12,16 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from clerk_desk.errors import ClerkDeskError, ValidationError
+from clerk_desk.ui import plain
 
 DATE_HINT = "YYYY-MM-DD"
 
@@ -38,7 +37,7 @@ class Field:
         self.widget = widget
         self._read = read
         self._write = write
-        self.error = QLabel()
+        self.error = plain.label()
         self.error.setObjectName("fieldError")
         self.error.setWordWrap(True)
         self.error.setVisible(False)
@@ -155,10 +154,10 @@ class FormDialog(QDialog):
             if isinstance(f.widget, QCheckBox):
                 form.addRow("", column)
             else:
-                label = QLabel(f"{f.label}:")
+                label = plain.label(f"{f.label}:")
                 label.setBuddy(f.widget)
                 form.addRow(label, column)
-        self.general_error = QLabel()
+        self.general_error = plain.label()
         self.general_error.setObjectName("fieldError")
         self.general_error.setWordWrap(True)
         self.general_error.setVisible(False)
@@ -177,7 +176,7 @@ class FormDialog(QDialog):
 
         layout = QVBoxLayout(self)
         if intro:
-            intro_label = QLabel(intro)
+            intro_label = plain.label(intro)
             intro_label.setWordWrap(True)
             layout.addWidget(intro_label)
         layout.addLayout(form)
@@ -228,4 +227,4 @@ class FormDialog(QDialog):
 
 def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
     """A known error in a message box."""
-    QMessageBox.warning(parent, title, str(error))
+    plain.warning(parent, title, str(error))

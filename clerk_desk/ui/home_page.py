@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from clerk_desk.checks import engine as checks
 from clerk_desk.checks import reminders
@@ -15,6 +15,7 @@ from clerk_desk.checks.engine import Finding, Severity
 from clerk_desk.checks.reminders import Reminder
 from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import AccountStatus
+from clerk_desk.ui import plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import ActivatingTableView, TablePage
@@ -96,7 +97,7 @@ class HomePage(TablePage):
         self.table.setAccessibleName("Needs attention")
         self.activated.connect(lambda f: self.open_subject.emit(f.subject_kind, f.subject_id))
         self.overview = self.summary
-        self.due_heading = QLabel("Due")
+        self.due_heading = plain.label("Due")
         self.due_heading.setObjectName("sectionHeading")
         self.due = DueTable(context)
         self.due.activated_reminder.connect(lambda r: self.open_subject.emit(r.subject_kind, r.subject_id))

@@ -13,9 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QMessageBox,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -26,6 +24,7 @@ from clerk_desk.errors import ClerkDeskError
 from clerk_desk.incidents import evidence
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Evidence, Incident, IncidentAction, IncidentCategory, IncidentStatus
+from clerk_desk.ui import plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.incident_dialogs import (
     edit_dialog,
@@ -183,7 +182,7 @@ class IncidentsPage(TablePage):
         self.detail.addTab(
             self._pane(self.evidence_view, [self.attach_button, self.open_evidence_button]), "Evidence"
         )
-        self.detail_heading = QLabel()
+        self.detail_heading = plain.label()
         self.detail_heading.setObjectName("sectionHeading")
         self.detail_heading.setWordWrap(True)
         self.body.addWidget(self.detail_heading)
@@ -280,7 +279,7 @@ class IncidentsPage(TablePage):
             with self.context.write() as session:
                 action(session)
         except ClerkDeskError as exc:
-            QMessageBox.warning(self, title, str(exc))
+            plain.warning(self, title, str(exc))
             return False
         return True
 
@@ -353,6 +352,6 @@ class IncidentsPage(TablePage):
         try:
             path = evidence.path_of(self.evidence_model.row_at(index.row()))
         except ClerkDeskError as exc:
-            QMessageBox.warning(self, "Evidence", str(exc))
+            plain.warning(self, "Evidence", str(exc))
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QLabel,
     QListView,
     QMainWindow,
     QStackedWidget,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from clerk_desk.credentials import service as credentials
+from clerk_desk.ui import plain
 from clerk_desk.ui.access_page import AccessPage
 from clerk_desk.ui.accounts_page import AccountsPage
 from clerk_desk.ui.audit_page import AuditPage
@@ -74,10 +74,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.database_label = QLabel(f"Database: {context.database.display_url}")
-        self.actor_label = QLabel()
+        self.database_label = plain.label(f"Database: {context.database.display_url}")
+        self.actor_label = plain.label()
         self.statusBar().addWidget(self.database_label, 1)
-        self.vault_label = QLabel("Password store: checking…")
+        self.vault_label = plain.label("Password store: checking…")
         self.statusBar().addPermanentWidget(self.vault_label)
         self.statusBar().addPermanentWidget(self.actor_label)
         self.update_actor()
@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.vault_label.setText(
             "Password store: ready" if snapshot.status.ok else "Password store: unavailable"
         )
-        self.vault_label.setToolTip(snapshot.status.message)
+        self.vault_label.setToolTip(plain.tooltip(snapshot.status.message))
 
     def update_actor(self) -> None:
         actor = self.context.actor

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QSpinBox,
@@ -19,11 +18,12 @@ from clerk_desk.credentials import passwords
 from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import RotationReason
+from clerk_desk.ui import plain
 from clerk_desk.ui.table_page import button
 
 
 def labelled(form: QFormLayout, label: str, widget: QWidget) -> None:
-    caption = QLabel(f"{label}:")
+    caption = plain.label(f"{label}:")
     caption.setBuddy(widget)
     widget.setAccessibleName(label)
     form.addRow(caption, widget)
@@ -68,10 +68,10 @@ class PasswordEditor(QWidget):
         for box in self.classes.values():
             box.setChecked(True)
             box.setAccessibleName(box.text())
-        self.strength = QLabel()
+        self.strength = plain.label()
         self.strength.setWordWrap(True)
         self.strength.setAccessibleName("Strength")
-        self.error = QLabel()
+        self.error = plain.label()
         self.error.setObjectName("fieldError")
 
         row = QHBoxLayout()
@@ -79,7 +79,7 @@ class PasswordEditor(QWidget):
         row.addWidget(self.show_box)
         row.addWidget(self.generate_button)
         recipe = QHBoxLayout()
-        length_label = QLabel("Length:")
+        length_label = plain.label("Length:")
         length_label.setBuddy(self.length)
         recipe.addWidget(length_label)
         recipe.addWidget(self.length)
@@ -119,7 +119,7 @@ def store_with_reuse_check(parent: QWidget, attempt) -> bool:  # type: ignore[no
     try:
         attempt(False)
     except credentials.PasswordReused as exc:
-        answer = QMessageBox.question(parent, "Password already in use", f"{exc}\n\nSave it anyway?")
+        answer = plain.question(parent, "Password already in use", f"{exc}\n\nSave it anyway?")
         if answer != QMessageBox.StandardButton.Yes:
             return False
         attempt(True)

@@ -27,6 +27,7 @@ from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.register import authority
 from clerk_desk.register import settings as council_settings
 from clerk_desk.reports import assessment, period
+from clerk_desk.ui import plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import Field, check_field, line_field, text_field
 from clerk_desk.ui.report_worker import RenderWorker
@@ -51,9 +52,9 @@ class ReportsPage(QWidget):
         self._watching = False
         self.may_manage = False
 
-        heading = QLabel("Reports")
+        heading = plain.label("Reports")
         heading.setObjectName("pageHeading")
-        intro = QLabel(
+        intro = plain.label(
             "The social media annual review for full council (Thornbury 10; Stalbridge 5): the register, "
             "officers and access, incidents, policy health and a sign-off block, as a PDF to print."
         )
@@ -67,7 +68,7 @@ class ReportsPage(QWidget):
             "meeting", "Meeting or agenda reference", "e.g. Full council, 12 May 2027, item 7"
         )
         self.public = check_field("public", "Public version")
-        public_help = QLabel(
+        public_help = plain.label(
             "Leaves out incident descriptions, external parties, evidence and the names of the people "
             "involved in incidents, for the agenda pack."
         )
@@ -75,7 +76,7 @@ class ReportsPage(QWidget):
         public_help.setWordWrap(True)
         self.assessment = text_field("assessment", "Written assessment")
         self.assessment.widget.setFixedHeight(140)
-        self.assessment_note = QLabel()
+        self.assessment_note = plain.label()
         self.assessment_note.setObjectName("pageSummary")
         self.save_button = button("Save assessment", "Store the assessment for this period")
         self.save_button.clicked.connect(self.save_assessment)
@@ -86,10 +87,10 @@ class ReportsPage(QWidget):
         self.progress.setAccessibleName("Progress")
         self.progress.setRange(0, 100)
         self.progress.setVisible(False)
-        self.message = QLabel()
+        self.message = plain.label()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
-        self.status = QLabel()
+        self.status = plain.label()
         self.status.setWordWrap(True)
 
         form = QFormLayout()
@@ -156,7 +157,7 @@ class ReportsPage(QWidget):
 
     @staticmethod
     def _label(text: str, buddy: QWidget) -> QLabel:
-        label = QLabel(f"{text}:")
+        label = plain.label(f"{text}:")
         label.setBuddy(buddy)
         return label
 

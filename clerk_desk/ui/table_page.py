@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerk_desk.ui import plain
 from clerk_desk.ui.table_model import ROW_ROLE, SORT_ROLE, RowTableModel
 
 
@@ -73,7 +73,7 @@ def button(text: str, tip: str | None = None) -> QPushButton:
     widget = QPushButton(text)
     widget.setAccessibleName(text.replace("&", ""))
     if tip:
-        widget.setToolTip(tip)
+        widget.setToolTip(plain.tooltip(tip))
     return widget
 
 
@@ -95,9 +95,9 @@ class TablePage(QWidget):
         self.proxy = SearchProxy(self)
         self.proxy.setSourceModel(model)
 
-        self.heading = QLabel(title)
+        self.heading = plain.label(title)
         self.heading.setObjectName("pageHeading")
-        self.summary = QLabel()
+        self.summary = plain.label()
         self.summary.setObjectName("pageSummary")
 
         self.search = QLineEdit()

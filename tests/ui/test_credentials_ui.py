@@ -16,6 +16,7 @@ from clerk_desk.credentials import rotation, vault
 from clerk_desk.models import RotationReason
 from clerk_desk.register import accounts
 from clerk_desk.storage.db import Database
+from clerk_desk.ui import plain
 from clerk_desk.ui.credential_dialogs import ClipboardGuard, RevealDialog, RotateDialog, SetPasswordDialog
 from clerk_desk.ui.main_window import MainWindow
 
@@ -165,7 +166,7 @@ def test_cancelling_a_rotation_keeps_the_old_password(
     qtbot,
     monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(plain, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     account = _account(database, "X:@AshcombeTC")
     memory_keyring.entries[(vault.SERVICE, account.uuid)] = "the-old-password"
     dialog = RotateDialog(window.context, account, window)
@@ -184,7 +185,7 @@ def test_without_a_keyring_the_window_runs_and_each_action_says_what_to_do(
 ) -> None:
     keyring.set_keyring(fail.Keyring())
     warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text))
+    monkeypatch.setattr(plain, "warning", lambda parent, title, text, *a: warnings.append(text))
     window.check_vault()
     assert window.vault_label.text() == "Password store: unavailable"
     assert any(f.subject == "Password store" for f in window.home.model.rows())

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog
 
 from clerk_desk import cli
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import IncidentCategory, IncidentStatus
 from clerk_desk.storage.db import Database
-from clerk_desk.ui import form
+from clerk_desk.ui import form, plain
 from clerk_desk.ui.incident_dialogs import not_applicable_dialog, status_dialog
 from clerk_desk.ui.main_window import MainWindow
 
@@ -108,7 +108,7 @@ def test_a_non_council_device_incident_closes_only_when_the_chair_is_informed(
 
 def test_timeline_and_evidence(window: MainWindow, database: Database, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text))
+    monkeypatch.setattr(plain, "warning", lambda parent, title, text, *a: warnings.append(text))
     page = window.go_to_title("Incidents")
     assert page.select_where(lambda i: i.category == "impersonation")
     page.action_text.setText("Posted a warning on the council's own page")
