@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +21,7 @@ from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents import records as incident_records
 from clerk_desk.register import accounts, people
+from clerk_desk.storage import files
 
 # Cells that a spreadsheet would run as a formula are written with a leading apostrophe, and read back
 # without it, so an exported file is safe to open in Excel and still imports unchanged. A leading "@" is
@@ -202,12 +203,16 @@ def kind_of(name: str) -> Kind:
     return kind
 
 
+#: The largest CSV file read: far more rows than a council keeps, and the size is checked before reading.
+MAX_CSV_BYTES = 50 * 1024 * 1024
+
+
 def read_csv(path: Path) -> str:
     """The file's text; Excel's byte-order mark and Windows line ends are accepted."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ClerkDeskError(f"Cannot read {path}: {exc.strerror}") from exc
+        raw = files.read_regular(path, "file", MAX_CSV_BYTES)
+    except ValidationError as exc:
+        raise ClerkDeskError(f"Cannot read {path}: {exc.message}") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -223,14 +228,17 @@ def import_rows(session: Session, kind_name: str, content: str, today: date) -> 
     """
     kind = kind_of(kind_name)
     reader = csv.DictReader(io.StringIO(content, newline=""))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    try:
+        header = [name.strip() for name in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise ClerkDeskError(f"row 1: cannot be read as CSV ({_csv_problem(exc)})") from None
     _check_header(header, kind)
     reader.fieldnames = header
     # A column the file leaves out keeps what is stored; an empty cell in a column it has clears it.
     absent = [name for name in (*kind.columns, *kind.import_only) if name not in header]
     seen: dict[str, int] = {}
     added = updated = 0
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in enumerate(_rows(reader), start=2):
         if None in raw:
             raise ValidationError(header[-1], "has more cells than the header has columns", row=number)
         values = {key: _unescape(value or "") for key, value in raw.items()}
@@ -265,6 +273,29 @@ def _keep_absent(
         if stored is not None and name in stored:
             kept[name] = stored[name]
     return kept
+
+
+def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str, str | None]]:
+    """The reader's rows; a row the csv module cannot read is a one-line error naming it."""
+    number = 1
+    while True:
+        number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ClerkDeskError(f"row {number}: cannot be read as CSV ({_csv_problem(exc)})") from None
+        yield row
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"a cell is longer than {csv.field_size_limit() // 1024} KB; no field is that long"
+    if "NUL" in text:
+        return "it holds a NUL character; save the file from the spreadsheet again as 'CSV UTF-8'"
+    return text
 
 
 def _check_header(header: Sequence[str], kind: Kind) -> None:

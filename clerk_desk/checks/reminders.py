@@ -16,10 +16,13 @@ from clerk_desk.checks import engine as checks
 from clerk_desk.checks.findings import Register
 from clerk_desk.checks.findings import Reminder as Reminder
 from clerk_desk.checks.findings import Urgency as Urgency
+from clerk_desk.errors import ValidationError
 from clerk_desk.incidents import rules as incident_rules
 from clerk_desk.storage.clock import Clock
 
 WINDOW_DAYS = 14
+#: The furthest ahead reminders look: ten years covers every interval a council sets.
+MAX_WINDOW_DAYS = 3660
 
 
 ReminderSource = Callable[[Register, int], Iterable[Reminder]]
@@ -110,6 +113,8 @@ def due(
     within_days: int = WINDOW_DAYS,
 ) -> list[Reminder]:
     """Everything due, most urgent first, from a register already loaded or loaded here."""
+    if not 0 <= within_days <= MAX_WINDOW_DAYS:
+        raise ValidationError("days", f"must be between 0 and {MAX_WINDOW_DAYS} (ten years)")
     if register is None:
         if session is None or clock is None:
             raise TypeError("due() needs a register, or a session and a clock")

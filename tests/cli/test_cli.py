@@ -18,7 +18,7 @@ import pytest
 from conftest import MemoryKeyring
 from icalendar import Calendar
 from keyring.backends import fail
-from services.helpers import row_counts
+from services.helpers import row_counts, tiny_png
 from sqlalchemy.orm import Session
 
 from clerk_desk.cli import main
@@ -607,9 +607,9 @@ def test_an_invalid_setting_exits_2_with_a_message(cli: Cli, args: tuple[str, ..
 
 def test_the_logo_is_set_and_shown(cli: Cli, tmp_path: Path) -> None:
     logo = tmp_path / "crest.png"
-    logo.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(92))
+    logo.write_bytes(tiny_png())
     assert cli("settings", "logo", str(logo)) == (0, "logo = crest.png\n", "")
-    assert cli("settings", "logo") == (0, "logo = crest.png (100 bytes)\n", "")
+    assert cli("settings", "logo") == (0, f"logo = crest.png ({len(tiny_png())} bytes)\n", "")
     assert cli("settings")[1].splitlines()[-1] == "logo = crest.png"
     code, _, err = cli("settings", "logo", str(write(tmp_path / "notes.txt", "not a picture")))
     assert code == 2
@@ -867,3 +867,72 @@ def test_an_officers_file_round_trips_through_the_command_line(demo: Cli, tmp_pa
     assert code == 0
     assert out.endswith(": 0 added, 3 updated.\n")
     assert demo("audit", "--verify")[1] == before  # nothing changed, so nothing was recorded
+
+
+# --- nothing a clerk can type ends in a traceback -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("report", "--from", "2026-01-01", "--to", "9999-12-31", "--out", "r.pdf"),
+            "to: 9999-12-31 is more than a year ahead",
+        ),
+        (
+            ("report", "--from", "0001-01-01", "--to", "2026-01-01", "--out", "r.pdf"),
+            "from: 0001-01-01 is before 1900",
+        ),
+        (("reminders", "--days", "3000000"), "days: must be between 0 and 3660"),
+        (("reminders", "--days", "99999999999"), "days: must be between 0 and 3660"),
+        (("reminders", "--days", "-1"), "days: must be between 0 and 3660"),
+        (("import", "people", "/dev/zero"), "Cannot read /dev/zero: /dev/zero is not a file"),
+        (("settings", "logo", "/dev/zero"), "logo: /dev/zero is not a file"),
+    ],
+)
+def test_out_of_range_values_and_devices_exit_2_with_one_line(
+    demo: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    before = row_counts_of(demo)
+    code, out, err = demo(*args)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"clerk-desk: {message}") and err.count("\n") == 1
+    assert row_counts_of(demo) == before
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def row_counts_of(run: Cli) -> str:
+    return run("export", "people", "-")[1] + run("audit", "--limit", "1")[1]
+
+
+def test_a_csv_cell_over_the_csv_limit_exits_2_naming_the_row(demo: Cli, tmp_path: Path) -> None:
+    huge = tmp_path / "people.csv"
+    huge.write_text(
+        "name,role,job_title\nTom Beckett,volunteer," + "x" * (200 * 1024) + "\n", encoding="utf-8"
+    )
+    code, out, err = demo("import", "people", str(huge))
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == "clerk-desk: row 2: cannot be read as CSV (a cell is longer than 128 KB; no field is that long)\n"
+    )
+
+
+def test_a_link_is_not_read_as_an_import(demo: Cli, tmp_path: Path) -> None:
+    target = write(tmp_path / "people.csv", PEOPLE_CSV)
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    code, _, err = demo("import", "people", str(link))
+    assert code == 2 and "is a link; choose the file itself" in err
+
+
+def test_a_png_header_followed_by_garbage_is_not_a_logo(cli: Cli, tmp_path: Path) -> None:
+    fake = tmp_path / "crest.png"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(92))
+    assert cli("settings", "logo", str(fake)) == (
+        2,
+        "",
+        "clerk-desk: logo: crest.png is not a PNG or JPEG picture\n",
+    )
+    assert cli("settings", "logo") == (0, "logo = (none)\n", "")
