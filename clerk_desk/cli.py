@@ -218,10 +218,11 @@ def cmd_audit(url: str, args: argparse.Namespace) -> int:
                 return 1
             entries = audit_log.search(session, person=args.person, subject=args.subject, limit=args.limit)
         for entry in reversed(entries):
-            print(
+            line = (
                 f"{entry.at:%Y-%m-%d %H:%M} {entry.actor}: {entry.action} {entry.subject_type} "
                 f"{entry.subject_label} {audit_log.summary(entry)}"
             )
+            print(audit_log.one_line(line))
         return 0
 
 

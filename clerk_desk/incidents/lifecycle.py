@@ -200,7 +200,9 @@ def log(
 ) -> Incident:
     """Log an incident the moment it happens: only title, category and description are needed."""
     title = fields.required_text({"title": title}, "title", max_length=300)
-    description = fields.required_text({"description": description}, "description", max_length=20000)
+    description = fields.required_text(
+        {"description": description}, "description", max_length=20000, multiline=True
+    )
     now = _now(session)
     incident = Incident(
         reference=next_reference(session, now.year),
@@ -223,7 +225,7 @@ def log(
 def add_action(session: Session, incident_id: int, text: str) -> IncidentAction:
     """Add a dated entry, by the person acting, to the incident's timeline."""
     incident = get(session, incident_id)
-    body = fields.required_text({"action": text}, "action", max_length=10000)
+    body = fields.required_text({"action": text}, "action", max_length=10000, multiline=True)
     action = IncidentAction(incident=incident, at=_now(session), author=_actor(session), text=body)
     session.add(action)
     session.flush()

@@ -123,13 +123,15 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
                 raise ValidationError(
                     column, f"give the reason the step does not apply: '{NOT_APPLICABLE} …'"
                 )
-            not_applicable.append((step, fields.required_text({column: reason}, column, max_length=2000)))
+            not_applicable.append(
+                (step, fields.required_text({column: reason}, column, max_length=2000, multiline=True))
+            )
         elif when := moment(values, column):
             steps.append((step, when))
     return IncidentData(
         category=fields.choice(values, "category", IncidentCategory),  # type: ignore[arg-type]
         title=fields.required_text(values, "title", max_length=300),
-        description=fields.required_text(values, "description", max_length=20000),
+        description=fields.required_text(values, "description", max_length=20000, multiline=True),
         severity=fields.choice(
             values,
             "severity",
@@ -152,15 +154,15 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
             default=IncidentStatus.OPEN,
         ),
         resolved_at=moment(values, "resolved_at"),
-        outcome=fields.text(values, "outcome", max_length=20000),
+        outcome=fields.text(values, "outcome", max_length=20000, multiline=True),
         ico_decision=fields.choice(values, "ico_decision", IcoDecision, required=False),
         ico_notified_at=moment(values, "ico_notified_at"),
         steps_done=tuple(steps),
         steps_not_applicable=tuple(not_applicable),
-        external_party=fields.text(values, "external_party", max_length=2000),
+        external_party=fields.text(values, "external_party", max_length=2000, multiline=True),
         clerk_is_target=fields.boolean(values, "clerk_is_target"),
         ico_reference=fields.text(values, "ico_reference", max_length=100),
-        lessons=fields.text(values, "lessons", max_length=20000),
+        lessons=fields.text(values, "lessons", max_length=20000, multiline=True),
     )
 
 

@@ -174,7 +174,7 @@ def revoke_dialog(context: Context, grant: Grant, parent: QWidget | None = None)
 
     def submit(values: dict[str, str]) -> Grant:
         revoked_on = fields.iso_date(values, "revoked_on", required=True)
-        reason = fields.required_text(values, "revoke_reason", max_length=2000)
+        reason = fields.required_text(values, "revoke_reason", max_length=2000, multiline=True)
         assert revoked_on is not None
         with context.write() as session:
             return access.revoke(session, grant.id, grant.version, revoked_on, reason, today)

@@ -936,3 +936,19 @@ def test_a_png_header_followed_by_garbage_is_not_a_logo(cli: Cli, tmp_path: Path
         "clerk-desk: logo: crest.png is not a PNG or JPEG picture\n",
     )
     assert cli("settings", "logo") == (0, "logo = (none)\n", "")
+
+
+def test_a_multi_line_description_cannot_forge_a_line_in_the_audit_listing(demo: Cli, tmp_path: Path) -> None:
+    forged = "2026-11-21 09:00 Zoë Hartley: delete Account Facebook:@LittleAshcombeTC"
+    content = f'category,title,description\r\nother,Odd post,"Seen at 9.\n{forged}\u2028{forged}"\r\n'
+    assert demo("import", "incidents", str(write(tmp_path / "incidents.csv", content)))[0] == 0
+    code, out, _ = demo("audit", "--limit", "1")
+    assert code == 0
+    [line] = out.splitlines()
+    assert "Seen at 9. ⏎ 2026-11-21 09:00" in line
+    bad_title = 'category,title,description\r\nother,"Odd\npost",Seen\r\n'
+    code, _, err = demo("import", "incidents", str(write(tmp_path / "bad.csv", bad_title)))
+    assert (code, err) == (
+        2,
+        "clerk-desk: row 2, column title: must be a single line (it contains a line break)\n",
+    )
