@@ -62,17 +62,16 @@ def all_acknowledgements(session: Session) -> list[Acknowledgement]:
     )
 
 
+def version_key(policy_version: str) -> str:
+    """Policy versions that differ only in case (or surrounding spaces) are one version: "V2.1" is "v2.1"."""
+    return policy_version.strip().casefold()
+
+
 def find(session: Session, person: Person, policy_version: str) -> Acknowledgement | None:
-    """The person's acknowledgement of this policy version, if recorded."""
-    return (
-        session.execute(
-            select(Acknowledgement).where(
-                Acknowledgement.person_id == person.id, Acknowledgement.policy_version == policy_version
-            )
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
+    """The person's acknowledgement of this policy version (in any case), if recorded."""
+    wanted = version_key(policy_version)
+    acks = session.execute(select(Acknowledgement).where(Acknowledgement.person_id == person.id)).unique()
+    return next((a for a in acks.scalars() if version_key(a.policy_version) == wanted), None)
 
 
 def save(session: Session, data: AcknowledgementData, today: date) -> tuple[Acknowledgement, bool]:
@@ -95,4 +94,5 @@ def save(session: Session, data: AcknowledgementData, today: date) -> tuple[Ackn
 
 def latest_by_person(acks: list[Acknowledgement], policy_version: str) -> dict[int, Acknowledgement]:
     """Each person's acknowledgement of this policy version."""
-    return {a.person_id: a for a in acks if a.policy_version == policy_version}
+    wanted = version_key(policy_version)
+    return {a.person_id: a for a in acks if version_key(a.policy_version) == wanted}

@@ -167,6 +167,10 @@ def _approver(session: Session, name: str, field: str = "approved_by") -> Person
 def _check(data: AccountData, today: date, previous_status: str | None) -> None:
     """Rules across an account's own fields."""
     status = data.status
+    if ":" in data.platform:
+        # An account is named Platform:handle everywhere (grants, officers, CSV); the first ':' ends the
+        # platform, so a platform holding one could never be named again.
+        raise ValidationError("platform", "must not contain ':' (accounts are written Platform:handle)")
     if data.approved_by and not data.approved_on:
         raise ValidationError("approved_on", "is required when approved_by is given")
     if data.approved_on and not data.approved_by:
