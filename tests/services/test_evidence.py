@@ -4,6 +4,8 @@ anyone relies on them."""
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -123,26 +125,82 @@ def test_a_missing_copy_is_detected(db: Database, incident_id: int, store: Path,
         evidence.path_of(item, store)
 
 
-def test_a_copy_already_there_is_never_overwritten(
+def test_an_attach_that_is_rolled_back_leaves_no_file(
     db: Database, incident_id: int, store: Path, tmp_path: Path
 ) -> None:
-    """A copy left by an attempt that was then undone is reused as it is, not written over."""
     source = write(tmp_path / "page.png", SCREENSHOT)
     with pytest.raises(RuntimeError), db.transaction(ACTOR) as session:
         left = evidence.attach(session, incident_id, source, folder=store)
         path = store / left.stored_as
+        assert path.read_bytes() == SCREENSHOT
         raise RuntimeError("undone")
-    assert stored(db, incident_id) == [] and path.read_bytes() == SCREENSHOT
+    assert stored(db, incident_id) == []
+    assert not path.exists()
+    assert [p.name for p in path.parent.iterdir()] == []  # no partial copy either
+    item = attach(db, incident_id, source, store)
+    assert (store / item.stored_as).read_bytes() == SCREENSHOT
+
+
+def test_a_copy_already_there_is_never_overwritten_nor_removed(
+    db: Database, incident_id: int, store: Path, tmp_path: Path
+) -> None:
+    source = write(tmp_path / "page.png", SCREENSHOT)
+    digest = hashlib.sha256(SCREENSHOT).hexdigest()
+    with db.read() as session:
+        reference = incidents.get(session, incident_id).reference
+    path = write(store / reference / f"{digest[:16]}-page.png", SCREENSHOT)
     stamp = path.stat().st_mtime_ns
+    with pytest.raises(RuntimeError), db.transaction(ACTOR) as session:
+        evidence.attach(session, incident_id, source, folder=store)
+        raise RuntimeError("undone")
+    assert path.read_bytes() == SCREENSHOT  # not ours to remove
     item = attach(db, incident_id, source, store)
     assert store / item.stored_as == path and path.stat().st_mtime_ns == stamp
 
 
-@pytest.mark.parametrize("name", ["", "no-such-file.png"])
-def test_something_that_is_not_a_file_is_refused(
-    db: Database, incident_id: int, store: Path, tmp_path: Path, name: str
+@pytest.mark.skipif(os.name != "posix", reason="file modes and links as POSIX has them")
+def test_the_copy_and_its_folders_are_readable_by_the_user_only(
+    db: Database, incident_id: int, store: Path, tmp_path: Path
 ) -> None:
-    with pytest.raises(ValidationError, match="is not a file") as caught:
+    source = write(tmp_path / "page.png", SCREENSHOT)
+    source.chmod(0o644)
+    item = attach(db, incident_id, source, store)
+    copy = store / item.stored_as
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert stat.S_IMODE(copy.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(store.stat().st_mode) == 0o700
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and links as POSIX has them")
+@pytest.mark.parametrize("kind", ["link", "fifo", "device"])
+def test_a_link_or_special_file_is_refused(
+    db: Database, incident_id: int, store: Path, tmp_path: Path, kind: str
+) -> None:
+    if kind == "link":
+        secret = write(tmp_path / "shadow", b"root:$6$secret")
+        source = tmp_path / "page.png"
+        source.symlink_to(secret)
+        message = "is a link; choose the file itself"
+    elif kind == "fifo":
+        source = tmp_path / "pipe.png"
+        os.mkfifo(source)
+        message = "is not a file"
+    else:
+        source, message = Path("/dev/zero"), "is not a file"
+    with pytest.raises(ValidationError, match=message) as caught:
+        attach(db, incident_id, source, store)
+    assert caught.value.field == "file"
+    assert row_counts(db)["incident_evidence"] == 0
+    assert not store.exists() or not any(p.is_file() for p in store.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("name", "message"), [("", "is not a file"), ("no-such-file.png", "cannot read .*no-such-file.png")]
+)
+def test_something_that_is_not_a_file_is_refused(
+    db: Database, incident_id: int, store: Path, tmp_path: Path, name: str, message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message) as caught:
         attach(db, incident_id, tmp_path / name, store)
     assert caught.value.field == "file"
     assert row_counts(db)["incident_evidence"] == 0
