@@ -88,8 +88,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from clerk_desk.app import run_gui
 
         return run_gui(url, args.actor)
+    from clerk_desk.credentials import vault
+
     try:
-        return COMMANDS[args.command](url, args)
+        # One time limit for all the keyring calls of the command, however many there are.
+        with vault.time_limit(vault.DEFAULT_TIMEOUT):
+            return COMMANDS[args.command](url, args)
     except ClerkDeskError as exc:
         print(f"clerk-desk: {exc}", file=sys.stderr)
         return 2

@@ -107,12 +107,13 @@ def reused_by(session: Session, account: Account, password: str) -> list[str]:
     A closed account is left out, as ``check`` leaves it out: its password no longer opens anything.
     """
     others = []
-    for other in accounts.all_accounts(session):
-        if other.id == account.id or other.status == AccountStatus.CLOSED:
-            continue
-        stored = vault.get_password(other.uuid)
-        if stored is not None and _same(stored, password):
-            others.append(other.name)
+    with vault.time_limit():
+        for other in accounts.all_accounts(session):
+            if other.id == account.id or other.status == AccountStatus.CLOSED:
+                continue
+            stored = vault.get_password(other.uuid)
+            if stored is not None and _same(stored, password):
+                others.append(other.name)
     return others
 
 
@@ -274,6 +275,11 @@ class VaultSnapshot:
 
 def snapshot(registered: Iterable[Account]) -> VaultSnapshot:
     """Read every account's password once and keep only who has one and who shares one."""
+    with vault.time_limit():
+        return _snapshot(registered)
+
+
+def _snapshot(registered: Iterable[Account]) -> VaultSnapshot:
     state = vault.status()
     if not state.ok:
         return VaultSnapshot(state)

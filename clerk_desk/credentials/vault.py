@@ -6,14 +6,23 @@ keyring, credential actions are refused with a message that says what to do, and
 anywhere else (design.md, "Credentials and the keyring").
 
 Keyring calls run on a worker thread with a time limit, because unlocking GNOME Keyring or KWallet can
-wait for a prompt that never comes; the window stays responsive and the clerk gets a message.
+wait for a prompt that never comes; the window stays responsive and the clerk gets a message. The limit
+is for a whole command (``time_limit``), not for each call: a keyring that answers just inside the limit
+each time cannot make ``check`` take minutes.
+
+A write that is given up on may still complete later (an unlock prompt answered late). The caller has
+by then been told it failed and has recorded nothing, so the late write is undone: the previous
+password is put back. The keyring never holds a password its history does not know of.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
@@ -117,28 +126,73 @@ def _locked() -> VaultError:
     )
 
 
-def _call(action: Callable[[], T], timeout: float) -> T:
-    """Run a keyring call on a worker thread; give up after ``timeout`` seconds."""
+#: When the current command's time with the keyring runs out (time.monotonic()), if it is limited.
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "clerk_desk_keyring_deadline", default=None
+)
+
+
+@contextmanager
+def time_limit(seconds: float = DEFAULT_TIMEOUT) -> Iterator[None]:
+    """Limit all keyring calls made inside the block to ``seconds`` together (a nested limit can only
+    shorten the one around it)."""
+    outer = _deadline.get()
+    deadline = time.monotonic() + seconds
+    token = _deadline.set(deadline if outer is None else min(outer, deadline))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _no_answer(timeout: float) -> VaultError:
+    return VaultError(
+        VaultState.LOCKED,
+        f"The password store did not answer within {timeout:.0f} seconds. If a window is asking you "
+        "to unlock the keyring, unlock it and try again.",
+    )
+
+
+def _call(action: Callable[[], T], timeout: float, late: Callable[[], None] | None = None) -> T:
+    """Run a keyring call on a worker thread; give up after ``timeout`` seconds, or sooner if the
+    command's time limit runs out first.
+
+    ``late`` runs on the worker if the call completes after it was given up on (to undo a write).
+    """
     backend = _backend()
     if not _usable(backend):
         raise _unavailable()
+    deadline = _deadline.get()
+    limit = timeout
+    if deadline is not None:
+        limit = min(timeout, deadline - time.monotonic())
+        if limit <= 0:
+            raise _no_answer(timeout)
     outcome: dict[str, object] = {}
+    lock = threading.Lock()
+    state = {"done": False, "abandoned": False}
 
     def work() -> None:
         try:
             outcome["value"] = action()
         except BaseException as exc:  # handed back to the caller's thread below
             outcome["error"] = exc
+        with lock:
+            state["done"] = True
+            undo = state["abandoned"] and "error" not in outcome and late is not None
+        if undo:
+            try:
+                late()  # type: ignore[misc]
+            except Exception as exc:  # nobody is waiting: log the kind of failure, never its text
+                log.error("undoing a late keyring write failed: %s", type(exc).__name__)
 
     worker = threading.Thread(target=work, name="clerk-desk-keyring", daemon=True)
     worker.start()
-    _waiter(worker, timeout)
-    if worker.is_alive():
-        raise VaultError(
-            VaultState.LOCKED,
-            f"The password store did not answer within {timeout:.0f} seconds. If a window is asking you "
-            "to unlock the keyring, unlock it and try again.",
-        )
+    _waiter(worker, limit)
+    with lock:
+        if not state["done"]:
+            state["abandoned"] = True
+            raise _no_answer(timeout)
     error = outcome.get("error")
     if error is not None:
         raise _translate(error) from None
@@ -177,14 +231,33 @@ def get_password(account_uuid: str, timeout: float = DEFAULT_TIMEOUT) -> str | N
 
 
 def set_password(account_uuid: str, password: str, timeout: float = DEFAULT_TIMEOUT) -> None:
-    """Store (or replace) the account's password."""
+    """Store (or replace) the account's password.
+
+    If the store does not answer in time, the clerk is told it failed; should the write still complete
+    later, the password that was there before is put back (or the new one removed).
+    """
     if not password:
         raise ClerkDeskError("An empty password cannot be stored.")
-    _call(lambda: _backend().set_password(SERVICE, account_uuid, password), timeout)
+    previous = _call(lambda: _backend().get_password(SERVICE, account_uuid), timeout)
+
+    def put_back() -> None:
+        backend = _backend()
+        if previous is None:
+            backend.delete_password(SERVICE, account_uuid)
+        else:
+            backend.set_password(SERVICE, account_uuid, previous)
+
+    _call(lambda: _backend().set_password(SERVICE, account_uuid, password), timeout, late=put_back)
 
 
 def delete_password(account_uuid: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
-    """Forget the account's password; False when there was none."""
+    """Forget the account's password; False when there was none.
+
+    As for a write, a removal that completes after it was given up on is undone.
+    """
+    previous = _call(lambda: _backend().get_password(SERVICE, account_uuid), timeout)
+    if previous is None:
+        return False
 
     def delete() -> bool:
         try:
@@ -193,4 +266,7 @@ def delete_password(account_uuid: str, timeout: float = DEFAULT_TIMEOUT) -> bool
             return False
         return True
 
-    return _call(delete, timeout)
+    def put_back() -> None:
+        _backend().set_password(SERVICE, account_uuid, previous)
+
+    return _call(delete, timeout, late=put_back)

@@ -952,3 +952,25 @@ def test_a_multi_line_description_cannot_forge_a_line_in_the_audit_listing(demo:
         2,
         "clerk-desk: row 2, column title: must be a single line (it contains a line break)\n",
     )
+
+
+def test_a_slow_keyring_cannot_make_check_take_longer_than_its_time_limit(
+    demo: Cli, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each call answers inside its own limit; the command as a whole still stops at the limit."""
+    import time
+
+    monkeypatch.setattr(vault, "DEFAULT_TIMEOUT", 1.5)
+    real_get = memory_keyring.get_password
+
+    def slow_get(service: str, username: str) -> str | None:
+        time.sleep(0.6)
+        return real_get(service, username)
+
+    monkeypatch.setattr(memory_keyring, "get_password", slow_get)
+    started = time.monotonic()
+    code, out, err = demo("check")
+    elapsed = time.monotonic() - started
+    assert (code, err) == (1, "")
+    assert "Password store: Passwords could not be checked: The password store did not answer" in out
+    assert elapsed < 3.0  # six accounts at 0.6 s each, plus the status probe, would take over 4 s

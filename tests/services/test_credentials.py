@@ -809,3 +809,30 @@ def test_secrets_never_leak(
         for blob in raw:
             assert secret.encode("utf-8") not in blob
             assert secret.encode("utf-16-le") not in blob
+
+
+def test_a_set_password_given_up_on_leaves_keyring_and_history_in_agreement(
+    council: Council, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The write lands after the time limit (an unlock prompt answered late): nothing was recorded, so
+    the keyring goes back to the password the history knows of."""
+    import threading
+
+    act(council.db, CLERK, credentials.set_password, council.x, SECRET, changed_on_platform=True)
+    counts, before = row_counts(council.db), [e.id for e in history(council.db, council.x)]
+    release = threading.Event()
+    real_set = memory_keyring.set_password
+
+    def slow_set(service: str, username: str, password: str) -> None:
+        release.wait(5)
+        real_set(service, username, password)
+
+    monkeypatch.setattr(memory_keyring, "set_password", slow_set)
+    with pytest.raises(vault.VaultError, match="did not answer"), vault.time_limit(0.3):
+        act(council.db, CLERK, credentials.set_password, council.x, NEW_SECRET, changed_on_platform=True)
+    release.set()
+    for worker in threading.enumerate():
+        if worker.name == "clerk-desk-keyring":
+            worker.join(5)
+    assert memory_keyring.entries[key(council, council.x)] == SECRET
+    assert (row_counts(council.db), [e.id for e in history(council.db, council.x)]) == (counts, before)
