@@ -8,6 +8,7 @@ as ``DatabaseError`` or ``StaleEditError``; anything else is a bug.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -264,24 +265,48 @@ def _current_revision(conn: Any) -> str | None:
 
 
 def _backup_sqlite(engine: Engine, path: Path, revision: str, now: datetime) -> Path:
-    """Copy the database aside with SQLite's online backup, which includes the WAL's contents."""
+    """Copy the database aside with SQLite's online backup, which includes the WAL's contents.
+
+    The copy is written under a temporary name and given its backup name only once it is complete,
+    on disk and checked (integrity, and the revision it was copied at): a copy cut short by a full disk
+    or a killed process is never named as a backup.
+    """
     stamp = now.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.before-{HEAD}.from-{revision}.{stamp}{path.suffix}")
-    source = sqlite3.connect(str(path))
+    partial = target.with_name(f".{target.name}.partial")
     try:
-        dest = sqlite3.connect(str(target))
+        partial.unlink(missing_ok=True)
+        source = sqlite3.connect(str(path))
         try:
-            source.backup(dest)
+            dest = sqlite3.connect(str(partial))
+            try:
+                source.backup(dest)
+                _check_copy(dest, revision)
+            finally:
+                dest.close()
         finally:
-            dest.close()
-    except sqlite3.Error as exc:
+            source.close()
+        with partial.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except (sqlite3.Error, OSError, DatabaseError) as exc:
+        partial.unlink(missing_ok=True)
+        partial.with_name(f"{partial.name}-journal").unlink(missing_ok=True)
         raise DatabaseError(
             f"Could not copy {path} aside before migrating it ({exc}); it was not changed."
         ) from exc
-    finally:
-        source.close()
     log.info("copied %s to %s before migrating", path, target)
     return target
+
+
+def _check_copy(copy: sqlite3.Connection, revision: str) -> None:
+    """The copy is a whole, sound database at the revision it was copied from."""
+    verdict = copy.execute("PRAGMA integrity_check").fetchone()
+    if verdict is None or verdict[0] != "ok":
+        raise DatabaseError(f"the copy failed its integrity check: {verdict[0] if verdict else 'no answer'}")
+    copied = copy.execute("SELECT version_num FROM alembic_version").fetchone()
+    if copied is None or copied[0] != revision:
+        raise DatabaseError("the copy does not hold the database's revision")
 
 
 def _operational_message(exc: OperationalError) -> str:
