@@ -331,8 +331,12 @@ def export_rows(session: Session, kind_name: str) -> str:
 
 
 def write_csv(path: Path, content: str) -> None:
-    """Write the whole file, or leave any existing file as it was."""
-    write_bytes(path, content.encode("utf-8"))
+    """Write the whole file, or leave any existing file as it was.
+
+    The file starts with UTF-8's byte-order mark, so Excel opened by a double-click reads "Zoë", not
+    "ZoÃ«"; ``read_csv`` accepts it.
+    """
+    write_bytes(path, content.encode("utf-8-sig"))
 
 
 def write_bytes(path: Path, content: bytes) -> None:

@@ -422,7 +422,10 @@ def test_write_csv_writes_the_whole_file(tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     path.write_text("old contents", encoding="utf-8")
     imports.write_csv(path, csv_text(PEOPLE_HEADER, "Zoë Hartley,clerk,,,,,"))
-    assert path.read_bytes() == csv_text(PEOPLE_HEADER, "Zoë Hartley,clerk,,,,,").encode("utf-8")
+    expected = csv_text(PEOPLE_HEADER, "Zoë Hartley,clerk,,,,,")
+    # With a byte-order mark, so that Excel reads it as UTF-8 ("Zoë", not "ZoÃ«").
+    assert path.read_bytes() == b"\xef\xbb\xbf" + expected.encode("utf-8")
+    assert imports.read_csv(path) == expected
     assert [p.name for p in tmp_path.iterdir()] == ["people.csv"]
 
 
