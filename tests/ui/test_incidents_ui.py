@@ -132,3 +132,23 @@ def test_the_countdown_moves_with_the_clock(window: MainWindow, hours_ago: int) 
     assert page.select_where(lambda i: i.category == "personal_data")
     row = page.proxy.mapToSource(page.table.currentIndex()).row()
     assert page.model.index(row, 6).data() == "8 h overdue"
+
+
+def test_the_quick_form_has_no_category_until_one_is_chosen(window, database, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A hurried incident must not get the follow-ups of a category nobody chose."""
+    from services.helpers import row_counts
+
+    from clerk_desk.ui.incident_dialogs import log_dialog
+
+    dialog = log_dialog(window.context, window)
+    qtbot.addWidget(dialog)
+    assert dialog.values()["category"] == ""
+    dialog.set_values({"title": "Odd message", "description": "Someone asked for the password."})
+    before = row_counts(database)
+    dialog.try_save()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert dialog.fields["category"].error.text().startswith("Category: is required")
+    assert row_counts(database) == before
+    dialog.set_values({"category": IncidentCategory.OTHER.value})
+    dialog.try_save()
+    assert dialog.result() == dialog.DialogCode.Accepted
