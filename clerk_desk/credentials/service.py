@@ -23,7 +23,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from clerk_desk.audit import chain as audit
-from clerk_desk.credentials import rotation, vault
+from clerk_desk.credentials import passwords, rotation, vault
 from clerk_desk.credentials.vault import VaultState, VaultStatus
 from clerk_desk.errors import ClerkDeskError, PermissionDenied
 from clerk_desk.models import APPROVER_ROLES, Account, AccountStatus, RotationReason
@@ -55,6 +55,18 @@ class PasswordReused(ClerkDeskError):
         super().__init__(
             f"This password is already used for {', '.join(others)}. Every account should have its own "
             f"password ({UNIQUE_CLAUSE}). Save it anyway only if you mean to."
+        )
+
+
+class PasswordWeak(ClerkDeskError):
+    """The password is easy to guess; saving it needs an explicit confirmation."""
+
+    def __init__(self, verdict: passwords.Strength) -> None:
+        self.verdict = verdict
+        advice = f" {verdict.advice}" if verdict.advice else ""
+        super().__init__(
+            f"This password is {verdict.label.lower()}: it could be guessed.{advice} Save it anyway only "
+            "if the platform will not take a stronger one."
         )
 
 
@@ -125,6 +137,8 @@ def _store(
     action: str,
     confirm_reuse: bool,
     note: str | None = None,
+    *,
+    confirm_weak: bool = False,
 ) -> None:
     """History and audit first (flushed), then the keyring; a keyring failure undoes both.
 
@@ -133,6 +147,9 @@ def _store(
     """
     if not password:
         raise ClerkDeskError("An empty password cannot be stored.")
+    verdict = passwords.strength(password, (account.handle, account.platform, account.sign_in_email or ""))
+    if not verdict.acceptable and not confirm_weak:
+        raise PasswordWeak(verdict)
     others = reused_by(session, account, password)
     if others and not confirm_reuse:
         raise PasswordReused(others)
@@ -162,6 +179,7 @@ def set_password(
     *,
     changed_on_platform: bool,
     confirm_reuse: bool = False,
+    confirm_weak: bool = False,
 ) -> RotationReason | None:
     """Store a password for the account; returns the reason recorded in its history, if any.
 
@@ -184,7 +202,7 @@ def set_password(
     if changed_on_platform and reason is None:
         first = vault.get_password(account.uuid) is None and not rotation.history(session, account.id)
         reason = RotationReason.FIRST_SET if first else RotationReason.OTHER
-    _store(session, account, password, reason, "set password", confirm_reuse)
+    _store(session, account, password, reason, "set password", confirm_reuse, confirm_weak=confirm_weak)
     return reason
 
 
@@ -238,7 +256,12 @@ def begin_rotation(session: Session, account_id: int, new_password: str) -> None
 
 
 def confirm_rotation(
-    session: Session, account_id: int, reason: RotationReason, *, confirm_reuse: bool = False
+    session: Session,
+    account_id: int,
+    reason: RotationReason,
+    *,
+    confirm_reuse: bool = False,
+    confirm_weak: bool = False,
 ) -> None:
     """Phase two: the platform accepted the new password, so it replaces the old one."""
     require_keyholder(session, "rotate a password")
@@ -248,7 +271,9 @@ def confirm_rotation(
         raise ClerkDeskError(
             f"There is no new password waiting for {account.name}; start the rotation again."
         )
-    _store(session, account, new_password, reason, "rotation confirmed", confirm_reuse)
+    _store(
+        session, account, new_password, reason, "rotation confirmed", confirm_reuse, confirm_weak=confirm_weak
+    )
     vault.delete_password(pending_key(account))
 
 

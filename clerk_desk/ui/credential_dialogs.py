@@ -132,7 +132,7 @@ class SetPasswordDialog(QDialog):
         data = self.reason.currentData()
         reason = RotationReason(data) if changed and data else None
 
-        def attempt(confirm: bool) -> None:
+        def attempt(confirm_reuse: bool, confirm_weak: bool) -> None:
             with self.context.write() as session:
                 credentials.set_password(
                     session,
@@ -140,7 +140,8 @@ class SetPasswordDialog(QDialog):
                     password,
                     reason,
                     changed_on_platform=changed,
-                    confirm_reuse=confirm,
+                    confirm_reuse=confirm_reuse,
+                    confirm_weak=confirm_weak,
                 )
 
         try:
@@ -287,9 +288,11 @@ class RotateDialog(QDialog):
     def confirm(self) -> None:
         reason = RotationReason(self.reason.currentData())
 
-        def attempt(confirm_reuse: bool) -> None:
+        def attempt(confirm_reuse: bool, confirm_weak: bool) -> None:
             with self.context.write() as session:
-                credentials.confirm_rotation(session, self.account.id, reason, confirm_reuse=confirm_reuse)
+                credentials.confirm_rotation(
+                    session, self.account.id, reason, confirm_reuse=confirm_reuse, confirm_weak=confirm_weak
+                )
 
         try:
             if not store_with_reuse_check(self, attempt):

@@ -115,12 +115,19 @@ class PasswordEditor(QWidget):
 
 
 def store_with_reuse_check(parent: QWidget, attempt) -> bool:  # type: ignore[no-untyped-def]
-    """Run ``attempt(confirm_reuse)``; if the password is used elsewhere, ask before saving it anyway."""
-    try:
-        attempt(False)
-    except credentials.PasswordReused as exc:
-        answer = plain.question(parent, "Password already in use", f"{exc}\n\nSave it anyway?")
+    """Run ``attempt(confirm_reuse, confirm_weak)``; if the password is easy to guess or used elsewhere,
+    ask before saving it anyway. False when the clerk decides not to."""
+    reuse = weak = False
+    while True:
+        try:
+            attempt(reuse, weak)
+            return True
+        except credentials.PasswordWeak as exc:
+            title, weak = "Weak password", True
+            message = str(exc)
+        except credentials.PasswordReused as exc:
+            title, reuse = "Password already in use", True
+            message = str(exc)
+        answer = plain.question(parent, title, f"{message}\n\nSave it anyway?")
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        attempt(True)
-    return True

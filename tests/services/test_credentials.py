@@ -836,3 +836,30 @@ def test_a_set_password_given_up_on_leaves_keyring_and_history_in_agreement(
             worker.join(5)
     assert memory_keyring.entries[key(council, council.x)] == SECRET
     assert (row_counts(council.db), [e.id for e in history(council.db, council.x)]) == (counts, before)
+
+
+def test_a_weak_password_needs_confirming(council: Council, memory_keyring: MemoryKeyring) -> None:
+    counts = row_counts(council.db)
+    with pytest.raises(credentials.PasswordWeak) as caught:
+        act(
+            council.db,
+            CLERK,
+            credentials.set_password,
+            council.facebook,
+            "Password1!",
+            changed_on_platform=True,
+        )
+    message = str(caught.value)
+    assert message.startswith("This password is ") and "could be guessed" in message
+    assert "Password1!" not in message
+    assert (memory_keyring.entries, row_counts(council.db)) == ({}, counts)
+    act(
+        council.db,
+        CLERK,
+        credentials.set_password,
+        council.facebook,
+        "Password1!",
+        changed_on_platform=True,
+        confirm_weak=True,
+    )
+    assert memory_keyring.entries[key(council, council.facebook)] == "Password1!"

@@ -262,3 +262,27 @@ def test_the_clerk_uses_the_password_actions_from_the_accounts_page(
     with database.read() as session:
         actions = [e.action for e in audit_log.search(session, subject="X:@AshcombeTC", limit=3)]
     assert actions[:2] == ["copy password", "reveal password"]
+
+
+def test_a_weak_password_is_saved_only_when_the_clerk_confirms(
+    window: MainWindow,
+    database: Database,
+    memory_keyring,
+    qtbot,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(
+        plain, "question", lambda parent, title, text, *a: asked.append(title) or answers.pop(0)
+    )
+    account = _account(database, "X:@AshcombeTC")
+    for expected in (QDialog.DialogCode.Rejected, QDialog.DialogCode.Accepted):
+        dialog = SetPasswordDialog(window.context, account, window)
+        qtbot.addWidget(dialog)
+        dialog.editor.field.setText("Password1!")
+        dialog.changed.setChecked(True)
+        dialog.save()
+        assert (dialog.result() == QDialog.DialogCode.Accepted) == (expected == QDialog.DialogCode.Accepted)
+    assert asked == ["Weak password", "Weak password"]
+    assert memory_keyring.entries[(vault.SERVICE, account.uuid)] == "Password1!"
