@@ -144,12 +144,18 @@ def summary(reminders: Sequence[Reminder], today: date) -> str:
     return "\n".join([counts.capitalize() + ".", *lines, *more])
 
 
-def to_ics(reminders: Sequence[Reminder], council_name: str, today: date, stamp: datetime) -> bytes:
-    """An iCalendar file with one all-day event per due date, for Outlook or any calendar.
+#: When a timed reminder (the ICO deadline) sounds before it is due.
+ALARMS_BEFORE = (timedelta(hours=24), timedelta(hours=4))
 
-    Overdue and "now" items are placed on today, so they are not lost in the past.
+
+def to_ics(reminders: Sequence[Reminder], council_name: str, today: date, stamp: datetime) -> bytes:
+    """An iCalendar file with one event per due date, for Outlook or any calendar.
+
+    A reminder due at a moment (the ICO's deadline) is a timed event at that moment, with alarms
+    24 hours and 4 hours before; the rest are all-day events. Overdue and "now" items whose moment has
+    passed are placed on today, so they are not lost in the past.
     """
-    from icalendar import Calendar, Event
+    from icalendar import Alarm, Calendar, Event
 
     calendar = Calendar()
     calendar.add("prodid", "-//Clerk Desk//Social media governance//EN")
@@ -163,8 +169,18 @@ def to_ics(reminders: Sequence[Reminder], council_name: str, today: date, stamp:
         key = reminder.uid or f"{reminder.subject}-{reminder.due.isoformat()}"
         event.add("uid", f"{key}@clerk-desk")
         event.add("dtstamp", stamp)
-        event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
+        if reminder.at is not None and reminder.at > stamp:
+            event.add("dtstart", reminder.at)
+            event.add("dtend", reminder.at + timedelta(minutes=30))
+            for before in ALARMS_BEFORE:
+                alarm = Alarm()
+                alarm.add("action", "DISPLAY")
+                alarm.add("description", f"{reminder.what}: {reminder.subject}")
+                alarm.add("trigger", -before)
+                event.add_component(alarm)
+        else:
+            event.add("dtstart", day)
+            event.add("dtend", day + timedelta(days=1))
         state = {Urgency.NOW: " (now)", Urgency.OVERDUE: " (overdue)", Urgency.SOON: ""}[reminder.urgency]
         event.add("summary", f"{reminder.what}: {reminder.subject}{state}")
         event.add("description", f"{reminder.detail}. Due {reminder.due.isoformat()} ({reminder.clause}).")

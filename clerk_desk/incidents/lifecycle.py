@@ -322,7 +322,9 @@ def record_ico_decision(
     now = _now(session)
     if decided_at > now:
         raise ValidationError("ico_decided_at", "is in the future")
-    if decided_at < discovered(incident):
+    # Times are typed to the minute: one typed in the minute the breach was logged is not before it.
+    found = discovered(incident).replace(second=0, microsecond=0)
+    if decided_at < found:
         raise ValidationError("ico_decided_at", "is before the breach was discovered")
     if decision == IcoDecision.NOTIFY:
         if notified_at is None:
@@ -333,7 +335,7 @@ def record_ico_decision(
             raise PolicyViolation("ico_reference", ICO_CLAUSE, "give the ICO's reference for the report")
         if notified_at > now:
             raise ValidationError("ico_notified_at", "is in the future")
-        if notified_at < discovered(incident):
+        if notified_at < found:
             raise ValidationError("ico_notified_at", "is before the breach was discovered")
     elif not (reason or "").strip():
         raise PolicyViolation(

@@ -974,3 +974,20 @@ def test_a_slow_keyring_cannot_make_check_take_longer_than_its_time_limit(
     assert (code, err) == (1, "")
     assert "Password store: Passwords could not be checked: The password store did not answer" in out
     assert elapsed < 3.0  # six accounts at 0.6 s each, plus the status probe, would take over 4 s
+
+
+def test_the_ico_deadline_is_a_timed_event_with_alarms_in_the_ics(demo: Cli, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    path = tmp_path / "due.ics"
+    assert demo("reminders", "--ics", str(path))[0] == 0
+    calendar = Calendar.from_ical(path.read_bytes())
+    [ico] = [e for e in calendar.walk("VEVENT") if str(e["uid"]).startswith("ico-INC-2026-006")]
+    start = ico.decoded("dtstart")
+    assert isinstance(start, datetime) and start.tzinfo is not None
+    assert start.astimezone(UTC).date() == date(2026, 11, 23)
+    triggers = sorted(alarm.decoded("trigger") for alarm in ico.walk("VALARM"))
+    assert triggers == [-timedelta(hours=24), -timedelta(hours=4)]
+    # The rest are still all-day events.
+    others = [e for e in calendar.walk("VEVENT") if e is not ico]
+    assert others and all(not isinstance(e.decoded("dtstart"), datetime) for e in others)

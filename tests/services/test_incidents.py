@@ -676,3 +676,26 @@ def test_incidents_are_counted_by_the_day_they_were_reported(council: Database, 
             "INC-2026-002",
             "INC-2026-001",
         ]
+
+
+def test_a_decision_typed_in_the_minute_the_breach_was_logged_is_accepted(
+    council: Database, clock: FixedClock
+) -> None:
+    """The clerk types minutes; a breach logged at 11:58:40 and decided "at 11:58" is not decided before."""
+    logged_at = NOW - timedelta(seconds=80)  # 11:58:40
+    clock.moment = logged_at
+    incident_id = log(council, IncidentCategory.PERSONAL_DATA)
+    clock.moment = NOW
+    typed = logged_at.replace(second=0)
+    incident = decide(
+        council, incident_id, IcoDecision.NOTIFY, typed, notified_at=typed, ico_reference="IC-7"
+    )
+    assert incident.ico_decided_at == typed
+    with pytest.raises(ValidationError, match="is before the breach was discovered"):
+        decide(
+            council,
+            log(council, IncidentCategory.PERSONAL_DATA),
+            IcoDecision.NOT_NOTIFIABLE,
+            NOW - HOUR,
+            reason="x",
+        )
