@@ -101,8 +101,40 @@ def grant_expiries(register: Register, within_days: int) -> Iterable[Reminder]:
         )
 
 
+#: Where suspending an account before an election comes from.
+SUSPENSION_CLAUSE = "Stalbridge 4"
+
+
+def suspension_ends(register: Register, within_days: int) -> Iterable[Reminder]:
+    """A suspended account (e.g. closed before an election) whose suspension ends within the window, or
+    has ended while the account is still marked suspended: the clerk resumes it or extends the dates."""
+    horizon = register.today + timedelta(days=within_days)
+    for account in register.accounts:
+        end = account.suspended_to
+        if account.status != "suspended" or end is None or end > horizon:
+            continue
+        over = end < register.today
+        since = account.suspended_from.isoformat() if account.suspended_from else "an unrecorded date"
+        yield Reminder(
+            Urgency.OVERDUE if over else Urgency.SOON,
+            end,
+            account.name,
+            "Resume the account" if over else "Suspension ends",
+            f"suspended since {since}{', and still marked suspended' if over else ''}",
+            SUSPENSION_CLAUSE,
+            "account",
+            account.id,
+            f"suspension-{account.id}-{end.isoformat()}",
+        )
+
+
 #: Every kind of reminder.
-SOURCES: tuple[ReminderSource, ...] = (password_changes, grant_expiries, incident_rules.incident_deadlines)
+SOURCES: tuple[ReminderSource, ...] = (
+    password_changes,
+    grant_expiries,
+    suspension_ends,
+    incident_rules.incident_deadlines,
+)
 
 
 def due(
