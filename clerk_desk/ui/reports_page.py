@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.register import authority
 from clerk_desk.register import settings as council_settings
-from clerk_desk.reports import assessment, period
+from clerk_desk.reports import assessment, period, printing
 from clerk_desk.ui import plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import Field, check_field, line_field, text_field
@@ -83,6 +83,9 @@ class ReportsPage(QWidget):
         self.create_button = button("Create report", "Choose where to save the PDF, create it and open it")
         self.create_button.setDefault(True)
         self.create_button.clicked.connect(self.choose_and_create)
+        self.print_button = button("Print", "Print the report last created, on this PC's default printer")
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_report)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Progress")
         self.progress.setRange(0, 100)
@@ -125,6 +128,7 @@ class ReportsPage(QWidget):
 
         actions = QHBoxLayout()
         actions.addWidget(self.create_button)
+        actions.addWidget(self.print_button)
         actions.addWidget(self.progress, 1)
         actions.addStretch(1)  # keeps the button its own size while the progress bar is hidden
 
@@ -154,6 +158,7 @@ class ReportsPage(QWidget):
         self.setTabOrder(self.public.widget, self.assessment.widget)
         self.setTabOrder(self.assessment.widget, self.save_button)
         self.setTabOrder(self.save_button, self.create_button)
+        self.setTabOrder(self.create_button, self.print_button)
 
     @staticmethod
     def _label(text: str, buddy: QWidget) -> QLabel:
@@ -384,8 +389,20 @@ class ReportsPage(QWidget):
         self.last_written = written
         self.progress.setValue(100)
         self.status.setText(f"Saved {written}. Opening it in your PDF viewer.")
+        self.print_button.setEnabled(printing.available())
+        if not printing.available():
+            self.print_button.setToolTip(plain.tooltip(printing.unavailable_reason()))
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
         self.created.emit(written)
+
+    def print_report(self) -> None:
+        """Send the PDF created last to the system's printing."""
+        if self.last_written is None:
+            return
+        try:
+            self.status.setText(printing.send(self.last_written))
+        except ClerkDeskError as exc:
+            self.message.setText(str(exc))
 
     def _failed(self, message: str) -> None:
         self.status.clear()

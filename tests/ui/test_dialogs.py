@@ -192,7 +192,7 @@ def test_a_new_account_is_live_without_approval_only_when_the_clerk_says_so(
     qtbot,
     monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    """Active without an approver is refused; "already live, not yet approved" is saved and flagged at once."""
+    """Active without an approver is refused; "already live, not yet approved" is saved, flagged at once."""
     from clerk_desk.ui import plain
 
     shown: list[str] = []
