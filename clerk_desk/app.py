@@ -10,22 +10,23 @@ import traceback
 from datetime import date
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, Qt, QThread, QTimer
+from PySide6.QtCore import QDir, QEventLoop, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QSystemTrayIcon
 
-from clerk_desk.checks import engine as checks
-from clerk_desk.checks import reminders
-from clerk_desk.credentials import vault
 from clerk_desk.errors import ClerkDeskError
-from clerk_desk.register import authority, people
 from clerk_desk.storage import config
-from clerk_desk.storage.db import open_database
-from clerk_desk.ui import plain
-from clerk_desk.ui.actor_dialog import ActorDialog
-from clerk_desk.ui.context import Context
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from clerk_desk.checks.findings import Register
+    from clerk_desk.ui.context import Context
+
+# Only Qt and the window's frame are imported before the window is shown. The database layer, the
+# checks and the pages load on a worker thread while it paints (design.md, "Quality bars": start-up).
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ def resources_dir() -> Path:
 
 
 def apply_style(app: QApplication) -> None:
+    # The style sheet names its pictures "clerk:NAME" (a search path, so it works from any folder).
+    QDir.addSearchPath("clerk", str(resources_dir()))
     style = resources_dir() / "style.qss"
     if style.is_file():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
@@ -56,12 +59,61 @@ def create_main_window(database_url: str, actor: str | None = None) -> MainWindo
     if isinstance(app, QApplication) and not app.property("clerkDeskStyled"):
         apply_style(app)
         app.setProperty("clerkDeskStyled", True)
+    window = MainWindow(open_context(database_url, actor))
+    window.setWindowIcon(app_icon())
+    return window
+
+
+def open_context(database_url: str, actor: str | None) -> Context:
+    """Open the database and establish who is acting. Raises ``DatabaseError`` when it cannot be opened."""
+    from clerk_desk.register import authority
+    from clerk_desk.storage.db import open_database
+    from clerk_desk.ui.context import Context
+
     database = open_database(database_url)
     with database.read() as session:
         resolved = authority.resolve_actor(session, database.url, actor)
-    window = MainWindow(Context(database, resolved))
-    window.setWindowIcon(app_icon())
-    return window
+    return Context(database, resolved)
+
+
+def load_home(context: Context) -> Register:
+    """Home's register, read with the checks it shows."""
+    from clerk_desk.checks import engine as checks
+
+    return context.read(lambda s: checks.load(s, context.clock, context.vault))
+
+
+class Opener(QObject):
+    """Opens the database and reads Home on a worker thread while the window paints.
+
+    ``opened`` and ``failed`` are emitted from the worker and delivered on the window's thread.
+    """
+
+    opened = Signal(object, object)  # the Context and Home's Register
+    failed = Signal(str)
+
+    def __init__(self, database_url: str, actor: str | None) -> None:
+        super().__init__()
+        self.database_url = database_url
+        self.actor = actor
+        self.worker = threading.Thread(target=self._run, name="clerk-desk-open", daemon=True)
+
+    def start(self) -> None:
+        self.worker.start()
+
+    def _run(self) -> None:
+        try:
+            context = open_context(self.database_url, self.actor)
+            register = load_home(context)
+        except ClerkDeskError as exc:
+            self.failed.emit(str(exc))
+            return
+        except Exception:
+            log.error("opening the database failed:\n%s", traceback.format_exc())
+            details = config.data_dir() / "clerk-desk.log"
+            self.failed.emit(f"Clerk Desk could not open the database. Details are in {details}.")
+            return
+        self.opened.emit(context, register)
 
 
 def _setup_logging() -> None:
@@ -135,47 +187,72 @@ class Notifier:
         if self.tray is None or today == self.last_day:
             return
         self.last_day = today
-        register = context.read(lambda s: checks.load(s, context.clock, context.vault))
-        message = reminders.summary(reminders.due(None, register), today)
+        from clerk_desk.checks import reminders
+
+        message = reminders.summary(reminders.due(None, load_home(context)), today)
         if message:
             self.tray.showMessage("Clerk Desk: due", message, QSystemTrayIcon.MessageIcon.Information, 15_000)
+            a11y.announce(self.window, f"Clerk Desk: due. {message}")  # for a screen reader too
 
 
 def _choose_actor(window: MainWindow) -> None:
-    """Ask once who is using Clerk Desk, when the OS user is nobody's login."""
+    """Ask once who is using Clerk Desk, when the OS user is nobody's login (SQLite only: on PostgreSQL
+    the database user decides). Only people without a login are offered, and the choice is recorded in
+    the audit trail as a choice."""
+    from clerk_desk.register import authority
+    from clerk_desk.ui.actor_dialog import ActorDialog
+
     context = window.context
-    if context.actor.how != "os-user":
+    if context.actor.how != "unknown" or context.database.engine.dialect.name != "sqlite":
         return
     today = context.clock.today()
-    names = context.read(lambda s: [p.name for p in people.all_people(s) if not p.has_left(today)])
+    names = context.read(lambda s: [p.name for p in authority.choosable(s, today)])
     if not names:
         return
     dialog = ActorDialog(names, context.actor.name, window)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         chosen = dialog.chosen()
+        os_user = context.actor.name
+        with context.database.transaction(chosen) as session:
+            authority.record_choice(session, os_user)
         config.remember_actor(context.database.url, chosen)
         with context.database.read() as session:
-            context.actor = authority.resolve_actor(session, context.database.url, chosen)
+            context.actor = authority.resolve_actor(session, context.database.url)
         window.update_actor()
         window.refresh()
 
 
 def run_gui(database_url: str, actor: str | None) -> int:
-    """Open the window and run until it closes."""
+    """Open the window at once, the database behind it, and run until the window closes."""
     _setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Clerk Desk")
     app.setOrganizationName("Clerk Desk")
-    try:
-        window = create_main_window(database_url, actor)
-    except ClerkDeskError as exc:
-        plain.critical(None, "Clerk Desk cannot open the database", str(exc))
-        return 2
-    sys.excepthook = _excepthook
-    vault.set_waiter(_wait_for_keyring)
+    apply_style(app)
+    app.setProperty("clerkDeskStyled", True)
+    window = MainWindow(None)
+    window.setWindowIcon(app_icon())
     window.show()
-    _choose_actor(window)
-    notifier = Notifier(window)
-    QTimer.singleShot(500, notifier.notify_if_new_day)
+    opener = Opener(database_url, actor)
+
+    def opened(context: Context, register: Register) -> None:
+        from clerk_desk.credentials import vault
+
+        vault.set_waiter(_wait_for_keyring)
+        sys.excepthook = _excepthook
+        window.attach(context, register)
+        _choose_actor(window)
+        notifier = Notifier(window)
+        window.setProperty("clerkDeskNotifier", notifier)
+        QTimer.singleShot(500, notifier.notify_if_new_day)
+
+    def failed(message: str) -> None:
+        plain.critical(window, "Clerk Desk cannot open the database", message)
+        app.exit(2)
+
+    queued = Qt.ConnectionType.QueuedConnection
+    opener.opened.connect(opened, queued)
+    opener.failed.connect(failed, queued)
+    opener.start()
     return app.exec()

@@ -10,10 +10,11 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from clerk_desk import cli_admin, cli_credentials, cli_incidents, cli_reports
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
 
@@ -38,10 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     imp = commands.add_parser("import", help="import a CSV file; all rows or none")
-    imp.add_argument("kind", help="people, accounts, grants, officers, incidents or acknowledgements")
+    imp.add_argument(
+        "kind",
+        help="people, accounts, grants, officers, incidents, acknowledgements, assessments or moderation",
+    )
     imp.add_argument("file", type=Path)
     exp = commands.add_parser("export", help="export a CSV file with the same columns ('-' for the screen)")
-    exp.add_argument("kind", help="people, accounts, grants, officers, incidents or acknowledgements")
+    exp.add_argument(
+        "kind", help="people, accounts, grants, officers, incidents, acknowledgements or moderation"
+    )
     exp.add_argument("file")
 
     chk = commands.add_parser("check", help="list policy findings; exit 1 if there are any")
@@ -51,14 +57,28 @@ def build_parser() -> argparse.ArgumentParser:
     rem.add_argument("--ics", metavar="FILE", type=Path, help="also write the reminders as an .ics calendar")
     rem.add_argument("--days", type=int, default=14, help="how far ahead to look (default 14 days)")
 
-    rep = commands.add_parser("report", help="write the annual review for full council as a PDF")
+    rep = commands.add_parser(
+        "report", help="write the annual review for full council as a PDF and/or accessible HTML"
+    )
     rep.add_argument("--from", dest="start", metavar="DATE", required=True, help="first day, YYYY-MM-DD")
     rep.add_argument("--to", dest="end", metavar="DATE", required=True, help="last day, YYYY-MM-DD")
-    rep.add_argument("--out", metavar="FILE.pdf", type=Path, required=True, help="the PDF to write")
+    rep.add_argument("--out", metavar="FILE.pdf", type=Path, help="the PDF to write")
+    rep.add_argument("--html", metavar="FILE.html", type=Path, help="the accessible HTML version to write")
     rep.add_argument(
-        "--public", action="store_true", help="leave out incident descriptions and the people involved"
+        "--public",
+        action="store_true",
+        help="the version to publish: only counts, accounts, job titles and incidents' public summaries",
     )
     rep.add_argument("--meeting", metavar="TEXT", default="", help="the meeting or agenda reference")
+
+    a10 = commands.add_parser(
+        "assertion10", help="the AGAR 2025/26 Assertion 10 evidence (digital and data compliance)"
+    )
+    a10.add_argument(
+        "--from", dest="start", metavar="DATE", help="first day (default: the last municipal year)"
+    )
+    a10.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD")
+    a10.add_argument("--out", metavar="FILE.pdf|FILE.html", type=Path, help="also write it as a PDF or HTML")
 
     sett = commands.add_parser(
         "settings", help="show or set the council's settings (KEY 'logo' takes a file)"
@@ -68,14 +88,42 @@ def build_parser() -> argparse.ArgumentParser:
 
     aud = commands.add_parser("audit", help="show the audit trail")
     aud.add_argument(
-        "--verify", action="store_true", help="check the hash chain; exit 1 if it was tampered with"
+        "--verify",
+        action="store_true",
+        help="check the chain, the checkpoints and the register against the trail; exit 1 if tampered with",
+    )
+    aud.add_argument(
+        "--checkpoint",
+        action="store_true",
+        help="record the head of the chain now (signed if you hold a key)",
     )
     aud.add_argument("--person", help="only entries by this person")
     aud.add_argument("--subject", help="only entries about this record (name contains)")
     aud.add_argument("--limit", type=int, default=50, help="how many of the newest entries (default 50)")
 
     commands.add_parser("demo", help="fill an empty database with a small example council")
+    cli_credentials.add_commands(commands)
+    cli_incidents.add_parsers(commands)
+
+    from clerk_desk import cli_continuity
+
+    cli_continuity.add_commands(commands, password_subcommands(commands))
+    cli_admin.add_commands(commands)
     return parser
+
+
+def password_subcommands(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The ``password`` command's actions (``args.action``), made once and shared by every module that
+    adds one; ``cmd_password`` dispatches them through ``PASSWORD_COMMANDS``."""
+    existing = commands.choices.get("password")
+    if existing is None:
+        existing = commands.add_parser("password", help="passwords from scripts; secrets on standard input")
+        existing.add_subparsers(dest="action", metavar="ACTION", required=True)
+    return next(a for a in existing._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def cmd_password(url: str, args: argparse.Namespace) -> int:
+    return PASSWORD_COMMANDS[args.action](url, args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -149,13 +197,14 @@ def cmd_export(url: str, args: argparse.Namespace) -> int:
 
 def cmd_check(url: str, args: argparse.Namespace) -> int:
     from clerk_desk.checks import engine as checks
+    from clerk_desk.continuity import backup
     from clerk_desk.credentials import service as credentials
     from clerk_desk.register import accounts
 
     with _open(url) as database:
         with database.read() as session:
             snapshot = credentials.snapshot(accounts.all_accounts(session))
-            findings = checks.run(session, database.clock, snapshot)
+            findings = checks.run(session, database.clock, snapshot, backup.status_for(database.url))
         if args.json:
             print(json.dumps([f.as_json() for f in findings], indent=2, ensure_ascii=False))
         elif not findings:
@@ -200,26 +249,24 @@ def cmd_settings(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_audit(url: str, args: argparse.Namespace) -> int:
-    from clerk_desk.audit import chain as audit
     from clerk_desk.audit import reader as audit_log
 
     with _open(url) as database:
+        if args.checkpoint:
+            from clerk_desk.audit import checkpoints
+
+            actor = resolve_actor(database, args.actor)
+            point = checkpoints.record(database, actor, "checkpoint command")
+            signed = "signed" if point.signature else "not signed (no signing key on this PC)"
+            print(f"Checkpoint at entry {point.seq}, {signed}, kept in {checkpoints.anchor_path()}.")
+            return 0
         with database.read() as session:
             if args.verify:
-                result = audit.verify(session)
-                if result.ok:
-                    print(
-                        f"The audit trail is intact: {result.entries} entries, "
-                        "each chained to the one before."
-                    )
-                    return 0
-                for problem in result.problems:
-                    print(f"TAMPERED: {problem}")
-                print(
-                    f"The audit trail has been altered ({_count(len(result.problems), 'problem')} "
-                    f"in {result.entries} entries)."
-                )
-                return 1
+                from clerk_desk.audit import verify
+
+                report = verify.verify(session, resolve_actor(database, args.actor))
+                print("\n".join(report.lines()))
+                return 0 if report.ok else 1
             entries = audit_log.search(session, person=args.person, subject=args.subject, limit=args.limit)
         for entry in reversed(entries):
             line = (
@@ -272,28 +319,40 @@ def cmd_reminders(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_report(url: str, args: argparse.Namespace) -> int:
-    # reportlab is imported here only, so the other commands start without it.
+    # reportlab is imported only when a PDF is laid out, so the other commands start without it.
     from clerk_desk.credentials import service as credentials
+    from clerk_desk.errors import ValidationError
     from clerk_desk.register import accounts
     from clerk_desk.reports import annual, period
 
+    outputs = [(out, fmt) for out, fmt in ((args.out, "pdf"), (args.html, "html")) if out is not None]
+    if not outputs:
+        raise ValidationError("out", "give --out FILE.pdf, --html FILE.html, or both")
     with _open(url) as database:
         chosen = period.parse(args.start, args.end, database.clock.today())
         actor = resolve_actor(database, args.actor)
         with database.read() as session:
             snapshot = credentials.snapshot(accounts.all_accounts(session))
-            written = annual.create(
+            prepared = annual.prepare(
                 session,
                 database.clock,
                 chosen,
-                args.out,
+                outs=[out for out, _ in outputs],
                 public=args.public,
                 meeting=args.meeting,
                 prepared_by=actor,
                 vault=snapshot,
             )
-    kind = "public" if args.public else "confidential"
-    print(f"Wrote the {kind} annual review for {chosen.label} to {written}.")
+        for out, fmt in outputs:
+            written = annual.write(prepared, out, fmt)
+            with database.transaction(actor) as session:
+                annual.record(session, prepared, written, fmt, actor)
+            kind = "public" if args.public else "confidential"
+            what = "accessible HTML" if fmt == "html" else "PDF"
+            print(f"Wrote the {kind} annual review for {chosen.label} ({what}) to {written}.")
+        from clerk_desk.audit import checkpoints
+
+        checkpoints.record(database, actor, "annual report")
     return 0
 
 
@@ -302,11 +361,30 @@ COMMANDS = {
     "export": cmd_export,
     "check": cmd_check,
     "report": cmd_report,
+    "assertion10": cli_reports.cmd_assertion10,
     "reminders": cmd_reminders,
     "settings": cmd_settings,
     "audit": cmd_audit,
     "demo": cmd_demo,
+    "postgres": cli_admin.cmd_postgres,
+    **cli_credentials.COMMANDS,
+    **cli_incidents.COMMANDS,
+    # After the credential commands: ``password`` dispatches each action through PASSWORD_COMMANDS.
+    "password": cmd_password,
 }
+#: ``password ACTION`` handlers, by action; filled by the modules that add the actions.
+PASSWORD_COMMANDS: dict[str, Callable[[str, argparse.Namespace], int]] = {}
+
+
+def _register_commands() -> None:
+    from clerk_desk import cli_continuity
+
+    COMMANDS.update(cli_continuity.COMMANDS)
+    PASSWORD_COMMANDS.update(dict.fromkeys(("set", "get", "status"), cli_credentials.cmd_password))
+    PASSWORD_COMMANDS.update(cli_continuity.PASSWORD_COMMANDS)
+
+
+_register_commands()
 
 
 def _count(number: int, noun: str) -> str:

@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from clerk_desk.elections import demo as election_demo
 from clerk_desk.errors import ClerkDeskError
-from clerk_desk.models import Account, AccountStatus, Person, Role, TwoFactor
+from clerk_desk.models import Account, AccountStatus, Person, Role, TwoFactor, TwoFactorCodes
 from clerk_desk.register import accounts, people
 from clerk_desk.register import settings as council_settings
 from clerk_desk.storage.clock import clock_of
@@ -18,10 +19,8 @@ DOMAIN = "littleashcombe-tc.gov.uk"
 
 
 def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, int]:
-    """Add the demo council to an empty database; returns (people, accounts) added.
-
-    The clerk's login is set to ``clerk_login`` so whoever runs the demo acts as the clerk.
-    """
+    """Add the demo council to an empty database; returns (people, accounts) added. The clerk's login is
+    set to ``clerk_login`` so whoever runs the demo acts as the clerk."""
     existing = session.execute(select(func.count()).select_from(Person)).scalar_one()
     existing += session.execute(select(func.count()).select_from(Account)).scalar_one()
     if existing:
@@ -103,6 +102,9 @@ def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, i
             None,
             ago(60),
             ago(1400),
+            recovery_email=f"clerk@{DOMAIN}",
+            recovery_phone="01632 960 111",
+            two_factor_codes=TwoFactorCodes.COUNCIL_DEVICE,
         ),
         accounts.AccountData(
             "X",
@@ -119,6 +121,7 @@ def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, i
             None,
             ago(230),
             ago(1300),
+            two_factor_codes=TwoFactorCodes.PERSONAL_DEVICE,  # SMS codes to the clerk's own phone
         ),
         accounts.AccountData(
             "Instagram",
@@ -220,6 +223,7 @@ def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, i
         accounts.save(session, account, today)
     _access(session, today, ago)
     _incidents(session)
+    election_demo.fill(session, today)
     return len(staff), len(register)
 
 

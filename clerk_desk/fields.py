@@ -18,6 +18,7 @@ from clerk_desk.errors import ValidationError
 E = TypeVar("E", bound=StrEnum)
 
 _EMAIL = re.compile(r"^[^@\s]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,}$")
+_PHONE = re.compile(r"^\+?[0-9 ()\-]{6,40}$")
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0"}
 
@@ -152,6 +153,16 @@ def email(values: Mapping[str, str | None], field: str) -> str | None:
         return None
     if not _EMAIL.match(raw):
         raise ValidationError(field, f"'{raw}' is not an email address")
+    return raw
+
+
+def phone(values: Mapping[str, str | None], field: str) -> str | None:
+    """A telephone number (digits, spaces, +, -, brackets), or None when blank."""
+    raw = text(values, field, max_length=40)
+    if raw is None:
+        return None
+    if not _PHONE.match(raw) or sum(ch.isdigit() for ch in raw) < 6:
+        raise ValidationError(field, f"'{raw}' is not a telephone number")
     return raw
 
 

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from clerk_desk.access import acknowledgements, officers
 from clerk_desk.access import grants as access
+from clerk_desk.elections import moderation
 from clerk_desk.errors import ClerkDeskError, ValidationError
+from clerk_desk.incidents import assessment_records
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents import records as incident_records
 from clerk_desk.register import accounts, people
@@ -184,6 +186,20 @@ KINDS: dict[str, Kind] = {
         _apply_incident,
         lambda session: (incident_records.as_row(i) for i in incidents.all_incidents(session)),
         current=_current_incident,
+    ),
+    "assessments": Kind(
+        assessment_records.COLUMNS,
+        frozenset(assessment_records.COLUMNS) - assessment_records.REQUIRED,
+        lambda row: _cell(row, "reference", "assessed_at"),
+        assessment_records.apply_row,
+        lambda session: (assessment_records.as_row(a) for a in assessment_records.all_entries(session)),
+    ),
+    "moderation": Kind(
+        moderation.COLUMNS,
+        frozenset(moderation.COLUMNS) - moderation.REQUIRED,
+        lambda row: _cell(row, "account", "at", "content"),
+        moderation.apply_row,
+        lambda session: (moderation.as_row(e) for e in moderation.all_entries(session)),
     ),
     "acknowledgements": Kind(
         acknowledgements.COLUMNS,

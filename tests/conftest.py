@@ -69,6 +69,12 @@ def memory_keyring(request: pytest.FixtureRequest) -> Iterator[MemoryKeyring | N
         keyring.set_keyring(previous)
 
 
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own data and config folder, so one test's backups or choices never reach another."""
+    monkeypatch.setenv("CLERK_DESK_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)
@@ -86,7 +92,7 @@ def _fresh_postgres(url: str) -> None:
 def database_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
     """An empty database: a SQLite file, or the test PostgreSQL server wiped clean."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'clerk_desk.storage.db'}"
+        return f"sqlite:///{tmp_path / 'clerk_desk.db'}"
     url = os.environ.get(POSTGRES_ENV)
     if not url:
         if os.environ.get(REQUIRE_POSTGRES_ENV):
@@ -109,7 +115,7 @@ def db(database_url: str, clock: FixedClock) -> Iterator[Database]:
 @pytest.fixture
 def sqlite_db(tmp_path, clock: FixedClock) -> Iterator[Database]:  # type: ignore[no-untyped-def]
     """A SQLite-only database, for tests about the file itself."""
-    database = open_database(f"sqlite:///{tmp_path / 'clerk_desk.storage.db'}", clock)
+    database = open_database(f"sqlite:///{tmp_path / 'clerk_desk.db'}", clock)
     try:
         yield database
     finally:

@@ -128,6 +128,27 @@ def test_a_write_that_completes_after_the_time_limit_is_undone(memory_keyring, m
     assert (vault.SERVICE, fresh) not in memory_keyring.entries
 
 
+def test_a_private_key_written_after_the_time_limit_is_undone(memory_keyring, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The keyring holds each person's private key: a late write of one is undone as for any entry."""
+    key_uuid = str(uuid.uuid4())
+    entry = (vault.SERVICE, vault.private_key_entry(key_uuid))
+    memory_keyring.entries[entry] = "the-key-the-database-knows"
+    release = threading.Event()
+    real_set = memory_keyring.set_password
+
+    def slow_set(service: str, username: str, password: str) -> None:
+        release.wait(5)
+        real_set(service, username, password)
+
+    monkeypatch.setattr(memory_keyring, "set_password", slow_set)
+    with pytest.raises(vault.VaultError, match="did not answer"):
+        vault.set_private_key(key_uuid, "a-key-nobody-recorded", timeout=0.2)
+    release.set()
+    _wait_for_workers()
+    assert memory_keyring.entries[entry] == "the-key-the-database-knows"
+    assert vault.get_private_key(key_uuid) == "the-key-the-database-knows"
+
+
 def test_a_removal_that_completes_late_is_undone(memory_keyring, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     account = str(uuid.uuid4())
     memory_keyring.entries[(vault.SERVICE, account)] = "keep-me"
@@ -166,3 +187,49 @@ def test_the_time_limit_is_for_the_whole_command(memory_keyring, monkeypatch) ->
     assert answered <= 3
     assert time.monotonic() - started < 1.0
     _wait_for_workers()
+
+
+@pytest.mark.secret_service
+def test_real_secret_service_keeps_a_key_and_opens_a_sealed_password(sqlite_db) -> None:  # type: ignore[no-untyped-def]
+    """Key creation and a sealed round trip, with the private key in GNOME Keyring over D-Bus."""
+    from datetime import date
+
+    import factories
+    from keyring.backends import SecretService
+
+    from clerk_desk.credentials import enrolment, keys
+    from clerk_desk.credentials import service as credentials
+    from clerk_desk.models import Role
+
+    backend = SecretService.Keyring()
+    keyring.set_keyring(backend)
+    secret = "Zoë's sealed pässword-7!"
+    with sqlite_db.transaction("Zoë Hartley") as session:
+        factories.person(session, "Zoë Hartley", Role.CLERK)
+        account_id = factories.approved_account(session, date(2026, 11, 21)).id
+    entries: list[str] = []
+    try:
+        with sqlite_db.transaction("Zoë Hartley") as session:
+            made = enrolment.set_up(session)
+            entries.append(vault.private_key_entry(made.key.uuid))
+            assert made.approved and made.recovery is not None
+        # The private key is in the real keyring, and nowhere in the database.
+        stored = backend.get_password(vault.SERVICE, entries[0])
+        assert stored is not None and len(stored) == 44
+        with sqlite_db.transaction("Zoë Hartley") as session:
+            credentials.set_password(session, account_id, secret, changed_on_platform=True)
+        with sqlite_db.transaction("Zoë Hartley") as session:
+            assert credentials.reveal(session, account_id) == secret
+            key, private = keys.holder_key(session)
+            assert private is not None and key.fingerprint == made.key.fingerprint
+        raw = sqlite_db.engine.url.database
+        sqlite_db.dispose()
+        from pathlib import Path
+
+        path = Path(raw or "")
+        for blob in (p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists()):
+            assert secret.encode() not in blob and stored.encode() not in blob
+    finally:
+        for entry in entries:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                backend.delete_password(vault.SERVICE, entry)

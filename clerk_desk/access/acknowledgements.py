@@ -13,12 +13,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import clauses, fields
 from clerk_desk.errors import ValidationError
 from clerk_desk.models import Acknowledgement, Person
 from clerk_desk.register import authority, lookups
 
-CLAUSE = "district policy 5c; Thornbury 4.2"
+CLAUSE = clauses.ACKNOWLEDGEMENT
 COLUMNS = ("person", "policy_version", "acknowledged_on", "training_on")
 
 

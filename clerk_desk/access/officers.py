@@ -13,12 +13,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import clauses, fields
 from clerk_desk.errors import NotFoundError, ValidationError
 from clerk_desk.models import AccountStatus, Designation, Person
 from clerk_desk.register import authority, lookups
 
-CLAUSE = "district policy 5a; Thornbury 3"
+CLAUSE = clauses.OFFICERS
 COLUMNS = ("person", "accounts", "designated_by", "designated_on", "ended_on")
 
 

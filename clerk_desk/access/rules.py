@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from clerk_desk import clauses
 from clerk_desk.access import acknowledgements
 from clerk_desk.access import grants as access
 from clerk_desk.checks.findings import Finding, Register, Severity
@@ -49,7 +50,7 @@ def grant_no_business_case(register: Register) -> Iterable[Finding]:
         if grant.revoked_on is None and not (grant.business_case or "").strip():
             yield _grant_finding(
                 "grant-no-business-case",
-                f"{access.CONTROL_CLAUSE}; Thornbury 3.1.1",
+                clauses.BUSINESS_CASE,
                 Severity.MEDIUM,
                 grant,
                 f"{grant.person.name}'s access to {grant.account.name} has no business case recorded.",
@@ -63,7 +64,7 @@ def keyholder_left(register: Register) -> Iterable[Finding]:
         if grant.revoked_on is None and left is not None and left <= register.today:
             yield _grant_finding(
                 "keyholder-left",
-                "Thornbury 9.1; 9.4",
+                clauses.KEYHOLDER_LEFT,
                 Severity.HIGH,
                 grant,
                 f"{grant.person.name} left on {left.isoformat()} but still holds access to "

@@ -1,17 +1,21 @@
 """The hash-chained audit trail: who changed what, when, with the fields before and after.
 
 Every flush of a session made by ``clerk_desk.storage.db`` passes through ``_after_flush``, so no service can
-forget to record a change. Each entry carries the hash of the previous one; ``verify`` recomputes the
-chain and reports any entry that was edited or removed. (Removing the newest entries leaves a shorter
-chain that is still consistent; the annual report prints the entry count so a paper trail exists.)
+forget to record a change. Each entry carries the hash of the previous one. When the writer holds the
+council audit key (``clerk_desk.audit.keys``) the hash is an HMAC with it, so a chain recomputed without
+the key is detected; otherwise it is a plain SHA-256. ``verify`` recomputes the chain and reports any
+entry that was edited or removed; removing the newest entries is caught by the checkpoints
+(``clerk_desk.audit.checkpoints``) and changes made outside the app by the replay
+(``clerk_desk.audit.replay``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +23,7 @@ from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
+from clerk_desk.audit import keys
 from clerk_desk.models import AuditEntry, Person
 from clerk_desk.storage.clock import session_clock
 
@@ -139,6 +144,7 @@ def _append(session: Session, changes: Sequence[Change]) -> None:
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
     seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+    audit_key = keys.audit_key(session, writing=True)
     at = clock.now()
     rows = []
     for change in changes:
@@ -154,77 +160,106 @@ def _append(session: Session, changes: Sequence[Change]) -> None:
             "subject_label": change.subject_label[:300],
             "changes": changes_json,
             "prev_hash": prev,
+            "key_id": audit_key.key_id if audit_key else None,
         }
-        row["hash"] = entry_hash(row)
+        row["hash"] = entry_hash(row, audit_key.secret if audit_key else None)
         prev = row["hash"]
         rows.append(row)
     conn.execute(insert(AuditEntry), rows)
 
 
-def entry_hash(row: dict[str, Any]) -> str:
-    """The SHA-256 of an entry's fields and the previous entry's hash."""
+HASHED_FIELDS = (
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "subject_type",
+    "subject_id",
+    "subject_label",
+    "changes",
+    "prev_hash",
+)
+
+
+def entry_hash(row: dict[str, Any], key: bytes | None = None) -> str:
+    """The hash of an entry's fields and the previous entry's hash: an HMAC-SHA-256 with the council
+    audit key when ``key`` is given (the key's id is hashed too), else a plain SHA-256."""
     at: datetime = row["at"]
-    payload = json.dumps(
-        [
-            row["seq"],
-            at.isoformat(),
-            row["actor"],
-            row["action"],
-            row["subject_type"],
-            row["subject_id"],
-            row["subject_label"],
-            row["changes"],
-            row["prev_hash"],
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    values: list[Any] = [row[name] if name != "at" else at.isoformat() for name in HASHED_FIELDS]
+    if key is not None:
+        values.append(row["key_id"])
+    payload = json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(payload).hexdigest()
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 
-@dataclass(frozen=True)
-class VerifyResult:
-    """What ``verify`` found."""
+@dataclass
+class ChainResult:
+    """What ``verify`` found in the chain itself."""
 
-    entries: int
-    problems: list[str]
+    entries: int = 0
+    keyed: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    problems: list[str] = field(default_factory=list)
+    not_checked: list[str] = field(default_factory=list)
+    hashes: dict[int, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def verify(session: Session) -> VerifyResult:
-    """Recompute the chain; every edited, reordered or removed entry is a problem."""
-    problems: list[str] = []
+def verify(session: Session) -> ChainResult:
+    """Recompute the chain: every edited, reordered or removed entry is a problem, and so is an entry
+    by a holder of the council audit key that was re-hashed without it."""
+    result = ChainResult()
+    known = keys.audit_keys(session)
+    holders = keys.audit_key_holders(session)
     prev = GENESIS
     expected_seq = 1
-    count = 0
+    unverifiable = 0
+    plain_by_holders = 0
+    keyed_since: int | None = None
     for entry in _iter_entries(session):
-        count += 1
+        result.entries += 1
         if entry.seq != expected_seq:
-            problems.append(f"entries {expected_seq}–{entry.seq - 1} are missing (removed)")
-        row = {
-            c: getattr(entry, c)
-            for c in (
-                "seq",
-                "at",
-                "actor",
-                "action",
-                "subject_type",
-                "subject_id",
-                "subject_label",
-                "changes",
-                "prev_hash",
-            )
-        }
+            result.problems.append(f"entries {expected_seq}–{entry.seq - 1} are missing (removed)")
+        row = {name: getattr(entry, name) for name in (*HASHED_FIELDS, "key_id")}
         if entry.prev_hash != prev:
-            problems.append(f"entry {entry.seq} does not follow the entry before it")
-        if entry_hash(row) != entry.hash:
-            problems.append(f"entry {entry.seq} was edited after it was written")
+            result.problems.append(f"entry {entry.seq} does not follow the entry before it")
+        if entry.key_id is None:
+            if entry_hash(row) != entry.hash:
+                result.problems.append(f"entry {entry.seq} was edited after it was written")
+            elif keyed_since is not None and entry.actor in holders:
+                plain_by_holders += 1
+        else:
+            keyed_since = keyed_since or entry.seq
+            result.keyed += 1
+            secret = known.get(entry.key_id)
+            if secret is None:
+                unverifiable += 1
+            elif entry_hash(row, secret) != entry.hash:
+                result.problems.append(
+                    f"entry {entry.seq} was edited after it was written (its keyed hash does not match)"
+                )
         prev = entry.hash
+        result.hashes[entry.seq] = entry.hash
+        result.head_seq, result.head_hash = entry.seq, entry.hash
         expected_seq = entry.seq + 1
-    return VerifyResult(count, problems)
+    if unverifiable:
+        result.not_checked.append(
+            f"the keyed hashes of {unverifiable} entries, because the council audit key is not available "
+            "to you on this PC (their order and links were checked)"
+        )
+    if plain_by_holders:
+        result.not_checked.append(
+            f"{plain_by_holders} entries by holders of the audit key, written after it came into use, have "
+            "a plain hash (written on a PC without their key, or re-hashed by someone without it): only the "
+            "checkpoints and the replay protect them"
+        )
+    return result
 
 
 def _iter_entries(session: Session) -> Iterable[AuditEntry]:

@@ -10,9 +10,9 @@ import calendar
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from clerk_desk import clauses
 from clerk_desk.checks.findings import Finding, Register, Severity
 from clerk_desk.models import Account, AccountStatus, TwoFactor
-from clerk_desk.register import accounts
 from clerk_desk.register.settings import CouncilSettings
 
 
@@ -42,7 +42,7 @@ def account_unapproved(register: Register) -> Iterable[Finding]:
         if missing:
             yield _account_finding(
                 "account-unapproved",
-                accounts.APPROVAL_CLAUSE,
+                clauses.APPROVAL,
                 Severity.HIGH,
                 account,
                 f"{account.name} is {account.status} but has no recorded {', '.join(missing)}; "
@@ -52,7 +52,7 @@ def account_unapproved(register: Register) -> Iterable[Finding]:
 
 def signin_email_not_council(register: Register) -> Iterable[Finding]:
     """Sign-in with a council mailbox not tied to one person (Stalbridge req. 1; Thornbury 9.6)."""
-    clause = "Stalbridge req. 1; Thornbury 9.6"
+    clause = clauses.COUNCIL_SIGN_IN
     domains = register.settings.email_domains
     personal = {p.email.casefold(): p.name for p in register.people if p.email}
     live = list(_live(register))  # a proposal has not signed up yet; a closed account is gone
@@ -89,7 +89,7 @@ def complaints_info_missing(register: Register) -> Iterable[Finding]:
         if not account.complaints_info:
             yield _account_finding(
                 "complaints-info-missing",
-                "Stalbridge req. 2",
+                clauses.COMPLAINTS_INFO,
                 Severity.LOW,
                 account,
                 f"{account.name} does not publish how to complain or give feedback.",
@@ -103,7 +103,7 @@ def no_two_factor(register: Register) -> Iterable[Finding]:
             state = "has no two-factor sign-in" if account.two_factor else "has no two-factor method recorded"
             yield _account_finding(
                 "no-two-factor",
-                "Thornbury 9.5",
+                clauses.TWO_FACTOR,
                 Severity.HIGH,
                 account,
                 f"{account.name} {state}; turn it on, or record that the platform does not offer it.",
@@ -125,7 +125,7 @@ def password_overdue(register: Register) -> Iterable[Finding]:
         if due is None:
             yield _account_finding(
                 "password-overdue",
-                "Thornbury 9.4",
+                clauses.ROTATION,
                 Severity.MEDIUM,
                 account,
                 f"{account.name} has no password change recorded; change it and record the date.",
@@ -134,7 +134,7 @@ def password_overdue(register: Register) -> Iterable[Finding]:
             days = (register.today - due).days
             yield _account_finding(
                 "password-overdue",
-                "Thornbury 9.4",
+                clauses.ROTATION,
                 Severity.MEDIUM,
                 account,
                 f"{account.name}'s password was due for a change on {due.isoformat()} ({days} days ago).",
@@ -156,7 +156,7 @@ def policy_review_due(settings: CouncilSettings) -> date | None:
 
 def policy_review_overdue(register: Register) -> Iterable[Finding]:
     """The policy is reviewed every year (Thornbury 10; Stalbridge 5)."""
-    clause = "Thornbury 10; Stalbridge 5"
+    clause = clauses.POLICY_REVIEW
     due = policy_review_due(register.settings)
     if due is None:
         yield Finding(
@@ -187,7 +187,7 @@ def password_missing(register: Register) -> Iterable[Finding]:
         # One finding for the whole keyring, not one per account.
         yield Finding(
             "password-missing",
-            "Thornbury 9.1",
+            clauses.CONTROL,
             Severity.HIGH,
             "Password store",
             f"Passwords could not be checked: {snapshot.status.message}",
@@ -198,7 +198,7 @@ def password_missing(register: Register) -> Iterable[Finding]:
         if account.uuid not in snapshot.stored:
             yield _account_finding(
                 "password-missing",
-                "Thornbury 9.1",
+                clauses.CONTROL,
                 Severity.MEDIUM,
                 account,
                 f"No password for {account.name} is kept in the password store; use Set password.",
@@ -215,7 +215,7 @@ def password_reused(register: Register) -> Iterable[Finding]:
         if others:
             yield _account_finding(
                 "password-reused",
-                "Thornbury 9.3",
+                clauses.UNIQUE_PASSWORDS,
                 Severity.HIGH,
                 account,
                 f"{account.name} has the same password as {', '.join(others)}; give each its own.",

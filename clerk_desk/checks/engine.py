@@ -2,8 +2,9 @@
 
 Each rule has a stable id (design.md, "Policy-finding rule ids") and cites the clause it comes from.
 ``run`` is what ``clerk-desk check``, the Home page and the annual review all use. The rules are pure
-functions in ``core_rules``, ``access.rules`` and ``incidents.rules``; adding one means writing it
-there and naming it in its module's ``RULES`` (docs/architecture.md).
+functions in ``core_rules``, ``access.rules``, ``incidents.rules``, ``credentials.rules`` and
+``elections.rules``; adding one
+means writing it there and naming it in its module's ``RULES`` (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -21,20 +22,37 @@ from clerk_desk.checks.findings import Finding as Finding
 from clerk_desk.checks.findings import Register as Register
 from clerk_desk.checks.findings import Rule
 from clerk_desk.checks.findings import Severity as Severity
-from clerk_desk.credentials import rotation
+from clerk_desk.continuity import handovers
+from clerk_desk.continuity import rules as continuity_rules
+from clerk_desk.continuity.backup import BackupStatus
+from clerk_desk.credentials import copies, holders, rotation
+from clerk_desk.credentials import rules as credential_rules
 from clerk_desk.credentials.rotation import RotateNowEvent, RotateNowSource
 from clerk_desk.credentials.service import VaultSnapshot
-from clerk_desk.incidents import lifecycle as incident_list
+from clerk_desk.elections import periods as election_periods
+from clerk_desk.elections import rules as election_rules
 from clerk_desk.incidents import rules as incident_rules
 from clerk_desk.register import accounts, people
 from clerk_desk.register import settings as council_settings
 from clerk_desk.storage.clock import Clock
 
 #: Every rule, in the order they are evaluated (the result is sorted by severity afterwards).
-RULES: tuple[Rule, ...] = (*core_rules.RULES, *access_rules.RULES, *incident_rules.RULES)
+RULES: tuple[Rule, ...] = (
+    *core_rules.RULES,
+    *access_rules.RULES,
+    *incident_rules.RULES,
+    *credential_rules.RULES,
+    *election_rules.RULES,
+    *continuity_rules.RULES,
+)
 
 #: The kinds of event after which a password is changed at once (Thornbury 9.4).
-ROTATE_NOW_SOURCES: list[RotateNowSource] = [access.keyholders_gone, incident_rules.compromised_accounts]
+ROTATE_NOW_SOURCES: list[RotateNowSource] = [
+    access.keyholders_gone,
+    incident_rules.compromised_accounts,
+    holders.flagged,
+    handovers.passwords_due,
+]
 
 
 def rotate_now_events(session: Session) -> list[RotateNowEvent]:
@@ -42,8 +60,11 @@ def rotate_now_events(session: Session) -> list[RotateNowEvent]:
     return [event for source in ROTATE_NOW_SOURCES for event in source(session)]
 
 
-def load(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> Register:
-    """Everything the rules read; pass a ``credentials.snapshot`` to include the keyring rules."""
+def load(
+    session: Session, clock: Clock, vault: VaultSnapshot | None = None, backup: BackupStatus | None = None
+) -> Register:
+    """Everything the rules read; pass a ``credentials.snapshot`` to include the keyring rules, and this
+    PC's ``backup.status`` (for a SQLite council) to include the backup rule."""
     registered = accounts.all_accounts(session)
     return Register(
         today=clock.today(),
@@ -52,17 +73,22 @@ def load(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> 
         people=people.all_people(session),
         rotate_now=rotation.outstanding(registered, rotate_now_events(session)),
         vault=vault,
-        grants=access.all_grants(session),
+        grants=access.unrevoked(session),
         designations=officers.all_designations(session),
         acknowledgements=acknowledgements.all_acknowledgements(session),
-        incidents=incident_list.all_incidents(session, open_only=True),
+        incidents=incident_rules.open_for_checks(session),
+        keys=copies.summary(session),
+        election_periods=election_periods.all_periods(session),
         now=clock.now(),
+        backup=backup,
     )
 
 
-def run(session: Session, clock: Clock, vault: VaultSnapshot | None = None) -> list[Finding]:
+def run(
+    session: Session, clock: Clock, vault: VaultSnapshot | None = None, backup: BackupStatus | None = None
+) -> list[Finding]:
     """Every finding, most severe first."""
-    return evaluate(load(session, clock, vault))
+    return evaluate(load(session, clock, vault, backup))
 
 
 def evaluate(register: Register) -> list[Finding]:

@@ -11,9 +11,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+from clerk_desk.continuity.backup import BackupStatus
+from clerk_desk.credentials.keys import KeySummary
 from clerk_desk.credentials.rotation import RotateNowEvent
 from clerk_desk.credentials.service import VaultSnapshot
-from clerk_desk.models import Account, Acknowledgement, Designation, Grant, Incident, Person
+from clerk_desk.models import Account, Acknowledgement, Designation, ElectionPeriod, Grant, Incident, Person
 from clerk_desk.register.settings import CouncilSettings
 
 
@@ -60,12 +62,19 @@ class Register:
     rotate_now: dict[int, RotateNowEvent] = field(default_factory=dict)
     #: What the keyring holds; None when the caller did not look (the keyring rules are then skipped).
     vault: VaultSnapshot | None = None
+    #: Grants not revoked: in force, or expired and still to be revoked.
     grants: list[Grant] = field(default_factory=list)
     designations: list[Designation] = field(default_factory=list)
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
     #: Incidents not yet closed.
     incidents: list[Incident] = field(default_factory=list)
+    #: Who holds keys to the sealed passwords, and whether there is a recovery key.
+    keys: KeySummary = field(default_factory=KeySummary)
+    #: Every pre-election period.
+    election_periods: list[ElectionPeriod] = field(default_factory=list)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: This PC's backups of a SQLite council; None when there are none to make (PostgreSQL) or not looked.
+    backup: BackupStatus | None = None
 
 
 Rule = Callable[[Register], Iterable[Finding]]

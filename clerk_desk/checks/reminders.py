@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from clerk_desk import clauses
 from clerk_desk.access import grants as access
 from clerk_desk.checks import engine as checks
 from clerk_desk.checks.findings import Register
@@ -59,7 +60,7 @@ def password_changes(register: Register, within_days: int) -> Iterable[Reminder]
                 account.name,
                 "Change the password",
                 f"no password change recorded; every {interval} days",
-                "Thornbury 9.4",
+                clauses.ROTATION,
                 "account",
                 account.id,
                 f"{uid}-unrecorded",
@@ -75,7 +76,7 @@ def password_changes(register: Register, within_days: int) -> Iterable[Reminder]
             account.name,
             "Change the password",
             f"last changed {last}; every {interval} days",
-            "Thornbury 9.4",
+            clauses.ROTATION,
             "account",
             account.id,
             f"{uid}-{due.isoformat()}",

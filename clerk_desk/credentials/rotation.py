@@ -15,11 +15,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from clerk_desk import clauses
 from clerk_desk.errors import ValidationError
 from clerk_desk.models import Account, PasswordRotation, RotationReason
 from clerk_desk.storage.clock import clock_of
 
-CLAUSE = "Thornbury 9.4"
+CLAUSE = clauses.ROTATION
 
 
 def history(session: Session, account_id: int) -> list[PasswordRotation]:

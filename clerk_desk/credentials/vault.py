@@ -1,7 +1,9 @@
-"""The OS keyring: the only place Clerk Desk keeps an account's password.
+"""The OS keyring: where each keyholder's private key is kept on their PC.
 
-This is the only module that imports ``keyring``. Each secret is filed under the service ``clerk-desk``
-and the account's UUID (never its handle, which can change). There is no fallback: with no usable
+This is the only module that imports ``keyring``. Entries are filed under the service ``clerk-desk``:
+a person's private key under ``key:<key UUID>``; passwords themselves are sealed in the database
+(``credentials.copies``). Earlier versions filed each account's password under the account's UUID;
+those entries are read only to move them into sealed copies. There is no fallback: with no usable
 keyring, credential actions are refused with a message that says what to do, and nothing is stored
 anywhere else (design.md, "Credentials and the keyring").
 
@@ -11,8 +13,8 @@ is for a whole command (``time_limit``), not for each call: a keyring that answe
 each time cannot make ``check`` take minutes.
 
 A write that is given up on may still complete later (an unlock prompt answered late). The caller has
-by then been told it failed and has recorded nothing, so the late write is undone: the previous
-password is put back. The keyring never holds a password its history does not know of.
+by then been told it failed and has recorded nothing, so the late write is undone: the entry that was
+there before (a private key) is put back. The keyring never holds a key the database does not know of.
 """
 
 from __future__ import annotations
@@ -270,3 +272,21 @@ def delete_password(account_uuid: str, timeout: float = DEFAULT_TIMEOUT) -> bool
         _backend().set_password(SERVICE, account_uuid, previous)
 
     return _call(delete, timeout, late=put_back)
+
+
+def private_key_entry(key_uuid: str) -> str:
+    """The keyring username of a person's private key."""
+    return f"key:{key_uuid}"
+
+
+def get_private_key(key_uuid: str, timeout: float = DEFAULT_TIMEOUT) -> str | None:
+    """A person's private key (as text) if this PC's keyring holds it."""
+    return get_password(private_key_entry(key_uuid), timeout)
+
+
+def set_private_key(key_uuid: str, text: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+    set_password(private_key_entry(key_uuid), text, timeout)
+
+
+def delete_private_key(key_uuid: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
+    return delete_password(private_key_entry(key_uuid), timeout)

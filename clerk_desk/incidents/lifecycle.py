@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import clauses, fields
 from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
+from clerk_desk.incidents.times import local_iso as local_iso
+from clerk_desk.incidents.times import moment as moment
 from clerk_desk.models import (
     Account,
     FollowUp,
@@ -32,13 +33,17 @@ from clerk_desk.models import (
     IncidentSeverity,
     IncidentStatus,
     Person,
+    RiskLevel,
 )
+from clerk_desk.register import authority
 from clerk_desk.storage.clock import clock_of
 
-ICO_CLAUSE = "UK GDPR Art. 33"
+ICO_CLAUSE = clauses.ICO_NOTIFICATION
 ICO_HOURS = 72
+ART34_CLAUSE = clauses.SUBJECTS_TOLD
 #: Follow-up steps are due this long after an incident is reported (the reminders and the ⚠ mark).
 FOLLOW_UP_DAYS = timedelta(days=7)
+NOT_NOTIFIABLE_NEEDS_ASSESSMENT = "record the assessment of the risk before judging the breach not notifiable"
 REFERENCE = re.compile(r"^INC-(\d{4})-(\d{3,})$")
 
 
@@ -52,23 +57,24 @@ class StepSpec:
 STEPS: dict[str, StepSpec] = {
     s.key: s
     for s in (
-        StepSpec("change_passwords", "Change the passwords of the accounts named", "Thornbury 9.4"),
-        StepSpec("review_access", "Review who holds access to them", "Thornbury 9.1"),
-        StepSpec("clerk_notified", "Notify the Town Clerk or Deputy Town Clerk", "Thornbury 9.7.1"),
-        StepSpec("chair_informed", "Inform the Chair of Council", "Thornbury 9.7.1"),
-        StepSpec("platform_notified", "Report the fraudulent account to the platform", "Thornbury 8"),
-        StepSpec("public_notified", "Tell the public about the fraudulent account", "Thornbury 8"),
-        StepSpec("reported_to_clerk", "Report it to the Town Clerk", "Ottery 7.4; Thornbury 5.3"),
+        StepSpec("change_passwords", "Change the passwords of the accounts named", clauses.ROTATION),
+        StepSpec("review_access", "Review who holds access to them", clauses.CONTROL),
+        StepSpec("clerk_notified", "Notify the Town Clerk or Deputy Town Clerk", clauses.NON_COUNCIL_DEVICE),
+        StepSpec("chair_informed", "Inform the Chair of Council", clauses.NON_COUNCIL_DEVICE),
+        StepSpec("platform_notified", "Report the fraudulent account to the platform", clauses.IMPERSONATION),
+        StepSpec("public_notified", "Tell the public about the fraudulent account", clauses.IMPERSONATION),
+        StepSpec("reported_to_clerk", "Report it to the Town Clerk", clauses.HARASSMENT),
         StepSpec(
             "reported_to_chair",
             "Report it to the Chair (the clerk is the target)",
-            "Ottery 7.4; Thornbury 5.3",
+            clauses.HARASSMENT,
         ),
         StepSpec("ico_decision", "Decide whether to notify the ICO, within 72 hours", ICO_CLAUSE),
+        StepSpec("subjects_told", "Tell the people affected (the risk to them is high)", ART34_CLAUSE),
         StepSpec(
             "referral",
             "Record the referral (Staffing Committee, Monitoring Officer or police)",
-            "Thornbury 6; district policy 6",
+            clauses.POLICY_BREACH,
         ),
     )
 }
@@ -90,7 +96,15 @@ def required_steps(incident: Incident) -> list[str]:
         steps.append("referral")
     if needs_ico_decision(incident):
         steps.append("ico_decision")
+    if needs_subjects_told(incident):
+        steps.append("subjects_told")
     return steps
+
+
+def needs_subjects_told(incident: Incident) -> bool:
+    """A breach whose latest assessment puts the risk to people high: they are told (Art. 34)."""
+    latest = incident.assessments[-1] if incident.assessments else None
+    return needs_ico_decision(incident) and latest is not None and latest.risk_level == RiskLevel.HIGH
 
 
 def needs_ico_decision(incident: Incident) -> bool:
@@ -198,11 +212,13 @@ def log(
     *,
     severity: IncidentSeverity = IncidentSeverity.MEDIUM,
 ) -> Incident:
-    """Log an incident the moment it happens: only title, category and description are needed."""
+    """Log an incident the moment it happens: only title, category and description are needed.
+
+    Anyone in People who has not left may log one; someone who is not in People may not (Thornbury 9.1).
+    """
+    authority.require_person(session, "log an incident")
     title = fields.required_text({"title": title}, "title", max_length=300)
-    description = fields.required_text(
-        {"description": description}, "description", max_length=20000, multiline=True
-    )
+    description = fields.required_text({"description": description}, "description", 20000, multiline=True)
     now = _now(session)
     incident = Incident(
         reference=next_reference(session, now.year),
@@ -245,6 +261,8 @@ def settle_step(
     incident = get(session, incident_id)
     if key not in STEPS:
         raise ValidationError("step", f"'{key}' is not a follow-up step")
+    if key == "subjects_told":
+        raise ValidationError("step", "record how the people affected were told, or the Art. 34(3) ground")
     if not done_at and not (not_applicable or "").strip():
         raise ValidationError("not_applicable", "give the reason the step does not apply")
     if done_at is not None and done_at > _now(session):
@@ -341,6 +359,8 @@ def record_ico_decision(
         raise PolicyViolation(
             "ico_reason", ICO_CLAUSE, "a breach judged not notifiable needs the reason recorded"
         )
+    elif not incident.assessments:
+        raise PolicyViolation("ico_decision", ICO_CLAUSE, NOT_NOTIFIABLE_NEEDS_ASSESSMENT)
     deadline = discovered(incident) + timedelta(hours=ICO_HOURS)
     late = max(decided_at, notified_at or decided_at) > deadline
     if late and not (delay_reasons or "").strip():
@@ -357,24 +377,6 @@ def record_ico_decision(
     incident.delay_reasons = (delay_reasons or "").strip() or None
     session.flush()
     return incident
-
-
-def local_iso(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="minutes") if moment else ""
-
-
-def moment(values: Mapping[str, str | None], field: str) -> datetime | None:
-    """An ISO date-time; without a zone it is taken as UTC (a date alone is midnight UTC)."""
-    raw = (values.get(field) or "").strip()
-    if not raw:
-        return None
-    if len(raw) == 10:
-        day = fields.iso_date(values, field)
-        assert day is not None
-        return datetime(day.year, day.month, day.day, tzinfo=UTC)
-    value = fields.iso_datetime(values, field)
-    assert value is not None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def count_in_period(session: Session, start: date, end: date) -> int:

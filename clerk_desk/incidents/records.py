@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from clerk_desk import fields
 from clerk_desk.errors import PolicyViolation, StaleEditError, ValidationError
+from clerk_desk.incidents import assessment, assessment_records
 from clerk_desk.incidents import lifecycle as incidents
+from clerk_desk.incidents.assessment import AssessmentData
 from clerk_desk.incidents.lifecycle import ICO_CLAUSE, local_iso, moment
 from clerk_desk.models import (
     FollowUp,
@@ -55,6 +57,31 @@ COLUMNS = (
     "reported_to_clerk_at",
     "reported_to_chair_at",
     "referral_at",
+    "risk_likelihood",
+    "risk_severity",
+    "people_affected",
+    "records_affected",
+    "data_kinds",
+    "consequences",
+    "mitigation",
+    "subjects_told_at",
+    "living_people",
+    "assessed_at",
+    "assessed_by",
+    "assessment_reason",
+    "subjects_told_how",
+    "subjects_told_count",
+    "public_summary",
+)
+#: The columns of the latest assessment; any of them given means an assessment is recorded.
+ASSESSMENT_COLUMNS = (
+    "risk_likelihood",
+    "risk_severity",
+    "people_affected",
+    "records_affected",
+    "data_kinds",
+    "consequences",
+    "mitigation",
 )
 REQUIRED = frozenset({"category", "title", "description"})
 #: CSV columns that record a follow-up step: when it was done, or "not applicable: <reason>". Every step
@@ -69,9 +96,12 @@ STEP_COLUMNS = {
     "reported_to_clerk_at": "reported_to_clerk",
     "reported_to_chair_at": "reported_to_chair",
     "referral_at": "referral",
+    "subjects_told_at": "subjects_told",
 }
 STEP_FIELDS = {step: column for column, step in STEP_COLUMNS.items()}
 NOT_APPLICABLE = "not applicable:"
+#: A public summary is a sentence or two for the published review, not a second description.
+PUBLIC_SUMMARY_LENGTH = 600
 
 
 @dataclass(frozen=True)
@@ -101,6 +131,13 @@ class IncidentData:
     clerk_is_target: bool = False
     ico_reference: str | None = None
     lessons: str | None = None
+    assessment: AssessmentData | None = None
+    assessed_at: datetime | None = None
+    assessed_by: str | None = None
+    subjects_told_how: str | None = None
+    subjects_told_count: int | None = None
+    #: Written by the clerk for the public review; the only free text of an incident it prints.
+    public_summary: str | None = None
 
 
 def _list(values: Mapping[str, str | None], field: str) -> tuple[str, ...]:
@@ -123,9 +160,10 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
                 raise ValidationError(
                     column, f"give the reason the step does not apply: '{NOT_APPLICABLE} …'"
                 )
-            not_applicable.append(
-                (step, fields.required_text({column: reason}, column, max_length=2000, multiline=True))
-            )
+            if step == "subjects_told":
+                assessment.check_reason(reason, column)
+            reason = fields.required_text({column: reason}, column, 2000, multiline=True)
+            not_applicable.append((step, reason))
         elif when := moment(values, column):
             steps.append((step, when))
     return IncidentData(
@@ -163,6 +201,18 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
         clerk_is_target=fields.boolean(values, "clerk_is_target"),
         ico_reference=fields.text(values, "ico_reference", max_length=100),
         lessons=fields.text(values, "lessons", max_length=20000, multiline=True),
+        assessment=assessment.parse(values)
+        if any((values.get(c) or "").strip() for c in ASSESSMENT_COLUMNS)
+        else None,
+        assessed_at=moment(values, "assessed_at"),
+        assessed_by=fields.text(values, "assessed_by"),
+        subjects_told_how=fields.text(values, "subjects_told_how", max_length=4000, multiline=True),
+        subjects_told_count=fields.integer(
+            values, "subjects_told_count", minimum=1, maximum=assessment.MAX_COUNT
+        ),
+        public_summary=fields.text(
+            values, "public_summary", max_length=PUBLIC_SUMMARY_LENGTH, multiline=True
+        ),
     )
 
 
@@ -193,10 +243,34 @@ def as_row(incident: Incident, *, public: bool = False) -> dict[str, str]:
         "clerk_is_target": "yes" if incident.clerk_is_target else "no",
         "ico_reference": incident.ico_reference or "",
         "lessons": incident.lessons or "",
+        "public_summary": incident.public_summary or "",
     }
     for column, step in STEP_COLUMNS.items():
         row[column] = done.get(step, "")
-    return row
+    return row | _assessment_row(incident)
+
+
+def _assessment_row(incident: Incident) -> dict[str, str]:
+    latest = assessment.current(incident)
+    told = incident.subjects_told_count
+    row = {"subjects_told_how": incident.subjects_told_how or "", "subjects_told_count": str(told or "")}
+    if latest is None:
+        return row | dict.fromkeys(
+            (*ASSESSMENT_COLUMNS, "living_people", "assessed_at", "assessed_by", "assessment_reason"), ""
+        )
+    return row | {
+        "risk_likelihood": latest.likelihood,
+        "risk_severity": latest.severity,
+        "people_affected": "" if latest.people_affected is None else str(latest.people_affected),
+        "records_affected": "" if latest.records_affected is None else str(latest.records_affected),
+        "data_kinds": latest.data_kinds or "",
+        "consequences": latest.consequences or "",
+        "mitigation": latest.mitigation or "",
+        "living_people": "yes" if latest.living_people else "no",
+        "assessed_at": local_iso(latest.assessed_at),
+        "assessed_by": latest.assessed_by,
+        "assessment_reason": latest.reason,
+    }
 
 
 def save(
@@ -251,7 +325,9 @@ def save(
     incident.external_party = data.external_party
     incident.outcome = data.outcome
     incident.lessons = data.lessons
+    incident.public_summary = data.public_summary
     incidents.set_involved(incident, linked_accounts, linked_people)
+    assessment_records.add_imported(session, incident, data.assessment, data.assessed_at, data.assessed_by)
     _apply_ico(incident, data)
     incidents.sync_steps(incident)
     for step, when in data.steps_done:
@@ -268,6 +344,9 @@ def save(
             incident.steps.append(row)
         if row.not_applicable != reason:
             row.done_at, row.done_by, row.not_applicable = None, None, reason
+    if data.subjects_told_how is not None or data.subjects_told_count is not None:
+        incident.subjects_told_how = data.subjects_told_how
+        incident.subjects_told_count = data.subjects_told_count
     session.flush()
     if data.status.value != incident.status or data.status == IncidentStatus.CLOSED:
         incidents.set_status(session, incident.id, None, data.status)
@@ -288,6 +367,8 @@ def _kept(stored: datetime | None, given: datetime | None) -> datetime | None:
 def _apply_ico(incident: Incident, data: IncidentData) -> None:
     if data.ico_decision is None:
         return
+    if data.ico_decision == IcoDecision.NOT_NOTIFIABLE and not incident.assessments:
+        raise PolicyViolation("risk_likelihood", ICO_CLAUSE, incidents.NOT_NOTIFIABLE_NEEDS_ASSESSMENT)
     if data.ico_decision == IcoDecision.NOTIFY and data.ico_notified_at is None:
         raise PolicyViolation("ico_notified_at", ICO_CLAUSE, "give the date and time the ICO was notified")
     if data.ico_decision == IcoDecision.NOT_NOTIFIABLE and not data.outcome:

@@ -6,16 +6,18 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
+from clerk_desk import clauses
 from clerk_desk.checks.findings import Finding, Register, Reminder, Severity, Urgency
 from clerk_desk.credentials import rotation
+from clerk_desk.incidents import assessment
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Incident, IncidentCategory, IncidentStatus, RotationReason
 
 #: An incident not closed this many days after it was reported is followed up (incident-open-too-long).
 OPEN_TOO_LONG_DAYS = 28
-FOLLOW_UP_CLAUSE = "Thornbury 6; Stalbridge 3"
+FOLLOW_UP_CLAUSE = clauses.FOLLOW_UP
 
 
 def compromised_accounts(session: Session) -> Iterable[rotation.RotateNowEvent]:
@@ -39,6 +41,18 @@ def compromised_accounts(session: Session) -> Iterable[rotation.RotateNowEvent]:
                 f"{incident.reference}, a suspected compromise",
                 RotationReason.SUSPECTED_COMPROMISE,
             )
+
+
+def open_for_checks(session: Session) -> list[Incident]:
+    """Incidents not closed, with what the rules read (steps, accounts, people) and without their
+    timeline and evidence, which no rule reads (they load if something asks for them)."""
+    query = (
+        select(Incident)
+        .where(Incident.status != IncidentStatus.CLOSED)
+        .options(lazyload(Incident.actions), lazyload(Incident.evidence))
+        .order_by(Incident.reported_at.desc(), Incident.id.desc())
+    )
+    return list(session.execute(query).unique().scalars())
 
 
 def _finding(rule_id: str, clause: str, severity: Severity, incident: Incident, message: str) -> Finding:
@@ -88,11 +102,28 @@ def platform_not_notified(register: Register) -> Iterable[Finding]:
             party = f" ({incident.external_party})" if incident.external_party else ""
             yield _finding(
                 "platform-not-notified",
-                "Thornbury 8",
+                clauses.IMPERSONATION,
                 Severity.HIGH,
                 incident,
                 f"{incident.reference}: the impersonating account{party} has not been reported to "
                 "the platform.",
+            )
+
+
+def data_subjects_not_told(register: Register) -> Iterable[Finding]:
+    """A high risk to the people affected: they are told without undue delay (UK GDPR Art. 34), or an
+    Art. 34(3) ground is recorded; a week after discovery with neither is a finding."""
+    for incident in register.incidents:
+        if assessment.not_told_late(incident, register.now):
+            days = (register.now - incidents.discovered(incident)).days
+            yield _finding(
+                "data-subjects-not-told",
+                incidents.ART34_CLAUSE,
+                Severity.HIGH,
+                incident,
+                f"{incident.reference} ({incident.title}): the risk to the people affected is high and "
+                f"they have not been told, {days} days after discovery; tell them, or record the "
+                "Art. 34(3) reason they need not be.",
             )
 
 
@@ -160,5 +191,6 @@ RULES = (
     ico_deadline,
     chair_not_informed,
     platform_not_notified,
+    data_subjects_not_told,
     incident_open_too_long,
 )

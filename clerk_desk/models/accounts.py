@@ -46,6 +46,27 @@ class TwoFactor(StrEnum):
         }[self.value]
 
 
+class TwoFactorCodes(StrEnum):
+    """Where the account's two-factor codes (or its key) are kept; the council, not a person, should hold
+    the way in (Thornbury 9.6)."""
+
+    COUNCIL_DEVICE = "council_device"
+    PERSONAL_DEVICE = "personal_device"
+    COUNCIL_MAILBOX = "council_mailbox"
+    PASSWORD_MANAGER = "password_manager"
+    SAFE = "safe"
+
+    @property
+    def label(self) -> str:
+        return {
+            "council_device": "A council phone or tablet",
+            "personal_device": "A personal phone",
+            "council_mailbox": "The council mailbox",
+            "password_manager": "The council's password manager",
+            "safe": "Backup codes or key in the council safe",
+        }[self.value]
+
+
 class Account(Base):
     """One official social-media account of the council."""
 
@@ -67,6 +88,9 @@ class Account(Base):
     suspended_to: Mapped[date | None] = mapped_column(Date)
     sign_in_email: Mapped[str | None] = mapped_column(String(320))
     two_factor: Mapped[str | None] = mapped_column(String(20))
+    recovery_email: Mapped[str | None] = mapped_column(String(320))
+    recovery_phone: Mapped[str | None] = mapped_column(String(40))
+    two_factor_codes: Mapped[str | None] = mapped_column(String(20))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     approved_on: Mapped[date | None] = mapped_column(Date)
     business_case: Mapped[str | None] = mapped_column(Text)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clerk_desk.models.accounts import Account
@@ -99,12 +109,17 @@ class Incident(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(Text)
     lessons: Mapped[str | None] = mapped_column(Text)
+    #: What the public review may say about the incident, written by the clerk for publication.
+    public_summary: Mapped[str | None] = mapped_column(Text)
     ico_decision: Mapped[str | None] = mapped_column(String(20))
     ico_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ico_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ico_reference: Mapped[str | None] = mapped_column(String(100))
     ico_reason: Mapped[str | None] = mapped_column(Text)
     delay_reasons: Mapped[str | None] = mapped_column(Text)
+    # Telling the people affected (UK GDPR Art. 34): how, and how many; the date is the step's.
+    subjects_told_how: Mapped[str | None] = mapped_column(Text)
+    subjects_told_count: Mapped[int | None] = mapped_column(Integer)
     # The accounts and people involved, in words, so the audit trail shows what changed.
     scope: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -123,6 +138,12 @@ class Incident(Base):
     )
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="incident", lazy="selectin", order_by="Evidence.added_at, Evidence.id"
+    )
+    #: Every assessment of the risk, oldest first; a reassessment adds an entry, never overwrites one.
+    assessments: Mapped[list[IncidentAssessment]] = relationship(
+        back_populates="incident",
+        lazy="selectin",
+        order_by="IncidentAssessment.assessed_at, IncidentAssessment.id",
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -197,16 +218,23 @@ class IncidentAction(Base):
 
 
 class Evidence(Base):
-    """A file copied into the app's data folder, with its SHA-256; never silently replaced."""
+    """A file kept in the database with its SHA-256, so every PC sees it; never silently replaced.
+
+    Files attached by earlier versions were kept in a PC's data folder (``stored_as``); they are moved
+    into ``content`` when the database is upgraded on a PC that has them.
+    """
 
     __tablename__ = "incident_evidence"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
-    stored_as: Mapped[str] = mapped_column(String(500))  # relative to the evidence folder
+    stored_as: Mapped[str | None] = mapped_column(String(500))  # relative to the old evidence folder
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str | None] = mapped_column(String(100))
+    # Loaded only when the file is opened: a list of evidence never reads the files themselves.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
     added_by: Mapped[str] = mapped_column(String(200))
 
@@ -214,11 +242,66 @@ class Evidence(Base):
 
     audit_type = "Evidence"
     audit_label_field = "label"
-    audit_exclude: frozenset[str] = frozenset({"incident_id"})
+    audit_exclude: frozenset[str] = frozenset({"incident_id", "content"})
 
     @property
     def label(self) -> str:
         return f"{self.incident.reference}: {self.filename}"
+
+    def audit_action(self, changes: dict[str, tuple[object, object]]) -> str:
+        return "update"
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        return {"low": 0, "medium": 1, "high": 2}[self.value]
+
+
+class IncidentAssessment(Base):
+    """One answer to the ICO's self-assessment of a personal-data breach, with who gave it, when and why.
+
+    Only ever added: new facts make a new entry, so the history of the assessment is kept.
+    """
+
+    __tablename__ = "incident_assessments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    assessed_by: Mapped[str] = mapped_column(String(200))
+    living_people: Mapped[bool] = mapped_column(Boolean, default=True)
+    likelihood: Mapped[str] = mapped_column(String(10))
+    severity: Mapped[str] = mapped_column(String(10))
+    mitigation: Mapped[str | None] = mapped_column(Text)
+    people_affected: Mapped[int | None] = mapped_column(Integer)
+    records_affected: Mapped[int | None] = mapped_column(Integer)
+    data_kinds: Mapped[str | None] = mapped_column(Text)
+    consequences: Mapped[str | None] = mapped_column(Text)
+    #: Why it was (re)assessed: the new facts.
+    reason: Mapped[str] = mapped_column(Text)
+
+    incident: Mapped[Incident] = relationship(back_populates="assessments")
+
+    audit_type = "Incident assessment"
+    audit_label_field = "label"
+    audit_exclude: frozenset[str] = frozenset({"incident_id"})
+
+    @property
+    def label(self) -> str:
+        return self.incident.reference
+
+    @property
+    def risk_level(self) -> RiskLevel:
+        """Likelihood and severity together: high when one is high and the other at least medium."""
+        score = RiskLevel(self.likelihood).rank + RiskLevel(self.severity).rank
+        if not self.living_people:
+            return RiskLevel.LOW
+        return RiskLevel.HIGH if score >= 3 else RiskLevel.MEDIUM if score == 2 else RiskLevel.LOW
 
     def audit_action(self, changes: dict[str, tuple[object, object]]) -> str:
         return "update"

@@ -18,6 +18,8 @@ class RotationReason(StrEnum):
     SCHEDULED = "scheduled"
     SUSPECTED_COMPROMISE = "suspected_compromise"
     KEYHOLDER_LEFT = "keyholder_left"
+    CLERK_HANDOVER = "clerk_handover"
+    RECOVERED = "recovered"
     OTHER = "other"
 
     @property
@@ -27,6 +29,8 @@ class RotationReason(StrEnum):
             "scheduled": "Scheduled change",
             "suspected_compromise": "Suspected compromise",
             "keyholder_left": "Keyholder left",
+            "clerk_handover": "Clerk handover",
+            "recovered": "Recovered with the recovery key",
             "other": "Other",
         }[self.value]
 

@@ -14,13 +14,21 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import clauses, fields
 from clerk_desk.credentials import rotation
 from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
-from clerk_desk.models import APPROVER_ROLES, Account, AccountStatus, Person, RotationReason, TwoFactor
+from clerk_desk.models import (
+    APPROVER_ROLES,
+    Account,
+    AccountStatus,
+    Person,
+    RotationReason,
+    TwoFactor,
+    TwoFactorCodes,
+)
 from clerk_desk.register import authority, lookups, people
 
-APPROVAL_CLAUSE = "Barling Magna; Stalbridge 4"
+APPROVAL_CLAUSE = clauses.APPROVAL
 COLUMNS = (
     "platform",
     "handle",
@@ -39,6 +47,9 @@ COLUMNS = (
     "closed_on",
     "suspended_from",
     "suspended_to",
+    "recovery_email",
+    "recovery_phone",
+    "two_factor_codes",
 )
 #: Platforms offered in the dialog; any other name may be typed.
 PLATFORMS = (
@@ -78,6 +89,9 @@ class AccountData:
     closed_on: date | None = None
     suspended_from: date | None = None
     suspended_to: date | None = None
+    recovery_email: str | None = None
+    recovery_phone: str | None = None
+    two_factor_codes: TwoFactorCodes | None = None
 
     @property
     def name(self) -> str:
@@ -104,6 +118,9 @@ def parse(values: Mapping[str, str | None]) -> AccountData:
         closed_on=fields.iso_date(values, "closed_on"),
         suspended_from=fields.iso_date(values, "suspended_from"),
         suspended_to=fields.iso_date(values, "suspended_to"),
+        recovery_email=fields.email(values, "recovery_email"),
+        recovery_phone=fields.phone(values, "recovery_phone"),
+        two_factor_codes=fields.choice(values, "two_factor_codes", TwoFactorCodes, required=False),
     )
 
 
@@ -131,6 +148,9 @@ def as_row(account: Account) -> dict[str, str]:
         "closed_on": _iso(account.closed_on),
         "suspended_from": _iso(account.suspended_from),
         "suspended_to": _iso(account.suspended_to),
+        "recovery_email": account.recovery_email or "",
+        "recovery_phone": account.recovery_phone or "",
+        "two_factor_codes": account.two_factor_codes or "",
     }
 
 
@@ -262,6 +282,9 @@ def save(
     account.closed_on = data.closed_on
     account.suspended_from = data.suspended_from
     account.suspended_to = data.suspended_to
+    account.recovery_email = data.recovery_email
+    account.recovery_phone = data.recovery_phone
+    account.two_factor_codes = data.two_factor_codes.value if data.two_factor_codes else None
     previous_rotation = account.last_rotated_on
     _check_rotation_date(previous_rotation, data.last_rotated_on)
     account.last_rotated_on = data.last_rotated_on

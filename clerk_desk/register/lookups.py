@@ -6,20 +6,22 @@ so none of them needs another capability's module for it.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from clerk_desk import clauses
 from clerk_desk.errors import NotFoundError, PolicyViolation, StaleEditError, ValidationError
 from clerk_desk.models import APPROVER_ROLES, Account, Person, Role
 
-MEMBER_CLAUSE = "Thornbury 9.2"
+MEMBER_CLAUSE = clauses.MEMBER
 
 
 def fold(text: str) -> str:
-    """The form names and logins are compared in: trimmed and case-folded."""
-    return text.strip().casefold()
+    """The form names and logins are compared in: Unicode NFC, trimmed and case-folded."""
+    return unicodedata.normalize("NFC", text).strip().casefold()
 
 
 def all_people(session: Session) -> list[Person]:

@@ -81,6 +81,8 @@ def save(
     direct access (Thornbury 9.2); here such a change is refused.
     """
     authority.require_manager(session, "change People")
+    # One spelling of each name: "Zoë" typed with a combining diaeresis is the same name, stored once.
+    data = replace(data, name=authority.normalise(data.name))
     person = get(session, person_id) if person_id is not None else None
     if person is not None:
         check_version(person, expected_version, f"{person.name}'s record")

@@ -10,7 +10,7 @@ from reportlab.pdfbase import pdfmetrics
 
 from clerk_desk.reports.layout import ACCENT, BOLD, FONT, INK, MUTED, RULE
 
-LABEL_SIZE = 7.5
+LABEL_SIZE = 9
 
 
 def _step(highest: int) -> int:
@@ -22,14 +22,14 @@ def _step(highest: int) -> int:
 
 
 def _title(drawing: Drawing, text: str, height: float) -> None:
-    drawing.add(String(0, height - 10, text, fontName=BOLD, fontSize=9, fillColor=INK))
+    drawing.add(String(0, height - 10, text, fontName=BOLD, fontSize=10, fillColor=INK))
 
 
-def per_month(counts: Sequence[tuple[str, int]], width: float) -> Drawing:
+def per_month(title: str, counts: Sequence[tuple[str, int]], width: float) -> Drawing:
     """A bar for each month of the period; every other label when there are many months."""
     height = 150
     drawing = Drawing(width, height, initialFontName=FONT)
-    _title(drawing, "Incidents reported per month", height)
+    _title(drawing, title, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 28, 24
     chart.width, chart.height = width - 36, height - 44
@@ -62,12 +62,12 @@ def per_month(counts: Sequence[tuple[str, int]], width: float) -> Drawing:
     return drawing
 
 
-def per_category(counts: Sequence[tuple[str, int]], width: float) -> Drawing:
+def per_category(title: str, counts: Sequence[tuple[str, int]], width: float) -> Drawing:
     """A horizontal bar for each category that had incidents, labelled with its count."""
     rows = max(1, len(counts))
-    height = 34 + rows * 18
+    height = 38 + rows * 20
     drawing = Drawing(width, height, initialFontName=FONT)
-    _title(drawing, "Incidents reported per category", height)
+    _title(drawing, title, height)
     label_width = max(
         (pdfmetrics.stringWidth(label, FONT, LABEL_SIZE) for label, _ in counts),
         default=60,
@@ -76,7 +76,7 @@ def per_category(counts: Sequence[tuple[str, int]], width: float) -> Drawing:
     chart.x = label_width + 8
     chart.y = 18
     chart.width = width - chart.x - 24
-    chart.height = rows * 18
+    chart.height = rows * 20
     # Drawn from the bottom up: reversed, so the list reads top-down in the category order.
     ordered = list(reversed(counts)) or [("None", 0)]
     chart.data = [[c for _, c in ordered]]

@@ -9,9 +9,8 @@ What belongs to a period (design notes for council, also printed in the review's
 - an incident is in the period if it was reported in it (by its UTC date), whatever its status now;
 - the findings and the policy dates are as they stand on the day the review is generated.
 
-The public version is made here, not in the layout: its values never hold an incident's description,
-external party, evidence, follow-ups, actions or the names of the people involved (those names are also
-blanked out of incident titles, outcomes and findings), so the layout cannot print them by mistake.
+``source.load`` reads the records once; ``gather`` makes the confidential review of them, and
+``public_data.gather`` the public one, which copies only what may be published.
 """
 
 from __future__ import annotations
@@ -21,25 +20,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
-from clerk_desk.access import grants as access
-from clerk_desk.access import officers
 from clerk_desk.checks import engine as checks
 from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import (
-    AuditEntry,
-    Incident,
-    PasswordRotation,
     Person,
     Role,
 )
-from clerk_desk.register import accounts, people
-from clerk_desk.register import settings as council_settings
-from clerk_desk.reports import assessment, figures, incident_data, records
-from clerk_desk.reports.incident_data import IncidentRow, incident_row, redactor_for
+from clerk_desk.reports import assertion10, assessment, figures, records
+from clerk_desk.reports import elections as election_review
+from clerk_desk.reports.incident_data import IncidentRow, incident_row
 from clerk_desk.reports.period import Period
+from clerk_desk.reports.source import PolicyState, load
 from clerk_desk.storage.clock import Clock
 
 
@@ -58,24 +51,12 @@ class FindingGroup:
 
 
 @dataclass(frozen=True)
-class PolicyState:
-    version: str
-    adopted_on: date | None
-    reviewed_on: date | None
-    next_review: date | None
-    audit_entries: int
-    #: The newest entry's number and hash, printed so a later ``audit --verify`` can be held to it.
-    audit_head: tuple[int, str] | None
-
-
-@dataclass(frozen=True)
 class Review:
-    """Everything the review prints; plain values, safe to lay out on another thread."""
+    """Everything the confidential review prints; plain values, safe to lay out on another thread."""
 
     council_name: str
     logo: bytes | None
     period: Period
-    public: bool
     meeting: str
     prepared_by: str
     generated_at: datetime
@@ -93,13 +74,11 @@ class Review:
     per_category: list[tuple[str, int]]
     findings: list[FindingGroup]
     policy: PolicyState
+    assertion10: assertion10.Evidence
     chair: str
     clerk: str
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def marking(self) -> str:
-        return "Public" if self.public else "Confidential"
+    #: The pre-election periods in the review's dates (reports.elections).
+    elections: list[election_review.PeriodSummary] = field(default_factory=list)
 
 
 def gather(
@@ -107,113 +86,60 @@ def gather(
     clock: Clock,
     period: Period,
     *,
-    public: bool = False,
     meeting: str = "",
     prepared_by: str = "",
     vault: VaultSnapshot | None = None,
 ) -> Review:
-    """Read everything the review for ``period`` prints (about a dozen queries, whatever the size)."""
-    today = clock.today()
-    settings = council_settings.load(session)
-    everyone = people.all_people(session)
-    all_accounts = accounts.all_accounts(session)
-    in_register = [a for a in all_accounts if figures.account_in_period(a, period)]
-    register = checks.load(session, clock, vault)
-    grants = [g for g in access.all_grants(session) if figures.grant_overlaps(g, period)]
-    designations = [d for d in officers.all_designations(session) if figures.designation_overlaps(d, period)]
-    query = (
-        select(Incident)
-        .where(Incident.reported_at >= period.first_moment, Incident.reported_at < period.after_moment)
-        .order_by(Incident.reported_at, Incident.id)
-    )
-    if public:
-        # Not printed in the public version (of the follow-ups, actions and evidence only the names of
-        # who did them are needed, and ``handlers`` reads those), so not loaded.
-        query = query.options(
-            lazyload(Incident.accounts),
-            lazyload(Incident.steps),
-            lazyload(Incident.actions),
-            lazyload(Incident.evidence),
-        )
-    found = list(session.execute(query).unique().scalars())
-    handled_by = (
-        incident_data.handlers(session, [i.id for i in found] + [i.id for i in register.incidents])
-        if public
-        else {}
-    )
-    rotations = list(session.execute(select(PasswordRotation)).scalars())
-    findings = checks.evaluate(register)
+    """The confidential review for ``period``."""
+    source = load(session, clock, period, vault)
     written = assessment.get(session, period)
-    logo = council_settings.get_logo(session)
-    head = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
-    entries = session.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
-
-    incident_rows = [incident_row(i, public=public, handled_by=handled_by.get(i.id, ())) for i in found]
-    open_incidents: dict[int | None, Incident] = {i.id: i for i in register.incidents}
+    settings = source.settings
     return Review(
-        council_name=settings.council_name or "The council",
-        logo=logo.data if logo else None,
+        council_name=source.council_name,
+        logo=source.logo,
         period=period,
-        public=public,
         meeting=meeting.strip(),
         prepared_by=prepared_by,
-        generated_at=clock.now(),
-        headline=figures.headline(
-            period, all_accounts, in_register, grants, designations, found, rotations, settings, findings
-        ),
+        generated_at=source.generated_at,
+        headline=source.headline(),
         assessment=written.text if written else "",
         assessment_by=(written.updated_by or "") if written else "",
-        accounts=[records.account_row(a, register, settings) for a in in_register],
-        officers=[records.officer_row(d) for d in designations],
-        grants=[records.grant_row(g) for g in grants],
+        accounts=[records.account_row(a, source.register, settings) for a in source.in_register],
+        officers=[records.officer_row(d) for d in source.designations],
+        grants=[records.grant_row(g) for g in source.grants],
         changes=records.changes(
-            period, grants, designations, everyone, records.acknowledgements_in(session, period)
+            period,
+            source.grants,
+            source.designations,
+            source.everyone,
+            records.acknowledgements_in(session, period),
         ),
-        incidents=incident_rows,
-        per_month=figures.per_month(period, found),
-        per_category=figures.per_category(found),
-        findings=_finding_groups(findings, open_incidents, handled_by if public else None),
-        policy=PolicyState(
-            settings.policy_version,
-            settings.policy_adopted_on,
-            settings.policy_reviewed_on,
-            checks.policy_review_due(settings),
-            entries,
-            (head.seq, head.hash) if head else None,
-        ),
-        chair=_chair(everyone, today),
-        clerk=_clerk(everyone, today),
+        incidents=[incident_row(i) for i in source.incidents],
+        per_month=figures.per_month(period, source.incidents),
+        per_category=figures.per_category(source.incidents),
+        findings=finding_groups(source.findings),
+        policy=source.policy,
+        assertion10=assertion10.evaluate(session, source),
+        chair=chair(source.everyone, source.today),
+        clerk=clerk(source.everyone, source.today),
+        elections=election_review.gather(session, period, public=False),
     )
 
 
-# --- policy health -------------------------------------------------------------------------------------
-
-
-def _finding_groups(
-    findings: list[checks.Finding],
-    about: dict[int | None, Incident],
-    withheld: dict[int, set[str]] | None,
-) -> list[FindingGroup]:
-    """Findings grouped by rule, most severe rule first; ``withheld`` (public version): the names to
-    blank out of findings about an incident, besides its people and external party."""
+def finding_groups(findings: list[checks.Finding]) -> list[FindingGroup]:
+    """Findings grouped by rule, most severe rule first."""
     groups: dict[str, list[checks.Finding]] = defaultdict(list)
     for f in findings:
         groups[f.rule].append(f)
-    result = []
-    for rule_id, members in sorted(
-        groups.items(), key=lambda kv: (min(f.severity.rank for f in kv[1]), kv[0])
-    ):
-        rows = []
-        for f in members:
-            message = f.message
-            incident = about.get(f.subject_id) if f.subject_kind == "incident" else None
-            if withheld is not None and incident is not None:
-                message = redactor_for(incident, withheld.get(incident.id, ()))(message)
-            rows.append(FindingRow(f.severity.value.capitalize(), f.subject, message))
-        result.append(FindingGroup(rule_id, members[0].clause, rows))
-    return result
+    ordered = sorted(groups.items(), key=lambda kv: (min(f.severity.rank for f in kv[1]), kv[0]))
+    return [
+        FindingGroup(
+            rule_id,
+            members[0].clause,
+            [FindingRow(f.severity.value.capitalize(), f.subject, f.message) for f in members],
+        )
+        for rule_id, members in ordered
+    ]
 
 
 # --- sign-off ------------------------------------------------------------------------------------------
@@ -222,7 +148,7 @@ _CHAIR = re.compile(r"\bchair\b", re.IGNORECASE)
 _VICE = re.compile(r"\bvice\b", re.IGNORECASE)
 
 
-def _chair(everyone: list[Person], today: date) -> str:
+def chair(everyone: list[Person], today: date) -> str:
     """The councillor whose job title says Chair (not Vice-Chair), if People records one."""
     for p in everyone:
         title = p.job_title or ""
@@ -236,5 +162,5 @@ def _chair(everyone: list[Person], today: date) -> str:
     return ""
 
 
-def _clerk(everyone: list[Person], today: date) -> str:
+def clerk(everyone: list[Person], today: date) -> str:
     return next((p.name for p in everyone if p.role == Role.CLERK and not p.has_left(today)), "")

@@ -1,28 +1,12 @@
-"""One incident as the review prints it: the table row for everyone, the details for council only."""
+"""One incident as the confidential review prints it: its row in the table, and its details."""
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from clerk_desk.incidents import lifecycle as incidents
-from clerk_desk.models import (
-    Evidence,
-    FollowUp,
-    IcoDecision,
-    Incident,
-    IncidentAction,
-    IncidentCategory,
-    IncidentStatus,
-)
-
-WITHHELD = "[withheld]"
+from clerk_desk.models import IcoDecision, Incident, IncidentCategory, IncidentStatus
 
 
 @dataclass(frozen=True)
@@ -65,6 +49,7 @@ class IncidentDetails:
     actions: list[ActionRow]
     evidence: list[EvidenceRow]
     lessons: str
+    public_summary: str
 
 
 @dataclass(frozen=True)
@@ -77,8 +62,7 @@ class IncidentRow:
     reported_on: date
     closed_on: date | None
     outcome: str
-    #: None in the public version.
-    details: IncidentDetails | None
+    details: IncidentDetails
 
 
 def moment_text(moment: datetime | None) -> str:
@@ -89,65 +73,21 @@ def moment_text(moment: datetime | None) -> str:
     return f"{at.day} {at:%b %Y %H:%M} UTC"
 
 
-def handlers(session: Session, incident_ids: Iterable[int]) -> dict[int, set[str]]:
-    """Who followed each incident up, recorded its actions or added its evidence, by incident id.
-
-    Three light queries, so the public version need not load the follow-ups, actions and evidence it
-    does not print just to withhold these names.
-    """
-    found: dict[int, set[str]] = defaultdict(set)
-    ids = sorted(set(incident_ids))
-    columns = (
-        (FollowUp.incident_id, FollowUp.done_by),
-        (IncidentAction.incident_id, IncidentAction.author),
-        (Evidence.incident_id, Evidence.added_by),
-    )
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for key, name in columns:
-            rows = session.execute(select(key, name).where(key.in_(chunk), name.is_not(None)).distinct())
-            for incident_id, person in rows:
-                if person:
-                    found[incident_id].add(person)
-    return found
-
-
-def involved_names(incident: Incident, handled_by: Iterable[str] = ()) -> list[str]:
-    """Everyone an incident's record names, and its external party: what the public version withholds."""
-    names = [p.name for p in incident.people]
-    names.append(incident.reported_by)
-    names += list(handled_by)
-    if incident.external_party:
-        names.append(incident.external_party)
-    return [n for n in dict.fromkeys(n.strip() for n in names) if len(n) >= 3]
-
-
-def redactor_for(incident: Incident, handled_by: Iterable[str] = ()) -> Callable[[str], str]:
-    """A function that blanks out the incident's involved names and external party from a text."""
-    names = sorted(involved_names(incident, handled_by), key=len, reverse=True)
-    if not names:
-        return lambda text: text
-    pattern = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE)
-    return lambda text: pattern.sub(WITHHELD, text)
-
-
-def incident_row(incident: Incident, *, public: bool, handled_by: Iterable[str] = ()) -> IncidentRow:
-    """The incident's row; in the public version without details, and with involved names withheld
-    (``handled_by``: the names from ``handlers``)."""
-    redact = redactor_for(incident, handled_by) if public else (lambda text: text)
+def incident_row(incident: Incident) -> IncidentRow:
+    """The incident's row and its details, for the confidential review."""
     outcome = incident.outcome or ""
-    if not outcome and incident.ico_decision == IcoDecision.NOT_NOTIFIABLE and not public:
+    if not outcome and incident.ico_decision == IcoDecision.NOT_NOTIFIABLE:
         outcome = incident.ico_reason or ""
     return IncidentRow(
         reference=incident.reference,
-        title=redact(incident.title),
+        title=incident.title,
         category=IncidentCategory(incident.category).label,
         severity=incident.severity.capitalize(),
         status=IncidentStatus(incident.status).label,
         reported_on=incident.reported_at.astimezone(UTC).date(),
         closed_on=incident.closed_at.astimezone(UTC).date() if incident.closed_at else None,
-        outcome=redact(outcome),
-        details=None if public else _details(incident),
+        outcome=outcome,
+        details=_details(incident),
     )
 
 
@@ -174,6 +114,7 @@ def _details(incident: Incident) -> IncidentDetails:
         actions=[ActionRow(a.at, a.author, a.text) for a in incident.actions],
         evidence=[EvidenceRow(e.filename, e.sha256, e.added_at, e.added_by) for e in incident.evidence],
         lessons=incident.lessons or "",
+        public_summary=incident.public_summary or "",
     )
 
 

@@ -66,16 +66,32 @@ def _style(name: str, **kwargs: Any) -> ParagraphStyle:
 
 STYLES = {
     "body": _style("body", spaceAfter=5),
-    "small": _style("small", fontSize=8, leading=10.5, textColor=MUTED),
-    "h1": _style("h1", fontName=BOLD, fontSize=16, leading=20, textColor=ACCENT, spaceBefore=2, spaceAfter=8),
+    "small": _style("small", fontSize=9, leading=12, textColor=MUTED),
+    "h1": _style(
+        "h1",
+        fontName=BOLD,
+        fontSize=16,
+        leading=20,
+        textColor=ACCENT,
+        spaceBefore=2,
+        spaceAfter=8,
+        keepWithNext=1,
+    ),
     "h2": _style(
-        "h2", fontName=BOLD, fontSize=12, leading=15, textColor=ACCENT, spaceBefore=10, spaceAfter=5
+        "h2",
+        fontName=BOLD,
+        fontSize=12,
+        leading=15,
+        textColor=ACCENT,
+        spaceBefore=10,
+        spaceAfter=5,
+        keepWithNext=1,
     ),
     "h3": _style("h3", fontName=BOLD, fontSize=10, leading=13, spaceBefore=9, spaceAfter=3, keepWithNext=1),
     "cover_council": _style("cover_council", fontName=BOLD, fontSize=22, leading=28, textColor=ACCENT),
     "cover_title": _style("cover_title", fontName=BOLD, fontSize=28, leading=34, spaceBefore=6),
     "cover_period": _style("cover_period", fontSize=14, leading=19, textColor=MUTED, spaceBefore=4),
-    "detail": _style("detail", fontSize=8.5, leading=11.5, spaceAfter=3),
+    "detail": _style("detail", fontSize=9, leading=12, spaceAfter=3),
 }
 
 
@@ -213,7 +229,7 @@ def table(
     rows: Sequence[Sequence[str]],
     widths: Sequence[float],
     *,
-    size: float = 8,
+    size: float = 9,
     extra: Sequence[tuple[Any, ...]] = (),
 ) -> Table:
     """A striped table whose cells wrap to their column; the header repeats on every page.
@@ -279,7 +295,7 @@ FACT_LINES = 14
 FACT_LABEL_WIDTH = 27 * mm
 
 
-def fact_table(title: str, rows: Sequence[tuple[str, str]], size: float = 7.5) -> Table:
+def fact_table(title: str, rows: Sequence[tuple[str, str]], size: float = 9) -> Table:
     """A titled list of label and value, as one table (far quicker to lay out than paragraphs); the
     title repeats when it runs on to another page."""
     value_width = FRAME_WIDTH - FACT_LABEL_WIDTH

@@ -50,18 +50,23 @@ class Decorations:
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, bottom + 4 * mm, PAGE_WIDTH - MARGIN, bottom + 4 * mm)
-        canvas.setFont(FONT, 7.5)
+        canvas.setFont(FONT, 9)
         canvas.setFillColor(MUTED)
         canvas.drawString(MARGIN, bottom, self.footnote)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN, bottom, f"Page {page} of {pages}")
-        canvas.setFont(BOLD, 7.5)
+        page_text = f"Page {page} of {pages}"
+        canvas.drawRightString(PAGE_WIDTH - MARGIN, bottom, page_text)
+        canvas.setFont(BOLD, 9)
         canvas.setFillColor(MARKINGS.get(self.marking, INK))
-        canvas.drawRightString(PAGE_WIDTH - MARGIN - 62, bottom, self.marking.upper())
+        gap = pdfmetrics.stringWidth(page_text, FONT, 9) + 5 * mm
+        canvas.drawRightString(PAGE_WIDTH - MARGIN - gap, bottom, self.marking.upper())
         canvas.restoreState()
 
 
 class NumberedCanvas(Canvas):
-    """Holds every page back until the end, so each footer can say how many pages there are."""
+    """Holds every page back until the end, so each footer can say how many pages there are.
+
+    Bookmarks are held back with their page, as a page exists in the PDF only once it is written.
+    """
 
     def __init__(self, *args: Any, decorations: Decorations, **kwargs: Any) -> None:
         # Start in the embedded font, so the PDF names no other (reportlab's default is Helvetica).
@@ -69,6 +74,11 @@ class NumberedCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._decorations = decorations
         self._pages: list[dict[str, Any]] = []
+        self._marks: dict[int, list[tuple[str, int, float]]] = {}
+
+    def mark(self, title: str, level: int, top: float) -> None:
+        """Bookmark the current page at the height ``top``, as ``title`` at ``level`` of the outline."""
+        self._marks.setdefault(len(self._pages), []).append((title, level, top))
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
@@ -78,8 +88,16 @@ class NumberedCanvas(Canvas):
         total = len(self._pages)
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
+            for index, (title, level, top) in enumerate(self._marks.get(number - 1, [])):
+                key = f"section-{number}-{index}"
+                self.bookmarkPage(key, fit="XYZ", left=0, top=top)
+                self.addOutlineEntry(title, key, level=level, closed=False)
             self._decorations.footer(self, number, total)
             super().showPage()
+        if self._marks:
+            self.showOutline()
+        # Viewers show the title rather than the file name.
+        self.setViewerPreference("DisplayDocTitle", "true")
         super().save()
 
 

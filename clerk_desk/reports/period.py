@@ -129,6 +129,12 @@ def municipal_year(containing: date, start_month: int) -> Period:
     return Period(start, end)
 
 
+def last_municipal_year(today: date, start_month: int) -> Period:
+    """The last complete municipal year before the one ``today`` falls in."""
+    current = municipal_year(today, start_month)
+    return municipal_year(current.start - timedelta(days=1), start_month)
+
+
 def year_label(period: Period) -> str:
     """``2025–26`` for a municipal year, ``2025`` for a calendar year, else the dates in short."""
     if period.start.month == 1 and period.start.day == 1 and period.end == date(period.start.year, 12, 31):

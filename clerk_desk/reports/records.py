@@ -9,7 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clerk_desk.checks import engine as checks
-from clerk_desk.models import Account, AccountStatus, Acknowledgement, Designation, Grant, Person, TwoFactor
+from clerk_desk.models import (
+    Account,
+    AccountStatus,
+    Acknowledgement,
+    Designation,
+    Grant,
+    Person,
+    TwoFactor,
+    TwoFactorCodes,
+)
 from clerk_desk.register import settings as council_settings
 from clerk_desk.reports import figures
 from clerk_desk.reports.period import Period, short_date
@@ -24,6 +33,8 @@ class AccountRow:
     approved_by: str
     approved_on: date | None
     two_factor: str
+    codes_kept: str
+    recovery: str
     council_mailbox: str
     complaints_info: str
     last_changed: date | None
@@ -123,6 +134,11 @@ def account_row(
         approved_by=account.approved_by.name if account.approved_by else "Not approved",
         approved_on=account.approved_on,
         two_factor=TwoFactor(account.two_factor).label if account.two_factor else "Not recorded",
+        codes_kept=TwoFactorCodes(account.two_factor_codes).label
+        if account.two_factor_codes
+        else "Not recorded",
+        recovery="; ".join(v for v in (account.recovery_email, account.recovery_phone) if v)
+        or "Not recorded",
         council_mailbox=council_mailbox(account, domains, personal),
         complaints_info="Yes" if account.complaints_info else "No",
         last_changed=account.last_rotated_on,

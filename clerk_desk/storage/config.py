@@ -27,7 +27,7 @@ def config_dir() -> Path:
 
 def default_database_url() -> str:
     """The embedded SQLite database in the data folder."""
-    return f"sqlite:///{data_dir() / 'clerk_desk.storage.db'}"
+    return f"sqlite:///{data_dir() / 'clerk_desk.db'}"
 
 
 def resolve_database_url(given: str | None) -> str:
@@ -61,5 +61,36 @@ def remember_actor(database_url: str, name: str) -> None:
     except (OSError, ValueError):
         data = {}
     data[database_url] = name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
+def _pc_settings() -> dict[str, object]:
+    try:
+        data = json.loads((config_dir() / "pc.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def default_backup_folder() -> Path:
+    """``backups`` in the data folder."""
+    return data_dir() / "backups"
+
+
+def backup_folder() -> Path:
+    """Where this PC puts the automatic backups (Settings; a OneDrive or network folder is usual)."""
+    value = _pc_settings().get("backup_folder")
+    return Path(value) if isinstance(value, str) and value else default_backup_folder()
+
+
+def set_backup_folder(folder: Path | None) -> None:
+    """Choose this PC's backups folder; None goes back to the default."""
+    data = _pc_settings()
+    if folder is None:
+        data.pop("backup_folder", None)
+    else:
+        data["backup_folder"] = str(Path(folder).expanduser().resolve())
+    path = config_dir() / "pc.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2), encoding="utf-8")

@@ -8,12 +8,11 @@ as ``DatabaseError`` or ``StaleEditError``; anything else is a bug.
 from __future__ import annotations
 
 import logging
-import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 
 from clerk_desk.audit import chain as audit
-from clerk_desk.errors import DatabaseError, StaleEditError
+from clerk_desk.credentials import holders
+from clerk_desk.errors import DatabaseError, PermissionDenied, StaleEditError
+from clerk_desk.storage import aside
 from clerk_desk.storage.clock import Clock, SystemClock, attach_clock
 from clerk_desk.storage.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
 
@@ -96,6 +97,7 @@ def open_database(url: str, clock: Clock | None = None, *, migrate: bool = True)
     engine = _create_engine(url, backend)
     factory = sessionmaker(engine, expire_on_commit=False)
     audit.install(factory)
+    holders.install(factory)
     database = Database(url, engine, factory, clock)
     if migrate:
         try:
@@ -104,6 +106,20 @@ def open_database(url: str, clock: Clock | None = None, *, migrate: bool = True)
             engine.dispose()
             raise
     return database
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL; None for PostgreSQL or an in-memory database."""
+    if make_url(url).get_backend_name() != "sqlite":
+        return None
+    return _sqlite_path(url)
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a Clerk Desk database, or one written by a newer version, unopened."""
+    if not path.is_file() or path.stat().st_size == 0:
+        raise DatabaseError(f"{path} is empty or missing; it is not a Clerk Desk database.")
+    _check_sqlite_file(path)
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -167,7 +183,62 @@ def _create_engine(url: str, backend: str) -> Engine:
         ) from exc
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        event.listen(engine, "handle_error", _permission_denied)
     return engine
+
+
+#: How a refused table is named to the person refused.
+_TABLE_WORDS = {
+    "alembic_version": "this database (its schema version)",
+    "database_identity": "this database's identity",
+    "accounts": "the register of accounts",
+    "people": "People",
+    "settings": "the council's settings",
+    "council_logo": "the council's logo",
+    "grants": "delegated access",
+    "designations": "designated officers",
+    "designation_accounts": "designated officers",
+    "acknowledgements": "policy acknowledgements",
+    "incidents": "incidents",
+    "incident_steps": "incident follow-up steps",
+    "incident_actions": "incident timelines",
+    "incident_evidence": "incident evidence",
+    "audit_entries": "the audit trail",
+    "audit_checkpoints": "the audit trail's checkpoints",
+    "password_rotations": "password history",
+    "report_assessments": "the annual review's assessment",
+}
+_VERBS = {
+    "SELECT": "read",
+    "INSERT": "add to",
+    "UPDATE": "change",
+    "DELETE": "remove from",
+    "TRUNCATE": "empty",
+}
+
+
+def _permission_denied(context: Any) -> None:
+    """A refusal by PostgreSQL's roles (SQLSTATE 42501) becomes a sentence naming what may not be done."""
+    original = context.original_exception
+    if getattr(original, "sqlstate", None) != "42501":
+        return
+    primary = getattr(getattr(original, "diag", None), "message_primary", None) or str(original)
+    match = re.search(r'(?:table|for table) "?([A-Za-z_][A-Za-z0-9_]*)"?', primary)
+    table = match.group(1) if match else ""
+    what = _TABLE_WORDS.get(table, table.replace("_", " ") or "this part of the database")
+    statement = (context.statement or "").lstrip().split(" ", 1)[0].upper()
+    verb = _VERBS.get(statement, "change")
+    if "append-only" in primary:
+        message = f"no one may {verb} {what}: it is append-only"
+    elif "row-level security" in primary:
+        message = (
+            f"your database login may {verb} {what} only for rows of your own (the incidents you reported, "
+            "entries in your own name)"
+        )
+    else:
+        message = f"your database login may not {verb} {what}; your role in People does not allow it"
+    raise PermissionDenied(f"The database refused: {message} (Thornbury 9.1). Nothing was saved.")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
@@ -191,6 +262,7 @@ def _unicode_lower(value: object) -> str | None:
 def _migrate(engine: Engine, sqlite_path: Path | None, clock: Clock) -> Path | None:
     try:
         with engine.connect() as conn:
+            _check_schema_rights(conn)
             current = _current_revision(conn)
     except OperationalError as exc:
         raise DatabaseError(_operational_message(exc)) from exc
@@ -199,7 +271,7 @@ def _migrate(engine: Engine, sqlite_path: Path | None, clock: Clock) -> Path | N
         return None
     backup = None
     if sqlite_path is not None and current is not None:
-        backup = _backup_sqlite(engine, sqlite_path, current, clock.now())
+        backup = aside.copy_aside(sqlite_path, current, HEAD, clock.now())
     log.info("migrating database from %s to %s", current or "empty", HEAD)
     from alembic import command
     from alembic.config import Config
@@ -252,6 +324,17 @@ def _migration_transaction(engine: Engine) -> Iterator[Connection]:
             dbapi.isolation_level = saved_isolation
 
 
+def _check_schema_rights(conn: Connection) -> None:
+    """A PostgreSQL login with no rights in the database's schema sees no tables at all; say so, rather
+    than take the database for an empty one."""
+    if conn.dialect.name == "postgresql" and conn.execute(text("SELECT current_schema()")).scalar() is None:
+        raise PermissionDenied(
+            "The database refused: your database login may not read this database; it is not one of the "
+            "council's logins (the database owner gives one with: clerk-desk postgres grant PERSON). "
+            "Nothing was changed."
+        )
+
+
 def _current_revision(conn: Any) -> str | None:
     inspector = inspect(conn)
     tables = set(inspector.get_table_names())
@@ -262,51 +345,6 @@ def _current_revision(conn: Any) -> str | None:
             )
         return None
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def _backup_sqlite(engine: Engine, path: Path, revision: str, now: datetime) -> Path:
-    """Copy the database aside with SQLite's online backup, which includes the WAL's contents.
-
-    The copy is written under a temporary name and given its backup name only once it is complete,
-    on disk and checked (integrity, and the revision it was copied at): a copy cut short by a full disk
-    or a killed process is never named as a backup.
-    """
-    stamp = now.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.before-{HEAD}.from-{revision}.{stamp}{path.suffix}")
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        partial.unlink(missing_ok=True)
-        source = sqlite3.connect(str(path))
-        try:
-            dest = sqlite3.connect(str(partial))
-            try:
-                source.backup(dest)
-                _check_copy(dest, revision)
-            finally:
-                dest.close()
-        finally:
-            source.close()
-        with partial.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
-    except (sqlite3.Error, OSError, DatabaseError) as exc:
-        partial.unlink(missing_ok=True)
-        partial.with_name(f"{partial.name}-journal").unlink(missing_ok=True)
-        raise DatabaseError(
-            f"Could not copy {path} aside before migrating it ({exc}); it was not changed."
-        ) from exc
-    log.info("copied %s to %s before migrating", path, target)
-    return target
-
-
-def _check_copy(copy: sqlite3.Connection, revision: str) -> None:
-    """The copy is a whole, sound database at the revision it was copied from."""
-    verdict = copy.execute("PRAGMA integrity_check").fetchone()
-    if verdict is None or verdict[0] != "ok":
-        raise DatabaseError(f"the copy failed its integrity check: {verdict[0] if verdict else 'no answer'}")
-    copied = copy.execute("SELECT version_num FROM alembic_version").fetchone()
-    if copied is None or copied[0] != revision:
-        raise DatabaseError("the copy does not hold the database's revision")
 
 
 def _operational_message(exc: OperationalError) -> str:

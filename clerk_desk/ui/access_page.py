@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QWidget
+from sqlalchemy.orm import Session
 
 from clerk_desk import fields
 from clerk_desk.access import grants as access
 from clerk_desk.models import AccessLevel, Account, AccountStatus, Grant, Person
 from clerk_desk.register import accounts, authority
-from clerk_desk.ui import plain
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.context import Context
-from clerk_desk.ui.form import FormDialog, choice_field, date_field, text_field
+from clerk_desk.ui.form import FormDialog, choice_field, date_field, record_dialog, text_field
 from clerk_desk.ui.table_model import Column, RowTableModel, sort_text
 from clerk_desk.ui.table_page import TablePage, button
 
@@ -117,7 +118,20 @@ def grant_dialog(context: Context, grant: Grant | None, parent: QWidget | None =
         account_names = sorted({*account_names, current["account"]}, key=str.casefold)
         if current["approved_by"] and current["approved_by"] not in approvers:
             approvers.append(current["approved_by"])
-    dialog = FormDialog(
+
+    def write(session: Session, values: dict[str, str]) -> Grant:
+        data = access.parse({**(current or {}), **values})
+        return access.save(
+            session,
+            data,
+            today,
+            grant_id=grant.id if grant else None,
+            expected_version=grant.version if grant else None,
+        )
+
+    actor = context.actor.name
+    return record_dialog(
+        context,
         f"Edit access of {grant.label}" if grant else "Grant access",
         [
             choice_field("person", "Person", [(n, n) for n in names], editable=True),
@@ -128,59 +142,39 @@ def grant_dialog(context: Context, grant: Grant | None, parent: QWidget | None =
             date_field("granted_on", "Granted on"),
             date_field("expires_on", "Expires on"),
         ],
+        write,
         parent,
+        values=current
+        or {
+            "granted_on": today.isoformat(),
+            "approved_by": actor if actor in approvers else "",
+            "level": AccessLevel.POST.value,
+        },
         intro="Access is delegated case by case with a business case, approved by the clerk or deputy clerk "
         "(Thornbury 9.1). No elected member may hold direct access (Thornbury 9.2).",
     )
-    if current:
-        dialog.set_values(current)
-    else:
-        actor = context.actor.name
-        dialog.set_values(
-            {
-                "granted_on": today.isoformat(),
-                "approved_by": actor if actor in approvers else "",
-                "level": AccessLevel.POST.value,
-            }
-        )
-
-    def submit(values: dict[str, str]) -> Grant:
-        row = {**(current or {}), **values}
-        data = access.parse(row)
-        with context.write() as session:
-            return access.save(
-                session,
-                data,
-                today,
-                grant_id=grant.id if grant else None,
-                expected_version=grant.version if grant else None,
-            )
-
-    dialog.submit = submit
-    return dialog
 
 
 def revoke_dialog(context: Context, grant: Grant, parent: QWidget | None = None) -> FormDialog:
     today = context.clock.today()
-    dialog = FormDialog(
+
+    def write(session: Session, values: dict[str, str]) -> Grant:
+        revoked_on = fields.iso_date(values, "revoked_on", required=True)
+        reason = fields.required_text(values, "revoke_reason", max_length=2000, multiline=True)
+        assert revoked_on is not None
+        return access.revoke(session, grant.id, grant.version, revoked_on, reason, today)
+
+    return record_dialog(
+        context,
         f"Revoke {grant.label}",
         [date_field("revoked_on", "Revoked on"), text_field("revoke_reason", "Reason")],
+        write,
         parent,
+        values={"revoked_on": today.isoformat()},
         intro="The grant stays in the history with who revoked it, when and why. Change the "
         "account's password afterwards (Thornbury 9.4).",
         save_text="Revoke",
     )
-    dialog.set_values({"revoked_on": today.isoformat()})
-
-    def submit(values: dict[str, str]) -> Grant:
-        revoked_on = fields.iso_date(values, "revoked_on", required=True)
-        reason = fields.required_text(values, "revoke_reason", max_length=2000, multiline=True)
-        assert revoked_on is not None
-        with context.write() as session:
-            return access.revoke(session, grant.id, grant.version, revoked_on, reason, today)
-
-    dialog.submit = submit
-    return dialog
 
 
 class AccessPage(TablePage):
@@ -189,22 +183,20 @@ class AccessPage(TablePage):
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
         super().__init__("Delegated access", RowTableModel(_columns(context)), parent)
         self.context = context
-        self.grant_button = button("Grant access")
-        self.edit_button = button("Edit", "Edit the selected grant (or double-click it)")
-        self.revoke_button = button("Revoke", "Revoke the selected grant; it stays in the history")
+        self.grant_button = button("&Grant access")
+        self.edit_button = button("&Edit", "Edit the selected grant (or double-click it)")
+        self.revoke_button = button("&Revoke", "Revoke the selected grant; it stays in the history")
         for widget in (self.grant_button, self.edit_button, self.revoke_button):
             self.add_action(widget)
         self.finish_actions()
         self.show_filter = QComboBox()
-        self.show_filter.setAccessibleName("Show")
         for text, value in (("In force", "current"), ("All grants", "all"), ("Ended", "ended")):
             self.show_filter.addItem(text, value)
         self.show_filter.currentIndexChanged.connect(self._apply_filter)
-        self.filters_bar.addWidget(self.show_filter)
-        self.matrix_heading = plain.label("Access matrix: who holds which keys today")
-        self.matrix_heading.setObjectName("sectionHeading")
+        self.add_filter("S&how", self.show_filter)
+        self.matrix_heading = a11y.heading("Access matrix: who holds which keys today", 2)
         self.matrix_model = MatrixModel(self)
-        self.matrix = QTableView()
+        self.matrix = a11y.Table()
         self.matrix.setModel(self.matrix_model)
         self.matrix.setAccessibleName("Access matrix")
         self.matrix.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -264,6 +256,10 @@ class AccessPage(TablePage):
                 "Change the password",
                 f"Change the password of {grant.account.name} now (Thornbury 9.4).",
             )
+
+    def clear_filters(self) -> None:
+        super().clear_filters()
+        self.show_filter.setCurrentIndex(self.show_filter.findData("all"))
 
     def select_grant(self, grant_id: int) -> bool:
         self.show_filter.setCurrentIndex(self.show_filter.findData("all"))

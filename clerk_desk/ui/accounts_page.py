@@ -14,16 +14,17 @@ from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import Account, AccountStatus, RotationReason, TwoFactor
 from clerk_desk.register import accounts, authority
 from clerk_desk.register import settings as council_settings
-from clerk_desk.ui import plain
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.account_dialogs import account_dialog, approve_dialog, close_dialog
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.credential_dialogs import (
-    ClipboardGuard,
     HistoryDialog,
     RevealDialog,
     RotateDialog,
     SetPasswordDialog,
 )
+from clerk_desk.ui.keys_dialog import KeysDialog
+from clerk_desk.ui.password_editor import ClipboardGuard
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import TablePage, button
 
@@ -35,6 +36,7 @@ class AccountRow:
     account: Account
     password_due: date | None
     password_state: str = ""
+    readers: str = ""
 
     @property
     def status_text(self) -> str:
@@ -56,6 +58,7 @@ COLUMNS: list[Column[AccountRow]] = [
     Column("Handle", lambda r: r.account.handle),
     Column("Status", lambda r: r.status_text, sort=lambda r: r.account.status),
     Column("Password", lambda r: r.password_state),
+    Column("Who can read it", lambda r: r.readers),
     Column("Password due", lambda r: r.password_due),
     Column("Two-factor", lambda r: _two_factor(r.account)),
     Column("Approved by", lambda r: r.account.approved_by.name if r.account.approved_by else "Not approved"),
@@ -73,24 +76,27 @@ class AccountsPage(TablePage):
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
         super().__init__("Accounts", RowTableModel(COLUMNS), parent)
         self.context = context
-        self.add_button = button("Add account", "Register a new or proposed account")
-        self.edit_button = button("Edit", "Edit the selected account (or double-click it)")
-        self.approve_button = button("Approve", "Approve the selected proposal (Barling Magna; Stalbridge 4)")
-        self.close_button = button("Close account", "Mark the selected account closed; its row is kept")
+        self.add_button = button("&Add account", "Register a new or proposed account")
+        self.edit_button = button("&Edit", "Edit the selected account (or double-click it)")
+        self.approve_button = button(
+            "A&pprove", "Approve the selected proposal (Barling Magna; Stalbridge 4)"
+        )
+        self.close_button = button("&Close account", "Mark the selected account closed; its row is kept")
         for widget in (self.add_button, self.edit_button, self.approve_button, self.close_button):
             self.add_action(widget)
         self.finish_actions()
 
         self.set_password_button = button(
-            "Set password", "Store the account's password in the password store"
+            "Set pass&word", "Store the account's password in the password store"
         )
-        self.reveal_button = button("Reveal", "Show the password for 30 seconds")
-        self.copy_button = button("Copy", "Copy the password; the clipboard is cleared after 30 seconds")
+        self.reveal_button = button("&Reveal", "Show the password for 30 seconds")
+        self.copy_button = button("C&opy", "Copy the password; the clipboard is cleared after 30 seconds")
         self.rotate_button = button(
-            "Rotate", "Change the password: new one kept until the platform accepts it"
+            "Ro&tate", "Change the password: new one kept until the platform accepts it"
         )
-        self.history_button = button("History", "The account's password changes")
-        self.forget_button = button("Forget", "Remove the password from the password store")
+        self.history_button = button("&History", "The account's password changes")
+        self.forget_button = button("&Forget", "Remove the password from the password store")
+        self.keys_button = button("&Keys", "Set up this PC, give the deputy the passwords, the recovery key")
         self.credential_buttons = (
             self.set_password_button,
             self.reveal_button,
@@ -101,7 +107,12 @@ class AccountsPage(TablePage):
         password_bar = QHBoxLayout()
         password_label = plain.label("Password:")
         password_bar.addWidget(password_label)
-        for widget in (*self.credential_buttons[:4], self.history_button, self.forget_button):
+        for widget in (
+            *self.credential_buttons[:4],
+            self.history_button,
+            self.forget_button,
+            self.keys_button,
+        ):
             password_bar.addWidget(widget)
         password_bar.addStretch(1)
         self.vault_state = plain.label()
@@ -114,15 +125,15 @@ class AccountsPage(TablePage):
         self.rotate_button.clicked.connect(self.rotate)
         self.history_button.clicked.connect(self.history)
         self.forget_button.clicked.connect(self.forget)
+        self.keys_button.clicked.connect(self.keys)
         self._holds_keys = False
 
         self.status_filter = QComboBox()
-        self.status_filter.setAccessibleName("Status")
         self.status_filter.addItem("All statuses", "")
         for status in AccountStatus:
             self.status_filter.addItem(status.label, status.value)
         self.status_filter.currentIndexChanged.connect(self._apply_status_filter)
-        self.filters_bar.addWidget(self.status_filter)
+        self.add_filter("Stat&us", self.status_filter)
 
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(lambda: self.edit(self._selected()))
@@ -148,8 +159,9 @@ class AccountsPage(TablePage):
 
         def load(session):  # type: ignore[no-untyped-def]
             settings = council_settings.load(session)
+            readers = credentials.readers(session)
             rows = [
-                AccountRow(a, checks.rotation_due(a, settings), state(a))
+                AccountRow(a, checks.rotation_due(a, settings), state(a), ", ".join(readers.get(a.id, [])))
                 for a in accounts.all_accounts(session)
             ]
             actor = self.context.actor.name
@@ -174,6 +186,17 @@ class AccountsPage(TablePage):
 
     def select_account(self, account_id: int) -> bool:
         return self.select_where(lambda row: row.account.id == account_id)
+
+    def clear_filters(self) -> None:
+        super().clear_filters()
+        self.status_filter.setCurrentIndex(0)
+
+    def select(self, subject: object) -> bool:
+        """Show the account and open it for editing: what a finding about it asks for is fixed there."""
+        if not super().select(subject):
+            return False
+        self.edit(self._selected())
+        return True
 
     def _selected(self) -> Account | None:
         row = self.current()
@@ -206,6 +229,7 @@ class AccountsPage(TablePage):
                 else "Only the clerk or deputy clerk may handle passwords (Thornbury 9.1)"
             )
         self.history_button.setEnabled(account is not None)
+        self.keys_button.setEnabled(self._holds_keys)
 
     def add(self) -> None:
         self.run_dialog(account_dialog(self.context, None, self))
@@ -234,7 +258,8 @@ class AccountsPage(TablePage):
         account = self._selected()
         if (
             account is not None
-            and SetPasswordDialog(self.context, account, self).exec() == QDialog.DialogCode.Accepted
+            and a11y.exec_dialog(SetPasswordDialog(self.context, account, self))
+            == QDialog.DialogCode.Accepted
         ):
             self._after_credential_change()
             self.show_message(f"The password of {account.name} is stored.")
@@ -254,7 +279,7 @@ class AccountsPage(TablePage):
         account = self._selected()
         password = self._secret(credentials.reveal)
         if account is not None and password is not None:
-            RevealDialog(account, password, self).exec()
+            a11y.exec_dialog(RevealDialog(account, password, self))
 
     def copy(self) -> None:
         account = self._selected()
@@ -269,7 +294,7 @@ class AccountsPage(TablePage):
             return
         dialog = RotateDialog(self.context, account, self, self._rotation_reason(account))
         if dialog.start():
-            dialog.exec()
+            a11y.exec_dialog(dialog)
             self._after_credential_change()
 
     def _rotation_reason(self, account: Account) -> RotationReason:
@@ -279,10 +304,14 @@ class AccountsPage(TablePage):
         event = self.context.read(load)
         return event.rotation_reason if event is not None else RotationReason.SCHEDULED
 
+    def keys(self) -> None:
+        a11y.exec_dialog(KeysDialog(self.context, self))
+        self._after_credential_change()
+
     def history(self) -> None:
         account = self._selected()
         if account is not None:
-            HistoryDialog(self.context, account, self).exec()
+            a11y.exec_dialog(HistoryDialog(self.context, account, self))
 
     def forget(self) -> None:
         account = self._selected()
@@ -298,6 +327,3 @@ class AccountsPage(TablePage):
         if self._secret(credentials.forget) is not None:
             self._after_credential_change()
             self.show_message(f"The password of {account.name} was removed from the password store.")
-
-    def show_message(self, text: str) -> None:
-        self.summary.setText(text)

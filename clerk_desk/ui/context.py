@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -9,14 +10,17 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from clerk_desk.audit import checkpoints
 from clerk_desk.credentials import service as credentials
 from clerk_desk.credentials.service import VaultSnapshot
+from clerk_desk.errors import ClerkDeskError
 from clerk_desk.register import accounts
 from clerk_desk.register.authority import Actor
 from clerk_desk.storage.clock import Clock
 from clerk_desk.storage.db import Database
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -43,8 +47,15 @@ class Context:
         with self.database.transaction(self.actor.name) as session:
             yield session
 
+    def checkpoint(self, reason: str) -> None:
+        """Record the head of the audit trail (at an annual report, on closing the window). A checkpoint
+        that cannot be written is logged, never in the way of the work it follows."""
+        try:
+            checkpoints.record(self.database, self.actor.name, reason)
+        except ClerkDeskError as exc:
+            log.warning("no audit checkpoint (%s): %s", reason, exc)
+
     def refresh_vault(self) -> VaultSnapshot:
         """Look at the keyring again (after a credential action, or at start-up)."""
-        registered = self.read(accounts.all_accounts)
-        self.vault = credentials.snapshot(registered)
+        self.vault = self.read(lambda session: credentials.snapshot(accounts.all_accounts(session), session))
         return self.vault

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QRadioButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,35 +22,18 @@ from clerk_desk.credentials import passwords, rotation
 from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import Account, PasswordRotation, RotationReason
-from clerk_desk.ui import plain
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.context import Context
-from clerk_desk.ui.password_editor import PasswordEditor, labelled, reason_combo, store_with_reuse_check
+from clerk_desk.ui.password_editor import (
+    EXPOSURE_MS,
+    ClipboardGuard,
+    PasswordEditor,
+    labelled,
+    reason_combo,
+    store_with_reuse_check,
+)
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import button
-
-#: How long a revealed or copied password stays visible or on the clipboard (design.md).
-EXPOSURE_MS = 30_000
-
-
-class ClipboardGuard:
-    """Puts a password on the clipboard and takes it off again after 30 s, if it is still ours."""
-
-    def __init__(self) -> None:
-        self._text: str | None = None
-        self.timer = QTimer()
-        self.timer.setSingleShot(True)
-        self.timer.timeout.connect(self.clear)
-
-    def copy(self, text: str, interval_ms: int = EXPOSURE_MS) -> None:
-        QGuiApplication.clipboard().setText(text)
-        self._text = text
-        self.timer.start(interval_ms)
-
-    def clear(self) -> None:
-        clipboard = QGuiApplication.clipboard()
-        if self._text is not None and clipboard.text() == self._text:
-            clipboard.clear()
-        self._text = None
 
 
 class SetPasswordDialog(QDialog):
@@ -90,7 +72,9 @@ class SetPasswordDialog(QDialog):
         self.reason.setEnabled(False)
         self.changed.toggled.connect(self.reason.setEnabled)
         form = QFormLayout()
-        form.addRow(plain.label("Password:"), self.editor)
+        caption = plain.label("Password:")
+        caption.setBuddy(self.editor.field)
+        form.addRow(caption, self.editor)
         form.addRow(plain.label("This password is:"), kind_box)
         labelled(form, "Reason", self.reason)
         self.message = plain.label()
@@ -120,13 +104,19 @@ class SetPasswordDialog(QDialog):
     def save(self) -> None:
         password = self.editor.text()
         if not password:
-            self.message.setText("Password: type one or press Generate.")
+            a11y.show_message(self.message, "Password: type one or press Generate.", assertive=True)
+            a11y.tie_error(self.editor.field, self.message.text())
+            self.editor.field.setFocus()
             return
         if not (self.existing.isChecked() or self.changed.isChecked()):
-            self.message.setText(
+            a11y.show_message(
+                self.message,
                 "This password is: choose whether it is the password the account already has or one "
-                "changed on the platform."
+                "changed on the platform.",
+                assertive=True,
             )
+            a11y.tie_error(self.existing, self.message.text())
+            self.existing.setFocus()
             return
         changed = self.changed.isChecked()
         data = self.reason.currentData()
@@ -148,7 +138,7 @@ class SetPasswordDialog(QDialog):
             if not store_with_reuse_check(self, attempt):
                 return
         except ClerkDeskError as exc:
-            self.message.setText(str(exc))
+            a11y.show_message(self.message, str(exc), assertive=True)
             return
         self.accept()
 
@@ -298,7 +288,7 @@ class RotateDialog(QDialog):
             if not store_with_reuse_check(self, attempt):
                 return
         except ClerkDeskError as exc:
-            self.message.setText(str(exc))
+            a11y.show_message(self.message, str(exc), assertive=True)
             return
         self.accept()
 
@@ -315,7 +305,7 @@ class RotateDialog(QDialog):
             with self.context.write() as session:
                 credentials.cancel_rotation(session, self.account.id)
         except ClerkDeskError as exc:
-            self.message.setText(str(exc))
+            a11y.show_message(self.message, str(exc), assertive=True)
             return
         self.reject()
 
@@ -341,7 +331,7 @@ class HistoryDialog(QDialog):
         self.setWindowTitle(f"Password history of {account.name}")
         self.model: RowTableModel[PasswordRotation] = RowTableModel(HISTORY_COLUMNS, self)
         self.model.set_rows(context.read(lambda s: rotation.history(s, account.id)))
-        table = QTableView()
+        table = a11y.Table()
         table.setModel(self.model)
         table.setAccessibleName("Password history")
         table.verticalHeader().setVisible(False)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,12 +17,17 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from clerk_desk.errors import ClerkDeskError, ValidationError
-from clerk_desk.ui import plain
+from clerk_desk.ui import a11y, plain
+from clerk_desk.ui.context import Context
+
+T = TypeVar("T")
 
 DATE_HINT = "YYYY-MM-DD"
 
@@ -42,9 +48,23 @@ class Field:
         self.error.setWordWrap(True)
         self.error.setVisible(False)
         widget.setAccessibleName(label)
+        if isinstance(widget, QComboBox) and (edit := widget.lineEdit()) is not None:
+            # The text field inside an editable combo is what gets the focus: it needs the name too.
+            edit.setAccessibleName(label)
 
     def value(self) -> str:
         return self._read()
+
+    def show_error(self, message: str) -> None:
+        """Show the error beside the field and tie it to the field, so a screen reader reads it there."""
+        self.error.setText(message)
+        self.error.setVisible(True)
+        a11y.tie_error(self.widget, message)
+
+    def clear_error(self) -> None:
+        self.error.clear()
+        self.error.setVisible(False)
+        a11y.tie_error(self.widget, "")
 
     def set_value(self, text: str) -> None:
         self._write(text)
@@ -136,13 +156,15 @@ class FormDialog(QDialog):
         parent: QWidget | None = None,
         intro: str | None = None,
         save_text: str = "Save",
+        submit: Callable[[dict[str, str]], Any] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.fields = {f.name: f for f in fields}
         self.result_value: Any = None
-        self.submit: Callable[[dict[str, str]], Any] | None = None
+        self.submit = submit
+        self._fitted = False
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -174,15 +196,34 @@ class FormDialog(QDialog):
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
+        # The fields scroll; Save and Cancel stay below them, always in view (1.4.10 at 200%).
+        self.body = QWidget()
+        body_layout = QVBoxLayout(self.body)
         if intro:
             intro_label = plain.label(intro)
             intro_label.setWordWrap(True)
-            layout.addWidget(intro_label)
-        layout.addLayout(form)
+            body_layout.addWidget(intro_label)
+        body_layout.addLayout(form)
+        body_layout.addStretch(1)
+        self.form_area = QScrollArea()
+        self.form_area.setWidgetResizable(True)
+        self.form_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.form_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_area.setWidget(self.body)
+        self.form_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form_area, 1)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(min(520, self.screen().availableGeometry().width() - 48))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._fitted:
+            self._fitted = True
+            chrome = self.sizeHint().height() - self.form_area.sizeHint().height()
+            body = self.body.sizeHint()
+            a11y.fit_to_screen(self, QSize(max(body.width() + 24, self.width()), body.height() + chrome + 8))
+        super().showEvent(event)
 
     def values(self) -> dict[str, str]:
         return {name: f.value() for name, f in self.fields.items()}
@@ -194,20 +235,21 @@ class FormDialog(QDialog):
 
     def clear_errors(self) -> None:
         for f in self.fields.values():
-            f.error.setVisible(False)
-            f.error.clear()
+            f.clear_error()
         self.general_error.setVisible(False)
 
     def show_error(self, field: str | None, message: str) -> None:
-        """Show a message beside its field (or at the foot of the form) and move the focus there."""
+        """Show a message beside its field (or at the foot of the form), move the focus there, say it."""
         target = self.fields.get(field) if field else None
         if target is None:
             self.general_error.setText(message)
             self.general_error.setVisible(True)
+            a11y.announce(self.general_error, message, assertive=True)
             return
-        target.error.setText(message)
-        target.error.setVisible(True)
+        target.show_error(message)
+        self.form_area.ensureWidgetVisible(target.widget)
         target.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        a11y.announce(target.widget, message, assertive=True)
 
     def try_save(self) -> None:
         """Submit the values; on an error keep the dialog open with the message beside the field."""
@@ -223,6 +265,29 @@ class FormDialog(QDialog):
             self.show_error(None, str(exc))
             return
         self.accept()
+
+
+def record_dialog(
+    context: Context,
+    title: str,
+    fields: Sequence[Field],
+    write: Callable[[Session, dict[str, str]], T],
+    parent: QWidget | None = None,
+    *,
+    values: dict[str, str] | None = None,
+    intro: str | None = None,
+    save_text: str = "Save",
+) -> FormDialog:
+    """An add/edit dialog whose Save runs ``write(session, values)`` as one service operation."""
+
+    def submit(entered: dict[str, str]) -> T:
+        with context.write() as session:
+            return write(session, entered)
+
+    dialog = FormDialog(title, fields, parent, intro=intro, save_text=save_text, submit=submit)
+    if values:
+        dialog.set_values(values)
+    return dialog
 
 
 def show_error(parent: QWidget | None, title: str, error: Exception) -> None:

@@ -13,16 +13,19 @@ from clerk_desk.checks import engine as checks
 from clerk_desk.checks import reminders
 from clerk_desk.checks.engine import Finding, Severity
 from clerk_desk.checks.reminders import Reminder
+from clerk_desk.continuity import backup
 from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import AccountStatus
-from clerk_desk.ui import plain
+from clerk_desk.ui import a11y
+from clerk_desk.ui.backup_panel import describe as describe_backup
 from clerk_desk.ui.context import Context
+from clerk_desk.ui.election_checklist import ElectionChecklist
 from clerk_desk.ui.table_model import Column, RowTableModel
-from clerk_desk.ui.table_page import ActivatingTableView, TablePage
+from clerk_desk.ui.table_page import SAMPLE_ROWS, ActivatingTableView, TablePage
 
 SEVERITY_COLOURS = {
     Severity.HIGH: QColor("#b3261e"),
-    Severity.MEDIUM: QColor("#8a5a00"),
+    Severity.MEDIUM: QColor("#7a4f00"),  # 5.3:1 on a selected row
     Severity.LOW: QColor("#3d5a80"),
 }
 
@@ -71,7 +74,8 @@ class DueTable(ActivatingTableView):
         self.setAlternatingRowColors(True)
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setStretchLastSection(True)
-        self.horizontalHeader().setResizeContentsPrecision(200)
+        self.horizontalHeader().setResizeContentsPrecision(SAMPLE_ROWS)
+        self.fitted = False
         self.doubleClicked.connect(self._activate)
         self.enter_pressed.connect(self._activate)
 
@@ -81,8 +85,10 @@ class DueTable(ActivatingTableView):
 
     def set_rows(self, rows: list[Reminder]) -> None:
         self.model_.set_rows(rows)
-        for column in range(self.model_.columnCount() - 1):
-            self.resizeColumnToContents(column)
+        if rows and not self.fitted:  # once: a reload keeps the widths
+            self.fitted = True
+            for column in range(self.model_.columnCount() - 1):
+                self.resizeColumnToContents(column)
 
 
 class HomePage(TablePage):
@@ -97,18 +103,23 @@ class HomePage(TablePage):
         self.table.setAccessibleName("Needs attention")
         self.activated.connect(lambda f: self.open_subject.emit(f.subject_kind, f.subject_id))
         self.overview = self.summary
-        self.due_heading = plain.label("Due")
-        self.due_heading.setObjectName("sectionHeading")
+        self.due_heading = a11y.heading("Due", 2)
         self.due = DueTable(context)
         self.due.activated_reminder.connect(lambda r: self.open_subject.emit(r.subject_kind, r.subject_id))
         self.body.addWidget(self.due_heading)
         self.body.addWidget(self.due, 1)
+        self.election = ElectionChecklist(self)
+        self.election.activated_period.connect(
+            lambda period_id: self.open_subject.emit("election", period_id)
+        )
+        self.body.addWidget(self.election)
         self.body.setStretchFactor(self.table, 2)
         self.register: checks.Register | None = None
 
     def reload(self) -> None:
         snapshot = self.context.vault
-        self.show_register(self.context.read(lambda s: checks.load(s, self.context.clock, snapshot)))
+        state = backup.status_for(self.context.database.url)
+        self.show_register(self.context.read(lambda s: checks.load(s, self.context.clock, snapshot, state)))
 
     def show_vault(self, snapshot: VaultSnapshot) -> None:
         """Add what the password store holds to the findings, without reading the register again."""
@@ -130,14 +141,14 @@ class HomePage(TablePage):
             if due
             else f"Due: nothing in the next {reminders.WINDOW_DAYS} days"
         )
+        self.election.show_register(register)
         statuses = Counter(a.status for a in register.accounts)
         today = register.today
         current = sum(1 for p in register.people if not p.has_left(today))
         in_use = statuses[AccountStatus.ACTIVE] + statuses[AccountStatus.SUSPENDED]
         severities = Counter(f.severity for f in findings)
         name = register.settings.council_name or "Clerk Desk"
-        self.heading.setText(f"{name} — needs attention")
-        self.heading.setAccessibleName("Needs attention")
+        self.heading.setText(f"{name} — needs attention")  # its accessible name is what it shows
         counts = (
             ", ".join(f"{severities[s]} {s.value}" for s in Severity if severities[s])
             or "nothing outstanding"
@@ -146,7 +157,7 @@ class HomePage(TablePage):
         self.overview.setText(
             f"Accounts: {in_use} in use, {statuses[AccountStatus.PROPOSED]} proposed, "
             f"{statuses[AccountStatus.CLOSED]} closed · People: {current} current · "
-            f"Findings: {counts}{checking}"
+            f"Findings: {counts}{checking}\n{describe_backup(register.backup)}"
         )
 
     def _update_summary(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtWidgets import QWidget
+from sqlalchemy.orm import Session
 
 from clerk_desk import fields
 from clerk_desk.errors import ValidationError
@@ -21,7 +22,15 @@ from clerk_desk.models import (
 )
 from clerk_desk.register import accounts, people
 from clerk_desk.ui.context import Context
-from clerk_desk.ui.form import FormDialog, check_field, choice_field, line_field, multi_field, text_field
+from clerk_desk.ui.form import (
+    FormDialog,
+    check_field,
+    choice_field,
+    line_field,
+    multi_field,
+    record_dialog,
+    text_field,
+)
 
 MOMENT_HINT = "YYYY-MM-DD HH:MM (UTC)"
 CATEGORIES = [(c.value, c.label) for c in IncidentCategory]
@@ -38,7 +47,17 @@ def _show_moment(value: datetime | None) -> str:
 
 def log_dialog(context: Context, parent: QWidget | None = None) -> FormDialog:
     """Ctrl+N: only title, category and description; everything else can be added later."""
-    dialog = FormDialog(
+
+    def write(session: Session, values: dict[str, str]) -> Incident:
+        category = fields.choice(values, "category", IncidentCategory)
+        severity = fields.choice(values, "severity", IncidentSeverity, default=IncidentSeverity.MEDIUM)
+        assert isinstance(category, IncidentCategory) and isinstance(severity, IncidentSeverity)
+        return incidents.log(
+            session, values.get("title", ""), category, values.get("description", ""), severity=severity
+        )
+
+    return record_dialog(
+        context,
         "Log incident",
         [
             line_field("title", "Title"),
@@ -47,23 +66,12 @@ def log_dialog(context: Context, parent: QWidget | None = None) -> FormDialog:
             text_field("description", "Description"),
             choice_field("severity", "Severity", SEVERITIES),
         ],
+        write,
         parent,
+        values={"severity": IncidentSeverity.MEDIUM.value},
         intro="Log it now; add the accounts, people, dates and evidence afterwards.",
         save_text="Log incident",
     )
-    dialog.set_values({"severity": IncidentSeverity.MEDIUM.value})
-
-    def submit(values: dict[str, str]) -> Incident:
-        category = fields.choice(values, "category", IncidentCategory)
-        severity = fields.choice(values, "severity", IncidentSeverity, default=IncidentSeverity.MEDIUM)
-        assert isinstance(category, IncidentCategory) and isinstance(severity, IncidentSeverity)
-        with context.write() as session:
-            return incidents.log(
-                session, values.get("title", ""), category, values.get("description", ""), severity=severity
-            )
-
-    dialog.submit = submit
-    return dialog
 
 
 def edit_dialog(context: Context, incident: Incident, parent: QWidget | None = None) -> FormDialog:
@@ -77,7 +85,21 @@ def edit_dialog(context: Context, incident: Incident, parent: QWidget | None = N
 
     account_names, names = context.read(load)
     account_names = sorted({*account_names, *(a.name for a in incident.accounts)}, key=str.casefold)
-    dialog = FormDialog(
+    row = incident_records.as_row(incident)
+    row["occurred_at"] = _show_moment(incident.occurred_at)
+    row["discovered_at"] = _show_moment(incident.discovered_at)
+
+    def write(session: Session, values: dict[str, str]) -> Incident:
+        merged = {**incident_records.as_row(incident), **values}
+        for key in ("occurred_at", "discovered_at"):
+            merged[key] = merged[key].replace(" ", "T")
+        data = incident_records.parse(merged)
+        return incident_records.save(
+            session, data, incident_id=incident.id, expected_version=incident.version
+        )
+
+    return record_dialog(
+        context,
         f"Edit {incident.reference}",
         [
             line_field("title", "Title"),
@@ -94,33 +116,39 @@ def edit_dialog(context: Context, incident: Incident, parent: QWidget | None = N
             check_field("clerk_is_target", "The clerk is the target"),
             text_field("outcome", "Outcome"),
             text_field("lessons", "Lessons learned"),
+            text_field("public_summary", "Public summary"),
         ],
+        write,
         parent,
+        values=row,
     )
-    row = incident_records.as_row(incident)
-    row["occurred_at"] = _show_moment(incident.occurred_at)
-    row["discovered_at"] = _show_moment(incident.discovered_at)
-    dialog.set_values(row)
-
-    def submit(values: dict[str, str]) -> Incident:
-        merged = {**incident_records.as_row(incident), **values}
-        for key in ("occurred_at", "discovered_at"):
-            merged[key] = merged[key].replace(" ", "T")
-        data = incident_records.parse(merged)
-        with context.write() as session:
-            return incident_records.save(
-                session, data, incident_id=incident.id, expected_version=incident.version
-            )
-
-    dialog.submit = submit
-    return dialog
 
 
 def ico_dialog(context: Context, incident: Incident, parent: QWidget | None = None) -> FormDialog:
     """The decision to notify the ICO, or not, with its reason (UK GDPR Art. 33)."""
     now = _show_moment(context.clock.now())
     deadline = incidents.ico_deadline(incident)
-    dialog = FormDialog(
+
+    def write(session: Session, values: dict[str, str]) -> Incident:
+        decision = fields.choice(values, "decision", IcoDecision)
+        assert isinstance(decision, IcoDecision)
+        decided_at = moment({k: v.replace(" ", "T") for k, v in values.items()}, "decided_at")
+        if decided_at is None:
+            raise ValidationError("decided_at", "is required")
+        notified_at = moment({k: v.replace(" ", "T") for k, v in values.items()}, "notified_at")
+        return incidents.record_ico_decision(
+            session,
+            incident.id,
+            decision,
+            decided_at,
+            notified_at=notified_at,
+            ico_reference=values.get("ico_reference"),
+            reason=values.get("reason"),
+            delay_reasons=values.get("delay_reasons"),
+        )
+
+    return record_dialog(
+        context,
         f"ICO decision for {incident.reference}",
         [
             choice_field(
@@ -137,84 +165,59 @@ def ico_dialog(context: Context, incident: Incident, parent: QWidget | None = No
             text_field("reason", "Reason it is not notifiable"),
             text_field("delay_reasons", "Reasons for any delay"),
         ],
+        write,
         parent,
+        values={"decided_at": now},
         intro="A personal-data breach is reported to the ICO within 72 hours of discovery unless it is "
         "unlikely "
         f"to risk people's rights and freedoms (UK GDPR Art. 33). Deadline: {_show_moment(deadline)} UTC.",
         save_text="Record decision",
     )
-    dialog.set_values({"decided_at": now})
-
-    def submit(values: dict[str, str]) -> Incident:
-        decision = fields.choice(values, "decision", IcoDecision)
-        assert isinstance(decision, IcoDecision)
-        decided_at = moment({k: v.replace(" ", "T") for k, v in values.items()}, "decided_at")
-        if decided_at is None:
-            raise ValidationError("decided_at", "is required")
-        notified_at = moment({k: v.replace(" ", "T") for k, v in values.items()}, "notified_at")
-        with context.write() as session:
-            return incidents.record_ico_decision(
-                session,
-                incident.id,
-                decision,
-                decided_at,
-                notified_at=notified_at,
-                ico_reference=values.get("ico_reference"),
-                reason=values.get("reason"),
-                delay_reasons=values.get("delay_reasons"),
-            )
-
-    dialog.submit = submit
-    return dialog
 
 
 def status_dialog(
     context: Context, incident: Incident, status: IncidentStatus, parent: QWidget | None = None
 ) -> FormDialog:
     """Move the incident on; closing is refused while a follow-up step is still to do."""
-    dialog = FormDialog(
+
+    def write(session: Session, values: dict[str, str]) -> Incident:
+        return incidents.set_status(
+            session,
+            incident.id,
+            incident.version,
+            status,
+            outcome=values.get("outcome"),
+            lessons=values.get("lessons"),
+        )
+
+    return record_dialog(
+        context,
         f"{status.label}: {incident.reference}",
         [text_field("outcome", "Outcome"), text_field("lessons", "Lessons learned")],
+        write,
         parent,
+        values={"outcome": incident.outcome or "", "lessons": incident.lessons or ""},
         save_text=status.label,
         intro="Closing needs every follow-up step done or marked not applicable with a reason."
         if status == IncidentStatus.CLOSED
         else None,
     )
-    dialog.set_values({"outcome": incident.outcome or "", "lessons": incident.lessons or ""})
-
-    def submit(values: dict[str, str]) -> Incident:
-        with context.write() as session:
-            return incidents.set_status(
-                session,
-                incident.id,
-                incident.version,
-                status,
-                outcome=values.get("outcome"),
-                lessons=values.get("lessons"),
-            )
-
-    dialog.submit = submit
-    return dialog
 
 
 def not_applicable_dialog(
     context: Context, incident: Incident, step: str, parent: QWidget | None = None
 ) -> FormDialog:
     spec = incidents.STEPS[step]
-    dialog = FormDialog(
+
+    def write(session: Session, values: dict[str, str]) -> object:
+        return incidents.settle_step(session, incident.id, step, not_applicable=values.get("not_applicable"))
+
+    return record_dialog(
+        context,
         f"Not applicable: {spec.label}",
         [text_field("not_applicable", "Reason")],
+        write,
         parent,
         intro=f"Say why this step ({spec.clause}) does not apply to {incident.reference}.",
         save_text="Mark not applicable",
     )
-
-    def submit(values: dict[str, str]) -> object:
-        with context.write() as session:
-            return incidents.settle_step(
-                session, incident.id, step, not_applicable=values.get("not_applicable")
-            )
-
-    dialog.submit = submit
-    return dialog

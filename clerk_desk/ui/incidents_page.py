@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLineEdit,
@@ -24,7 +25,8 @@ from clerk_desk.errors import ClerkDeskError
 from clerk_desk.incidents import evidence
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Evidence, Incident, IncidentAction, IncidentCategory, IncidentStatus
-from clerk_desk.ui import plain
+from clerk_desk.ui import a11y, plain
+from clerk_desk.ui.assessment_pane import AssessmentPane
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.incident_dialogs import (
     edit_dialog,
@@ -109,11 +111,13 @@ def _step_state(incident: Incident, key: str) -> str:
         return "Done: every account's password changed since discovery"
     if key == "ico_decision" and incident.ico_decision:
         return "Done: " + ("notified" if incident.ico_decision == "notify" else "not notifiable")
+    if key == "subjects_told":
+        return "To do: the risk to the people affected is high"
     return "To do"
 
 
-def _small_table(model: RowTableModel, name: str) -> QTableView:  # type: ignore[type-arg]
-    view = QTableView()
+def _small_table(model: RowTableModel, name: str) -> QTableView:
+    view = a11y.Table()
     view.setModel(model)
     view.setAccessibleName(name)
     view.verticalHeader().setVisible(False)
@@ -130,11 +134,11 @@ class IncidentsPage(TablePage):
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
         super().__init__("Incidents", RowTableModel(_columns(context)), parent)
         self.context = context
-        self.log_button = button("Log incident", "Log an incident now (Ctrl+N from anywhere)")
-        self.edit_button = button("Edit", "Edit the selected incident (or double-click it)")
-        self.investigate_button = button("Investigating")
-        self.resolve_button = button("Resolve")
-        self.close_button = button("Close incident")
+        self.log_button = button("&Log incident", "Log an incident now (Ctrl+N from anywhere)")
+        self.edit_button = button("&Edit", "Edit the selected incident (or double-click it)")
+        self.investigate_button = button("&Investigating")
+        self.resolve_button = button("Resol&ve")
+        self.close_button = button("&Close incident")
         for widget in (
             self.log_button,
             self.edit_button,
@@ -147,22 +151,22 @@ class IncidentsPage(TablePage):
         self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
 
         self.status_filter = self._combo(
-            "Status", [("All statuses", "")] + [(s.label, s.value) for s in IncidentStatus]
+            "Stat&us", [("All statuses", "")] + [(s.label, s.value) for s in IncidentStatus]
         )
         self.category_filter = self._combo(
-            "Category", [("All categories", "")] + [(c.label, c.value) for c in IncidentCategory]
+            "C&ategory", [("All categories", "")] + [(c.label, c.value) for c in IncidentCategory]
         )
         self.period_filter = self._combo(
-            "Period", [("Any time", 0), ("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365)]
+            "Pe&riod", [("Any time", 0), ("Last 30 days", 30), ("Last 90 days", 90), ("Last 12 months", 365)]
         )
 
         self.detail = QTabWidget()
         self.detail.setAccessibleName("Incident detail")
         self.steps_model: RowTableModel[tuple[Incident, str]] = RowTableModel(STEP_COLUMNS, self)
         self.steps_view = _small_table(self.steps_model, "Follow-ups")
-        self.done_button = button("Mark done", "The selected step is done now")
-        self.na_button = button("Not applicable…", "The selected step does not apply; give the reason")
-        self.ico_button = button("Record ICO decision…")
+        self.done_button = button("&Mark done", "The selected step is done now")
+        self.na_button = button("&Not applicable…", "The selected step does not apply; give the reason")
+        self.ico_button = button("Record ICO &decision…")
         self.detail.addTab(
             self._pane(self.steps_view, [self.done_button, self.na_button, self.ico_button]), "Follow-ups"
         )
@@ -171,19 +175,20 @@ class IncidentsPage(TablePage):
         self.action_text = QLineEdit()
         self.action_text.setAccessibleName("New action")
         self.action_text.setPlaceholderText("What was done, e.g. 'Reported the page to Facebook'")
-        self.add_action_button = button("Add to timeline")
+        self.add_action_button = button("Add to &timeline")
         self.detail.addTab(
             self._pane(self.actions_view, [self.action_text, self.add_action_button]), "Timeline"
         )
         self.evidence_model: RowTableModel[Evidence] = RowTableModel(EVIDENCE_COLUMNS, self)
         self.evidence_view = _small_table(self.evidence_model, "Evidence")
-        self.attach_button = button("Attach file…")
-        self.open_evidence_button = button("Open file")
+        self.attach_button = button("Attach &file…")
+        self.open_evidence_button = button("&Open file")
         self.detail.addTab(
             self._pane(self.evidence_view, [self.attach_button, self.open_evidence_button]), "Evidence"
         )
-        self.detail_heading = plain.label()
-        self.detail_heading.setObjectName("sectionHeading")
+        self.assessment = AssessmentPane(context, self._run_for_current, self)
+        self.detail.addTab(self.assessment, "Assessment")
+        self.detail_heading = a11y.heading("", 2)
         self.detail_heading.setWordWrap(True)
         self.body.addWidget(self.detail_heading)
         self.body.addWidget(self.detail, 1)
@@ -205,11 +210,10 @@ class IncidentsPage(TablePage):
 
     def _combo(self, name: str, items: Sequence[tuple[str, object]]) -> QComboBox:
         combo = QComboBox()
-        combo.setAccessibleName(name)
         for text, value in items:
             combo.addItem(text, value)
         combo.currentIndexChanged.connect(self._apply_filters)
-        self.filters_bar.addWidget(combo)
+        self.add_filter(name, combo)
         return combo
 
     @staticmethod
@@ -243,10 +247,13 @@ class IncidentsPage(TablePage):
             )
         )
 
-    def select_incident(self, incident_id: int) -> bool:
+    def clear_filters(self) -> None:
+        super().clear_filters()
         for combo in (self.status_filter, self.category_filter, self.period_filter):
             combo.setCurrentIndex(0)
-        self.search.clear()
+
+    def select_incident(self, incident_id: int) -> bool:
+        self.clear_filters()
         return self.select_where(lambda i: i.id == incident_id)
 
     def show_detail(self) -> None:
@@ -258,6 +265,7 @@ class IncidentsPage(TablePage):
             self.detail_heading.setText("Select an incident to see its follow-ups, timeline and evidence.")
             for model in (self.steps_model, self.actions_model, self.evidence_model):
                 model.set_rows([])
+            self.assessment.show_incident(None)
             return
         involved = ", ".join([a.name for a in incident.accounts] + [p.name for p in incident.people])
         self.detail_heading.setText(
@@ -269,6 +277,15 @@ class IncidentsPage(TablePage):
         for view in (self.steps_view, self.actions_view, self.evidence_view):
             view.resizeColumnsToContents()
         self.ico_button.setEnabled(incidents.needs_ico_decision(incident))
+        self.assessment.show_incident(incident)
+
+    def _run_for_current(self, dialog: QDialog) -> bool:
+        """Run a dialog about the selected incident, then show it again with what changed."""
+        incident = self.current()
+        saved = self.run_dialog(dialog, select=False)
+        if saved and incident is not None:
+            self._after(incident.id)
+        return saved
 
     def _after(self, incident_id: int) -> None:
         self.reload()
@@ -308,12 +325,19 @@ class IncidentsPage(TablePage):
         if step == "ico_decision":
             self.record_ico()
             return
+        if step == "subjects_told":
+            self.assessment.told()
+            return
         now = self.context.clock.now()
         if self._attempt("Follow-up", lambda s: incidents.settle_step(s, incident.id, step, done_at=now)):
             self._after(incident.id)
+            self.show_message(f"{incident.reference}: “{incidents.STEPS[step].label}” is done.")
 
     def mark_not_applicable(self) -> None:
         incident, step = self.current(), self._selected_step()
+        if step == "subjects_told":
+            self.assessment.not_required()
+            return
         if incident is not None and step is not None:
             self.run_dialog(not_applicable_dialog(self.context, incident, step, self), select=False)
             self._after(incident.id)
@@ -330,6 +354,7 @@ class IncidentsPage(TablePage):
         ):
             self.action_text.clear()
             self._after(incident.id)
+            self.show_message(f"{incident.reference}: added to the timeline.")
 
     def choose_evidence(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Attach evidence")
@@ -342,6 +367,7 @@ class IncidentsPage(TablePage):
             return False
         if self._attempt("Evidence", lambda s: evidence.attach(s, incident.id, path)):
             self._after(incident.id)
+            self.show_message(f"{incident.reference}: {path.name} attached as evidence.")
             return True
         return False
 
@@ -350,7 +376,8 @@ class IncidentsPage(TablePage):
         if not index.isValid():
             return
         try:
-            path = evidence.path_of(self.evidence_model.row_at(index.row()))
+            item_id = self.evidence_model.row_at(index.row()).id
+            path = self.context.read(lambda s: evidence.open_copy(s, item_id))
         except ClerkDeskError as exc:
             plain.warning(self, "Evidence", str(exc))
             return

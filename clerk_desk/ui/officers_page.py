@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QWidget
+from sqlalchemy.orm import Session
 
 from clerk_desk import fields
 from clerk_desk.access import grants as access
@@ -10,7 +11,7 @@ from clerk_desk.access import officers
 from clerk_desk.models import Designation
 from clerk_desk.register import authority
 from clerk_desk.ui.context import Context
-from clerk_desk.ui.form import FormDialog, choice_field, date_field, multi_field
+from clerk_desk.ui.form import FormDialog, choice_field, date_field, multi_field, record_dialog
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import TablePage, button
 
@@ -38,7 +39,19 @@ def officer_dialog(
         sites = sorted({*sites, *current["accounts"].split(";")} - {""}, key=str.casefold)
         if current["designated_by"] and current["designated_by"] not in approvers:
             approvers.append(current["designated_by"])
-    dialog = FormDialog(
+
+    def write(session: Session, values: dict[str, str]) -> Designation:
+        return officers.save(
+            session,
+            officers.parse(values),
+            today,
+            designation_id=designation.id if designation else None,
+            expected_version=designation.version if designation else None,
+        )
+
+    actor = context.actor.name
+    return record_dialog(
+        context,
         f"Edit the designation of {designation.person.name}" if designation else "Designate officer",
         [
             choice_field("person", "Officer", [(n, n) for n in names]),
@@ -47,52 +60,33 @@ def officer_dialog(
             date_field("designated_on", "Designated on"),
             date_field("ended_on", "Ended on"),
         ],
+        write,
         parent,
+        values=current
+        or {"designated_on": today.isoformat(), "designated_by": actor if actor in approvers else ""},
         intro="Only designated officers post in the council's name, on the accounts listed here "
         "(district policy 5a; Thornbury 3).",
     )
-    if current:
-        dialog.set_values(current)
-    else:
-        actor = context.actor.name
-        dialog.set_values(
-            {"designated_on": today.isoformat(), "designated_by": actor if actor in approvers else ""}
-        )
-
-    def submit(values: dict[str, str]) -> Designation:
-        data = officers.parse(values)
-        with context.write() as session:
-            return officers.save(
-                session,
-                data,
-                today,
-                designation_id=designation.id if designation else None,
-                expected_version=designation.version if designation else None,
-            )
-
-    dialog.submit = submit
-    return dialog
 
 
 def end_dialog(context: Context, designation: Designation, parent: QWidget | None = None) -> FormDialog:
     today = context.clock.today()
-    dialog = FormDialog(
+
+    def write(session: Session, values: dict[str, str]) -> Designation:
+        ended_on = fields.iso_date(values, "ended_on", required=True)
+        assert ended_on is not None
+        return officers.end(session, designation.id, designation.version, ended_on, today)
+
+    return record_dialog(
+        context,
         f"End the designation of {designation.person.name}",
         [date_field("ended_on", "Ended on")],
+        write,
         parent,
+        values={"ended_on": today.isoformat()},
         intro="The designation stays on record with the date it ended.",
         save_text="End designation",
     )
-    dialog.set_values({"ended_on": today.isoformat()})
-
-    def submit(values: dict[str, str]) -> Designation:
-        ended_on = fields.iso_date(values, "ended_on", required=True)
-        assert ended_on is not None
-        with context.write() as session:
-            return officers.end(session, designation.id, designation.version, ended_on, today)
-
-    dialog.submit = submit
-    return dialog
 
 
 class OfficersPage(TablePage):
@@ -101,18 +95,17 @@ class OfficersPage(TablePage):
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
         super().__init__("Designated officers", RowTableModel(COLUMNS), parent)
         self.context = context
-        self.designate_button = button("Designate officer")
-        self.edit_button = button("Edit", "Edit the selected designation (or double-click it)")
-        self.end_button = button("End designation")
+        self.designate_button = button("&Designate officer")
+        self.edit_button = button("&Edit", "Edit the selected designation (or double-click it)")
+        self.end_button = button("E&nd designation")
         for widget in (self.designate_button, self.edit_button, self.end_button):
             self.add_action(widget)
         self.finish_actions()
         self.show_filter = QComboBox()
-        self.show_filter.setAccessibleName("Show")
         for text, value in (("Current officers", "current"), ("All designations", "all")):
             self.show_filter.addItem(text, value)
         self.show_filter.currentIndexChanged.connect(self._apply_filter)
-        self.filters_bar.addWidget(self.show_filter)
+        self.add_filter("S&how", self.show_filter)
         self.designate_button.clicked.connect(
             lambda: self.run_dialog(officer_dialog(self.context, None, self))
         )

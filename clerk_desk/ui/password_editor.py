@@ -1,7 +1,10 @@
-"""The password field shared by Set password and Rotate: masked, with a generator and a strength meter."""
+"""The password field with its generator and strength meter, the clipboard that forgets, and what Set
+password and Rotate share: the reason list and the confirmation for a weak or reused password."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,8 +21,11 @@ from clerk_desk.credentials import passwords
 from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import RotationReason
-from clerk_desk.ui import plain
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.table_page import button
+
+#: How long a revealed or copied password stays visible or on the clipboard (design.md).
+EXPOSURE_MS = 30_000
 
 
 def labelled(form: QFormLayout, label: str, widget: QWidget) -> None:
@@ -38,6 +44,27 @@ def reason_combo(default: RotationReason | None) -> QComboBox:
     if default is not None:
         combo.setCurrentIndex(combo.findData(default.value))
     return combo
+
+
+class ClipboardGuard:
+    """Puts a password on the clipboard and takes it off again after 30 s, if it is still ours."""
+
+    def __init__(self) -> None:
+        self._text: str | None = None
+        self.timer = QTimer()
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.clear)
+
+    def copy(self, text: str, interval_ms: int = EXPOSURE_MS) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self._text = text
+        self.timer.start(interval_ms)
+
+    def clear(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        if self._text is not None and clipboard.text() == self._text:
+            clipboard.clear()
+        self._text = None
 
 
 class PasswordEditor(QWidget):
@@ -70,7 +97,6 @@ class PasswordEditor(QWidget):
             box.setAccessibleName(box.text())
         self.strength = plain.label()
         self.strength.setWordWrap(True)
-        self.strength.setAccessibleName("Strength")
         self.error = plain.label()
         self.error.setObjectName("fieldError")
 
@@ -93,6 +119,7 @@ class PasswordEditor(QWidget):
         layout.addWidget(self.strength)
         layout.addWidget(self.error)
         self.generate_button.clicked.connect(self.generate)
+        self._verdict = ""
         self.field.textChanged.connect(self._rate)
         self._rate("")
 
@@ -104,14 +131,22 @@ class PasswordEditor(QWidget):
             self.field.setText(passwords.generate(self.recipe()))
             self.error.clear()
         except ClerkDeskError as exc:
-            self.error.setText(str(exc))
+            a11y.show_message(self.error, str(exc), assertive=True)
 
     def text(self) -> str:
         return self.field.text()
 
     def _rate(self, text: str) -> None:
         verdict = passwords.strength(text, self.context_words)
-        self.strength.setText(f"Strength: {verdict.label}. {verdict.advice}".strip())
+        said = f"Strength: {verdict.label}. {verdict.advice}".strip()
+        self.strength.setText(said)
+        # The verdict is the label's name and the field's description, so it is read with the field;
+        # a change of verdict is announced (not every keystroke: only when the verdict changes).
+        self.strength.setAccessibleName(said)
+        self.field.setAccessibleDescription(said)
+        if text and verdict.label != self._verdict:
+            a11y.announce(self.strength, said)
+        self._verdict = verdict.label if text else ""
 
 
 def store_with_reuse_check(parent: QWidget, attempt) -> bool:  # type: ignore[no-untyped-def]

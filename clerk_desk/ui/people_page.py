@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
+from sqlalchemy.orm import Session
 
 from clerk_desk import fields
 from clerk_desk.access import acknowledgements, leaving
@@ -16,7 +17,7 @@ from clerk_desk.register import authority, people
 from clerk_desk.register import settings as council_settings
 from clerk_desk.ui import plain
 from clerk_desk.ui.context import Context
-from clerk_desk.ui.form import FormDialog, check_field, choice_field, date_field, line_field
+from clerk_desk.ui.form import FormDialog, check_field, choice_field, date_field, line_field, record_dialog
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import TablePage, button
 
@@ -40,23 +41,6 @@ def person_dialog(context: Context, person: Person | None, parent: QWidget | Non
     A keyholder made a councillor is refused (Thornbury 9.2); the dialog offers to revoke their access in
     the same step.
     """
-    dialog = FormDialog(
-        f"Edit {person.name}" if person else "Add person",
-        [
-            line_field("name", "Name"),
-            choice_field("role", "Role", [(r.value, r.label) for r in Role]),
-            line_field("job_title", "Job title"),
-            line_field("email", "Email"),
-            line_field("login", "Login", "their user name on the office PCs"),
-            date_field("started_on", "Started on"),
-            date_field("left_on", "Left on"),
-        ],
-        parent,
-    )
-    if person:
-        dialog.set_values(people.as_row(person))
-    else:
-        dialog.set_values({"role": Role.EMPLOYEE.value})
 
     def save(data: people.PersonData, revoke: bool) -> Person:
         with context.write() as session:
@@ -85,13 +69,38 @@ def person_dialog(context: Context, person: Person | None, parent: QWidget | Non
                 raise
             return save(data, revoke=True)
 
-    dialog.submit = submit
+    # Its own submit: the question between the refused save and the second one is asked outside any
+    # transaction.
+    dialog = FormDialog(
+        f"Edit {person.name}" if person else "Add person",
+        [
+            line_field("name", "Name"),
+            choice_field("role", "Role", [(r.value, r.label) for r in Role]),
+            line_field("job_title", "Job title"),
+            line_field("email", "Email"),
+            line_field("login", "Login", "their user name on the office PCs"),
+            date_field("started_on", "Started on"),
+            date_field("left_on", "Left on"),
+        ],
+        parent,
+        submit=submit,
+    )
+    dialog.set_values(people.as_row(person) if person else {"role": Role.EMPLOYEE.value})
     return dialog
 
 
 def leaving_dialog(context: Context, person: Person, parent: QWidget | None = None) -> FormDialog:
     """Record the date someone left, and in the same step end their access (Thornbury 9.4)."""
-    dialog = FormDialog(
+
+    def write(session: Session, values: dict[str, str]) -> Any:
+        left_on = fields.iso_date(values, "left_on", required=True)
+        assert left_on is not None
+        return leaving.record_leaving(
+            session, person.id, person.version, left_on, revoke_access=fields.boolean(values, "revoke")
+        )
+
+    return record_dialog(
+        context,
         f"{person.name} is leaving",
         [
             date_field("left_on", "Left on"),
@@ -100,22 +109,12 @@ def leaving_dialog(context: Context, person: Person, parent: QWidget | None = No
                 "Revoke their access, end their designations and flag their accounts for a password change",
             ),
         ],
+        write,
         parent,
+        values={"left_on": context.clock.today().isoformat(), "revoke": "yes"},
         intro="Their record stays in People, marked with the date they left.",
         save_text="Record leaving",
     )
-    dialog.set_values({"left_on": context.clock.today().isoformat(), "revoke": "yes"})
-
-    def submit(values: dict[str, str]) -> Any:
-        left_on = fields.iso_date(values, "left_on", required=True)
-        assert left_on is not None
-        with context.write() as session:
-            return leaving.record_leaving(
-                session, person.id, person.version, left_on, revoke_access=fields.boolean(values, "revoke")
-            )
-
-    dialog.submit = submit
-    return dialog
 
 
 def acknowledgement_dialog(
@@ -123,26 +122,25 @@ def acknowledgement_dialog(
 ) -> FormDialog:
     """Record that a person read and understood a version of the policy (district 5c; Thornbury 4.2)."""
     today = context.clock.today()
-    dialog = FormDialog(
+
+    def write(session: Session, values: dict[str, str]) -> Acknowledgement:
+        data = acknowledgements.parse({**values, "person": person.name})
+        return acknowledgements.save(session, data, today)[0]
+
+    return record_dialog(
+        context,
         f"{person.name}: policy acknowledgement",
         [
             line_field("policy_version", "Policy version"),
             date_field("acknowledged_on", "Acknowledged on"),
             date_field("training_on", "Training on"),
         ],
+        write,
         parent,
+        values={"policy_version": policy_version, "acknowledged_on": today.isoformat()},
         intro="A written acknowledgement that they have read and understood the social media policy, "
         "and the date of their awareness training (district policy 5c; Thornbury 4.2; Barling Magna).",
     )
-    dialog.set_values({"policy_version": policy_version, "acknowledged_on": today.isoformat()})
-
-    def submit(values: dict[str, str]) -> Acknowledgement:
-        data = acknowledgements.parse({**values, "person": person.name})
-        with context.write() as session:
-            return acknowledgements.save(session, data, today)[0]
-
-    dialog.submit = submit
-    return dialog
 
 
 class PeoplePage(TablePage):
@@ -155,23 +153,22 @@ class PeoplePage(TablePage):
             "People", RowTableModel(_columns(lambda p: self._acknowledged.get(p.id, ""))), parent
         )
         self.context = context
-        self.add_button = button("Add person")
-        self.edit_button = button("Edit", "Edit the selected person (or double-click them)")
-        self.leaving_button = button("Record leaving", "Record the date the selected person left")
+        self.add_button = button("&Add person")
+        self.edit_button = button("&Edit", "Edit the selected person (or double-click them)")
+        self.leaving_button = button("Record &leaving", "Record the date the selected person left")
         self.acknowledge_button = button(
-            "Record acknowledgement", "Record that the selected person acknowledged the policy"
+            "Record ac&knowledgement", "Record that the selected person acknowledged the policy"
         )
         for widget in (self.add_button, self.edit_button, self.leaving_button, self.acknowledge_button):
             self.add_action(widget)
         self.finish_actions()
 
         self.show_filter = QComboBox()
-        self.show_filter.setAccessibleName("Show")
         self.show_filter.addItem("Current and former", "all")
         self.show_filter.addItem("Current only", "current")
         self.show_filter.addItem("Left", "left")
         self.show_filter.currentIndexChanged.connect(self._apply_filter)
-        self.filters_bar.addWidget(self.show_filter)
+        self.add_filter("S&how", self.show_filter)
 
         self.add_button.clicked.connect(lambda: self.run_dialog(person_dialog(self.context, None, self)))
         self.edit_button.clicked.connect(lambda: self.edit(self.current()))
@@ -229,6 +226,10 @@ class PeoplePage(TablePage):
         self.edit_button.setEnabled(self._may_manage and person is not None)
         self.leaving_button.setEnabled(self._may_manage and person is not None and person.left_on is None)
         self.acknowledge_button.setEnabled(self._may_manage and person is not None)
+
+    def clear_filters(self) -> None:
+        super().clear_filters()
+        self.show_filter.setCurrentIndex(0)
 
     def select_person(self, person_id: int) -> bool:
         return self.select_where(lambda p: p.id == person_id)

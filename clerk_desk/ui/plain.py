@@ -34,6 +34,28 @@ def tooltip(text: str | None) -> str:
     return f"<qt>{escaped}</qt>"
 
 
+def box(
+    parent: QWidget | None,
+    icon: QMessageBox.Icon,
+    title: str,
+    text: str,
+    informative: str = "",
+) -> QMessageBox:
+    """A message box (not yet shown) whose text and informative text are plain text."""
+    made = QMessageBox(parent)
+    made.setIcon(icon)
+    made.setWindowTitle(title)
+    made.setTextFormat(Qt.TextFormat.PlainText)
+    made.setText(text)
+    if informative:
+        made.setInformativeText(informative)
+        # Qt guesses the informative text's format on its own label: make that plain text too.
+        for shown in made.findChildren(QLabel):
+            if shown.text() == informative:
+                shown.setTextFormat(Qt.TextFormat.PlainText)
+    return made
+
+
 def message(
     parent: QWidget | None,
     icon: QMessageBox.Icon,
@@ -43,15 +65,11 @@ def message(
     default: Button = Button.NoButton,
 ) -> Button:
     """A modal message box whose text is plain text; returns the button pressed."""
-    box = QMessageBox(parent)
-    box.setIcon(icon)
-    box.setWindowTitle(title)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(text)
-    box.setStandardButtons(buttons)
+    made = box(parent, icon, title, text)
+    made.setStandardButtons(buttons)
     if default != Button.NoButton:
-        box.setDefaultButton(default)
-    return Button(box.exec())
+        made.setDefaultButton(default)
+    return Button(made.exec())
 
 
 def question(

@@ -1,25 +1,22 @@
-"""Reports: the annual review for full council, with its period, meeting, version and written assessment.
+"""Reports: the annual review for full council, with its period, meeting, version, format and written
+assessment, and a preview of the public text before it is saved.
 
-The figures are read on the window's thread (a few quick queries); laying out the PDF, the slow part,
-runs on a worker thread while a progress bar moves. The services know nothing of Qt: they report
-progress through a plain callback, which the worker turns into a signal.
+The figures are read on the window's thread (``annual.prepare``, a few quick queries); laying out the
+PDF or HTML, the slow part, runs on a worker thread while a progress bar moves. The services know nothing
+of Qt: they report progress through a plain callback, which the worker turns into a signal.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QThread, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
+    QPlainTextEdit,
     QProgressBar,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,13 +24,16 @@ from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.register import authority
 from clerk_desk.register import settings as council_settings
 from clerk_desk.reports import assessment, period, printing
-from clerk_desk.ui import plain
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.context import Context
-from clerk_desk.ui.form import Field, check_field, line_field, text_field
-from clerk_desk.ui.report_worker import RenderWorker
+from clerk_desk.ui.form import check_field, choice_field, line_field, text_field
+from clerk_desk.ui.report_worker import RenderJob
+from clerk_desk.ui.reports_layout import arrange
 from clerk_desk.ui.table_page import button
 
 CUSTOM = "custom"
+FORMATS = [("pdf", "PDF, to print"), ("html", "Accessible HTML, to publish")]
+FILTERS = {"pdf": "PDF files (*.pdf)", "html": "HTML files (*.html)"}
 
 
 class ReportsPage(QWidget):
@@ -44,19 +44,23 @@ class ReportsPage(QWidget):
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self._thread: QThread | None = None
-        self.worker: RenderWorker | None = None
+        self.job = RenderJob(self)
+        self.job.progressed.connect(self._progressed)
+        self.job.done.connect(self._done)
+        self.job.failed.connect(self._failed)
+        self.job.finished.connect(self._finished)
+        self._writing: tuple[object, str] | None = None
         self.last_written: Path | None = None
         self._loaded: tuple[period.Period | None, int | None, str] = (None, None, "")
         self._filling = False
         self._watching = False
         self.may_manage = False
 
-        heading = plain.label("Reports")
-        heading.setObjectName("pageHeading")
+        heading = a11y.heading("Reports")
         intro = plain.label(
             "The social media annual review for full council (Thornbury 10; Stalbridge 5): the register, "
-            "officers and access, incidents, policy health and a sign-off block, as a PDF to print."
+            "officers and access, incidents, policy health and a sign-off block, as a PDF to print or as "
+            "accessible HTML to publish."
         )
         intro.setWordWrap(True)
 
@@ -69,18 +73,28 @@ class ReportsPage(QWidget):
         )
         self.public = check_field("public", "Public version")
         public_help = plain.label(
-            "Leaves out incident descriptions, external parties, evidence and the names of the people "
-            "involved in incidents, for the agenda pack."
+            "For the agenda pack: made only from counts, the accounts, officers' job titles and each "
+            "incident's month, category, severity, status and public summary. Preview it before saving."
         )
         public_help.setObjectName("pageSummary")
         public_help.setWordWrap(True)
+        self.format = choice_field("format", "Format", FORMATS)
+        self.preview_button = button("&Preview public text", "Show the words the public version prints")
+        self.preview_button.clicked.connect(self.show_preview)
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setAccessibleName("Public text preview")
+        self.preview.setTabChangesFocus(True)
+        self.preview.setVisible(False)
         self.assessment = text_field("assessment", "Written assessment")
         self.assessment.widget.setFixedHeight(140)
         self.assessment_note = plain.label()
         self.assessment_note.setObjectName("pageSummary")
-        self.save_button = button("Save assessment", "Store the assessment for this period")
+        self.save_button = button("Save &assessment", "Store the assessment for this period")
         self.save_button.clicked.connect(self.save_assessment)
-        self.create_button = button("Create report", "Choose where to save the PDF, create it and open it")
+        self.create_button = button(
+            "&Create report", "Choose where to save the review, create it and open it"
+        )
         self.create_button.setDefault(True)
         self.create_button.clicked.connect(self.choose_and_create)
         self.print_button = button("Print", "Print the report last created, on this PC's default printer")
@@ -96,54 +110,7 @@ class ReportsPage(QWidget):
         self.status = plain.label()
         self.status.setWordWrap(True)
 
-        form = QFormLayout()
-        form.addRow(self._label("Period", self.preset), self.preset)
-        dates = QHBoxLayout()
-        for f in (self.start, self.end):
-            f.widget.setMaximumWidth(140)
-        dates.addWidget(self.start.widget)
-        dates.addSpacing(12)
-        dates.addWidget(self._label("To", self.end.widget))
-        dates.addWidget(self.end.widget)
-        dates.addStretch(1)
-        form.addRow(self._label("From", self.start.widget), self._with_error(dates, self.start, self.end))
-        meeting_column = QVBoxLayout()
-        meeting_column.setSpacing(2)
-        meeting_column.addWidget(self.meeting.widget)
-        meeting_column.addWidget(self.meeting.error)
-        form.addRow(self._label(self.meeting.label, self.meeting.widget), meeting_column)
-        public_column = QVBoxLayout()
-        public_column.setSpacing(2)
-        public_column.addWidget(self.public.widget)
-        public_column.addWidget(public_help)
-        form.addRow("", public_column)
-        assessment_column = QVBoxLayout()
-        assessment_column.addWidget(self.assessment.widget)
-        note_row = QHBoxLayout()
-        note_row.addWidget(self.assessment_note, 1)
-        note_row.addWidget(self.save_button)
-        assessment_column.addLayout(note_row)
-        assessment_column.addWidget(self.assessment.error)
-        form.addRow(self._label(self.assessment.label, self.assessment.widget), assessment_column)
-
-        actions = QHBoxLayout()
-        actions.addWidget(self.create_button)
-        actions.addWidget(self.print_button)
-        actions.addWidget(self.progress, 1)
-        actions.addStretch(1)  # keeps the button its own size while the progress bar is hidden
-
-        body = QWidget()
-        body.setMaximumWidth(860)
-        body_layout = QVBoxLayout(body)
-        body_layout.addWidget(intro)
-        body_layout.addLayout(form)
-        body_layout.addLayout(actions)
-        body_layout.addWidget(self.status)
-        body_layout.addWidget(self.message)
-        body_layout.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(body, 1)
+        arrange(self, heading, intro, public_help)
 
         self.preset.currentIndexChanged.connect(self._preset_chosen)
         for f in (self.start, self.end):
@@ -151,29 +118,6 @@ class ReportsPage(QWidget):
             f.widget.textEdited.connect(self._dates_edited)  # type: ignore[attr-defined]
         for f in (self.start, self.end, self.meeting):
             f.widget.returnPressed.connect(self.choose_and_create)  # type: ignore[attr-defined]
-        self.setTabOrder(self.preset, self.start.widget)
-        self.setTabOrder(self.start.widget, self.end.widget)
-        self.setTabOrder(self.end.widget, self.meeting.widget)
-        self.setTabOrder(self.meeting.widget, self.public.widget)
-        self.setTabOrder(self.public.widget, self.assessment.widget)
-        self.setTabOrder(self.assessment.widget, self.save_button)
-        self.setTabOrder(self.save_button, self.create_button)
-        self.setTabOrder(self.create_button, self.print_button)
-
-    @staticmethod
-    def _label(text: str, buddy: QWidget) -> QLabel:
-        label = plain.label(f"{text}:")
-        label.setBuddy(buddy)
-        return label
-
-    @staticmethod
-    def _with_error(row: QHBoxLayout, *fields: Field) -> QVBoxLayout:
-        column = QVBoxLayout()
-        column.setSpacing(2)
-        column.addLayout(row)
-        for f in fields:
-            column.addWidget(f.error)
-        return column
 
     # --- the period -----------------------------------------------------------------------------------
 
@@ -229,15 +173,15 @@ class ReportsPage(QWidget):
         fields = {"from": self.start, "to": self.end, "meeting": self.meeting, "assessment": self.assessment}
         target = fields.get(exc.field)
         if target is not None:
-            target.error.setText(f"{target.label}: {exc.message}")
-            target.error.setVisible(True)
+            target.show_error(f"{target.label}: {exc.message}")
             target.widget.setFocus()
+            a11y.announce(target.widget, f"{target.label}: {exc.message}", assertive=True)
         else:
-            self.message.setText(str(exc))
+            a11y.show_message(self.message, str(exc), assertive=True)
 
     def _clear_errors(self) -> None:
         for f in (self.start, self.end, self.meeting, self.assessment):
-            f.error.setVisible(False)
+            f.clear_error()
         self.message.clear()
 
     # --- the written assessment --------------------------------------------------------------------------
@@ -287,7 +231,7 @@ class ReportsPage(QWidget):
         self._loaded = (loaded, saved[0], saved[1])
         self._describe_assessment(saved[2])
         if not quiet:
-            self.status.setText(f"Assessment saved for {loaded.label}.")
+            a11y.show_message(self.status, f"Assessment saved for {loaded.label}.")
         return True
 
     # --- creating the report -----------------------------------------------------------------------------
@@ -295,33 +239,31 @@ class ReportsPage(QWidget):
     def default_name(self, chosen: period.Period) -> str:
         version = "public" if self.public.widget.isChecked() else "confidential"  # type: ignore[attr-defined]
         label = period.year_label(chosen).replace(" ", "-")
-        return f"Social-media-annual-review-{label}-{version}.pdf"
+        return f"Social-media-annual-review-{label}-{version}.{self.format.value() or 'pdf'}"
 
     def choose_and_create(self) -> None:
-        """Ask where to save the PDF, then create it."""
+        """Ask where to save the review, then create it."""
         self._clear_errors()
         try:
             chosen = self.chosen_period()
         except ValidationError as exc:
             self._show_field_error(exc)
             return
+        fmt = self.format.value() or "pdf"
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         suggested = str(Path(folder or Path.home()) / self.default_name(chosen))
-        path, _ = QFileDialog.getSaveFileName(self, "Save the annual review", suggested, "PDF files (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(self, "Save the annual review", suggested, FILTERS[fmt])
         if path:
             self.create_report(Path(path))
 
     @property
     def busy(self) -> bool:
-        return self._thread is not None
+        return self.job.busy
 
-    def create_report(self, out: Path) -> bool:
-        """Gather the figures, then write the PDF on a worker thread and open it when done.
+    def _prepare(self, out: Path | None, public: bool) -> object | None:
+        """The review for the period on screen (``annual.prepare``), or None with the reason shown."""
+        from clerk_desk.reports import annual
 
-        Returns False (with the reason on the page) when nothing was started.
-        """
-        if self.busy:
-            return False
         self._clear_errors()
         self.status.clear()
         try:
@@ -329,69 +271,85 @@ class ReportsPage(QWidget):
             if self._loaded[0] != chosen:
                 self._load_assessment()
             elif not self.save_assessment(quiet=True):
-                return False
-            review = self._gather(chosen, out)
+                return None
+            return self.context.read(
+                lambda s: annual.prepare(
+                    s,
+                    self.context.clock,
+                    chosen,
+                    outs=[out] if out is not None else [],
+                    public=public,
+                    meeting=self.meeting.value(),
+                    prepared_by=self.context.actor.name,
+                    vault=self.context.vault,
+                )
+            )
         except ValidationError as exc:
             self._show_field_error(exc)
-            return False
         except ClerkDeskError as exc:
             self.message.setText(str(exc))
+        return None
+
+    def show_preview(self) -> None:
+        """Show the public version's words, as plain text, before anything is saved."""
+        prepared = self._prepare(None, public=True)
+        if prepared is None:
+            return
+        self.preview.setPlainText(prepared.document.plain_text())  # type: ignore[attr-defined]
+        self.preview.setVisible(True)
+        a11y.show_message(self.status, "The public version's text is shown below; nothing has been saved.")
+
+    def create_report(self, out: Path, fmt: str | None = None) -> bool:
+        """Gather the figures, then write the review on a worker thread and open it when done.
+
+        Returns False (with the reason on the page) when nothing was started.
+        """
+        if self.busy:
             return False
-        from clerk_desk.reports import layout
+        fmt = fmt or self.format.value() or "pdf"
+        prepared = self._prepare(out, public=self.public.widget.isChecked())  # type: ignore[attr-defined]
+        if prepared is None:
+            return False
+        if fmt == "pdf":
+            from clerk_desk.reports import layout
 
-        layout.register_fonts()  # once, here, rather than on the worker thread
-        self._start(review, out)
-        return True
-
-    def _gather(self, chosen: period.Period, out: Path) -> object:
-        from clerk_desk.reports import data, output
-
-        output.check_output(out)
-        meeting = self.meeting.value()
-        if len(meeting) > 200:
-            raise ValidationError("meeting", "is too long (at most 200 characters)")
-        return self.context.read(
-            lambda s: data.gather(
-                s,
-                self.context.clock,
-                chosen,
-                public=self.public.widget.isChecked(),  # type: ignore[attr-defined]
-                meeting=meeting,
-                prepared_by=self.context.actor.name,
-                vault=self.context.vault,
-            )
-        )
-
-    def _start(self, review: object, out: Path) -> None:
+            layout.register_fonts()  # once, here, rather than on the worker thread
         self.create_button.setEnabled(False)
         self.progress.setValue(5)
         self.progress.setVisible(True)
         self.status.setText("Creating the report…")
-        thread = QThread(self)
-        worker = RenderWorker(review, out)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.progressed.connect(self._progressed)
-        worker.done.connect(self._done)
-        worker.failed.connect(self._failed)
-        # Direct: the thread ends as soon as the work does, even while the window's thread is busy.
-        worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        thread.finished.connect(self._finished)
-        self._thread, self.worker = thread, worker
-        thread.start()
+        self._writing = (prepared, fmt)
+        self.job.start(prepared, out, fmt)
+        return True
 
     def _progressed(self, percent: int, what: str) -> None:
         self.progress.setValue(percent)
         self.status.setText(f"{what}…")
 
     def _done(self, written: Path) -> None:
+        from clerk_desk.reports import annual
+
         self.last_written = written
         self.progress.setValue(100)
-        self.status.setText(f"Saved {written}. Opening it in your PDF viewer.")
-        self.print_button.setEnabled(printing.available())
-        if not printing.available():
+        if self._writing is not None:
+            prepared, fmt = self._writing
+            try:
+                with self.context.write() as session:
+                    annual.record(session, prepared, written, fmt, self.context.actor.name)  # type: ignore[arg-type]
+            except ClerkDeskError as exc:
+                a11y.show_message(
+                    self.message, f"Saved, but not noted in the register: {exc}", assertive=True
+                )
+        a11y.show_message(self.status, f"Saved {written}. Opening it.")
+        # Print sends the PDF to the system's printing; an HTML review is printed from the browser.
+        is_pdf = written.suffix.casefold() == ".pdf"
+        self.print_button.setEnabled(is_pdf and printing.available())
+        if not is_pdf:
+            self.print_button.setToolTip("Print is for the PDF: open the HTML in a browser to print it")
+        elif not printing.available():
             self.print_button.setToolTip(plain.tooltip(printing.unavailable_reason()))
+        else:
+            self.print_button.setToolTip("Print the report last created, on this PC's default printer")
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
         self.created.emit(written)
 
@@ -400,21 +358,16 @@ class ReportsPage(QWidget):
         if self.last_written is None:
             return
         try:
-            self.status.setText(printing.send(self.last_written))
+            a11y.show_message(self.status, printing.send(self.last_written))
         except ClerkDeskError as exc:
-            self.message.setText(str(exc))
+            a11y.show_message(self.message, str(exc), assertive=True)
 
     def _failed(self, message: str) -> None:
         self.status.clear()
-        self.message.setText(f"Nothing was saved: {message}")
+        a11y.show_message(self.message, f"Nothing was saved: {message}", assertive=True)
 
     def _finished(self) -> None:
-        if self._thread is not None:
-            self.wait()
-            self._thread.deleteLater()
-        if self.worker is not None:
-            self.worker.deleteLater()
-        self._thread = self.worker = None
+        self._writing = None
         self.progress.setVisible(False)
         self.create_button.setEnabled(True)
 
@@ -432,11 +385,5 @@ class ReportsPage(QWidget):
         return super().eventFilter(watched, event)
 
     def wait(self, seconds: float = 120) -> None:
-        """Block until a report being created is finished (closing the window waits for it).
-
-        Sleeps in Python rather than in QThread.wait, which keeps the interpreter lock and so would never
-        let the worker, itself Python, finish.
-        """
-        deadline = time.monotonic() + seconds
-        while self._thread is not None and not self._thread.isFinished() and time.monotonic() < deadline:
-            time.sleep(0.01)
+        """Block until a report being created is finished (closing the window waits for it)."""
+        self.job.wait(seconds)

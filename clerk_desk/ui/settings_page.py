@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QScrollArea
 from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.register import authority
 from clerk_desk.register import settings as council_settings
-from clerk_desk.ui import plain
+from clerk_desk.ui import a11y, plain
+from clerk_desk.ui.backup_panel import BackupPanel
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import Field, line_field
 from clerk_desk.ui.table_page import button
@@ -23,8 +24,7 @@ class SettingsPage(QWidget):
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        heading = plain.label("Settings")
-        heading.setObjectName("pageHeading")
+        heading = a11y.heading("Settings")
 
         self.fields: dict[str, Field] = {}
         form = QFormLayout()
@@ -45,7 +45,7 @@ class SettingsPage(QWidget):
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.logo_preview.setAccessibleName("Council logo")
         self.logo_name = plain.label()
-        self.logo_button = button("Choose logo…", "A PNG or JPEG printed on the annual review's cover")
+        self.logo_button = button("Choose &logo…", "A PNG or JPEG printed on the annual review's cover")
         self.logo_button.clicked.connect(self.choose_logo)
         logo_row = QHBoxLayout()
         logo_row.addWidget(self.logo_preview)
@@ -56,7 +56,7 @@ class SettingsPage(QWidget):
         self.message = plain.label()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
-        self.save_button = button("Save settings")
+        self.save_button = button("&Save settings")
         self.save_button.clicked.connect(self.save)
         self.save_button.setDefault(True)
         actions = QHBoxLayout()
@@ -64,10 +64,13 @@ class SettingsPage(QWidget):
         actions.addWidget(self.message, 1)
 
         body = QWidget()
-        body.setMaximumWidth(860)
+        body.setMaximumWidth(body.fontMetrics().averageCharWidth() * 120)  # grows with the text size
         body_layout = QVBoxLayout(body)
         body_layout.addLayout(form)
         body_layout.addLayout(actions)
+        self.backups = BackupPanel(context)
+        self.backups.restored.connect(self.reload)
+        body_layout.addWidget(self.backups)
         body_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -99,6 +102,7 @@ class SettingsPage(QWidget):
             "" if manage else "Only the clerk or deputy clerk may change the settings (Thornbury 9.1)."
         )
         self._show_logo(logo)
+        self.backups.reload(manage)
 
     def _show_logo(self, logo: council_settings.Logo | None) -> None:
         if logo is None:
@@ -118,7 +122,7 @@ class SettingsPage(QWidget):
 
     def save(self) -> bool:
         for f in self.fields.values():
-            f.error.setVisible(False)
+            f.clear_error()
         values = {key: f.value() for key, f in self.fields.items()}
         try:
             with self.context.write() as session:
@@ -126,19 +130,24 @@ class SettingsPage(QWidget):
         except ValidationError as exc:
             target = self.fields.get(exc.field)
             if target is not None:
-                target.error.setText(f"{target.label}: {exc.message}")
-                target.error.setVisible(True)
+                target.show_error(f"{target.label}: {exc.message}")
                 target.widget.setFocus()
                 self.message.setText("Nothing was saved; correct the field marked above.")
+                a11y.announce(target.widget, f"{target.label}: {exc.message}", assertive=True)
             else:
-                self.message.setText(str(exc))
+                a11y.show_message(self.message, str(exc), assertive=True)
             return False
         except ClerkDeskError as exc:
-            self.message.setText(str(exc))
+            a11y.show_message(self.message, str(exc), assertive=True)
             return False
-        self.message.setText("Settings saved.")
         self.reload()
-        self.message.setText("Settings saved.")
+        a11y.show_message(self.message, "Settings saved.")
+        return True
+
+    def select(self, subject: object) -> bool:
+        """Settings have one record: put the focus on its first field."""
+        first = next(iter(self.fields.values()))
+        first.widget.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
     def choose_logo(self) -> None:
@@ -153,8 +162,8 @@ class SettingsPage(QWidget):
             with self.context.write() as session:
                 logo = council_settings.set_logo(session, path)
         except ClerkDeskError as exc:
-            self.message.setText(str(exc))
+            a11y.show_message(self.message, str(exc), assertive=True)
             return False
         self._show_logo(logo)
-        self.message.setText("Logo saved.")
+        a11y.show_message(self.message, "Logo saved.")
         return True

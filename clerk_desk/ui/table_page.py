@@ -16,18 +16,22 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from clerk_desk.ui import plain
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.table_model import ROW_ROLE, SORT_ROLE, RowTableModel
+
+#: How many rows a column's width is measured on: enough to see typical values, never all of them.
+SAMPLE_ROWS = 50
 
 
 class SearchProxy(QSortFilterProxyModel):
@@ -55,7 +59,7 @@ class SearchProxy(QSortFilterProxyModel):
         return super().filterAcceptsRow(source_row, source_parent)
 
 
-class ActivatingTableView(QTableView):
+class ActivatingTableView(a11y.Table):
     """A table where Enter opens the current row, as a double-click does."""
 
     enter_pressed = Signal(QModelIndex)
@@ -69,12 +73,23 @@ class ActivatingTableView(QTableView):
 
 
 def button(text: str, tip: str | None = None) -> QPushButton:
-    """A push button whose accessible name is its text (the accessibility contract)."""
+    """A push button whose accessible name is its text (the accessibility contract).
+
+    An ``&`` in ``text`` marks its access key (Alt+letter, shown underlined).
+    """
     widget = QPushButton(text)
     widget.setAccessibleName(text.replace("&", ""))
     if tip:
         widget.setToolTip(plain.tooltip(tip))
     return widget
+
+
+def caption(text: str, buddy: QWidget) -> QLabel:
+    """A visible label for a control (``&`` marks its access key), tied to it for screen readers."""
+    label = plain.label(f"{text}:")
+    label.setBuddy(buddy)
+    buddy.setAccessibleName(text.replace("&", ""))
+    return label
 
 
 def _row_id(row: Any) -> Any:
@@ -95,15 +110,14 @@ class TablePage(QWidget):
         self.proxy = SearchProxy(self)
         self.proxy.setSourceModel(model)
 
-        self.heading = plain.label(title)
-        self.heading.setObjectName("pageHeading")
+        self.heading = a11y.heading(title)
         self.summary = plain.label()
         self.summary.setObjectName("pageSummary")
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search (Ctrl+F)")
-        self.search.setAccessibleName("Search")
+        self.search.setPlaceholderText("Ctrl+F")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 14)  # never squeezed away
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.search.textChanged.connect(self._update_summary)
 
@@ -120,7 +134,8 @@ class TablePage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         # Fit columns to the first rows only: measuring every row of a large table costs more than it shows.
-        self.table.horizontalHeader().setResizeContentsPrecision(200)
+        self.table.horizontalHeader().setResizeContentsPrecision(SAMPLE_ROWS)
+        self._fitted = False
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.doubleClicked.connect(self._activate)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
@@ -128,6 +143,8 @@ class TablePage(QWidget):
 
         self.actions_bar = QHBoxLayout()
         self.filters_bar = QHBoxLayout()
+        # A visible label, not only a placeholder (1.4.3, 3.3.2).
+        self.filters_bar.addWidget(caption("&Search", self.search))
         self.filters_bar.addWidget(self.search, 1)
 
         self.summary.setWordWrap(True)
@@ -151,6 +168,27 @@ class TablePage(QWidget):
     def finish_actions(self) -> None:
         self.actions_bar.addStretch(1)
 
+    def add_filter(self, label: str, widget: QWidget) -> None:
+        """A filter beside the search box, with its visible label (``&`` marks the access key)."""
+        self.filters_bar.addWidget(caption(label, widget))
+        self.filters_bar.addWidget(widget)
+
+    def clear_filters(self) -> None:
+        """Show every row: the search box emptied and each filter at its first choice."""
+        self.search.clear()
+
+    def select(self, subject: object) -> bool:
+        """Show the record with id ``subject``: clear what hides it, select it, put the focus on it."""
+        self.clear_filters()
+        found = self.select_where(lambda row: _row_id(row) == subject)
+        if found:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        return found
+
+    def show_message(self, text: str) -> None:
+        """The result of an action, in the summary line, announced to a screen reader (4.1.3)."""
+        a11y.show_message(self.summary, text)
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
@@ -163,15 +201,20 @@ class TablePage(QWidget):
         return self.proxy.data(index, ROW_ROLE)
 
     def run_dialog(self, dialog: QDialog, *, select: bool = True) -> bool:
-        """Run an add/edit dialog; on save reload the page and select what was saved (by its id)."""
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return False
-        saved = getattr(dialog, "result_value", None)
-        self.reload()
-        saved_id = getattr(saved, "id", None)
-        if select and saved_id is not None:
-            self.select_where(lambda row: _row_id(row) == saved_id)
-        return True
+        """Run an add/edit dialog; on save reload the page and select what was saved (by its id).
+
+        Either way the focus goes back to the control that opened the dialog (2.4.3).
+        """
+        opener = QApplication.focusWidget()
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        if accepted:
+            saved = getattr(dialog, "result_value", None)
+            self.reload()
+            saved_id = getattr(saved, "id", None)
+            if select and saved_id is not None:
+                self.select_where(lambda row: _row_id(row) == saved_id)
+        a11y.restore_focus(opener, self)
+        return accepted
 
     def reload(self) -> None:
         """Load the rows again; each page says how."""
@@ -199,7 +242,12 @@ class TablePage(QWidget):
         return False
 
     def fit_columns(self) -> None:
-        """Size columns to their contents, within reason, once rows are loaded."""
+        """Size columns to their header and a sample of rows, within reason, the first time there are
+        rows; a reload keeps the widths (and any the clerk set), so it costs nothing however long the
+        table is."""
+        if self._fitted or self.model.rowCount() == 0:
+            return
+        self._fitted = True
         header = self.table.horizontalHeader()
         for column in range(self.model.columnCount() - 1):
             self.table.resizeColumnToContents(column)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from acting import act_as
 from conftest import MemoryKeyring
 from icalendar import Calendar
 from keyring.backends import fail
@@ -70,6 +71,8 @@ DEMO_REGISTER_FINDINGS = [
     # Her leaving, and the suspected compromise INC-2026-003, are not followed by a password change.
     ("high", "rotate-now", "Thornbury 9.4", "Instagram:@littleashcombe"),
     ("high", "rotate-now", "Thornbury 9.4", "X:@AshcombeTC"),
+    # No backup of the demo database has been made on this PC yet.
+    ("medium", "backup-overdue", "AGAR 2025/26 Assertion 10", "Backups"),
     # A designated officer who acknowledged 2.0 only; the policy in force is 2.1.
     ("medium", "officer-not-acknowledged", "district policy 5c; Thornbury 4.2", "Nguyễn Thu Hà"),
     ("medium", "password-overdue", "Thornbury 9.4", "X:@AshcombeTC"),
@@ -80,14 +83,17 @@ DEMO_REGISTER_FINDINGS = [
         "Stalbridge req. 1; Thornbury 9.6",
         "YouTube:Little Ashcombe Council Meetings",
     ),
+    # The X account's SMS codes go to a personal phone.
+    ("medium", "two-factor-personal-device", "Thornbury 9.6", "X:@AshcombeTC"),
     ("low", "complaints-info-missing", "Stalbridge req. 2", "Instagram:@littleashcombe"),
 ]
 #: The demo's audit trail: first the register (5 settings, 8 people, 8 accounts and their 7 recorded
 #: password changes), then 7 grants, 3 designations, 4 acknowledgements, and for the 6 incidents 11 entries
 #: (6 created, 3 moved on, 2 closed), 11 for their follow-up steps (8 created, 3 settled) and 1 timeline
-#: entry.
+#: entry; then the by-election: the period, its five account checks, the briefing, an exception and a
+#: moderation entry (9), the breach's assessment (1) and the Art. 34 step it brings (1).
 DEMO_REGISTER_ENTRIES = 5 + 8 + 8 + 7
-DEMO_AUDIT_ENTRIES = DEMO_REGISTER_ENTRIES + 7 + 3 + 4 + 11 + 11 + 1
+DEMO_AUDIT_ENTRIES = DEMO_REGISTER_ENTRIES + 7 + 3 + 4 + 11 + 11 + 1 + 9 + 1 + 1
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -111,7 +117,19 @@ def runner(url: str, capsys: pytest.CaptureFixture[str]) -> Cli:
         assert "Traceback" not in out + err
         return code, out, err
 
+    run.url = url  # type: ignore[attr-defined]
     return run
+
+
+def people_csv(run: Cli) -> str:
+    """The people file, with the clerk's login as the identity the backend establishes: the OS user on
+    SQLite, the database user on PostgreSQL (Clerk Desk never takes a name on trust)."""
+    url = getattr(run, "url", "")
+    if url.startswith("postgresql"):
+        from sqlalchemy import make_url
+
+        return PEOPLE_CSV.replace(",zhartley,", f",{make_url(url).username},")
+    return PEOPLE_CSV
 
 
 @pytest.fixture
@@ -147,8 +165,11 @@ def keep_passwords(url: str, memory_keyring: MemoryKeyring, passwords: dict[str,
 def clean_council(run: Cli, tmp_path: Path) -> None:
     for key, value in CLEAN_SETTINGS.items():
         assert run("settings", key, value)[0] == 0
-    assert run("import", "people", str(write(tmp_path / "people.csv", PEOPLE_CSV)))[0] == 0
+    assert run("import", "people", str(write(tmp_path / "people.csv", people_csv(run))))[0] == 0
     assert run("import", "accounts", str(write(tmp_path / "accounts.csv", ACCOUNTS_CSV)))[0] == 0
+    # A SQLite council has a fresh backup; a PostgreSQL one is backed up by its server (pg_dump).
+    code, out, err = run("backup")
+    assert (code == 0 and "Backed up to" in out) or (code == 2 and "pg_dump" in err), err
 
 
 # --- help ---------------------------------------------------------------------------------------
@@ -233,9 +254,9 @@ def test_check_exits_1_with_findings(demo: Cli) -> None:
     code, out, err = demo("check")
     assert (code, err) == (1, "")
     lines = out.splitlines()
-    # Twelve findings about the register (DEMO_REGISTER_FINDINGS), and six accounts in use whose password
-    # is not in the (empty) keyring; the proposed and the closed account need none.
-    assert lines[-1] == "18 findings."
+    # Fourteen findings about the register and its backups (DEMO_REGISTER_FINDINGS), and six accounts in
+    # use whose password is not in the (empty) keyring; the proposed and the closed account need none.
+    assert lines[-1] == "20 findings."
     expected = sorted(
         DEMO_REGISTER_FINDINGS
         + [("medium", "password-missing", "Thornbury 9.1", name) for name in DEMO_LIVE_ACCOUNTS],
@@ -287,7 +308,7 @@ def test_check_json_gives_the_public_objects(demo: Cli) -> None:
     code, out, _ = demo("check", "--json")
     assert code == 1
     findings = json.loads(out)
-    assert isinstance(findings, list) and len(findings) == 18
+    assert isinstance(findings, list) and len(findings) == 20
     for finding in findings:
         assert set(finding) == FINDING_KEYS
         assert all(isinstance(value, str) for value in finding.values())
@@ -305,6 +326,8 @@ def test_check_json_gives_the_public_objects(demo: Cli) -> None:
         "policy-review-overdue",
         "signin-email-not-council",
         "complaints-info-missing",
+        "backup-overdue",
+        "two-factor-personal-device",
     }
     assert [
         (f["severity"], f["rule"], f["clause"], f["subject"])
@@ -479,7 +502,7 @@ def test_import_then_export_on_every_backend(
     database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     run = runner(database_url, capsys)
-    people_file = write(tmp_path / "people.csv", PEOPLE_CSV)
+    people_file = write(tmp_path / "people.csv", people_csv(run))
     code, out, err = run("import", "people", str(people_file))
     assert (code, err) == (0, "")
     assert out == f"Imported {people_file}: 3 added, 0 updated.\n"
@@ -488,7 +511,7 @@ def test_import_then_export_on_every_backend(
     code, out, _ = run("export", "people", "-")
     assert code == 0
     exported_lines = out.split("\r\n")
-    expected_lines = PEOPLE_CSV.split("\n")
+    expected_lines = people_csv(run).split("\n")
     assert exported_lines[0] == expected_lines[0]
     assert sorted(exported_lines[1:]) == sorted(expected_lines[1:])
     exported = tmp_path / "out" / "accounts.csv"
@@ -505,7 +528,7 @@ def test_a_bad_import_exits_2_naming_the_row_and_column_and_changes_nothing(
     database_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     run = runner(database_url, capsys)
-    run("import", "people", str(write(tmp_path / "people.csv", PEOPLE_CSV)))
+    run("import", "people", str(write(tmp_path / "people.csv", people_csv(run))))
     bad = write(
         tmp_path / "bad.csv",
         "name,role,started_on\nTom Beckett,volunteer,2026-01-01\nPriya Shah,contractor,01/02/2026\n",
@@ -552,11 +575,40 @@ def test_import_and_export_errors_exit_2(
     assert message in err
 
 
-def test_an_import_by_someone_who_may_not_change_people_is_refused(cli: Cli, tmp_path: Path) -> None:
+def test_an_import_by_someone_who_may_not_change_people_is_refused(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cli("import", "people", str(write(tmp_path / "people.csv", PEOPLE_CSV)))
-    code, _, err = cli("--actor", "Cllr Margaret Oduya", "import", "people", str(tmp_path / "people.csv"))
+    act_as(monkeypatch, cli.url, "Cllr Margaret Oduya")
+    code, _, err = cli("import", "people", str(tmp_path / "people.csv"))
     assert code == 2
     assert "Only the clerk or deputy clerk may change People (Thornbury 9.1)" in err
+
+
+def counts_at(url: str) -> dict[str, int]:
+    database = open_database(url)
+    try:
+        return row_counts(database)
+    finally:
+        database.dispose()
+
+
+@pytest.mark.parametrize("actor", ["Not In People", "Zoe\u0308 Hartley", "Zoë  Hartley", "zhartley"])
+@pytest.mark.parametrize("os_user", ["zhartley", "someone-else"])
+def test_actor_with_any_name_cannot_change_a_council_that_has_a_clerk(
+    demo: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, actor: str, os_user: str
+) -> None:
+    monkeypatch.setattr(authority, "os_login", lambda: os_user)
+    before = counts_at(demo.url)
+    promote = "name,role\nTom Beckett,clerk\n"
+    code, out, err = demo("--actor", actor, "import", "people", str(write(tmp_path / "p.csv", promote)))
+    if os_user == "zhartley" and actor in ("Zoe\u0308 Hartley", "zhartley"):
+        # Naming yourself (the clerk, established by the OS login) is harmless; the change is hers.
+        assert code == 0
+        return
+    assert (code, out) == (2, "")
+    assert err.startswith("clerk-desk: --actor is only for setting up a council that has no clerk yet")
+    assert counts_at(demo.url) == before
 
 
 # --- settings -----------------------------------------------------------------------------------
@@ -574,6 +626,7 @@ def test_settings_show_and_set(cli: Cli) -> None:
         "policy_reviewed_on = ",
         "review_interval_months = 12",
         "year_start_month = 5",
+        "evidence_max_mib = 50",
         "logo = (none)",
     ]
     assert cli("settings", "email_domains", "@Town.GOV.uk; parish.org.uk") == (
@@ -663,11 +716,13 @@ def test_a_newer_database_exits_2_untouched(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_audit_lists_the_newest_entries_oldest_first(demo: Cli) -> None:
-    code, out, _ = demo("audit", "--limit", "3")
+    code, out, _ = demo("audit", "--limit", "14")
     assert code == 0
-    lines = out.splitlines()
-    # The demo ends with its incidents: the impersonation reported to the platform, then the
-    # personal-data breach logged with its ICO decision still to make.
+    lines = out.splitlines()[:3]
+    # The demo's incidents end with the impersonation reported to the platform, then the personal-data
+    # breach logged with its ICO decision still to make; the by-election and the breach's assessment
+    # (11 entries) follow.
+    assert "create Incident assessment INC-2026-006" in out.splitlines()[-2]
     assert lines == [
         "2026-11-21 12:00 Clerk Desk demo: update Incident step INC-2026-005: platform_notified "
         "done_at: — → 2026-11-18T14:00:00+00:00; done_by: — → Clerk Desk demo; "
@@ -714,20 +769,19 @@ def test_audit_filters_by_person_and_subject(demo: Cli) -> None:
 
 def test_audit_verify_exits_0_then_1_after_tampering(demo: Cli, tmp_path: Path) -> None:
     code, out, _ = demo("audit", "--verify")
-    assert (code, out) == (
-        0,
-        f"The audit trail is intact: {DEMO_AUDIT_ENTRIES} entries, each chained to the one before.\n",
+    assert code == 0
+    assert out.splitlines()[-1] == (
+        f"The audit trail is intact and the register matches it ({DEMO_AUDIT_ENTRIES} entries)."
     )
+    assert f"  - {DEMO_AUDIT_ENTRIES} entries, each chained to the one before by its hash" in out
     conn = sqlite3.connect(tmp_path / "council.db")
     conn.execute("UPDATE audit_entries SET changes = '{}' WHERE seq = 5")
     conn.commit()
     conn.close()
     code, out, _ = demo("audit", "--verify")
     assert code == 1
-    assert out.splitlines() == [
-        "TAMPERED: entry 5 was edited after it was written",
-        f"The audit trail has been altered (1 problem in {DEMO_AUDIT_ENTRIES} entries).",
-    ]
+    assert "  TAMPERED: entry 5 was edited after it was written" in out.splitlines()
+    assert out.splitlines()[-1].startswith("The audit trail or the register has been altered: ")
 
 
 # --- access, officers and incidents -------------------------------------------------------------
@@ -805,10 +859,11 @@ other,Phishing message to the council inbox,Clicked by nobody; reported at once.
 """
 
 
-def test_an_imported_incident_gets_a_reference_and_the_actor_as_reporter(demo: Cli, tmp_path: Path) -> None:
-    code, out, err = demo(
-        "--actor", "lnowak", "import", "incidents", str(write(tmp_path / "incident.csv", INCIDENT_CSV))
-    )
+def test_an_imported_incident_gets_a_reference_and_the_actor_as_reporter(
+    demo: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(authority, "os_login", lambda: "lnowak")
+    code, out, err = demo("import", "incidents", str(write(tmp_path / "incident.csv", INCIDENT_CSV)))
     assert (code, err) == (0, "")
     assert out.endswith(": 1 added, 0 updated.\n")
     code, out, _ = demo("export", "incidents", "-")

@@ -10,15 +10,21 @@ from sqlalchemy import func, select
 
 from clerk_desk.models import (
     Account,
+    AccountCheck,
     Acknowledgement,
     AuditEntry,
+    Candidacy,
     CouncilLogo,
     Designation,
+    ElectionException,
+    ElectionPeriod,
     Evidence,
     FollowUp,
     Grant,
     Incident,
     IncidentAction,
+    IncidentAssessment,
+    ModerationEntry,
     PasswordRotation,
     Person,
     Setting,
@@ -43,6 +49,12 @@ COUNTED: dict[str, Any] = {
     "incident_steps": FollowUp,
     "incident_actions": IncidentAction,
     "incident_evidence": Evidence,
+    "incident_assessments": IncidentAssessment,
+    "election_periods": ElectionPeriod,
+    "election_account_checks": AccountCheck,
+    "election_candidates": Candidacy,
+    "election_exceptions": ElectionException,
+    "moderation_log": ModerationEntry,
     "audit_entries": AuditEntry,
 }
 
@@ -69,3 +81,17 @@ def tiny_png(width: int = 2, height: int = 2) -> bytes:
         + chunk(b"IDAT", zlib.compress(raw))
         + chunk(b"IEND", b"")
     )
+
+
+def give_keys(db: Database, approver: str, *others: str) -> None:
+    """Keys to the passwords on this PC's keyring: the approver's (the council's first), and each
+    other's, approved by the approver after comparing fingerprints."""
+    from clerk_desk.credentials import enrolment
+
+    with db.transaction(approver) as session:
+        enrolment.set_up(session)
+    for name in others:
+        with db.transaction(name) as session:
+            fingerprint = enrolment.set_up(session).key.fingerprint
+        with db.transaction(approver) as session:
+            enrolment.approve(session, name, fingerprint)

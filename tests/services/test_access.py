@@ -22,7 +22,7 @@ from clerk_desk.models import AccessLevel, AccountStatus, AuditEntry, Grant, Per
 from clerk_desk.register import people
 from clerk_desk.storage.clock import FixedClock
 from clerk_desk.storage.db import Database
-from services.helpers import row_counts
+from services.helpers import give_keys, row_counts
 
 TODAY = date(2026, 11, 21)
 ACTOR = "Zoë Hartley"
@@ -640,6 +640,7 @@ def test_a_leavers_accounts_show_rotate_now_and_keyholder_left_until_revoked_and
         with council.transaction(ACTOR) as session:
             access.revoke(session, grant_id, load(council, grant_id).version, TODAY, "Left", TODAY)
     assert findings(council, clock, *rules) == [("rotate-now", FACEBOOK), ("rotate-now", X)]
+    give_keys(council, ACTOR, DEPUTY)
     with council.transaction(ACTOR) as session:
         credentials.set_password(
             session, access.resolve_account(session, FACEBOOK).id, "Fresh-Start-41!", changed_on_platform=True
@@ -650,7 +651,7 @@ def test_a_leavers_accounts_show_rotate_now_and_keyholder_left_until_revoked_and
             session, access.resolve_account(session, X).id, "Another-One-73?", changed_on_platform=True
         )
     assert findings(council, clock, *rules) == []
-    # The passwords went to the keyring, never into the audit trail.
+    # The passwords were sealed, and never went into the audit trail.
     trail = " ".join(f"{e.subject_label} {e.changes}" for e in audit_trail(council))
     assert "Fresh-Start-41!" not in trail and "Another-One-73?" not in trail
     assert "set password" in {e.action for e in audit_trail(council)}

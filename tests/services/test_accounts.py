@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from clerk_desk.errors import NotFoundError, PolicyViolation, StaleEditError, ValidationError
-from clerk_desk.models import Account, AccountStatus, AuditEntry, Role, TwoFactor
+from clerk_desk.models import Account, AccountStatus, AuditEntry, Role, TwoFactor, TwoFactorCodes
 from clerk_desk.register import accounts, people
 from clerk_desk.register.accounts import APPROVAL_CLAUSE, AccountData
 from clerk_desk.storage.db import Database
@@ -442,6 +442,9 @@ GOOD_ROW = {
     "closed_on": "",
     "suspended_from": "",
     "suspended_to": "",
+    "recovery_email": "clerk@town.gov.uk",
+    "recovery_phone": "+44 1632 960000",
+    "two_factor_codes": "council_device",
 }
 
 
@@ -462,6 +465,9 @@ def test_parse_reads_every_field() -> None:
         rotation_days=90,
         last_rotated_on=date(2026, 10, 1),
         opened_on=date(2026, 3, 2),
+        recovery_email="clerk@town.gov.uk",
+        recovery_phone="+44 1632 960000",
+        two_factor_codes=TwoFactorCodes.COUNCIL_DEVICE,
     )
 
 
@@ -483,6 +489,10 @@ def test_parse_reads_every_field() -> None:
         ("last_rotated_on", "2026-02-30"),
         ("purpose", "x" * 2001),
         ("handle", "@Town\x00Council"),
+        ("recovery_email", "clerk at town"),
+        ("recovery_phone", "call the clerk"),
+        ("recovery_phone", "12"),
+        ("two_factor_codes", "under the mat"),
     ],
 )
 def test_parse_names_the_field_of_a_bad_value(field: str, value: str) -> None:

@@ -37,6 +37,7 @@ from clerk_desk.models import (
 from clerk_desk.register import accounts, people, settings
 from clerk_desk.storage.clock import FixedClock
 from clerk_desk.storage.db import Database
+from services.helpers import give_keys
 
 TODAY = date(2026, 11, 21)
 ACTOR = "Zoë Hartley"
@@ -686,6 +687,7 @@ def test_a_change_on_or_after_the_event_clears_it(
 def test_setting_a_new_password_in_clerk_desk_clears_it(
     council: Database, clock: FixedClock, compromised: int
 ) -> None:
+    give_keys(council, ACTOR)  # the clerk sets up first: a key and the council's recovery key
     with council.transaction(ACTOR) as session:
         credentials.begin_rotation(session, compromised, "After-the-breach-9!")
     assert [f.rule for f in run_with_keyring(council, clock)] == ["rotate-now", "password-missing"]
@@ -1155,6 +1157,7 @@ def test_a_suspected_compromise_makes_its_accounts_passwords_due_now(
     with council.transaction(ACTOR) as session:
         incidents.set_status(session, incident_id, None, IncidentStatus.RESOLVED, outcome="Signed out")
     assert only(run(council, clock)).rule == "rotate-now"  # resolved is not closed
+    give_keys(council, ACTOR)  # the clerk's key and the council's recovery key
     with council.transaction(ACTOR) as session:
         credentials.set_password(
             session,

@@ -25,14 +25,22 @@ from clerk_desk import imports
 from clerk_desk.audit import chain as audit
 from clerk_desk.checks import engine as checks
 from clerk_desk.cli import main
-from clerk_desk.credentials import rotation, vault
+from clerk_desk.credentials import copies, enrolment, keys, rotation, vault
 from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import ClerkDeskError, PermissionDenied
-from clerk_desk.models import Account, AuditEntry, PasswordRotation, Role, RotationReason
+from clerk_desk.models import (
+    Account,
+    AuditEntry,
+    CopyKind,
+    PasswordRotation,
+    Role,
+    RotationReason,
+    SealedCopy,
+)
 from clerk_desk.register import accounts
 from clerk_desk.storage.clock import FixedClock
 from clerk_desk.storage.db import Database
-from services.helpers import row_counts
+from services.helpers import give_keys, row_counts
 
 TODAY = date(2026, 11, 21)
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -73,7 +81,9 @@ def council(db: Database) -> Council:
         x = factories.approved_account(
             session, TODAY, platform="X", handle="@Town", last_rotated_on=date(2026, 1, 5)
         )
-        return Council(db, facebook.id, x.id)
+    # The clerk and the deputy share this PC's keyring, each with their own key.
+    give_keys(db, CLERK, DEPUTY)
+    return Council(db, facebook.id, x.id)
 
 
 def act(db: Database, actor: str, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -85,6 +95,16 @@ def act(db: Database, actor: str, action: Callable[..., Any], *args: Any, **kwar
 def key(council: Council, account_id: int, *, pending: bool = False) -> tuple[str, str]:
     uuid = council.uuid(account_id)
     return (vault.SERVICE, f"{uuid}:pending" if pending else uuid)
+
+
+def sealed(council: Council, account_id: int, *, pending: bool = False) -> str | None:
+    """What the clerk's key opens from the account's sealed copies (the current password, or a
+    rotation's new one); None when there is none. Records nothing."""
+    kind = CopyKind.PENDING if pending else CopyKind.CURRENT
+    with council.db.read() as session:
+        session.info["actor"] = CLERK
+        holder = keys.holder_key(session)
+        return copies.open_copy(session, accounts.get(session, account_id), kind, *holder)
 
 
 def history(db: Database, account_id: int) -> list[PasswordRotation]:
@@ -192,17 +212,27 @@ def test_the_window_asks_who_may_hold_the_keys(council: Council) -> None:
 # --- set password -------------------------------------------------------------------------------
 
 
-def test_set_password_files_it_under_clerk_desk_and_the_account_uuid(
+def test_set_password_keeps_only_sealed_copies_one_per_key_and_the_recovery_key(
     council: Council, memory_keyring: MemoryKeyring
 ) -> None:
+    keyring_before = dict(memory_keyring.entries)
     reason = act(
         council.db, CLERK, credentials.set_password, council.facebook, SECRET, changed_on_platform=True
     )
     assert reason is RotationReason.FIRST_SET
-    uuid = council.uuid(council.facebook)
-    assert memory_keyring.entries == {("clerk-desk", uuid): SECRET}
-    # The handle is not the key: renaming the account keeps its password.
-    assert FACEBOOK not in json.dumps(list(memory_keyring.entries))
+    # The keyring holds the private keys only (filed under "key:<uuid>"), and they did not change.
+    assert memory_keyring.entries == keyring_before
+    assert all(user.startswith("key:") for _, user in memory_keyring.entries)
+    assert SECRET not in json.dumps(list(memory_keyring.entries.values()))
+    with council.db.read() as session:
+        held = session.execute(select(SealedCopy).where(SealedCopy.account_id == council.facebook)).scalars()
+        assert sorted((c.person_key_id is None, c.recovery_key_id is None) for c in held) == [
+            (False, True),
+            (False, True),
+            (True, False),
+        ]
+        assert credentials.readers(session)[council.facebook] == [CLERK, DEPUTY, "recovery key"]
+    assert sealed(council, council.facebook) == SECRET
 
 
 def test_the_first_password_set_is_a_first_set_entry_in_the_history(
@@ -301,7 +331,8 @@ def test_an_empty_password_is_refused(council: Council, memory_keyring: MemoryKe
         act(council.db, CLERK, credentials.set_password, council.facebook, "", changed_on_platform=True)
     with pytest.raises(ClerkDeskError, match="An empty password cannot be stored"):
         act(council.db, CLERK, credentials.begin_rotation, council.facebook, "")
-    assert (memory_keyring.entries, row_counts(council.db)) == ({}, counts)
+    assert row_counts(council.db) == counts
+    assert sealed(council, council.facebook) is None
 
 
 # --- unique passwords (Thornbury 9.3) -----------------------------------------------------------
@@ -330,7 +361,7 @@ def test_another_accounts_password_needs_confirming(council: Council, memory_key
         confirm_reuse=True,
         changed_on_platform=True,
     )
-    assert memory_keyring.entries[key(council, council.x)] == SECRET
+    assert sealed(council, council.x) == SECRET
     done = entries_after(council.db, before)[-1]
     assert done.action == "set password"
     assert json.loads(done.changes) == {
@@ -381,8 +412,8 @@ def test_beginning_a_rotation_keeps_the_new_password_beside_the_old(
     council = with_password
     changes, before = history(council.db, council.x), last_seq(council.db)
     act(council.db, CLERK, credentials.begin_rotation, council.x, NEW_SECRET)
-    assert memory_keyring.entries[key(council, council.x)] == OTHER_SECRET
-    assert memory_keyring.entries[key(council, council.x, pending=True)] == NEW_SECRET
+    assert sealed(council, council.x) == OTHER_SECRET
+    assert sealed(council, council.x, pending=True) == NEW_SECRET
     assert act(council.db, CLERK, credentials.pending, council.x) == NEW_SECRET
     # Not a change yet: the platform has not accepted it.
     assert [e.id for e in history(council.db, council.x)] == [e.id for e in changes]
@@ -399,7 +430,7 @@ def test_cancelling_a_rotation_keeps_the_old_password(
     act(council.db, CLERK, credentials.begin_rotation, council.x, NEW_SECRET)
     changes, before = history(council.db, council.x), last_seq(council.db)
     act(council.db, DEPUTY, credentials.cancel_rotation, council.x)
-    assert memory_keyring.entries == {key(council, council.x): OTHER_SECRET}
+    assert (sealed(council, council.x), sealed(council, council.x, pending=True)) == (OTHER_SECRET, None)
     assert act(council.db, CLERK, credentials.pending, council.x) is None
     assert [e.id for e in history(council.db, council.x)] == [e.id for e in changes]
     [cancelled] = entries_after(council.db, before)
@@ -418,7 +449,7 @@ def test_confirming_a_rotation_retires_the_old_password(
     clock.moment = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # confirmed two days later
     before = last_seq(council.db)
     act(council.db, CLERK, credentials.confirm_rotation, council.x, RotationReason.SUSPECTED_COMPROMISE)
-    assert memory_keyring.entries == {key(council, council.x): NEW_SECRET}
+    assert (sealed(council, council.x), sealed(council, council.x, pending=True)) == (NEW_SECRET, None)
     newest = history(council.db, council.x)[0]
     assert (newest.rotated_on, newest.reason, newest.recorded_by) == (
         date(2026, 11, 23),
@@ -439,7 +470,7 @@ def test_confirming_with_nothing_waiting_asks_to_start_again(
     with pytest.raises(ClerkDeskError, match=f"There is no new password waiting for {X}; start the rotation"):
         act(council.db, CLERK, credentials.confirm_rotation, council.x, RotationReason.SCHEDULED)
     assert row_counts(council.db) == counts
-    assert memory_keyring.entries == {key(council, council.x): OTHER_SECRET}
+    assert (sealed(council, council.x), sealed(council, council.x, pending=True)) == (OTHER_SECRET, None)
 
 
 def test_a_rotation_to_another_accounts_password_needs_confirming(
@@ -452,8 +483,8 @@ def test_a_rotation_to_another_accounts_password_needs_confirming(
     with pytest.raises(credentials.PasswordReused, match=FACEBOOK):
         act(council.db, CLERK, credentials.confirm_rotation, council.x, RotationReason.SCHEDULED)
     # The old password stays, and the new one still waits for an explicit confirmation.
-    assert memory_keyring.entries[key(council, council.x)] == OTHER_SECRET
-    assert memory_keyring.entries[key(council, council.x, pending=True)] == SECRET
+    assert sealed(council, council.x) == OTHER_SECRET
+    assert sealed(council, council.x, pending=True) == SECRET
     assert row_counts(council.db) == counts
     act(
         council.db,
@@ -463,8 +494,8 @@ def test_a_rotation_to_another_accounts_password_needs_confirming(
         RotationReason.SCHEDULED,
         confirm_reuse=True,
     )
-    assert memory_keyring.entries[key(council, council.x)] == SECRET
-    assert key(council, council.x, pending=True) not in memory_keyring.entries
+    assert sealed(council, council.x) == SECRET
+    assert sealed(council, council.x, pending=True) is None
 
 
 def test_rotating_an_overdue_password_clears_its_finding_and_adds_to_its_history(
@@ -491,7 +522,7 @@ def test_rotating_an_overdue_password_clears_its_finding_and_adds_to_its_history
     after = history(council.db, overdue)
     assert len(after) == len(before) + 1
     assert (after[0].rotated_on, after[0].reason) == (TODAY, "scheduled")
-    assert memory_keyring.entries[key(council, overdue)] == NEW_SECRET
+    assert sealed(council, overdue) == NEW_SECRET
 
 
 # --- reveal, copy, forget -----------------------------------------------------------------------
@@ -531,7 +562,7 @@ def test_forget_removes_the_password_and_any_waiting_rotation(
     act(council.db, CLERK, credentials.begin_rotation, council.x, NEW_SECRET)
     before = last_seq(council.db)
     assert act(council.db, CLERK, credentials.forget, council.x) is True
-    assert memory_keyring.entries == {}
+    assert (sealed(council, council.x), sealed(council, council.x, pending=True)) == (None, None)
     [entry] = entries_after(council.db, before)
     assert (entry.action, entry.subject_label) == ("forget password", X)
     # The history of changes stays.
@@ -572,10 +603,9 @@ def test_without_a_keyring_every_action_says_what_to_do(
         assert "Clerk Desk never stores passwords anywhere else." in message, name
     assert row_counts(db) == counts
     # Nothing went anywhere else either.
-    assert memory_keyring.entries == {
-        key(mid_rotation, mid_rotation.facebook): SECRET,
-        key(mid_rotation, mid_rotation.facebook, pending=True): NEW_SECRET,
-    }
+    keyring.set_keyring(memory_keyring)
+    assert sealed(mid_rotation, mid_rotation.facebook) == SECRET
+    assert sealed(mid_rotation, mid_rotation.facebook, pending=True) == NEW_SECRET
 
 
 def test_a_locked_keyring_asks_to_unlock_it(
@@ -603,21 +633,19 @@ class RefusingKeyring(MemoryKeyring):
 
 
 @pytest.mark.parametrize("phase", ["set", "begin-rotation", "confirm-rotation"])
-def test_a_keyring_that_fails_to_store_leaves_no_history_and_no_audit_entry(
-    with_password: Council,
-    memory_keyring: MemoryKeyring,
-    clock: FixedClock,
-    phase: str,
-    caplog: pytest.LogCaptureFixture,
+def test_a_failure_while_sealing_leaves_no_history_and_no_audit_entry(
+    with_password: Council, clock: FixedClock, phase: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     council = with_password
     if phase == "confirm-rotation":
         act(council.db, CLERK, credentials.begin_rotation, council.x, NEW_SECRET)
     clock.moment = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)  # a change that stuck would be dated today
-    refusing = RefusingKeyring()
-    refusing.entries = dict(memory_keyring.entries)
-    keyring.set_keyring(refusing)
     counts, trail = row_counts(council.db), [e.hash for e in entries(council.db)]
+
+    def broken(*args: object) -> int:
+        raise ClerkDeskError("sealing failed")
+
+    monkeypatch.setattr(copies, "store", broken)
     attempts: dict[str, Callable[[Session], object]] = {
         "set": lambda s: credentials.set_password(
             s, council.x, NEW_SECRET, confirm_reuse=True, changed_on_platform=True
@@ -625,20 +653,36 @@ def test_a_keyring_that_fails_to_store_leaves_no_history_and_no_audit_entry(
         "begin-rotation": lambda s: credentials.begin_rotation(s, council.x, NEW_SECRET),
         "confirm-rotation": lambda s: credentials.confirm_rotation(s, council.x, RotationReason.SCHEDULED),
     }
-    caplog.set_level(logging.DEBUG)
-    with pytest.raises(vault.VaultError) as caught, council.db.transaction(CLERK) as session:
+    with pytest.raises(ClerkDeskError, match="sealing failed"), council.db.transaction(CLERK) as session:
         attempts[phase](session)
-    assert "The password store refused the request (PasswordSetError)" in str(caught.value)
     # The transaction rolled back: no history entry, no audit entry, no new "last changed" date.
     assert row_counts(council.db) == counts
     assert [e.hash for e in entries(council.db)] == trail
     assert account(council.db, council.x).last_rotated_on == TODAY
-    assert refusing.entries[key(council, council.x)] == OTHER_SECRET
-    # The backend's own message held the password; neither the error nor the log repeats it.
+    monkeypatch.undo()
+    assert sealed(council, council.x) == OTHER_SECRET
+
+
+def test_a_keyring_that_fails_to_store_a_new_key_leaves_no_key_and_does_not_repeat_it(
+    council: Council, memory_keyring: MemoryKeyring, caplog: pytest.LogCaptureFixture
+) -> None:
+    with council.db.transaction(CLERK) as session:
+        factories.person(session, "Nia Evans", Role.DEPUTY_CLERK)
+    refusing = RefusingKeyring()
+    refusing.entries = dict(memory_keyring.entries)
+    keyring.set_keyring(refusing)
+    counts = row_counts(council.db)
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(vault.VaultError) as caught:
+        act(council.db, "Nia Evans", enrolment.set_up)
+    assert "The password store refused the request (PasswordSetError)" in str(caught.value)
+    assert row_counts(council.db) == counts
+    with council.db.read() as session:
+        assert "Nia Evans" not in [k.person.name for k in keys.all_keys(session)]
+    # The backend's message held the private key; neither the error nor the log repeats it.
     told = "".join(traceback.format_exception(caught.value))
-    assert NEW_SECRET not in told
+    assert "could not store" not in told and "could not store" not in caplog.text
     assert "keyring call failed: PasswordSetError" in caplog.text
-    assert NEW_SECRET not in caplog.text
 
 
 # --- what the checks read -----------------------------------------------------------------------
@@ -741,17 +785,16 @@ def test_secrets_never_leak(
     with pytest.raises(PermissionDenied) as refused:
         act(db, VOLUNTEER, credentials.set_password, council.x, SECRET, changed_on_platform=True)
     shown.append(str(refused.value))
+    with db.transaction(CLERK) as session:
+        factories.person(session, "Nia Evans", Role.DEPUTY_CLERK)
     refusing = RefusingKeyring()
     refusing.entries = dict(memory_keyring.entries)
     keyring.set_keyring(refusing)
     with pytest.raises(vault.VaultError) as failed:
-        act(db, CLERK, credentials.set_password, council.x, generated + "-again", changed_on_platform=True)
+        act(db, "Nia Evans", enrolment.set_up)
     shown.append("".join(traceback.format_exception(failed.value)))
     keyring.set_keyring(memory_keyring)
-    assert memory_keyring.entries == {
-        key(council, council.facebook): NEW_SECRET,
-        key(council, council.x): generated,
-    }
+    assert (sealed(council, council.facebook), sealed(council, council.x)) == (NEW_SECRET, generated)
     assert shown[1:3] == [SECRET, OTHER_SECRET]  # reveal and copy do hand the secret to the window
     del shown[1:3]
 

@@ -17,6 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, select, text
 
 from clerk_desk.audit import chain as audit
+from clerk_desk.audit import verify as full_verify
 from clerk_desk.errors import DatabaseError, StaleEditError, ValidationError
 from clerk_desk.models import Account, AccountStatus, Base, Person, Role, Setting
 from clerk_desk.register import people
@@ -30,7 +31,18 @@ DATA = Path(__file__).parent.parent / "data"
 TODAY = date(2026, 11, 21)
 ACTOR = "Zoë Hartley"
 #: Audit entries in each old database (tests/data/README.md).
-AUDIT_ENTRIES = {"0001": 21, "0002": 28, "0003": 42, "0004": 65, "0005": 65}
+AUDIT_ENTRIES = {
+    "0001": 21,
+    "0002": 28,
+    "0003": 42,
+    "0004": 65,
+    "0005": 65,
+    "0006": 65,
+    "0007": 65,
+    "0008": 65,
+    "0009": 65,
+    "0011": 65,
+}
 TABLES_0001 = {"alembic_version", "people", "accounts", "settings", "council_logo", "audit_entries"}
 #: The tables of the current schema: every model's, so the migrations must create exactly what the models say.
 TABLES = {"alembic_version", *Base.metadata.tables}
@@ -128,6 +140,9 @@ def test_an_old_database_opens_with_its_data(tmp_path: Path, clock: FixedClock, 
             factories.person(session, "Hannah Okafor", Role.VOLUNTEER)
         with database.read() as session:
             assert audit.verify(session).ok
+            # The register matches its trail too: nothing the upgrade did reads as a change made outside.
+            report = full_verify.verify(session)
+            assert report.ok, report.problems
     finally:
         database.dispose()
 
@@ -427,7 +442,7 @@ def test_the_display_url_hides_the_password(clock: FixedClock) -> None:
 
 
 def test_a_missing_folder_is_created_for_a_new_sqlite_database(tmp_path: Path, clock: FixedClock) -> None:
-    path = tmp_path / "Clerk Desk" / "Zoë's council" / "clerk_desk.storage.db"
+    path = tmp_path / "Clerk Desk" / "Zoë's council" / "clerk_desk.db"
     database = open_database(f"sqlite:///{path}", clock)
     try:
         assert path.is_file()

@@ -10,10 +10,20 @@ import factories
 import pytest
 
 from clerk_desk.errors import PolicyViolation, ValidationError
+from clerk_desk.incidents import assessment
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents import records as incident_records
+from clerk_desk.incidents.assessment import AssessmentData
 from clerk_desk.incidents.records import IncidentData
-from clerk_desk.models import IcoDecision, Incident, IncidentCategory, IncidentSeverity, IncidentStatus, Role
+from clerk_desk.models import (
+    IcoDecision,
+    Incident,
+    IncidentCategory,
+    IncidentSeverity,
+    IncidentStatus,
+    RiskLevel,
+    Role,
+)
 from clerk_desk.storage.clock import FixedClock
 from clerk_desk.storage.db import Database
 from services.helpers import row_counts
@@ -282,9 +292,14 @@ def test_a_closed_record_must_have_its_steps_and_outcome(council: Database) -> N
     [
         ({"ico_decision": "notify"}, "ico_notified_at", "give the date and time the ICO was notified"),
         (
-            {"ico_decision": "not_notifiable"},
+            {"ico_decision": "not_notifiable", "risk_likelihood": "low", "risk_severity": "low"},
             "outcome",
             "a breach judged not notifiable needs its reason in outcome",
+        ),
+        (
+            {"ico_decision": "not_notifiable", "outcome": "Recalled at once"},
+            "risk_likelihood",
+            "record the assessment of the risk before judging the breach not notifiable",
         ),
     ],
 )
@@ -342,6 +357,8 @@ def test_the_ico_decision_is_read_from_the_record(council: Database) -> None:
                 clerk_notified_at="",
                 ico_decision="not_notifiable",
                 outcome="Recalled within minutes; no risk to anyone",
+                risk_likelihood="low",
+                risk_severity="medium",
             )
         ),
     )
@@ -400,6 +417,11 @@ def test_editing_keeps_the_reason_a_breach_was_not_notifiable(council: Database,
         IncidentData(IncidentCategory.PERSONAL_DATA, "List sent to the wrong group", "Names and addresses"),
     ).id
     with council.transaction(ACTOR) as session:
+        assessment.assess(
+            session,
+            incident_id,
+            AssessmentData(living_people=True, likelihood=RiskLevel.LOW, severity=RiskLevel.LOW),
+        )
         incidents.record_ico_decision(
             session, incident_id, IcoDecision.NOT_NOTIFIABLE, NOW, reason="Recalled; unlikely to risk anyone"
         )

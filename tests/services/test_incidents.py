@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from clerk_desk.credentials import service as credentials
-from clerk_desk.errors import PolicyViolation, StaleEditError, ValidationError
+from clerk_desk.errors import PermissionDenied, PolicyViolation, StaleEditError, ValidationError
+from clerk_desk.incidents import assessment
 from clerk_desk.incidents import lifecycle as incidents
+from clerk_desk.incidents.assessment import AssessmentData
 from clerk_desk.models import (
     AuditEntry,
     IcoDecision,
@@ -21,12 +23,13 @@ from clerk_desk.models import (
     IncidentCategory,
     IncidentSeverity,
     IncidentStatus,
+    RiskLevel,
     Role,
 )
 from clerk_desk.register import accounts
 from clerk_desk.storage.clock import FixedClock
 from clerk_desk.storage.db import Database
-from services.helpers import row_counts
+from services.helpers import give_keys, row_counts
 
 TODAY = date(2026, 11, 21)
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -37,6 +40,7 @@ FACEBOOK = "Facebook:@TownCouncil"
 X = "X:@Town"
 ICO = "UK GDPR Art. 33"
 HOUR = timedelta(hours=1)
+LOW_RISK = AssessmentData(living_people=True, likelihood=RiskLevel.LOW, severity=RiskLevel.LOW)
 
 
 @pytest.fixture
@@ -128,9 +132,15 @@ def test_a_personal_data_incident_is_marked_as_involving_personal_data(council: 
     assert [s.step for s in incident.steps] == ["ico_decision"]
 
 
-@pytest.mark.parametrize("actor", ["Tom Beckett", "someone-not-in-people"])
-def test_anyone_may_log_an_incident_and_is_its_reporter(council: Database, actor: str) -> None:
-    assert load(council, log(council, actor=actor)).reported_by == actor
+def test_anyone_in_people_may_log_an_incident_and_is_its_reporter(council: Database) -> None:
+    assert load(council, log(council, actor="Tom Beckett")).reported_by == "Tom Beckett"
+
+
+def test_someone_not_in_people_may_not_log_an_incident(council: Database) -> None:
+    with pytest.raises(
+        PermissionDenied, match=r"Only someone in People may log an incident \(Thornbury 9.1\)"
+    ):
+        log(council, actor="someone-not-in-people")
 
 
 @pytest.mark.parametrize(
@@ -384,6 +394,7 @@ def test_change_passwords_is_done_once_every_named_account_is_changed_since_disc
     incident_id = logged_ago(council, clock, 24, IncidentCategory.ACCOUNT_COMPROMISE)
     name_accounts(council, incident_id, FACEBOOK, X)
     assert incidents.outstanding_steps(load(council, incident_id)) == ["change_passwords", "review_access"]
+    give_keys(council, ACTOR, DEPUTY)  # each with their own key to the passwords
     with council.transaction(ACTOR) as session:
         credentials.set_password(
             session,
@@ -470,6 +481,8 @@ def decide(
     db: Database, incident_id: int, decision: IcoDecision, decided_at: datetime, **kwargs: Any
 ) -> Incident:
     with db.transaction(ACTOR) as session:
+        if decision == IcoDecision.NOT_NOTIFIABLE and not incidents.get(session, incident_id).assessments:
+            assessment.assess(session, incident_id, LOW_RISK)
         incidents.record_ico_decision(session, incident_id, decision, decided_at, **kwargs)
     return load(db, incident_id)
 

@@ -65,7 +65,8 @@ def test_a_person_is_saved_with_every_field(db: Database) -> None:
     ],
 )
 def test_names_are_unique_ignoring_case_in_any_alphabet(db: Database, existing: str, clash: str) -> None:
-    add(db, PersonData(existing, Role.CLERK))
+    # The acting clerk herself, or someone else on a council with no clerk yet (still being set up).
+    add(db, PersonData(existing, Role.CLERK if existing == ACTOR else Role.VOLUNTEER))
     before = row_counts(db)
     with (
         pytest.raises(ValidationError, match="already in People") as caught,
@@ -96,7 +97,7 @@ def test_a_person_cannot_take_anothers_name(db: Database) -> None:
 
 
 def test_logins_are_unique_ignoring_case(db: Database) -> None:
-    add(db, PersonData("Łukasz Nowak", Role.DEPUTY_CLERK, login="lnowak"))
+    add(db, PersonData("Łukasz Nowak", Role.EMPLOYEE, login="lnowak"))
     with pytest.raises(ValidationError) as caught, db.transaction(ACTOR) as session:
         people.save(session, PersonData("Lena Nowak", Role.EMPLOYEE, login="LNowak"))
     assert caught.value.field == "login"
@@ -112,7 +113,7 @@ def test_many_people_may_have_no_login(db: Database) -> None:
 
 def test_a_person_keeps_their_own_login_when_saved_again(db: Database) -> None:
     person_id, version = add(db, PersonData("Łukasz Nowak", Role.DEPUTY_CLERK, login="lnowak"))
-    with db.transaction(ACTOR) as session:
+    with db.transaction("Łukasz Nowak") as session:
         people.save(
             session,
             PersonData("Łukasz Nowak", Role.DEPUTY_CLERK, login="LNOWAK", job_title="Deputy"),

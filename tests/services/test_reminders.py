@@ -403,8 +403,10 @@ def test_an_expiry_is_one_calendar_event_from_day_to_day(keyholders: Database, c
 
 
 def test_an_ico_deadline_is_due_now_then_overdue(council: Database, clock: FixedClock) -> None:
+    from clerk_desk.incidents import assessment
     from clerk_desk.incidents import lifecycle as incidents
-    from clerk_desk.models import IcoDecision, IncidentCategory
+    from clerk_desk.incidents.assessment import AssessmentData
+    from clerk_desk.models import IcoDecision, IncidentCategory, RiskLevel
 
     clock.moment = NOW - timedelta(hours=30)
     with council.transaction(ACTOR) as session:
@@ -423,6 +425,11 @@ def test_an_ico_deadline_is_due_now_then_overdue(council: Database, clock: Fixed
     clock.moment = NOW + timedelta(hours=50)
     assert [r.urgency for r in due(council, clock)] == [Urgency.OVERDUE]
     with council.transaction(ACTOR) as session:
+        assessment.assess(
+            session,
+            incident_id,
+            AssessmentData(living_people=True, likelihood=RiskLevel.LOW, severity=RiskLevel.LOW),
+        )
         incidents.record_ico_decision(
             session,
             incident_id,

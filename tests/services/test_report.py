@@ -16,8 +16,10 @@ from PIL import Image as PILImage
 from clerk_desk import cli
 from clerk_desk.access import acknowledgements
 from clerk_desk.errors import ClerkDeskError, PermissionDenied, StaleEditError, ValidationError
+from clerk_desk.incidents import assessment as incident_assessment
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents import records as incident_records
+from clerk_desk.incidents.assessment import AssessmentData
 from clerk_desk.models import (
     AccessLevel,
     AccountStatus,
@@ -25,10 +27,12 @@ from clerk_desk.models import (
     IncidentCategory,
     IncidentSeverity,
     IncidentStatus,
+    RiskLevel,
     Role,
+    TwoFactorCodes,
 )
 from clerk_desk.register import settings
-from clerk_desk.reports import annual, assessment, data, figures, output, period
+from clerk_desk.reports import annual, assessment, data, figures, output, period, public_data
 from clerk_desk.storage.clock import FixedClock
 from clerk_desk.storage.db import Database
 
@@ -57,6 +61,24 @@ def pdf_text(path: Path) -> str:
     """The PDF's text as poppler extracts it, with line breaks made spaces (cells wrap)."""
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
     return re.sub(r"\s+", " ", out.stdout.decode("utf-8"))
+
+
+def font_sizes(path: Path) -> list[float]:
+    """Every font size the PDF's pages set (the ``Tf`` operator), from the decoded content streams."""
+    import base64
+    import zlib
+
+    sizes: list[float] = []
+    for stream in re.findall(rb">>\s*stream\r?\n(.*?)endstream", path.read_bytes(), re.DOTALL):
+        data = stream.strip()
+        if data.endswith(b"~>"):  # ASCII85, then Flate
+            data = base64.a85decode(data, adobe=True)
+        try:
+            content = zlib.decompress(data)
+        except zlib.error:
+            continue  # not a content stream (an embedded font, an image)
+        sizes += [float(size) for size in re.findall(rb"/F[\w+]+ ([\d.]+) Tf", content)]
+    return sizes
 
 
 def pdf_info(path: Path) -> dict[str, str]:
@@ -90,7 +112,14 @@ def council(db: Database) -> Database:
         factories.person(session, "Priya Early", Role.CONTRACTOR)
 
         old = dict(approved_on=date(2023, 1, 5), opened_on=date(2023, 1, 5))
-        factories.approved_account(session, TODAY, handle="@InPeriodTC", **old)
+        factories.approved_account(
+            session,
+            TODAY,
+            handle="@InPeriodTC",
+            recovery_phone="01632 960 777",
+            two_factor_codes=TwoFactorCodes.SAFE,
+            **old,
+        )
         factories.approved_account(
             session,
             TODAY,
@@ -205,6 +234,12 @@ def _incidents(session) -> None:  # type: ignore[no-untyped-def]
         ),
     ]
     saved = {d.reference: incident_records.save(session, d) for d in records}
+    incident_assessment.assess(
+        session,
+        saved["INC-2026-001"].id,
+        AssessmentData(living_people=True, likelihood=RiskLevel.LOW, severity=RiskLevel.LOW),
+        at=moment(date(2026, 2, 1), 19),
+    )
     incidents.record_ico_decision(
         session,
         saved["INC-2026-001"].id,
@@ -252,39 +287,53 @@ def test_the_review_names_everything_in_the_period_and_nothing_outside_it(
     assert "Judged not notifiable to the ICO: Names only" in text
     assert "Full council, 12 May 2026, item 7" in text
     assert "Social media annual review" in text and "1 May 2025 to 30 April 2026" in text
+    assert "Recovery: 01632 960 777" in text
+    assert "2FA codes kept: Backup codes or key in the council" in text
 
 
-def test_the_public_review_leaves_out_descriptions_parties_and_people_involved(
-    council: Database, tmp_path: Path
-) -> None:
+def test_the_public_review_prints_only_what_may_be_published(council: Database, tmp_path: Path) -> None:
     text = pdf_text(build(council, tmp_path, public=True))
-    for expected in INSIDE_HANDLES + INSIDE_REFERENCES + INSIDE_NAMES:
+    for expected in ["@InPeriodTC", "@ClosedInPeriod", ACTOR, "Cllr Margaret Oduya"]:  # the sign-off names
         assert expected in text, expected
-    assert "Fake council page" in text and "Comments removed." in text  # titles and outcomes stay
-    for withheld in INSIDE_DESCRIPTIONS + INVOLVED + [EXTERNAL_PARTY, "Reported the page to the platform."]:
-        assert withheld not in text, withheld
-    for unexpected in OUTSIDE_HANDLES + OUTSIDE_REFERENCES + OUTSIDE_NAMES + OUTSIDE_DESCRIPTIONS:
+    for category in (
+        "Impersonation (fraudulent account)",
+        "Content removed or user blocked",
+        "Personal data",
+    ):
+        assert category in text, category
+    assert "June 2025" in text and "September 2025" in text and "February 2026" in text  # months, not days
+    withheld = INSIDE_DESCRIPTIONS + INVOLVED + INSIDE_REFERENCES + [EXTERNAL_PARTY]
+    withheld += ["Fake council page", "Comments removed.", "Reported the page to the platform."]  # titles…
+    withheld += ["Łukasz Nowak", "Nguyễn Thu Hà", "Tomasz Wiśniewski"]  # keyholders and officers
+    for unexpected in withheld + OUTSIDE_HANDLES + OUTSIDE_REFERENCES + OUTSIDE_NAMES + OUTSIDE_DESCRIPTIONS:
         assert unexpected not in text, unexpected
     assert "PUBLIC" in text and "CONFIDENTIAL" not in text
+    assert "01632 960 777" not in text  # recovery details are for the confidential version only
 
 
-def test_the_public_version_withholds_involved_names_from_titles_outcomes_and_findings(
+def test_the_public_version_prints_the_clerks_public_summary_and_job_titles(
     council: Database, clock: FixedClock
 ) -> None:
     with council.transaction("Łukasz Nowak") as session:
         record = incidents.by_reference(session, "INC-2025-001")
         assert record is not None
-        record.title = "Grace Ó Briain found a fake council page"
+        record.public_summary = "A page pretending to be the council was reported and taken down."
     with council.read() as session:
-        review = data.gather(session, clock, PERIOD, public=True)
-    row = next(i for i in review.incidents if i.reference == "INC-2025-001")
-    assert row.title == "[withheld] found a fake council page" and row.details is None
-    messages = " ".join(f.message for g in review.findings for f in g.findings)
-    assert "INC-2025-001" in messages  # platform-not-notified names the page...
-    assert EXTERNAL_PARTY not in messages and "Grace" not in messages  # ...but not who or where
-    with council.read() as session:
-        confidential = data.gather(session, clock, PERIOD)
-    assert EXTERNAL_PARTY in " ".join(f.message for g in confidential.findings for f in g.findings)
+        review = public_data.gather(session, clock, PERIOD, prepared_by="Łukasz Nowak")
+    assert [(i.month, i.category, i.severity, i.status, i.summary) for i in review.incidents] == [
+        (
+            "June 2025",
+            "Impersonation (fraudulent account)",
+            "High",
+            "Open",
+            "A page pretending to be the council was reported and taken down.",
+        ),
+        ("September 2025", "Content removed or user blocked", "Low", "Closed", ""),
+        ("February 2026", "Personal data breach", "Medium", "Open", ""),
+    ]
+    assert [o.job_title for o in review.officers] == ["Employee"]  # no job title recorded: the role
+    assert review.prepared_by == "Deputy clerk"
+    assert all("@" not in text and "Grace" not in text for text, _ in review.gaps)
 
 
 def test_an_account_closed_before_the_period_is_left_out_and_one_closed_in_it_is_listed(
@@ -385,6 +434,16 @@ def test_the_font_is_embedded_and_the_metadata_set(council: Database, tmp_path: 
     assert f"Page {pages} of {pages}" in text and "Page 1 of" in text
     assert text.count("CONFIDENTIAL") >= 2 * pages  # header and footer of every page
     assert "Generated" not in text or "generated 21 November 2026" in text
+    assert b"/Lang (en-GB)" in raw and b"/DisplayDocTitle true" in raw
+    assert b"/PageMode /UseOutlines" in raw and b"/Outlines" in raw
+    for section in (b"Cover", b"1  Summary", b"4  Incidents", b"6  Assertion 10 evidence", b"7  Sign-off"):
+        assert b"/Title (" + section + b")" in raw, section
+
+
+def test_no_text_in_either_pdf_is_under_9_points(council: Database, tmp_path: Path) -> None:
+    for public in (False, True):
+        sizes = font_sizes(build(council, tmp_path, public=public, name=f"{public}.pdf"))
+        assert sizes and min(sizes) >= 9, sorted(sizes)[:5]
 
 
 def test_the_logo_is_printed_on_the_cover(council: Database, tmp_path: Path) -> None:
@@ -519,7 +578,7 @@ def test_the_report_command(council: Database, out_dir: Path, capsys: pytest.Cap
     url = council.url
     council.dispose()
     out = out_dir / "agenda pack.pdf"
-    base = ["--database", url, "--actor", ACTOR, "report", "--from", "2025-05-01", "--to", "2026-04-30"]
+    base = ["--database", url, "report", "--from", "2025-05-01", "--to", "2026-04-30"]
     assert cli.main([*base, "--out", str(out), "--public", "--meeting", "Annual meeting, item 9"]) == 0
     assert "Wrote the public annual review for 1 May 2025 to 30 April 2026" in capsys.readouterr().out
     text = pdf_text(out)

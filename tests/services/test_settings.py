@@ -53,6 +53,7 @@ def test_a_new_council_has_the_defaults(db: Database) -> None:
         "policy_reviewed_on",
         "review_interval_months",
         "year_start_month",
+        "evidence_max_mib",
     }
 
 

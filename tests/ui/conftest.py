@@ -8,8 +8,15 @@ import pytest
 
 from clerk_desk import demo
 from clerk_desk.app import create_main_window
+from clerk_desk.register import authority
 from clerk_desk.storage.db import Database, open_database
 from clerk_desk.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def clerk_os_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Window tests run as the OS user whose login is the demo clerk's, unless they say otherwise."""
+    monkeypatch.setattr(authority, "os_login", lambda: "clerk-login")
 
 
 @pytest.fixture
@@ -25,10 +32,10 @@ def demo_url(tmp_path, clock) -> str:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def window(qtbot, demo_url, clock, monkeypatch) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     """The main window on the demo council, acting as the clerk, with the fixed clock."""
-    import clerk_desk.app as app_module
+    import clerk_desk.storage.db as storage_db
 
-    monkeypatch.setattr(app_module, "open_database", lambda url: open_database(url, clock))
-    win = create_main_window(demo_url, actor="clerk-login")
+    monkeypatch.setattr(storage_db, "open_database", lambda url: open_database(url, clock))
+    win = create_main_window(demo_url)
     qtbot.addWidget(win)
     win.show()
     yield win

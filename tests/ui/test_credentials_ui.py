@@ -1,4 +1,4 @@
-"""Password actions in the window: the keyring holds the secret, the database never does."""
+"""Password actions in the window: the database holds only sealed copies, never the secret."""
 
 from __future__ import annotations
 
@@ -6,19 +6,21 @@ from pathlib import Path
 
 import keyring
 import pytest
+from acting import act_as
 from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from clerk_desk.audit import reader as audit_log
-from clerk_desk.credentials import rotation, vault
-from clerk_desk.models import RotationReason
+from clerk_desk.credentials import copies, keys, rotation, vault
+from clerk_desk.models import CopyKind, RotationReason
 from clerk_desk.register import accounts
 from clerk_desk.storage.db import Database
 from clerk_desk.ui import plain
-from clerk_desk.ui.credential_dialogs import ClipboardGuard, RevealDialog, RotateDialog, SetPasswordDialog
+from clerk_desk.ui.credential_dialogs import RevealDialog, RotateDialog, SetPasswordDialog
 from clerk_desk.ui.main_window import MainWindow
+from clerk_desk.ui.password_editor import ClipboardGuard
 
 SECRET = "Kx9!vTq#2mWz$Lp7@bNc"
 
@@ -28,12 +30,21 @@ def _account(database: Database, name: str):  # type: ignore[no-untyped-def]
         return accounts.by_name(session, name)
 
 
+def _sealed(database: Database, account, *, pending: bool = False) -> str | None:  # type: ignore[no-untyped-def]
+    """What the clerk's key on this PC opens from the account's sealed copies; records nothing."""
+    kind = CopyKind.PENDING if pending else CopyKind.CURRENT
+    with database.read() as session:
+        session.info["actor"] = "Zoë Hartley"
+        holder = keys.holder_key(session)
+        return copies.open_copy(session, accounts.get(session, account.id), kind, *holder)
+
+
 def _database_bytes(database: Database) -> bytes:
     path = Path(database.engine.url.database or "")
     return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
 
 
-def test_a_password_set_in_the_window_is_in_the_keyring_and_not_the_database(
+def test_a_password_set_in_the_window_is_sealed_and_never_in_the_database(
     window: MainWindow,
     database: Database,
     memory_keyring,
@@ -47,7 +58,7 @@ def test_a_password_set_in_the_window_is_in_the_keyring_and_not_the_database(
     dialog.changed.setChecked(True)
     dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert memory_keyring.entries[(vault.SERVICE, account.uuid)] == SECRET
+    assert _sealed(database, account) == SECRET
     database.engine.dispose()
     assert SECRET.encode() not in _database_bytes(database)
     with database.read() as session:
@@ -141,15 +152,15 @@ def test_rotation_keeps_the_old_password_until_confirmed(
     assert dialog.start()
     new = dialog.field.text()
     assert new and new != "the-old-password"
-    assert memory_keyring.entries[(vault.SERVICE, account.uuid)] == "the-old-password"
+    assert _sealed(database, account) == "the-old-password"
     # Closing and reopening resumes the same waiting password.
     dialog.reject()
     again = RotateDialog(window.context, account, window)
     qtbot.addWidget(again)
     assert again.start() and again.field.text() == new
     again.confirm()
-    assert memory_keyring.entries[(vault.SERVICE, account.uuid)] == new
-    assert (vault.SERVICE, f"{account.uuid}:pending") not in memory_keyring.entries
+    assert _sealed(database, account) == new
+    assert _sealed(database, account, pending=True) is None
     with database.read() as session:
         assert rotation.history(session, account.id)[0].reason == RotationReason.SCHEDULED
     window.go_to_title("Home")
@@ -173,8 +184,8 @@ def test_cancelling_a_rotation_keeps_the_old_password(
     qtbot.addWidget(dialog)
     assert dialog.start()
     dialog.cancel_rotation()
-    assert memory_keyring.entries[(vault.SERVICE, account.uuid)] == "the-old-password"
-    assert (vault.SERVICE, f"{account.uuid}:pending") not in memory_keyring.entries
+    assert _sealed(database, account) == "the-old-password"
+    assert _sealed(database, account, pending=True) is None
 
 
 def test_without_a_keyring_the_window_runs_and_each_action_says_what_to_do(
@@ -208,10 +219,11 @@ def test_without_a_keyring_the_window_runs_and_each_action_says_what_to_do(
 
 
 @pytest.mark.parametrize("actor", ["Tom Beckett", "Cllr Margaret Oduya"])
-def test_only_the_clerk_or_deputy_may_use_password_actions(qtbot, demo_url, actor: str) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_clerk_or_deputy_may_use_password_actions(qtbot, demo_url, actor: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from clerk_desk.app import create_main_window
 
-    win = create_main_window(demo_url, actor=actor)
+    act_as(monkeypatch, demo_url, actor)
+    win = create_main_window(demo_url)
     qtbot.addWidget(win)
     page = win.go_to_title("Accounts")
     page.select_where(lambda row: True)
@@ -251,7 +263,7 @@ def test_the_clerk_uses_the_password_actions_from_the_accounts_page(
 
     assert state() == "Not stored"
     page.set_password()
-    assert memory_keyring.entries[(vault.SERVICE, x.uuid)] == SECRET
+    assert _sealed(database, x) == SECRET
     assert state() == "Stored"
     page.reveal()
     assert revealed == [SECRET]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from acting import act_as
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit
 
@@ -173,10 +174,11 @@ def test_finding_on_home_opens_its_account(window: MainWindow, monkeypatch, qtbo
     assert opened == ["Edit Instagram:@littleashcombe"]
 
 
-def test_volunteer_cannot_change_the_register(qtbot, demo_url) -> None:  # type: ignore[no-untyped-def]
+def test_volunteer_cannot_change_the_register(qtbot, demo_url, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from clerk_desk.app import create_main_window
 
-    win = create_main_window(demo_url, actor="Tom Beckett")
+    act_as(monkeypatch, demo_url, "Tom Beckett")
+    win = create_main_window(demo_url)
     qtbot.addWidget(win)
     page = win.go_to_title("Accounts")
     assert not page.add_button.isEnabled()
@@ -212,3 +214,34 @@ def test_a_new_account_is_live_without_approval_only_when_the_clerk_says_so(
     assert saved is not None and (saved.status, saved.approved_by_id) == (AccountStatus.ACTIVE, None)
     assert len(shown) == 1 and "Threads:@ashcombe is active but has no recorded" in shown[0]
     assert "Barling Magna; Stalbridge 4" in shown[0]
+
+
+def test_the_account_dialog_records_recovery_details_and_where_codes_are_kept(
+    window: MainWindow,
+    database: Database,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    dialog = account_dialog(window.context, None, window)
+    _open(qtbot, dialog)
+    dialog.set_values({"platform": "Threads", "handle": "@ashcombe", "recovery_phone": "call Zoë"})
+    dialog.try_save()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert (
+        dialog.fields["recovery_phone"].error.text() == "Recovery phone: 'call Zoë' is not a telephone number"
+    )
+    dialog.set_values(
+        {
+            "recovery_phone": "01632 960 123",
+            "recovery_email": "clerk@littleashcombe-tc.gov.uk",
+            "two_factor_codes": "council_device",
+        }
+    )
+    dialog.try_save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    saved = _account(database, "Threads:@ashcombe")
+    assert saved is not None
+    assert (saved.recovery_phone, saved.recovery_email, saved.two_factor_codes) == (
+        "01632 960 123",
+        "clerk@littleashcombe-tc.gov.uk",
+        "council_device",
+    )

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from clerk_desk.app import create_main_window
+from clerk_desk.register import authority
 from clerk_desk.ui.main_window import MainWindow
 
 PAGES = [
@@ -26,9 +27,12 @@ PAGES = [
     "Delegated access",
     "Designated officers",
     "Incidents",
+    "Elections",
     "Reports",
     "Audit trail",
     "Settings",
+    "Handover",
+    "Assertion 10",
 ]
 
 
@@ -47,10 +51,11 @@ def test_status_bar_shows_database_and_actor(window: MainWindow, demo_url: str) 
     assert window.actor_label.text() == "Acting as: Zoë Hartley"
 
 
-def test_unknown_actor_is_shown_as_not_in_people(qtbot, demo_url: str) -> None:  # type: ignore[no-untyped-def]
-    win = create_main_window(demo_url, actor="visitor")
+def test_unknown_actor_is_shown_as_not_in_people(qtbot, demo_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(authority, "os_login", lambda: "visitor")
+    win = create_main_window(demo_url)
     qtbot.addWidget(win)
-    assert win.actor_label.text() == "Acting as: visitor (not in People)"
+    assert win.actor_label.text() == "Acting as: visitor (not in People: may only read)"
     win.context.database.dispose()
 
 
@@ -80,7 +85,16 @@ def test_accessibility_contract(window: MainWindow, title: str) -> None:
 
 @pytest.mark.parametrize(
     "title",
-    ["Home", "Accounts", "People", "Delegated access", "Designated officers", "Incidents", "Audit trail"],
+    [
+        "Home",
+        "Accounts",
+        "People",
+        "Delegated access",
+        "Designated officers",
+        "Incidents",
+        "Elections",
+        "Audit trail",
+    ],
 )
 def test_table_models_pass_the_model_tester(window: MainWindow, qtmodeltester, title: str) -> None:  # type: ignore[no-untyped-def]
     page = window.go_to_title(title)

@@ -43,6 +43,7 @@ def marked_window(qtbot, demo_url, clock, monkeypatch, tmp_path: Path) -> Iterat
     """The demo council with names, handles, titles and descriptions that Qt would take for HTML,
     including the acting clerk's own name; the window is opened on it as the clerk."""
     import clerk_desk.app as app_module
+    from clerk_desk.storage import db as storage_db
 
     picture = tmp_path / "secret.png"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n")
@@ -65,7 +66,7 @@ def marked_window(qtbot, demo_url, clock, monkeypatch, tmp_path: Path) -> Iterat
         )
         incidents.log(session, f"Title {LINK}", IncidentCategory.OTHER, f"Description {image}\n{BOLD}")
     database.dispose()
-    monkeypatch.setattr(app_module, "open_database", lambda url: open_database(url, clock))
+    monkeypatch.setattr(storage_db, "open_database", lambda url: open_database(url, clock))
     window = app_module.create_main_window(demo_url, actor="clerk-login")
     qtbot.addWidget(window)
     window.show()

@@ -225,3 +225,49 @@ def test_print_sends_the_report_last_created_to_the_system_printer(
         assert page.status.text() == "Sent review.pdf to the printer. (request id is Office-42 (1 file(s)))"
     else:
         assert page.message.text() == "The printer refused review.pdf: lp: Error - no default destination"
+
+
+def test_the_public_text_is_previewed_as_plain_text_before_saving(
+    page: ReportsPage, database: Database, out_dir: Path, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from clerk_desk.incidents import lifecycle as incidents
+
+    with database.transaction("Zoë Hartley") as session:
+        record = incidents.all_incidents(session)[0]
+        record.public_summary = "A <b>fake</b> page was reported and removed."
+    choose(page, "last-12-months")
+    assert not page.preview.isVisible()
+    qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+    text = page.preview.toPlainText()
+    assert page.preview.isVisible() and page.preview.isReadOnly()
+    assert text.startswith("PUBLIC") and "Town Clerk" in text
+    assert "A <b>fake</b> page was reported and removed." in text  # shown as typed, never as markup
+    assert "threatening messages" not in text.lower() and "@" not in text.split("Gaps on")[1]
+    assert list(out_dir.iterdir()) == []  # nothing saved
+
+
+def test_the_accessible_html_is_made_and_noted_for_assertion_10(
+    page: ReportsPage, database: Database, opened: list[QUrl], tmp_path: Path, qtbot, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from clerk_desk.models import ReportOutput
+
+    target = tmp_path / "review.html"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), "HTML files (*.html)")
+    )
+    page.public.widget.setChecked(True)  # type: ignore[attr-defined]
+    page.format.set_value("html")
+    assert page.default_name(LAST_YEAR).endswith("-public.html")
+    with qtbot.waitSignal(page.created, timeout=30000):
+        qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.busy)
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and 'lang="en-GB"' in text and "PUBLIC" in text
+    assert opened == [QUrl.fromLocalFile(str(target))]
+    with database.read() as session:
+        rows = list(session.execute(select(ReportOutput)).scalars())
+    assert [(r.version, r.format, r.filename, r.written_by) for r in rows] == [
+        ("public", "html", "review.html", "Zoë Hartley")
+    ]

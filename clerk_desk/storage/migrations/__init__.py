@@ -6,6 +6,17 @@ a database needs no Alembic import unless it must be migrated. A test keeps it e
 
 from pathlib import Path
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0011",
+)
 HEAD = KNOWN_REVISIONS[-1]
 SCRIPT_LOCATION = Path(__file__).parent

@@ -1,0 +1,1 @@
+"""The pre-election period: periods and their checklist, candidates, exceptions, the moderation log."""
