@@ -193,6 +193,7 @@ KINDS: dict[str, Kind] = {
         lambda row: _cell(row, "reference", "assessed_at"),
         assessment_records.apply_row,
         lambda session: (assessment_records.as_row(a) for a in assessment_records.all_entries(session)),
+        current=assessment_records.current_row,
     ),
     "moderation": Kind(
         moderation.COLUMNS,
@@ -200,6 +201,7 @@ KINDS: dict[str, Kind] = {
         lambda row: _cell(row, "account", "at", "content"),
         moderation.apply_row,
         lambda session: (moderation.as_row(e) for e in moderation.all_entries(session)),
+        current=moderation.current_row,
     ),
     "acknowledgements": Kind(
         acknowledgements.COLUMNS,

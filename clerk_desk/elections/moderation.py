@@ -102,6 +102,12 @@ def as_row(entry: ModerationEntry) -> dict[str, str]:
     }
 
 
+def current_row(session: Session, values: Mapping[str, str]) -> dict[str, str] | None:
+    """The entry a row names as it is stored, for the columns a file leaves out; None when there is none."""
+    existing = find(session, parse(values))
+    return as_row(existing) if existing else None
+
+
 def apply_row(session: Session, values: Mapping[str, str], today: date) -> bool:
     """One CSV row: True when it added an entry."""
     data = parse(values)

@@ -64,6 +64,17 @@ def as_row(entry: IncidentAssessment) -> dict[str, str]:
     }
 
 
+def current_row(session: Session, values: Mapping[str, str]) -> dict[str, str] | None:
+    """The entry a row names (the same incident and minute) as it is stored, for the columns a file
+    leaves out; None when there is none."""
+    reference = fields.required_text(values, "reference", max_length=20)
+    incident = incidents.by_reference(session, reference)
+    at = moment(values, "assessed_at")
+    if incident is None or at is None:
+        return None
+    return next((as_row(e) for e in incident.assessments if local_iso(e.assessed_at) == local_iso(at)), None)
+
+
 def apply_row(session: Session, values: Mapping[str, str], today: date) -> bool:
     """Add the entry unless the incident already holds one from that minute; True when added."""
     reference = fields.required_text(values, "reference", max_length=20)

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from clerk_desk import imports
+from clerk_desk.elections import moderation
 from clerk_desk.errors import ClerkDeskError, PolicyViolation, ValidationError
 from clerk_desk.imports import ImportResult
 from clerk_desk.incidents import lifecycle as incidents
@@ -23,6 +24,8 @@ from clerk_desk.models import (
     IcoDecision,
     IncidentCategory,
     IncidentStatus,
+    ModerationAction,
+    RiskLevel,
     Role,
     TwoFactor,
 )
@@ -817,16 +820,57 @@ def _filled(kind: str, db: Database, clock: FixedClock) -> None:
         factories.person(session, ACTOR, Role.CLERK, email="zoe.hartley@town.gov.uk", login="zhartley")
         factories.person(session, "Łukasz Nowak", Role.DEPUTY_CLERK, login="lnowak")
         factories.person(session, "Cllr Margaret Oduya", Role.COUNCILLOR)
-    if kind == "incidents":
+    if kind in ("incidents", "assessments"):
         fill_incidents(db, clock)
+        if kind == "assessments":  # two entries for one breach, every optional column filled in
+            _assessed(db, clock)
         return
     with db.transaction(ACTOR) as session:
         factories.person(session, "Nguyễn Thu Hà", Role.EMPLOYEE)
         factories.person(session, "Tom Beckett", Role.VOLUNTEER)
         factories.approved_account(session, TODAY)
         factories.approved_account(session, TODAY, platform="X", handle="@Town")
+    if kind == "moderation":
+        with db.transaction(ACTOR) as session:
+            for hours, content in ((3, "Party leaflet"), (2, "Abuse of a councillor")):
+                moderation.record(
+                    session,
+                    moderation.EntryData(
+                        "Facebook:@TownCouncil",
+                        NOW - timedelta(hours=hours),
+                        ModerationAction.HIDDEN,
+                        content,
+                        "Against the policy",
+                        done_by="Łukasz Nowak",
+                    ),
+                )
+        return
     content = {"grants": GRANTS_CSV, "officers": OFFICERS_CSV, "acknowledgements": ACKS_CSV}[kind]
     import_text(db, kind, content)
+
+
+def _assessed(db: Database, clock: FixedClock) -> None:
+    from clerk_desk.incidents import assessment
+    from clerk_desk.incidents.assessment import AssessmentData
+
+    with db.read() as session:
+        (breach,) = [i.id for i in incidents.all_incidents(session) if i.category == "personal_data"]
+    for hours, severity, reason in ((6, RiskLevel.LOW, "First look"), (1, RiskLevel.HIGH, "More recipients")):
+        clock.moment = NOW - timedelta(hours=hours)
+        data = AssessmentData(
+            living_people=True,
+            likelihood=RiskLevel.HIGH,
+            severity=severity,
+            mitigation="Asked the recipients to delete it",
+            people_affected=212,
+            records_affected=230,
+            data_kinds="names; email addresses",
+            consequences="Unwanted contact",
+            reason=reason,
+        )
+        with db.transaction(ACTOR) as session:
+            assessment.assess(session, breach, data, by="Łukasz Nowak")
+    clock.moment = NOW
 
 
 @pytest.mark.parametrize("kind", list(imports.KINDS))
