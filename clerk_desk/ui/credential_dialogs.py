@@ -37,7 +37,7 @@ from clerk_desk.ui.table_page import button
 
 
 class SetPasswordDialog(QDialog):
-    """Store a password for an account in the keyring.
+    """Store a password for an account, as sealed copies.
 
     The clerk says which of two things this is (Thornbury 9.4): the password the account already has,
     which is not a change and leaves any change that is due still due; or a password just changed on the
@@ -90,8 +90,9 @@ class SetPasswordDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         intro = plain.label(
-            "The password goes to this PC's password store (the OS keyring), never into the "
-            "database. Give every account its own password (Thornbury 9.3)."
+            "The password is kept only as sealed copies that the approved keys and the council's "
+            "recovery key can open, never as plain text. Give every account its own password "
+            "(Thornbury 9.3)."
         )
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)

@@ -20,6 +20,7 @@ from dialog_catalogue import dialogs
 
 from clerk_desk import demo
 from clerk_desk.app import create_main_window
+from clerk_desk.register import authority
 from clerk_desk.storage.db import open_database
 
 
@@ -63,7 +64,8 @@ def main(out: Path) -> int:
     with database.transaction("Test setup") as session:
         demo.fill(session, database.clock.today(), "clerk-login")
     database.dispose()
-    window = create_main_window(url, actor="clerk-login")
+    authority.os_login = lambda: "clerk-login"  # type: ignore[assignment]  # the clerk, as the window fixture
+    window = create_main_window(url)
     window.show()
     app.processEvents()
     available = window.screen().availableGeometry()

@@ -84,12 +84,13 @@ def test_set_password_asks_whether_the_password_is_new_on_the_platform(
     dialog.save()
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert dialog.message.text().startswith("This password is: choose")
-    assert (vault.SERVICE, account.uuid) not in memory_keyring.entries
+    with database.read() as session:
+        assert not copies.exists(session, account.id)  # nothing stored
     assert not dialog.reason.isEnabled()
     dialog.existing.setChecked(True)
     dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert memory_keyring.entries[(vault.SERVICE, account.uuid)] == SECRET
+    assert _sealed(database, account) == SECRET
     with database.read() as session:
         assert [e.id for e in rotation.history(session, account.id)] == before
         assert accounts.get(session, account.id).last_rotated_on == account.last_rotated_on
@@ -297,4 +298,4 @@ def test_a_weak_password_is_saved_only_when_the_clerk_confirms(
         dialog.save()
         assert (dialog.result() == QDialog.DialogCode.Accepted) == (expected == QDialog.DialogCode.Accepted)
     assert asked == ["Weak password", "Weak password"]
-    assert memory_keyring.entries[(vault.SERVICE, account.uuid)] == "Password1!"
+    assert _sealed(database, account) == "Password1!"

@@ -49,7 +49,7 @@ def marked_window(qtbot, demo_url, clock, monkeypatch, tmp_path: Path) -> Iterat
     picture.write_bytes(b"\x89PNG\r\n\x1a\n")
     image = IMAGE.format(path=picture)
     database = open_database(demo_url, clock)
-    with database.transaction("Test setup") as session:
+    with database.transaction("Zoë Hartley") as session:  # changing People needs the clerk (Thornbury 9.1)
         clerk = people.by_login(session, "clerk-login")
         assert clerk is not None
         data = replace(people.parse(people.as_row(clerk)), name=f"Zoë {BOLD} Hartley")
