@@ -167,6 +167,15 @@ def test_a_removal_that_completes_late_is_undone(memory_keyring, monkeypatch) ->
     assert memory_keyring.entries[(vault.SERVICE, account)] == "keep-me"
 
 
+def test_time_before_the_first_keyring_call_does_not_count(memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    """A command that first reads a password from its prompt has its whole limit left for the keyring."""
+    import time
+
+    with vault.time_limit(0.2):
+        time.sleep(0.3)  # the clerk typing at the prompt
+        assert vault.get_password(str(uuid.uuid4())) is None
+
+
 def test_the_time_limit_is_for_the_whole_command(memory_keyring, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Calls that each answer inside their own limit still stop when the command's time is up."""
     import time

@@ -128,23 +128,38 @@ def _locked() -> VaultError:
     )
 
 
-#: When the current command's time with the keyring runs out (time.monotonic()), if it is limited.
-_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
-    "clerk_desk_keyring_deadline", default=None
+class _Budget:
+    """The time a command has with the keyring, counted from its first keyring call."""
+
+    def __init__(self, seconds: float, outer: _Budget | None) -> None:
+        self.seconds = seconds
+        self.outer = outer
+        self.started: float | None = None
+
+    def ends(self) -> float:
+        """When the time runs out (time.monotonic()); the clock starts at the first call."""
+        if self.started is None:
+            self.started = time.monotonic()
+        own = self.started + self.seconds
+        return own if self.outer is None else min(own, self.outer.ends())
+
+
+#: The current command's time with the keyring, if it is limited.
+_budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
+    "clerk_desk_keyring_budget", default=None
 )
 
 
 @contextmanager
 def time_limit(seconds: float = DEFAULT_TIMEOUT) -> Iterator[None]:
-    """Limit all keyring calls made inside the block to ``seconds`` together (a nested limit can only
-    shorten the one around it)."""
-    outer = _deadline.get()
-    deadline = time.monotonic() + seconds
-    token = _deadline.set(deadline if outer is None else min(outer, deadline))
+    """Limit all keyring calls made inside the block to ``seconds`` together, counted from the first of
+    them: time spent before it (typing a password at a prompt) does not count. A nested limit can only
+    shorten the one around it."""
+    token = _budget.set(_Budget(seconds, _budget.get()))
     try:
         yield
     finally:
-        _deadline.reset(token)
+        _budget.reset(token)
 
 
 def _no_answer(timeout: float) -> VaultError:
@@ -164,10 +179,10 @@ def _call(action: Callable[[], T], timeout: float, late: Callable[[], None] | No
     backend = _backend()
     if not _usable(backend):
         raise _unavailable()
-    deadline = _deadline.get()
+    budget = _budget.get()
     limit = timeout
-    if deadline is not None:
-        limit = min(timeout, deadline - time.monotonic())
+    if budget is not None:
+        limit = min(timeout, budget.ends() - time.monotonic())
         if limit <= 0:
             raise _no_answer(timeout)
     outcome: dict[str, object] = {}
