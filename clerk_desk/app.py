@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDir, QEventLoop, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QDialog, QSystemTrayIcon
 
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
-from clerk_desk.ui import a11y
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -132,9 +132,9 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
     """A bug is logged in full and reported in a sentence; the window stays open."""
     log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
     if isinstance(value, ClerkDeskError):
-        QMessageBox.warning(None, "Clerk Desk", str(value))
+        plain.warning(None, "Clerk Desk", str(value))
         return
-    QMessageBox.critical(
+    plain.critical(
         None,
         "Clerk Desk",
         "Something went wrong that Clerk Desk did not expect. Nothing half-saved: the last change was "
@@ -261,7 +261,7 @@ def run_gui(database_url: str, actor: str | None, *, smoke_test: bool = False) -
         if smoke_test:
             print(f"FAILED  database: {message}", flush=True)
         else:
-            QMessageBox.critical(window, "Clerk Desk cannot open the database", message)
+            plain.critical(window, "Clerk Desk cannot open the database", message)
         app.exit(2)
 
     queued = Qt.ConnectionType.QueuedConnection

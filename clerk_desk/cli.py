@@ -139,8 +139,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from clerk_desk.app import run_gui
 
         return run_gui(url, args.actor, smoke_test=args.smoke_test)
+    from clerk_desk.credentials import vault
+
     try:
-        return COMMANDS[args.command](url, args)
+        # One time limit for all the keyring calls of the command, however many there are.
+        with vault.time_limit(vault.DEFAULT_TIMEOUT):
+            return COMMANDS[args.command](url, args)
     except ClerkDeskError as exc:
         print(f"clerk-desk: {exc}", file=sys.stderr)
         return 2
@@ -248,10 +252,11 @@ def cmd_audit(url: str, args: argparse.Namespace) -> int:
                 return 0 if report.ok else 1
             entries = audit_log.search(session, person=args.person, subject=args.subject, limit=args.limit)
         for entry in reversed(entries):
-            print(
+            line = (
                 f"{entry.at:%Y-%m-%d %H:%M} {entry.actor}: {entry.action} {entry.subject_type} "
                 f"{entry.subject_label} {audit_log.summary(entry)}"
             )
+            print(audit_log.one_line(line))
         return 0
 
 

@@ -31,6 +31,7 @@ def add_commands(commands: argparse._SubParsersAction, password: argparse._SubPa
     exp.add_argument("--kdbx", metavar="FILE", type=Path, required=True)
     imp = password.add_parser("import", help="store passwords from a KeePass file; all or none")
     imp.add_argument("--kdbx", metavar="FILE", type=Path, required=True)
+    imp.add_argument("--allow-weak", action="store_true", help="store easily guessed passwords too")
     imp.add_argument("--dry-run", action="store_true", help="only show what matches; store nothing")
     hand = commands.add_parser("handover", help="write the clerk handover pack; --confirm records it")
     hand.add_argument("--to", dest="incoming", metavar="PERSON", required=True, help="the incoming clerk")
@@ -135,7 +136,7 @@ def cmd_password_import(url: str, args: argparse.Namespace) -> int:
             print("Nothing was stored.")
             return 0
         with database.transaction(_actor(database, args.actor)) as session:
-            stored = kdbx.store(session, plan)
+            stored = kdbx.store(session, plan, allow_weak=args.allow_weak)
     print(f"Stored {stored} passwords.")
     return 0
 

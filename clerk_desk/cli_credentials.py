@@ -43,6 +43,7 @@ def add_commands(commands: Any) -> None:
     set_.add_argument(
         "--allow-reuse", action="store_true", help="store it even if another account has the same one"
     )
+    set_.add_argument("--allow-weak", action="store_true", help="store it even if it is easily guessed")
     get = password_commands.add_parser("get", help="print ACCOUNT's password (recorded as a reveal)")
     get.add_argument("account", help="Platform:handle")
     password_commands.add_parser("status", help="which passwords are stored, and who can read each")
@@ -211,7 +212,12 @@ def cmd_password(url: str, args: argparse.Namespace) -> int:
             with database.transaction(actor) as session:
                 account_id = _account_id(session, args.account)
                 credentials.set_password(
-                    session, account_id, secret, confirm_reuse=args.allow_reuse, as_change=args.changed
+                    session,
+                    account_id,
+                    secret,
+                    changed_on_platform=args.changed,
+                    confirm_reuse=args.allow_reuse,
+                    confirm_weak=args.allow_weak,
                 )
             what = "a change" if args.changed else "the password it already has (not a change)"
             print(f"Stored the password of {args.account}, as {what}.")

@@ -19,10 +19,8 @@ DOMAIN = "littleashcombe-tc.gov.uk"
 
 
 def fill(session: Session, today: date, clerk_login: str | None) -> tuple[int, int]:
-    """Add the demo council to an empty database; returns (people, accounts) added.
-
-    The clerk's login is set to ``clerk_login`` so whoever runs the demo acts as the clerk.
-    """
+    """Add the demo council to an empty database; returns (people, accounts) added. The clerk's login is
+    set to ``clerk_login`` so whoever runs the demo acts as the clerk."""
     existing = session.execute(select(func.count()).select_from(Person)).scalar_one()
     existing += session.execute(select(func.count()).select_from(Account)).scalar_one()
     if existing:

@@ -7,6 +7,7 @@ right CSV column.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
@@ -22,10 +23,29 @@ _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0"}
 
 
+#: Line breaks of every kind: a single-line field refuses them, a multi-line one keeps only "\n".
+LINE_BREAKS = ("\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def _is_control(ch: str) -> bool:
+    # C0 and C1 controls (Cc), and the Unicode line and paragraph separators (Zl, Zp).
+    return unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+
+
 def text(
-    values: Mapping[str, str | None], field: str, *, required: bool = False, max_length: int = 200
+    values: Mapping[str, str | None],
+    field: str,
+    *,
+    required: bool = False,
+    max_length: int = 200,
+    multiline: bool = False,
 ) -> str | None:
-    """Trimmed text, or None when blank."""
+    """Trimmed text, or None when blank.
+
+    Names, handles, titles, logins and references are single-line: a line break or any other control
+    character is refused, so a value can never pass for a second line (a forged entry in a listing).
+    A ``multiline`` field (a description, an outcome) keeps its line breaks, written as "\n", and tabs.
+    """
     raw = (values.get(field) or "").strip()
     if not raw:
         if required:
@@ -33,14 +53,23 @@ def text(
         return None
     if len(raw) > max_length:
         raise ValidationError(field, f"is too long ({len(raw)} characters; at most {max_length})")
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in raw):
-        raise ValidationError(field, "contains control characters")
+    if multiline:
+        for brk in LINE_BREAKS:
+            raw = raw.replace(brk, "\n")
+        if any(_is_control(ch) and ch not in "\n\t" for ch in raw):
+            raise ValidationError(field, "contains control characters")
+    elif any(ch in "\n\r\u2028\u2029\x85" for ch in raw):
+        raise ValidationError(field, "must be a single line (it contains a line break)")
+    elif any(_is_control(ch) for ch in raw):
+        raise ValidationError(field, "contains control characters (such as a tab); type it on one line")
     return raw
 
 
-def required_text(values: Mapping[str, str | None], field: str, max_length: int = 200) -> str:
+def required_text(
+    values: Mapping[str, str | None], field: str, max_length: int = 200, *, multiline: bool = False
+) -> str:
     """Trimmed text that must be present."""
-    value = text(values, field, required=True, max_length=max_length)
+    value = text(values, field, required=True, max_length=max_length, multiline=multiline)
     assert value is not None
     return value
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,6 +23,7 @@ from clerk_desk.incidents import assessment_records
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents import records as incident_records
 from clerk_desk.register import accounts, people
+from clerk_desk.storage import files
 
 # Cells that a spreadsheet would run as a formula are written with a leading apostrophe, and read back
 # without it, so an exported file is safe to open in Excel and still imports unchanged. A leading "@" is
@@ -41,6 +42,9 @@ class Kind:
     rows: Callable[[Session], Iterable[Mapping[str, str]]]
     #: Columns an import also reads but an export does not write.
     import_only: tuple[str, ...] = ()
+    #: The stored record a row names, as an export row (None for a new record): a column the file
+    #: leaves out keeps its stored value.
+    current: Callable[[Session, Mapping[str, str]], Mapping[str, str] | None] = lambda session, row: None
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,50 @@ def _cell(row: Mapping[str, str], *columns: str) -> str:
     return "|".join((row.get(column) or "").strip().casefold() for column in columns)
 
 
+def _current_person(session: Session, values: Mapping[str, str]) -> Mapping[str, str] | None:
+    person = people.by_name(session, people.parse(values).name)
+    if person is None:
+        return None
+    row = people.as_row(person)
+    version = (values.get("policy_version") or "").strip()
+    if version:
+        ack = acknowledgements.find(session, person, version)
+        if ack is not None:
+            row.update(acknowledgements.as_row(ack))
+            del row["person"]
+    return row
+
+
+def _current_account(session: Session, values: Mapping[str, str]) -> Mapping[str, str] | None:
+    account = accounts.by_name(session, accounts.parse(values).name)
+    return accounts.as_row(account) if account else None
+
+
+def _current_grant(session: Session, values: Mapping[str, str]) -> Mapping[str, str] | None:
+    data = access.parse(values)
+    person = access.resolve_person(session, data.person)
+    grant = access.find(session, person, access.resolve_account(session, data.account), data.granted_on)
+    return access.as_row(grant) if grant else None
+
+
+def _current_officer(session: Session, values: Mapping[str, str]) -> Mapping[str, str] | None:
+    data = officers.parse(values)
+    designation = officers.find(session, access.resolve_person(session, data.person), data.designated_on)
+    return officers.as_row(designation) if designation else None
+
+
+def _current_acknowledgement(session: Session, values: Mapping[str, str]) -> Mapping[str, str] | None:
+    data = acknowledgements.parse(values)
+    ack = acknowledgements.find(session, access.resolve_person(session, data.person), data.policy_version)
+    return acknowledgements.as_row(ack) if ack else None
+
+
+def _current_incident(session: Session, values: Mapping[str, str]) -> Mapping[str, str] | None:
+    data = incident_records.parse(values)
+    incident = incidents.by_reference(session, data.reference) if data.reference else None
+    return incident_records.as_row(incident) if incident else None
+
+
 def _apply_account(session: Session, values: Mapping[str, str], today: date) -> bool:
     data = accounts.parse(values)
     existing = accounts.by_name(session, data.name)
@@ -105,6 +153,7 @@ KINDS: dict[str, Kind] = {
         _apply_person,
         lambda session: (people.as_row(p) for p in people.all_people(session)),
         import_only=acknowledgements.COLUMNS[1:],
+        current=_current_person,
     ),
     "accounts": Kind(
         accounts.COLUMNS,
@@ -112,6 +161,7 @@ KINDS: dict[str, Kind] = {
         lambda row: f"{(row.get('platform') or '').strip()}:{(row.get('handle') or '').strip()}".casefold(),
         _apply_account,
         lambda session: (accounts.as_row(a) for a in accounts.all_accounts(session)),
+        current=_current_account,
     ),
     "grants": Kind(
         access.COLUMNS,
@@ -119,6 +169,7 @@ KINDS: dict[str, Kind] = {
         lambda row: _cell(row, "person", "account", "granted_on"),
         _apply_grant,
         lambda session: (access.as_row(g) for g in access.all_grants(session)),
+        current=_current_grant,
     ),
     "officers": Kind(
         officers.COLUMNS,
@@ -126,6 +177,7 @@ KINDS: dict[str, Kind] = {
         lambda row: _cell(row, "person", "designated_on"),
         _apply_officer,
         lambda session: (officers.as_row(d) for d in officers.all_designations(session)),
+        current=_current_officer,
     ),
     "incidents": Kind(
         incident_records.COLUMNS,
@@ -133,6 +185,7 @@ KINDS: dict[str, Kind] = {
         lambda row: _cell(row, "reference") if (row.get("reference") or "").strip() else f"row-{id(row)}",
         _apply_incident,
         lambda session: (incident_records.as_row(i) for i in incidents.all_incidents(session)),
+        current=_current_incident,
     ),
     "assessments": Kind(
         assessment_records.COLUMNS,
@@ -140,6 +193,7 @@ KINDS: dict[str, Kind] = {
         lambda row: _cell(row, "reference", "assessed_at"),
         assessment_records.apply_row,
         lambda session: (assessment_records.as_row(a) for a in assessment_records.all_entries(session)),
+        current=assessment_records.current_row,
     ),
     "moderation": Kind(
         moderation.COLUMNS,
@@ -147,6 +201,7 @@ KINDS: dict[str, Kind] = {
         lambda row: _cell(row, "account", "at", "content"),
         moderation.apply_row,
         lambda session: (moderation.as_row(e) for e in moderation.all_entries(session)),
+        current=moderation.current_row,
     ),
     "acknowledgements": Kind(
         acknowledgements.COLUMNS,
@@ -154,6 +209,7 @@ KINDS: dict[str, Kind] = {
         lambda row: _cell(row, "person", "policy_version"),
         _apply_acknowledgement,
         lambda session: (acknowledgements.as_row(a) for a in acknowledgements.all_acknowledgements(session)),
+        current=_current_acknowledgement,
     ),
 }
 
@@ -165,12 +221,16 @@ def kind_of(name: str) -> Kind:
     return kind
 
 
+#: The largest CSV file read: far more rows than a council keeps, and the size is checked before reading.
+MAX_CSV_BYTES = 50 * 1024 * 1024
+
+
 def read_csv(path: Path) -> str:
     """The file's text; Excel's byte-order mark and Windows line ends are accepted."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ClerkDeskError(f"Cannot read {path}: {exc.strerror}") from exc
+        raw = files.read_regular(path, "file", MAX_CSV_BYTES)
+    except ValidationError as exc:
+        raise ClerkDeskError(f"Cannot read {path}: {exc.message}") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -186,12 +246,17 @@ def import_rows(session: Session, kind_name: str, content: str, today: date) -> 
     """
     kind = kind_of(kind_name)
     reader = csv.DictReader(io.StringIO(content, newline=""))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    try:
+        header = [name.strip() for name in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise ClerkDeskError(f"row 1: cannot be read as CSV ({_csv_problem(exc)})") from None
     _check_header(header, kind)
     reader.fieldnames = header
+    # A column the file leaves out keeps what is stored; an empty cell in a column it has clears it.
+    absent = [name for name in (*kind.columns, *kind.import_only) if name not in header]
     seen: dict[str, int] = {}
     added = updated = 0
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in enumerate(_rows(reader), start=2):
         if None in raw:
             raise ValidationError(header[-1], "has more cells than the header has columns", row=number)
         values = {key: _unescape(value or "") for key, value in raw.items()}
@@ -202,6 +267,8 @@ def import_rows(session: Session, kind_name: str, content: str, today: date) -> 
             raise ValidationError(kind.columns[0], f"repeats row {seen[key]}", row=number)
         seen[key] = number
         try:
+            if absent:
+                values = _keep_absent(session, kind, values, absent)
             if kind.apply(session, values, today):
                 added += 1
             else:
@@ -211,6 +278,44 @@ def import_rows(session: Session, kind_name: str, content: str, today: date) -> 
     return ImportResult(added, updated)
 
 
+def _keep_absent(
+    session: Session, kind: Kind, values: Mapping[str, str], absent: Sequence[str]
+) -> dict[str, str]:
+    """The row with each column the file leaves out filled in from the stored record it names."""
+    try:
+        stored = kind.current(session, values)
+    except ValidationError:
+        stored = None  # the row is bad: applying it names the field
+    kept = dict(values)
+    for name in absent:
+        if stored is not None and name in stored:
+            kept[name] = stored[name]
+    return kept
+
+
+def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str, str | None]]:
+    """The reader's rows; a row the csv module cannot read is a one-line error naming it."""
+    number = 1
+    while True:
+        number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ClerkDeskError(f"row {number}: cannot be read as CSV ({_csv_problem(exc)})") from None
+        yield row
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"a cell is longer than {csv.field_size_limit() // 1024} KB; no field is that long"
+    if "NUL" in text:
+        return "it holds a NUL character; save the file from the spreadsheet again as 'CSV UTF-8'"
+    return text
+
+
 def _check_header(header: Sequence[str], kind: Kind) -> None:
     if not header:
         raise ValidationError(
@@ -218,6 +323,9 @@ def _check_header(header: Sequence[str], kind: Kind) -> None:
             f"the file is empty; the first row must name the columns: {', '.join(kind.columns)}",
             row=1,
         )
+    repeated = next((name for index, name in enumerate(header) if name in header[:index]), None)
+    if repeated is not None:
+        raise ValidationError(repeated, "appears more than once in the header row", row=1)
     known = (*kind.columns, *kind.import_only)
     unknown = [name for name in header if name not in known]
     if unknown:
@@ -241,8 +349,12 @@ def export_rows(session: Session, kind_name: str) -> str:
 
 
 def write_csv(path: Path, content: str) -> None:
-    """Write the whole file, or leave any existing file as it was."""
-    write_bytes(path, content.encode("utf-8"))
+    """Write the whole file, or leave any existing file as it was.
+
+    The file starts with UTF-8's byte-order mark, so Excel opened by a double-click reads "Zoë", not
+    "ZoÃ«"; ``read_csv`` accepts it.
+    """
+    write_bytes(path, content.encode("utf-8-sig"))
 
 
 def write_bytes(path: Path, content: bytes) -> None:

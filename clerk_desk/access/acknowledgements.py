@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from clerk_desk import clauses, fields
 from clerk_desk.errors import ValidationError
-from clerk_desk.models import Acknowledgement
+from clerk_desk.models import Acknowledgement, Person
 from clerk_desk.register import authority, lookups
 
 CLAUSE = clauses.ACKNOWLEDGEMENT
@@ -62,6 +62,18 @@ def all_acknowledgements(session: Session) -> list[Acknowledgement]:
     )
 
 
+def version_key(policy_version: str) -> str:
+    """Policy versions that differ only in case (or surrounding spaces) are one version: "V2.1" is "v2.1"."""
+    return policy_version.strip().casefold()
+
+
+def find(session: Session, person: Person, policy_version: str) -> Acknowledgement | None:
+    """The person's acknowledgement of this policy version (in any case), if recorded."""
+    wanted = version_key(policy_version)
+    acks = session.execute(select(Acknowledgement).where(Acknowledgement.person_id == person.id)).unique()
+    return next((a for a in acks.scalars() if version_key(a.policy_version) == wanted), None)
+
+
 def save(session: Session, data: AcknowledgementData, today: date) -> tuple[Acknowledgement, bool]:
     """Record (or correct) a person's acknowledgement of a policy version; True when it is new."""
     authority.require_manager(session, "record policy acknowledgements")
@@ -70,15 +82,7 @@ def save(session: Session, data: AcknowledgementData, today: date) -> tuple[Ackn
         raise ValidationError("acknowledged_on", "is in the future")
     if data.training_on is not None and data.training_on > today:
         raise ValidationError("training_on", "is in the future")
-    existing = (
-        session.execute(
-            select(Acknowledgement).where(
-                Acknowledgement.person_id == person.id, Acknowledgement.policy_version == data.policy_version
-            )
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
+    existing = find(session, person, data.policy_version)
     ack = existing or Acknowledgement(person=person, policy_version=data.policy_version)
     if existing is None:
         session.add(ack)
@@ -90,4 +94,5 @@ def save(session: Session, data: AcknowledgementData, today: date) -> tuple[Ackn
 
 def latest_by_person(acks: list[Acknowledgement], policy_version: str) -> dict[int, Acknowledgement]:
     """Each person's acknowledgement of this policy version."""
-    return {a.person_id: a for a in acks if a.policy_version == policy_version}
+    wanted = version_key(policy_version)
+    return {a.person_id: a for a in acks if version_key(a.policy_version) == wanted}

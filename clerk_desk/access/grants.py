@@ -68,12 +68,12 @@ def parse(values: Mapping[str, str | None]) -> GrantData:
         person=fields.required_text(values, "person"),
         account=fields.required_text(values, "account", max_length=310),
         level=fields.choice(values, "level", AccessLevel),  # type: ignore[arg-type]
-        business_case=fields.text(values, "business_case", max_length=4000),
+        business_case=fields.text(values, "business_case", max_length=4000, multiline=True),
         approved_by=fields.text(values, "approved_by"),
         granted_on=granted_on,
         expires_on=fields.iso_date(values, "expires_on"),
         revoked_on=fields.iso_date(values, "revoked_on"),
-        revoke_reason=fields.text(values, "revoke_reason", max_length=2000),
+        revoke_reason=fields.text(values, "revoke_reason", max_length=2000, multiline=True),
     )
 
 

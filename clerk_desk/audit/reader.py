@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
@@ -51,7 +52,7 @@ def summary(entry: AuditEntry) -> str:
     try:
         changes = json.loads(entry.changes)
     except ValueError:
-        return entry.changes
+        return one_line(entry.changes)
     parts = []
     for field, pair in changes.items():
         before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
@@ -71,4 +72,13 @@ def _show(value: object) -> str:
         return "yes"
     if value is False:
         return "no"
-    return str(value)
+    return one_line(str(value))
+
+
+def one_line(text: str) -> str:
+    """Text on one line: each line break shows as "⏎" and any other control character as an escape
+    (``\\x1b``), so a multi-line description, or a value recorded before such values were refused,
+    can never pass for another entry in a listing."""
+    for brk in ("\r\n", "\r", "\n", "\x85", "\u2028", "\u2029"):
+        text = text.replace(brk, " ⏎ ")
+    return "".join(f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" else ch for ch in text)

@@ -105,6 +105,8 @@ class Reminder:
     #: Which due date or event this is, the same on every run and every day (an overdue item moves to
     #: today but is still the same event), so a calendar updates its event instead of adding another.
     uid: str = ""
+    #: The exact moment it is due, when it is due at a time of day (the ICO's 72 hours), not on a day.
+    at: datetime | None = None
 
     def when(self, today: date) -> str:
         """The due date in words: "now", "3 days overdue", "in 5 days", "today"."""

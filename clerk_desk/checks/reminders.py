@@ -17,10 +17,13 @@ from clerk_desk.checks import engine as checks
 from clerk_desk.checks.findings import Register
 from clerk_desk.checks.findings import Reminder as Reminder
 from clerk_desk.checks.findings import Urgency as Urgency
+from clerk_desk.errors import ValidationError
 from clerk_desk.incidents import rules as incident_rules
 from clerk_desk.storage.clock import Clock
 
 WINDOW_DAYS = 14
+#: The furthest ahead reminders look: ten years covers every interval a council sets.
+MAX_WINDOW_DAYS = 3660
 
 
 ReminderSource = Callable[[Register, int], Iterable[Reminder]]
@@ -99,8 +102,40 @@ def grant_expiries(register: Register, within_days: int) -> Iterable[Reminder]:
         )
 
 
+#: Where suspending an account before an election comes from.
+SUSPENSION_CLAUSE = "Stalbridge 4"
+
+
+def suspension_ends(register: Register, within_days: int) -> Iterable[Reminder]:
+    """A suspended account (e.g. closed before an election) whose suspension ends within the window, or
+    has ended while the account is still marked suspended: the clerk resumes it or extends the dates."""
+    horizon = register.today + timedelta(days=within_days)
+    for account in register.accounts:
+        end = account.suspended_to
+        if account.status != "suspended" or end is None or end > horizon:
+            continue
+        over = end < register.today
+        since = account.suspended_from.isoformat() if account.suspended_from else "an unrecorded date"
+        yield Reminder(
+            Urgency.OVERDUE if over else Urgency.SOON,
+            end,
+            account.name,
+            "Resume the account" if over else "Suspension ends",
+            f"suspended since {since}{', and still marked suspended' if over else ''}",
+            SUSPENSION_CLAUSE,
+            "account",
+            account.id,
+            f"suspension-{account.id}-{end.isoformat()}",
+        )
+
+
 #: Every kind of reminder.
-SOURCES: tuple[ReminderSource, ...] = (password_changes, grant_expiries, incident_rules.incident_deadlines)
+SOURCES: tuple[ReminderSource, ...] = (
+    password_changes,
+    grant_expiries,
+    suspension_ends,
+    incident_rules.incident_deadlines,
+)
 
 
 def due(
@@ -111,6 +146,8 @@ def due(
     within_days: int = WINDOW_DAYS,
 ) -> list[Reminder]:
     """Everything due, most urgent first, from a register already loaded or loaded here."""
+    if not 0 <= within_days <= MAX_WINDOW_DAYS:
+        raise ValidationError("days", f"must be between 0 and {MAX_WINDOW_DAYS} (ten years)")
     if register is None:
         if session is None or clock is None:
             raise TypeError("due() needs a register, or a session and a clock")
@@ -140,12 +177,18 @@ def summary(reminders: Sequence[Reminder], today: date) -> str:
     return "\n".join([counts.capitalize() + ".", *lines, *more])
 
 
-def to_ics(reminders: Sequence[Reminder], council_name: str, today: date, stamp: datetime) -> bytes:
-    """An iCalendar file with one all-day event per due date, for Outlook or any calendar.
+#: When a timed reminder (the ICO deadline) sounds before it is due.
+ALARMS_BEFORE = (timedelta(hours=24), timedelta(hours=4))
 
-    Overdue and "now" items are placed on today, so they are not lost in the past.
+
+def to_ics(reminders: Sequence[Reminder], council_name: str, today: date, stamp: datetime) -> bytes:
+    """An iCalendar file with one event per due date, for Outlook or any calendar.
+
+    A reminder due at a moment (the ICO's deadline) is a timed event at that moment, with alarms
+    24 hours and 4 hours before; the rest are all-day events. Overdue and "now" items whose moment has
+    passed are placed on today, so they are not lost in the past.
     """
-    from icalendar import Calendar, Event
+    from icalendar import Alarm, Calendar, Event
 
     calendar = Calendar()
     calendar.add("prodid", "-//Clerk Desk//Social media governance//EN")
@@ -159,8 +202,18 @@ def to_ics(reminders: Sequence[Reminder], council_name: str, today: date, stamp:
         key = reminder.uid or f"{reminder.subject}-{reminder.due.isoformat()}"
         event.add("uid", f"{key}@clerk-desk")
         event.add("dtstamp", stamp)
-        event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
+        if reminder.at is not None and reminder.at > stamp:
+            event.add("dtstart", reminder.at)
+            event.add("dtend", reminder.at + timedelta(minutes=30))
+            for before in ALARMS_BEFORE:
+                alarm = Alarm()
+                alarm.add("action", "DISPLAY")
+                alarm.add("description", f"{reminder.what}: {reminder.subject}")
+                alarm.add("trigger", -before)
+                event.add_component(alarm)
+        else:
+            event.add("dtstart", day)
+            event.add("dtend", day + timedelta(days=1))
         state = {Urgency.NOW: " (now)", Urgency.OVERDUE: " (overdue)", Urgency.SOON: ""}[reminder.urgency]
         event.add("summary", f"{reminder.what}: {reminder.subject}{state}")
         event.add("description", f"{reminder.detail}. Due {reminder.due.isoformat()} ({reminder.clause}).")

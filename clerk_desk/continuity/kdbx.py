@@ -189,14 +189,22 @@ def plan_import(session: Session, path: Path, passphrase: str) -> ImportPlan:
     return ImportPlan(sorted(matches.values(), key=lambda m: m.account.casefold()), unmatched, missing)
 
 
-def store(session: Session, plan: ImportPlan) -> int:
+def store(session: Session, plan: ImportPlan, *, allow_weak: bool = False) -> int:
     """Store every matched password, or none: they are the passwords the accounts already have (not a
-    change), sealed in the caller's transaction, which a refusal for any one of them rolls back whole."""
+    change), sealed in the caller's transaction, which a refusal for any one of them rolls back whole.
+    A weak password is refused unless ``allow_weak`` says the clerk has been told and accepts it."""
     credentials.require_keyholder(session, "import passwords")
     _check_unique(plan.matches)
     for match in plan.matches:
         try:
-            credentials.set_password(session, match.account_id, match.password, as_change=False)
+            credentials.set_password(
+                session, match.account_id, match.password, changed_on_platform=False, confirm_weak=allow_weak
+            )
+        except credentials.PasswordWeak as exc:
+            raise ClerkDeskError(
+                f"The password for {match.account} is {exc.verdict.label.lower()}: it could be guessed. "
+                "Change it on the platform first, or import with --allow-weak. Nothing was stored."
+            ) from exc
         except credentials.PasswordReused as exc:
             raise ClerkDeskError(
                 f"The password for {match.account} is already used for {', '.join(exc.others)} "

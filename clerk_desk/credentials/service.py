@@ -3,8 +3,9 @@
 Only the clerk and the deputy clerk may do these (Thornbury 9.1). The secret is kept only as sealed
 copies (``copies``), one per approved key and one for the recovery key, opened with the acting person's
 private key from this PC's keyring; each action is recorded in the audit trail as who, when, which
-account and which action — never the secret. A new password stored for an account, by Set password or
-by a confirmed Rotate, is an entry in its rotation history (Thornbury 9.4).
+account and which action — never the secret. A password new on the platform, stored by Set password
+(changed on the platform) or by a confirmed Rotate, is an entry in its rotation history (Thornbury 9.4);
+the password an account already has, recorded as it is, is not a change.
 
 Rotation is two-phase so that a change that fails on the platform never locks the council out: the new
 password waits, sealed, beside the current one until the clerk confirms that the platform accepted it
@@ -26,7 +27,9 @@ from sqlalchemy.orm import Session, object_session
 
 from clerk_desk import clauses
 from clerk_desk.audit import chain as audit
-from clerk_desk.credentials import copies, holders, keys, rotation, upgrade, vault
+from clerk_desk.credentials import copies, holders, keys, passwords, rotation, upgrade, vault
+from clerk_desk.credentials.platforms import SECURITY_PAGES as SECURITY_PAGES  # for the window
+from clerk_desk.credentials.platforms import security_page as security_page
 from clerk_desk.credentials.vault import VaultState, VaultStatus
 from clerk_desk.errors import ClerkDeskError, PermissionDenied
 from clerk_desk.models import APPROVER_ROLES, Account, AccountStatus, CopyKind, PersonKey, RotationReason
@@ -34,20 +37,6 @@ from clerk_desk.register import accounts, authority
 from clerk_desk.storage.clock import clock_of
 
 UNIQUE_CLAUSE = clauses.UNIQUE_PASSWORDS
-#: Where each platform's password is changed; anything else opens the account's own address.
-SECURITY_PAGES = {
-    "facebook": "https://accountscenter.facebook.com/password_and_security",
-    "instagram": "https://accountscenter.instagram.com/password_and_security",
-    "threads": "https://accountscenter.instagram.com/password_and_security",
-    "x": "https://x.com/settings/password",
-    "twitter": "https://x.com/settings/password",
-    "youtube": "https://myaccount.google.com/signinoptions/password",
-    "linkedin": "https://www.linkedin.com/mypreferences/d/change-password",
-    "tiktok": "https://www.tiktok.com/setting",
-    "nextdoor": "https://nextdoor.co.uk/settings/",
-    "bluesky": "https://bsky.app/settings/account",
-    "flickr": "https://www.flickr.com/account",
-}
 
 
 class PasswordReused(ClerkDeskError):
@@ -61,15 +50,16 @@ class PasswordReused(ClerkDeskError):
         )
 
 
-def security_page(account: Account) -> str | None:
-    """The web page where the account's password is changed."""
-    page = SECURITY_PAGES.get(account.platform.strip().casefold())
-    if page is None and account.platform.strip().casefold() == "mastodon" and account.url:
-        from urllib.parse import urlsplit
+class PasswordWeak(ClerkDeskError):
+    """The password is easy to guess; saving it needs an explicit confirmation."""
 
-        host = urlsplit(account.url).netloc
-        page = f"https://{host}/auth/edit" if host else None
-    return page or account.url
+    def __init__(self, verdict: passwords.Strength) -> None:
+        self.verdict = verdict
+        advice = f" {verdict.advice}" if verdict.advice else ""
+        super().__init__(
+            f"This password is {verdict.label.lower()}: it could be guessed.{advice} Save it anyway only "
+            "if the platform will not take a stronger one."
+        )
 
 
 def may_hold_keys(session: Session, actor: str, today: date) -> bool:
@@ -137,12 +127,13 @@ def reused_by(
     A closed account is left out, as ``check`` leaves it out: its password no longer opens anything.
     """
     others = []
-    for other in accounts.all_accounts(session):
-        if other.id == account.id or other.status == AccountStatus.CLOSED:
-            continue
-        stored = _stored_secret(session, other, key, private)
-        if stored is not None and _same(stored, password):
-            others.append(other.name)
+    with vault.time_limit():  # one limit for the whole comparison, not one per keyring call
+        for other in accounts.all_accounts(session):
+            if other.id == account.id or other.status == AccountStatus.CLOSED:
+                continue
+            stored = _stored_secret(session, other, key, private)
+            if stored is not None and _same(stored, password):
+                others.append(other.name)
     return others
 
 
@@ -154,10 +145,19 @@ def _store(
     reason: RotationReason | None,
     action: str,
     confirm_reuse: bool,
+    *,
+    confirm_weak: bool = False,
 ) -> None:
-    """History and audit, then the sealed copies, all in the caller's transaction."""
+    """History and audit, then the sealed copies, all in the caller's transaction.
+
+    ``reason`` None stores a password the account already has: it is not a change, so it adds nothing
+    to the rotation history and leaves the "last changed" date (and any change still due) as it was.
+    """
     if not password:
         raise ClerkDeskError("An empty password cannot be stored.")
+    verdict = passwords.strength(password, (account.handle, account.platform, account.sign_in_email or ""))
+    if not verdict.acceptable and not confirm_weak:
+        raise PasswordWeak(verdict)
     others = reused_by(session, account, password, *holder)
     if others and not confirm_reuse:
         raise PasswordReused(others)
@@ -167,11 +167,15 @@ def _store(
         rotation.record(session, account, today, reason, today)
         details["reason"] = reason.value
     else:
-        details["recorded"] = "the password the account already has"
+        details["kind"] = EXISTING
     if others:
         details["same_password_as"] = ", ".join(others)
     audit.record(session, action, "Account", str(account.id), account.name, details)
     copies.store(session, account, CopyKind.CURRENT, password)
+
+
+#: How the audit trail names a password stored without a change (a change names its reason instead).
+EXISTING = "the password the account already has"
 
 
 def set_password(
@@ -180,24 +184,35 @@ def set_password(
     password: str,
     reason: RotationReason | None = None,
     *,
+    changed_on_platform: bool,
     confirm_reuse: bool = False,
-    as_change: bool = True,
+    confirm_weak: bool = False,
 ) -> RotationReason | None:
-    """Store a password for the account; returns the reason recorded in its history.
+    """Store a password for the account; returns the reason recorded in its history, if any.
 
-    With ``as_change=False`` the password is the one the account already has: it is kept, but it is not
-    a change, so it adds nothing to the history, settles no rotate-now and resets no interval (None).
+    ``changed_on_platform`` says which of two things the clerk is doing (Thornbury 9.4); the Set
+    password dialog and ``password set --changed|--existing`` both ask for it:
+
+    * True: the password is new on the platform (changed there just now). It is a change: an entry in
+      the rotation history (``reason``, by default "first set" for an account with no password yet and
+      "other" after that), which restarts the interval and settles a change due at once.
+    * False: the password the account already has, recorded in Clerk Desk. Nothing changed on the
+      platform, so nothing in the history changes: an overdue or rotate-now account stays due (None).
     """
+    if not changed_on_platform and reason is not None:
+        raise ClerkDeskError(
+            "A reason is recorded only for a password changed on the platform; the password the "
+            "account already has is not a change."
+        )
     holder = _holder(session, "set a password")
     account = accounts.get(session, account_id)
     upgrade.move(session, account, *holder)
-    if not as_change:
-        _store(session, holder, account, password, None, "set password", confirm_reuse)
-        return None
-    if reason is None:
+    if changed_on_platform and reason is None:
         first = not copies.exists(session, account.id) and not rotation.history(session, account.id)
         reason = RotationReason.FIRST_SET if first else RotationReason.OTHER
-    _store(session, holder, account, password, reason, "set password", confirm_reuse)
+    _store(
+        session, holder, account, password, reason, "set password", confirm_reuse, confirm_weak=confirm_weak
+    )
     return reason
 
 
@@ -260,7 +275,12 @@ def begin_rotation(session: Session, account_id: int, new_password: str) -> None
 
 
 def confirm_rotation(
-    session: Session, account_id: int, reason: RotationReason, *, confirm_reuse: bool = False
+    session: Session,
+    account_id: int,
+    reason: RotationReason,
+    *,
+    confirm_reuse: bool = False,
+    confirm_weak: bool = False,
 ) -> None:
     """Phase two: the platform accepted the new password, so it replaces the old one."""
     holder = _holder_if_stored(session, "rotate a password", account_id)
@@ -273,7 +293,16 @@ def confirm_rotation(
         raise ClerkDeskError(
             f"There is no new password waiting for {account.name}; start the rotation again."
         )
-    _store(session, holder, account, new_password, reason, "rotation confirmed", confirm_reuse)
+    _store(
+        session,
+        holder,
+        account,
+        new_password,
+        reason,
+        "rotation confirmed",
+        confirm_reuse,
+        confirm_weak=confirm_weak,
+    )
     copies.drop(session, account.id, CopyKind.PENDING)
 
 
@@ -308,6 +337,11 @@ def snapshot(registered: Iterable[Account], session: Session | None = None) -> V
     earlier version left in this PC's keyring, not yet moved, counts too. Reuse is found by opening the
     copies with a key this PC holds. ``session`` reads the copies; by default, the accounts' own.
     """
+    with vault.time_limit():  # one limit for the whole snapshot, not one per keyring call
+        return _snapshot(registered, session)
+
+
+def _snapshot(registered: Iterable[Account], session: Session | None) -> VaultSnapshot:
     state = vault.status()
     if not state.ok:
         return VaultSnapshot(state)

@@ -8,15 +8,24 @@ keyring, credential actions are refused with a message that says what to do, and
 anywhere else (design.md, "Credentials and the keyring").
 
 Keyring calls run on a worker thread with a time limit, because unlocking GNOME Keyring or KWallet can
-wait for a prompt that never comes; the window stays responsive and the clerk gets a message.
+wait for a prompt that never comes; the window stays responsive and the clerk gets a message. The limit
+is for a whole command (``time_limit``), not for each call: a keyring that answers just inside the limit
+each time cannot make ``check`` take minutes.
+
+A write that is given up on may still complete later (an unlock prompt answered late). The caller has
+by then been told it failed and has recorded nothing, so the late write is undone: the entry that was
+there before (a private key) is put back. The keyring never holds a key the database does not know of.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import secrets
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
@@ -122,28 +131,88 @@ def _locked() -> VaultError:
     )
 
 
-def _call(action: Callable[[], T], timeout: float) -> T:
-    """Run a keyring call on a worker thread; give up after ``timeout`` seconds."""
+class _Budget:
+    """The time a command has with the keyring, counted from its first keyring call."""
+
+    def __init__(self, seconds: float, outer: _Budget | None) -> None:
+        self.seconds = seconds
+        self.outer = outer
+        self.started: float | None = None
+
+    def ends(self) -> float:
+        """When the time runs out (time.monotonic()); the clock starts at the first call."""
+        if self.started is None:
+            self.started = time.monotonic()
+        own = self.started + self.seconds
+        return own if self.outer is None else min(own, self.outer.ends())
+
+
+#: The current command's time with the keyring, if it is limited.
+_budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
+    "clerk_desk_keyring_budget", default=None
+)
+
+
+@contextmanager
+def time_limit(seconds: float = DEFAULT_TIMEOUT) -> Iterator[None]:
+    """Limit all keyring calls made inside the block to ``seconds`` together, counted from the first of
+    them: time spent before it (typing a password at a prompt) does not count. A nested limit can only
+    shorten the one around it."""
+    token = _budget.set(_Budget(seconds, _budget.get()))
+    try:
+        yield
+    finally:
+        _budget.reset(token)
+
+
+def _no_answer(timeout: float) -> VaultError:
+    return VaultError(
+        VaultState.LOCKED,
+        f"The password store did not answer within {timeout:.0f} seconds. If a window is asking you "
+        "to unlock the keyring, unlock it and try again.",
+    )
+
+
+def _call(action: Callable[[], T], timeout: float, late: Callable[[], None] | None = None) -> T:
+    """Run a keyring call on a worker thread; give up after ``timeout`` seconds, or sooner if the
+    command's time limit runs out first.
+
+    ``late`` runs on the worker if the call completes after it was given up on (to undo a write).
+    """
     backend = _backend()
     if not _usable(backend):
         raise _unavailable()
+    budget = _budget.get()
+    limit = timeout
+    if budget is not None:
+        limit = min(timeout, budget.ends() - time.monotonic())
+        if limit <= 0:
+            raise _no_answer(timeout)
     outcome: dict[str, object] = {}
+    lock = threading.Lock()
+    state = {"done": False, "abandoned": False}
 
     def work() -> None:
         try:
             outcome["value"] = action()
         except BaseException as exc:  # handed back to the caller's thread below
             outcome["error"] = exc
+        with lock:
+            state["done"] = True
+            undo = state["abandoned"] and "error" not in outcome and late is not None
+        if undo:
+            try:
+                late()  # type: ignore[misc]
+            except Exception as exc:  # nobody is waiting: log the kind of failure, never its text
+                log.error("undoing a late keyring write failed: %s", type(exc).__name__)
 
     worker = threading.Thread(target=work, name="clerk-desk-keyring", daemon=True)
     worker.start()
-    _waiter(worker, timeout)
-    if worker.is_alive():
-        raise VaultError(
-            VaultState.LOCKED,
-            f"The password store did not answer within {timeout:.0f} seconds. If a window is asking you "
-            "to unlock the keyring, unlock it and try again.",
-        )
+    _waiter(worker, limit)
+    with lock:
+        if not state["done"]:
+            state["abandoned"] = True
+            raise _no_answer(timeout)
     error = outcome.get("error")
     if error is not None:
         raise _translate(error) from None
@@ -182,14 +251,33 @@ def get_password(account_uuid: str, timeout: float = DEFAULT_TIMEOUT) -> str | N
 
 
 def set_password(account_uuid: str, password: str, timeout: float = DEFAULT_TIMEOUT) -> None:
-    """Store (or replace) the account's password."""
+    """Store (or replace) the account's password.
+
+    If the store does not answer in time, the clerk is told it failed; should the write still complete
+    later, the password that was there before is put back (or the new one removed).
+    """
     if not password:
         raise ClerkDeskError("An empty password cannot be stored.")
-    _call(lambda: _backend().set_password(SERVICE, account_uuid, password), timeout)
+    previous = _call(lambda: _backend().get_password(SERVICE, account_uuid), timeout)
+
+    def put_back() -> None:
+        backend = _backend()
+        if previous is None:
+            backend.delete_password(SERVICE, account_uuid)
+        else:
+            backend.set_password(SERVICE, account_uuid, previous)
+
+    _call(lambda: _backend().set_password(SERVICE, account_uuid, password), timeout, late=put_back)
 
 
 def delete_password(account_uuid: str, timeout: float = DEFAULT_TIMEOUT) -> bool:
-    """Forget the account's password; False when there was none."""
+    """Forget the account's password; False when there was none.
+
+    As for a write, a removal that completes after it was given up on is undone.
+    """
+    previous = _call(lambda: _backend().get_password(SERVICE, account_uuid), timeout)
+    if previous is None:
+        return False
 
     def delete() -> bool:
         try:
@@ -198,7 +286,10 @@ def delete_password(account_uuid: str, timeout: float = DEFAULT_TIMEOUT) -> bool
             return False
         return True
 
-    return _call(delete, timeout)
+    def put_back() -> None:
+        _backend().set_password(SERVICE, account_uuid, previous)
+
+    return _call(delete, timeout, late=put_back)
 
 
 def private_key_entry(key_uuid: str) -> str:

@@ -47,8 +47,8 @@ def parse(values: Mapping[str, str | None]) -> EntryData:
         account=account,
         at=at,
         action=action,
-        content=fields.required_text(values, "content", max_length=4000),
-        reason=fields.required_text(values, "reason", max_length=4000),
+        content=fields.required_text(values, "content", max_length=4000, multiline=True),
+        reason=fields.required_text(values, "reason", max_length=4000, multiline=True),
         done_by=fields.text(values, "done_by"),
     )
 
@@ -100,6 +100,12 @@ def as_row(entry: ModerationEntry) -> dict[str, str]:
         "reason": entry.reason,
         "done_by": entry.done_by,
     }
+
+
+def current_row(session: Session, values: Mapping[str, str]) -> dict[str, str] | None:
+    """The entry a row names as it is stored, for the columns a file leaves out; None when there is none."""
+    existing = find(session, parse(values))
+    return as_row(existing) if existing else None
 
 
 def apply_row(session: Session, values: Mapping[str, str], today: date) -> bool:

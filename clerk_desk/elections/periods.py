@@ -56,7 +56,7 @@ def parse(values: Mapping[str, str | None]) -> PeriodData:
         notice_on=notice,
         poll_on=poll,
         name=fields.text(values, "name", max_length=200),
-        elections=fields.text(values, "elections", max_length=2000),
+        elections=fields.text(values, "elections", max_length=2000, multiline=True),
     )
 
 
@@ -196,7 +196,7 @@ def record_period_item(
     if item not in PERIOD_ITEMS:
         raise ValidationError("item", f"'{item}' is not one of {', '.join(PERIOD_ITEMS)}")
     day = _day(on, session, "on")
-    text = fields.text({"note": note}, "note", max_length=4000)
+    text = fields.text({"note": note}, "note", max_length=4000, multiline=True)
     if item == "partnership":
         period.partnership_handled_on, period.partnership_note = day, text
     else:
@@ -227,8 +227,8 @@ def approve_exception(
     authority.require_manager(session, "approve an exception to the pre-election restrictions")
     period = get(session, period_id)
     exception = ElectionException(
-        what=fields.required_text({"what": what}, "what", max_length=4000),
-        reason=fields.required_text({"reason": reason}, "reason", max_length=4000),
+        what=fields.required_text({"what": what}, "what", max_length=4000, multiline=True),
+        reason=fields.required_text({"reason": reason}, "reason", max_length=4000, multiline=True),
         approved_on=_day(on, session, "approved_on"),
         approved_by=str(session.info.get("actor") or ""),
     )

@@ -99,12 +99,12 @@ def parse(values: Mapping[str, str | None]) -> AssessmentData:
         living_people=fields.boolean(values, "living_people", default=True),
         likelihood=fields.choice(values, "risk_likelihood", RiskLevel),  # type: ignore[arg-type]
         severity=fields.choice(values, "risk_severity", RiskLevel),  # type: ignore[arg-type]
-        mitigation=fields.text(values, "mitigation", max_length=20000),
+        mitigation=fields.text(values, "mitigation", max_length=20000, multiline=True),
         people_affected=fields.integer(values, "people_affected", minimum=0, maximum=MAX_COUNT),
         records_affected=fields.integer(values, "records_affected", minimum=0, maximum=MAX_COUNT),
-        data_kinds=fields.text(values, "data_kinds", max_length=4000),
-        consequences=fields.text(values, "consequences", max_length=20000),
-        reason=fields.text(values, "assessment_reason", max_length=4000),
+        data_kinds=fields.text(values, "data_kinds", max_length=4000, multiline=True),
+        consequences=fields.text(values, "consequences", max_length=20000, multiline=True),
+        reason=fields.text(values, "assessment_reason", max_length=4000, multiline=True),
     )
 
 
@@ -204,7 +204,9 @@ def record_told(
 ) -> Incident:
     """The people affected were told: when, how and how many (Art. 34(1))."""
     incident = incidents.get(session, incident_id)
-    how = fields.required_text({"subjects_told_how": how}, "subjects_told_how", max_length=4000)
+    how = fields.required_text(
+        {"subjects_told_how": how}, "subjects_told_how", max_length=4000, multiline=True
+    )
     if told_at > clock_of(session).now():
         raise ValidationError("subjects_told_at", "is in the future")
     if told_at < incidents.discovered(incident):

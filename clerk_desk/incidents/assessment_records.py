@@ -8,7 +8,8 @@ entries. An entry already held (the same incident and minute) is left as it is: 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -63,6 +64,17 @@ def as_row(entry: IncidentAssessment) -> dict[str, str]:
     }
 
 
+def current_row(session: Session, values: Mapping[str, str]) -> dict[str, str] | None:
+    """The entry a row names (the same incident and minute) as it is stored, for the columns a file
+    leaves out; None when there is none."""
+    reference = fields.required_text(values, "reference", max_length=20)
+    incident = incidents.by_reference(session, reference)
+    at = moment(values, "assessed_at")
+    if incident is None or at is None:
+        return None
+    return next((as_row(e) for e in incident.assessments if local_iso(e.assessed_at) == local_iso(at)), None)
+
+
 def apply_row(session: Session, values: Mapping[str, str], today: date) -> bool:
     """Add the entry unless the incident already holds one from that minute; True when added."""
     reference = fields.required_text(values, "reference", max_length=20)
@@ -81,3 +93,22 @@ def apply_row(session: Session, values: Mapping[str, str], today: date) -> bool:
         return False
     assessment.add(session, incident, data, at=at, by=fields.text(values, "assessed_by"))
     return True
+
+
+def add_imported(
+    session: Session,
+    incident: Incident,
+    given: assessment.AssessmentData | None,
+    at: datetime | None,
+    by: str | None,
+) -> None:
+    """The latest assessment from an incidents file: a changed one is added to the history; the same one
+    given again adds nothing."""
+    if given is None:
+        return
+    latest = assessment.current(incident)
+    if latest is not None and assessment.same(latest, given):
+        return
+    if latest is not None and (not given.reason or given.reason == latest.reason):
+        given = replace(given, reason="Reassessed in an imported file")
+    assessment.add(session, incident, given, at=at, by=by)

@@ -3,6 +3,8 @@
 A file is never silently replaced: attaching the same content twice to one incident is refused. A file
 larger than the council's limit (setting ``evidence_max_mib``) is refused with the limit named. Opening
 one checks its hash and writes a temporary copy, readable by this user only, for the system viewer.
+Only a regular file is taken in: a link (which could point at any file on the PC, ``/etc/shadow``) or a
+device such as ``/dev/zero`` is refused before anything is read.
 Files that earlier versions kept in a PC's data folder are moved in by migration 0006; one that PC did
 not have is read from the folder here if this PC has it.
 """
@@ -13,6 +15,7 @@ import hashlib
 import mimetypes
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from clerk_desk.errors import ClerkDeskError, NotFoundError, ValidationError
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Evidence
 from clerk_desk.register import settings
-from clerk_desk.storage import config
+from clerk_desk.storage import config, files
 from clerk_desk.storage.clock import clock_of
 
 MIB = 1024 * 1024
@@ -54,21 +57,21 @@ def limit_bytes(session: Session) -> int:
 def attach(session: Session, incident_id: int, source: Path) -> Evidence:
     """Keep a file in the database as evidence for the incident, with its SHA-256, size and type."""
     incident = incidents.get(session, incident_id)
-    if not source.is_file():
-        raise ValidationError("file", f"{source} is not a file")
     limit = limit_bytes(session)
-    if source.stat().st_size > limit:
-        raise ValidationError(
-            "file", f"{source.name} is larger than the limit of {limit // MIB} MiB for an evidence file"
-        )
+    too_large = ValidationError(
+        "file", f"{source.name} is larger than the limit of {limit // MIB} MiB for an evidence file"
+    )
+    # A link or a special file is refused; what is read is the file that was checked (not followed).
+    descriptor, size = files.open_regular(source, "file", sys.maxsize)
     try:
-        data = source.read_bytes()
+        with os.fdopen(descriptor, "rb") as handle:
+            if size > limit:
+                raise too_large
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise ClerkDeskError(f"Cannot read {source.name}: {exc.strerror}") from exc
     if len(data) > limit:  # it grew while being read
-        raise ValidationError(
-            "file", f"{source.name} is larger than the limit of {limit // MIB} MiB for an evidence file"
-        )
+        raise too_large
     digest = hashlib.sha256(data).hexdigest()
     for existing in incident.evidence:
         if existing.sha256 == digest:
@@ -122,7 +125,7 @@ def content_of(session: Session, evidence_id: int) -> bytes:
 
 def _from_old_folder(item: Evidence) -> bytes:
     path = evidence_dir() / (item.stored_as or "")
-    if not item.stored_as or not path.is_file():
+    if not item.stored_as or not path.is_file() or path.is_symlink():
         raise ClerkDeskError(
             f"The evidence file {item.filename} was attached on another PC by an earlier version of Clerk "
             "Desk and is not in this database; open Clerk Desk on that PC once to move it in."

@@ -218,7 +218,7 @@ def log(
     """
     authority.require_person(session, "log an incident")
     title = fields.required_text({"title": title}, "title", max_length=300)
-    description = fields.required_text({"description": description}, "description", max_length=20000)
+    description = fields.required_text({"description": description}, "description", 20000, multiline=True)
     now = _now(session)
     incident = Incident(
         reference=next_reference(session, now.year),
@@ -241,7 +241,7 @@ def log(
 def add_action(session: Session, incident_id: int, text: str) -> IncidentAction:
     """Add a dated entry, by the person acting, to the incident's timeline."""
     incident = get(session, incident_id)
-    body = fields.required_text({"action": text}, "action", max_length=10000)
+    body = fields.required_text({"action": text}, "action", max_length=10000, multiline=True)
     action = IncidentAction(incident=incident, at=_now(session), author=_actor(session), text=body)
     session.add(action)
     session.flush()
@@ -340,7 +340,9 @@ def record_ico_decision(
     now = _now(session)
     if decided_at > now:
         raise ValidationError("ico_decided_at", "is in the future")
-    if decided_at < discovered(incident):
+    # Times are typed to the minute: one typed in the minute the breach was logged is not before it.
+    found = discovered(incident).replace(second=0, microsecond=0)
+    if decided_at < found:
         raise ValidationError("ico_decided_at", "is before the breach was discovered")
     if decision == IcoDecision.NOTIFY:
         if notified_at is None:
@@ -351,7 +353,7 @@ def record_ico_decision(
             raise PolicyViolation("ico_reference", ICO_CLAUSE, "give the ICO's reference for the report")
         if notified_at > now:
             raise ValidationError("ico_notified_at", "is in the future")
-        if notified_at < discovered(incident):
+        if notified_at < found:
             raise ValidationError("ico_notified_at", "is before the breach was discovered")
     elif not (reason or "").strip():
         raise PolicyViolation(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from clerk_desk import fields
 from clerk_desk.errors import PolicyViolation, StaleEditError, ValidationError
-from clerk_desk.incidents import assessment
+from clerk_desk.incidents import assessment, assessment_records
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents.assessment import AssessmentData
 from clerk_desk.incidents.lifecycle import ICO_CLAUSE, local_iso, moment
@@ -162,13 +162,14 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
                 )
             if step == "subjects_told":
                 assessment.check_reason(reason, column)
-            not_applicable.append((step, fields.required_text({column: reason}, column, max_length=2000)))
+            reason = fields.required_text({column: reason}, column, 2000, multiline=True)
+            not_applicable.append((step, reason))
         elif when := moment(values, column):
             steps.append((step, when))
     return IncidentData(
         category=fields.choice(values, "category", IncidentCategory),  # type: ignore[arg-type]
         title=fields.required_text(values, "title", max_length=300),
-        description=fields.required_text(values, "description", max_length=20000),
+        description=fields.required_text(values, "description", max_length=20000, multiline=True),
         severity=fields.choice(
             values,
             "severity",
@@ -191,25 +192,27 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
             default=IncidentStatus.OPEN,
         ),
         resolved_at=moment(values, "resolved_at"),
-        outcome=fields.text(values, "outcome", max_length=20000),
+        outcome=fields.text(values, "outcome", max_length=20000, multiline=True),
         ico_decision=fields.choice(values, "ico_decision", IcoDecision, required=False),
         ico_notified_at=moment(values, "ico_notified_at"),
         steps_done=tuple(steps),
         steps_not_applicable=tuple(not_applicable),
-        external_party=fields.text(values, "external_party", max_length=2000),
+        external_party=fields.text(values, "external_party", max_length=2000, multiline=True),
         clerk_is_target=fields.boolean(values, "clerk_is_target"),
         ico_reference=fields.text(values, "ico_reference", max_length=100),
-        lessons=fields.text(values, "lessons", max_length=20000),
+        lessons=fields.text(values, "lessons", max_length=20000, multiline=True),
         assessment=assessment.parse(values)
         if any((values.get(c) or "").strip() for c in ASSESSMENT_COLUMNS)
         else None,
         assessed_at=moment(values, "assessed_at"),
         assessed_by=fields.text(values, "assessed_by"),
-        subjects_told_how=fields.text(values, "subjects_told_how", max_length=4000),
+        subjects_told_how=fields.text(values, "subjects_told_how", max_length=4000, multiline=True),
         subjects_told_count=fields.integer(
             values, "subjects_told_count", minimum=1, maximum=assessment.MAX_COUNT
         ),
-        public_summary=fields.text(values, "public_summary", max_length=PUBLIC_SUMMARY_LENGTH),
+        public_summary=fields.text(
+            values, "public_summary", max_length=PUBLIC_SUMMARY_LENGTH, multiline=True
+        ),
     )
 
 
@@ -324,7 +327,7 @@ def save(
     incident.lessons = data.lessons
     incident.public_summary = data.public_summary
     incidents.set_involved(incident, linked_accounts, linked_people)
-    _apply_assessment(session, incident, data)
+    assessment_records.add_imported(session, incident, data.assessment, data.assessed_at, data.assessed_by)
     _apply_ico(incident, data)
     incidents.sync_steps(incident)
     for step, when in data.steps_done:
@@ -359,19 +362,6 @@ def _kept(stored: datetime | None, given: datetime | None) -> datetime | None:
     if stored is not None and given is not None and local_iso(stored) == local_iso(given):
         return stored
     return given
-
-
-def _apply_assessment(session: Session, incident: Incident, data: IncidentData) -> None:
-    """A changed assessment is added to the history; the same one given again adds nothing."""
-    if data.assessment is None:
-        return
-    latest = assessment.current(incident)
-    if latest is not None and assessment.same(latest, data.assessment):
-        return
-    given = data.assessment
-    if latest is not None and (not given.reason or given.reason == latest.reason):
-        given = replace(given, reason="Reassessed in an imported file")
-    assessment.add(session, incident, given, at=data.assessed_at, by=data.assessed_by)
 
 
 def _apply_ico(incident: Incident, data: IncidentData) -> None:

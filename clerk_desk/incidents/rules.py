@@ -163,6 +163,7 @@ def incident_deadlines(register: Register, within_days: int) -> Iterable[Reminde
                 "incident",
                 incident.id,
                 f"ico-{incident.reference}",
+                at=deadline,
             )
         if incident.status == IncidentStatus.CLOSED:
             continue

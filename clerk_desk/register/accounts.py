@@ -105,12 +105,12 @@ def parse(values: Mapping[str, str | None]) -> AccountData:
         handle=fields.required_text(values, "handle"),
         status=fields.choice(values, "status", AccountStatus),  # type: ignore[arg-type]
         url=fields.url(values, "url"),
-        purpose=fields.text(values, "purpose", max_length=2000),
+        purpose=fields.text(values, "purpose", max_length=2000, multiline=True),
         sign_in_email=fields.email(values, "sign_in_email"),
         two_factor=fields.choice(values, "two_factor", TwoFactor, required=False),
         approved_by=fields.text(values, "approved_by"),
         approved_on=fields.iso_date(values, "approved_on"),
-        business_case=fields.text(values, "business_case", max_length=4000),
+        business_case=fields.text(values, "business_case", max_length=4000, multiline=True),
         complaints_info=fields.boolean(values, "complaints_info"),
         rotation_days=fields.integer(values, "rotation_days", minimum=1, maximum=3650),
         last_rotated_on=fields.iso_date(values, "last_rotated_on"),
@@ -187,6 +187,10 @@ def _approver(session: Session, name: str, field: str = "approved_by") -> Person
 def _check(data: AccountData, today: date, previous_status: str | None) -> None:
     """Rules across an account's own fields."""
     status = data.status
+    if ":" in data.platform:
+        # An account is named Platform:handle everywhere (grants, officers, CSV); the first ':' ends the
+        # platform, so a platform holding one could never be named again.
+        raise ValidationError("platform", "must not contain ':' (accounts are written Platform:handle)")
     if data.approved_by and not data.approved_on:
         raise ValidationError("approved_on", "is required when approved_by is given")
     if data.approved_on and not data.approved_by:

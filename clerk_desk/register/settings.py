@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +16,7 @@ from clerk_desk import fields
 from clerk_desk.errors import ValidationError
 from clerk_desk.models import CouncilLogo, Setting
 from clerk_desk.register import authority
+from clerk_desk.storage import files
 
 
 @dataclass(frozen=True)
@@ -210,18 +212,27 @@ class Logo:
     data: bytes
 
 
+def _decodes(data: bytes) -> bool:
+    """Whether the picture can be drawn: decoded whole by Pillow, which the annual review's PDF (through
+    reportlab) uses to read it too. Pillow, not reportlab, so the register stays clear of the report
+    engine (``check`` and ``import`` start fast)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            picture.load()
+    except Exception:  # any decoder failure means the same thing: not a usable picture
+        return False
+    return True
+
+
 def set_logo(session: Session, path: Path) -> Logo:
     """Store a PNG or JPEG file as the council's logo."""
     authority.require_manager(session, "change the council's logo")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError("logo", f"cannot read {path}: {exc.strerror}") from exc
+    data = files.read_regular(path, "logo", LOGO_MAX_BYTES)
     media_type = next((kind for magic, kind in LOGO_TYPES.items() if data.startswith(magic)), None)
-    if media_type is None:
+    if media_type is None or not _decodes(data):
         raise ValidationError("logo", f"{path.name} is not a PNG or JPEG picture")
-    if len(data) > LOGO_MAX_BYTES:
-        raise ValidationError("logo", f"{path.name} is larger than 2 MB; use a smaller picture")
     digest = hashlib.sha256(data).hexdigest()
     row = session.execute(select(CouncilLogo)).scalar_one_or_none()
     if row is None:

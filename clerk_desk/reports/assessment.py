@@ -37,7 +37,7 @@ def save(
             a version someone else stored since is refused with StaleEditError.
     """
     authority.require_manager(session, "write the annual review's assessment")
-    cleaned = fields.text({"assessment": text}, "assessment", max_length=MAX_LENGTH) or ""
+    cleaned = fields.text({"assessment": text}, "assessment", max_length=MAX_LENGTH, multiline=True) or ""
     row = get(session, period)
     current = row.version if row is not None else None
     if current != expected_version:

@@ -120,19 +120,41 @@ def wrap(text: str, width: float, font: str = FONT, size: float = 8) -> str:
                 continue
             if line:
                 lines.append(" ".join(line))
-            while needed > width and len(word) > 1:
-                cut = len(word) - 1
-                while cut > 1 and pdfmetrics.stringWidth(word[:cut], font, size) > width:
-                    cut -= 1
-                soft = max(word.rfind(mark, 0, cut) for mark in _SOFT_BREAKS) + 1
-                if soft > cut // 3:
-                    cut = soft
-                lines.append(word[:cut])
-                word = word[cut:]
+            if needed > width and len(word) > 1:
+                *pieces, word = _break_word(word, width, font, size)
+                lines.extend(pieces)
                 needed = text_width(word, font, size)
             line, used = [word], needed
         lines.append(" ".join(line))
     return "\n".join(lines)
+
+
+def _break_word(word: str, width: float, font: str, size: float) -> list[str]:
+    """A word too wide for ``width`` in pieces that fit, in time linear in its length.
+
+    Each character's width is measured once (a font's widths add up: no kerning here) and the pieces are
+    cut from running sums; a piece ends after a ':', '/', '-' or '.' when one is in its last two thirds.
+    """
+    advances = [_char_width(ch, font, size) for ch in word]
+    pieces: list[str] = []
+    start = 0
+    while start < len(word):
+        used, end = 0.0, start
+        while end < len(word) and (end == start or used + advances[end] <= width):
+            used += advances[end]
+            end += 1
+        if end < len(word):
+            soft = max(word.rfind(mark, start, end) for mark in _SOFT_BREAKS) + 1
+            if soft - start > (end - start) // 3:
+                end = soft
+        pieces.append(word[start:end])
+        start = end
+    return pieces
+
+
+@lru_cache(maxsize=65536)
+def _char_width(ch: str, font: str, size: float) -> float:
+    return pdfmetrics.stringWidth(ch, font, size)
 
 
 class FastTable(Table):
@@ -198,6 +220,10 @@ class FastTable(Table):
         return self
 
 
+#: Lines of a cell per table row; a longer record carries on in the next row, so it can cross a page.
+TABLE_LINES = 40
+
+
 def table(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -225,7 +251,22 @@ def table(
                 ("BACKGROUND", (0, index), (-1, index), HEADER_FILL),
             ]
         else:
-            data.append([wrap(str(c), w, FONT, size) for c, w in zip(row, inner, strict=True)])
+            cells = [wrap(str(c), w, FONT, size).split("\n") for c, w in zip(row, inner, strict=True)]
+            tallest = max(len(lines) for lines in cells)
+            first = len(data)
+            # A record taller than a page cannot be laid out: its text runs on in rows that read as one.
+            for start in range(0, tallest, TABLE_LINES):
+                if start:
+                    index = len(data)
+                    fill = colors.white if (first - 1) % 2 == 0 else STRIPE
+                    extra = [
+                        *extra,
+                        ("BACKGROUND", (0, index), (-1, index), fill),
+                        ("LINEBELOW", (0, index - 1), (-1, index - 1), 0.25, fill),
+                        ("BOTTOMPADDING", (0, index - 1), (-1, index - 1), 0),
+                        ("TOPPADDING", (0, index), (-1, index), 0),
+                    ]
+                data.append(["\n".join(lines[start : start + TABLE_LINES]) for lines in cells])
     result = FastTable(data, colWidths=list(widths), repeatRows=1)
     result.setStyle(
         TableStyle(

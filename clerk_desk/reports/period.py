@@ -71,6 +71,10 @@ class Period:
         return found
 
 
+#: The earliest year a review may start in.
+EARLIEST_YEAR = 1900
+
+
 def check(start: date | None, end: date | None, today: date) -> Period:
     """The period from two dates, or a ValidationError naming ``from`` or ``to``.
 
@@ -87,6 +91,14 @@ def check(start: date | None, end: date | None, today: date) -> Period:
         )
     if end == start:
         raise ValidationError("to", "is the same day as the start: the period is empty")
+    if end.year > today.year + 1:
+        raise ValidationError(
+            "to", f"{end.isoformat()} is more than a year ahead; a review covers days up to next year"
+        )
+    if start.year < EARLIEST_YEAR:
+        raise ValidationError(
+            "from", f"{start.isoformat()} is before {EARLIEST_YEAR}; no council record is that old"
+        )
     if start > today:
         raise ValidationError(
             "from", f"{start.isoformat()} is after today: the period is empty, nothing has happened in it"

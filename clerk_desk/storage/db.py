@@ -13,7 +13,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from sqlalchemy.pool import StaticPool
 from clerk_desk.audit import chain as audit
 from clerk_desk.credentials import holders
 from clerk_desk.errors import DatabaseError, PermissionDenied, StaleEditError
-from clerk_desk.storage import app_version
+from clerk_desk.storage import app_version, aside
 from clerk_desk.storage.clock import Clock, SystemClock, attach_clock
 from clerk_desk.storage.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
 
@@ -278,7 +277,7 @@ def _migrate(engine: Engine, sqlite_path: Path | None, clock: Clock) -> Path | N
         )
     backup = None
     if sqlite_path is not None and current is not None:
-        backup = _backup_sqlite(engine, sqlite_path, current, clock.now())
+        backup = aside.copy_aside(sqlite_path, current, HEAD, clock.now())
     log.info("migrating database from %s to %s", current or "empty", HEAD)
     from alembic import command
     from alembic.config import Config
@@ -352,27 +351,6 @@ def _current_revision(conn: Any) -> str | None:
             )
         return None
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def _backup_sqlite(engine: Engine, path: Path, revision: str, now: datetime) -> Path:
-    """Copy the database aside with SQLite's online backup, which includes the WAL's contents."""
-    stamp = now.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.before-{HEAD}.from-{revision}.{stamp}{path.suffix}")
-    source = sqlite3.connect(str(path))
-    try:
-        dest = sqlite3.connect(str(target))
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    except sqlite3.Error as exc:
-        raise DatabaseError(
-            f"Could not copy {path} aside before migrating it ({exc}); it was not changed."
-        ) from exc
-    finally:
-        source.close()
-    log.info("copied %s to %s before migrating", path, target)
-    return target
 
 
 def _operational_message(exc: OperationalError) -> str:

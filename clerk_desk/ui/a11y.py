@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerk_desk.ui import plain
+
 #: Everything announced goes to these too (tests listen here; the screen reader hears the event).
 LISTENERS: list[Callable[[QWidget, str], None]] = []
 
@@ -71,7 +73,7 @@ def install() -> None:
 def heading(text: str, level: int = 1) -> QLabel:
     """A page (level 1) or section (level 2) heading."""
     install()
-    label = QLabel(text)
+    label = plain.label(text)  # a heading can name a record: never markup
     label.setObjectName("pageHeading" if level == 1 else "sectionHeading")
     label.setProperty(HEADING, level)
     # With a screen reader running, Qt made the label's interface as the label was created, before it

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QWidget
 from sqlalchemy.orm import Session
 
 from clerk_desk import fields
 from clerk_desk.access import grants as access
 from clerk_desk.models import AccessLevel, Account, AccountStatus, Grant, Person
 from clerk_desk.register import accounts, authority
-from clerk_desk.ui import a11y
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog, choice_field, date_field, record_dialog, text_field
 from clerk_desk.ui.table_model import Column, RowTableModel, sort_text
@@ -85,7 +85,7 @@ class MatrixModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return level
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{person.name} — {account.name}: {level or 'no access'}"
+            return plain.tooltip(f"{person.name} — {account.name}: {level or 'no access'}")
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -160,7 +160,7 @@ def revoke_dialog(context: Context, grant: Grant, parent: QWidget | None = None)
 
     def write(session: Session, values: dict[str, str]) -> Grant:
         revoked_on = fields.iso_date(values, "revoked_on", required=True)
-        reason = fields.required_text(values, "revoke_reason", max_length=2000)
+        reason = fields.required_text(values, "revoke_reason", max_length=2000, multiline=True)
         assert revoked_on is not None
         return access.revoke(session, grant.id, grant.version, revoked_on, reason, today)
 
@@ -251,7 +251,7 @@ class AccessPage(TablePage):
     def revoke(self) -> None:
         grant = self.current()
         if grant is not None and self.run_dialog(revoke_dialog(self.context, grant, self)):
-            QMessageBox.information(
+            plain.information(
                 self,
                 "Change the password",
                 f"Change the password of {grant.account.name} now (Thornbury 9.4).",

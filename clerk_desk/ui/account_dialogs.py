@@ -8,9 +8,12 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from clerk_desk import fields
+from clerk_desk.checks import engine as checks
+from clerk_desk.errors import ValidationError
 from clerk_desk.models import Account, AccountStatus, TwoFactor, TwoFactorCodes
 from clerk_desk.register import accounts, people
 from clerk_desk.register import settings as council_settings
+from clerk_desk.ui import plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import (
     FormDialog,
@@ -30,21 +33,52 @@ def _approver_choices(context: Context, current: str | None) -> list[tuple[str, 
     return [("", "Not approved")] + [(name, name) for name in names]
 
 
+#: A new account recorded as it is found: in use on the platform, never approved (Barling Magna).
+LIVE_UNAPPROVED = "live_unapproved"
+LIVE_UNAPPROVED_LABEL = "Already live, not yet approved (will be flagged)"
+
+
+def _status_choices(new: bool) -> list[tuple[str, str]]:
+    choices = [(s.value, s.label) for s in AccountStatus]
+    if new:
+        at = [value for value, _ in choices].index(AccountStatus.ACTIVE.value) + 1
+        choices.insert(at, (LIVE_UNAPPROVED, LIVE_UNAPPROVED_LABEL))
+    return choices
+
+
 def account_dialog(context: Context, account: Account | None, parent: QWidget | None = None) -> FormDialog:
-    """Add an account (``account`` None) or edit one; saving goes through ``accounts.save``."""
+    """Add an account (``account`` None) or edit one; saving goes through ``accounts.save``.
+
+    A new account is a proposal, or an approved account, or one that is "already live, not yet
+    approved" (an account found on the platform): that choice is explicit, and the account-unapproved
+    finding it raises is shown as soon as it is saved.
+    """
     current = accounts.as_row(account) if account else None
     default_days = context.read(lambda s: council_settings.load(s).rotation_days)
 
     def write(session: Session, values: dict[str, str]) -> Account:
+        live_unapproved = values.get("status") == LIVE_UNAPPROVED
+        if live_unapproved:
+            values = {**values, "status": AccountStatus.ACTIVE.value}
+        data = accounts.parse(values)
+        if live_unapproved and data.approved_by:
+            raise ValidationError("status", "is 'not yet approved', but an approver is given; choose Active")
+        in_use = data.status in (AccountStatus.ACTIVE, AccountStatus.SUSPENDED)
+        if account is None and in_use and not data.approved_by and not live_unapproved:
+            raise ValidationError(
+                "status",
+                f"is {data.status.label.lower()} without an approver; give the approval, or choose "
+                f"'{LIVE_UNAPPROVED_LABEL}' for an account already in use ({accounts.APPROVAL_CLAUSE})",
+            )
         return accounts.save(
             session,
-            accounts.parse(values),
+            data,
             context.clock.today(),
             account_id=account.id if account else None,
             expected_version=account.version if account else None,
         )
 
-    return record_dialog(
+    dialog = record_dialog(
         context,
         f"Edit {account.name}" if account else "Add account",
         [
@@ -52,7 +86,7 @@ def account_dialog(context: Context, account: Account | None, parent: QWidget | 
             line_field("handle", "Handle", "@TownCouncil, or the page name"),
             line_field("url", "Web address", "https://"),
             text_field("purpose", "Purpose"),
-            choice_field("status", "Status", [(s.value, s.label) for s in AccountStatus]),
+            choice_field("status", "Status", _status_choices(account is None)),
             date_field("suspended_from", "Suspended from"),
             date_field("suspended_to", "Suspended until"),
             line_field("sign_in_email", "Sign-in email", "a shared council mailbox"),
@@ -87,7 +121,35 @@ def account_dialog(context: Context, account: Account | None, parent: QWidget | 
         intro=None
         if account
         else "A new account starts as a proposal until the clerk or deputy clerk approves it "
-        "(Barling Magna; Stalbridge 4).",
+        "(Barling Magna; Stalbridge 4). An account already in use that was never approved can be "
+        "recorded as it is, and is flagged until it is approved.",
+    )
+    saving = dialog.submit
+    assert saving is not None
+
+    def submit(values: dict[str, str]) -> Account:
+        saved: Account = saving(values)
+        if values.get("status") == LIVE_UNAPPROVED:
+            _show_unapproved(context, saved, dialog)
+        return saved
+
+    dialog.submit = submit
+    return dialog
+
+
+def _show_unapproved(context: Context, saved: Account, parent: QWidget) -> None:
+    """The finding a live, unapproved account raises, shown at once rather than at the next check."""
+    found = context.read(
+        lambda s: [
+            f.message
+            for f in checks.run(s, context.clock)
+            if f.rule == "account-unapproved" and f.subject_id == saved.id
+        ]
+    )
+    plain.warning(
+        parent,
+        "Saved, and flagged",
+        "\n".join(found) + f"\n\nIt stays on Home until it is approved ({accounts.APPROVAL_CLAUSE}).",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QMessageBox, QWidget
 
 from clerk_desk.checks import engine as checks
 from clerk_desk.credentials import rotation
@@ -14,7 +14,7 @@ from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import Account, AccountStatus, RotationReason, TwoFactor
 from clerk_desk.register import accounts, authority
 from clerk_desk.register import settings as council_settings
-from clerk_desk.ui import a11y
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.account_dialogs import account_dialog, approve_dialog, close_dialog
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.credential_dialogs import (
@@ -105,7 +105,7 @@ class AccountsPage(TablePage):
             self.forget_button,
         )
         password_bar = QHBoxLayout()
-        password_label = QLabel("Password:")
+        password_label = plain.label("Password:")
         password_bar.addWidget(password_label)
         for widget in (
             *self.credential_buttons[:4],
@@ -115,7 +115,7 @@ class AccountsPage(TablePage):
         ):
             password_bar.addWidget(widget)
         password_bar.addStretch(1)
-        self.vault_state = QLabel()
+        self.vault_state = plain.label()
         password_bar.addWidget(self.vault_state)
         self.body.insertLayout(2, password_bar)
         self.clipboard = ClipboardGuard()
@@ -177,7 +177,7 @@ class AccountsPage(TablePage):
             self.vault_state.setText(
                 "Password store: ready" if snapshot.status.ok else "Password store: unavailable"
             )
-            self.vault_state.setToolTip(snapshot.status.message)
+            self.vault_state.setToolTip(plain.tooltip(snapshot.status.message))
         self.model.set_rows(rows)
         self.fit_columns()
         if selected is not None:
@@ -272,7 +272,7 @@ class AccountsPage(TablePage):
             with self.context.write() as session:
                 return action(session, account.id)
         except ClerkDeskError as exc:
-            QMessageBox.warning(self, "Password", str(exc))
+            plain.warning(self, "Password", str(exc))
             return None
 
     def reveal(self) -> None:
@@ -317,7 +317,7 @@ class AccountsPage(TablePage):
         account = self._selected()
         if account is None:
             return
-        answer = QMessageBox.question(
+        answer = plain.question(
             self,
             "Forget the password?",
             f"Remove the password of {account.name} from the password store? Clerk Desk keeps no other copy.",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
+
+from clerk_desk.ui import plain
 
 
 class ActorDialog(QDialog):
@@ -11,7 +13,7 @@ class ActorDialog(QDialog):
     def __init__(self, names: list[str], os_user: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Who is using Clerk Desk?")
-        intro = QLabel(
+        intro = plain.label(
             f"Nobody in People has the login '{os_user}'. Choose who you are, so the audit trail records "
             "your changes under your name. Clerk Desk remembers the choice on this PC."
         )
@@ -19,7 +21,7 @@ class ActorDialog(QDialog):
         self.person = QComboBox()
         self.person.setAccessibleName("Person")
         self.person.addItems(names)
-        label = QLabel("&Person:")
+        label = plain.label("&Person:")
         label.setBuddy(self.person)
         form = QFormLayout()
         form.addRow(label, self.person)

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QPlainTextEdit, QWidget
 
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.register import settings as council_settings
 from clerk_desk.reports import assertion10, period
 from clerk_desk.reports.assertion10 import Requirement
+from clerk_desk.ui import plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import TablePage, button
@@ -40,7 +41,7 @@ class Assertion10Page(TablePage):
         self.table.setWordWrap(True)
         self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.setAccessibleName("Assertion 10 requirements")
-        note = QLabel(assertion10.SOURCE_NOTE)
+        note = plain.label(assertion10.SOURCE_NOTE)
         note.setObjectName("pageSummary")
         note.setWordWrap(True)
         self.period_choice = QComboBox()
@@ -55,15 +56,15 @@ class Assertion10Page(TablePage):
         self.missing.setTabChangesFocus(True)
         self.missing.setAccessibleName("What is still missing")
         self.missing.setMaximumHeight(180)
-        self.message = QLabel()
+        self.message = plain.label()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
-        period_label = QLabel("Period:")
+        period_label = plain.label("Period:")
         period_label.setBuddy(self.period_choice)
         for widget in (period_label, self.period_choice, self.save_pdf, self.save_html):
             self.add_action(widget)
         self.finish_actions()
-        missing_label = QLabel("What is still missing:")
+        missing_label = plain.label("What is still missing:")
         missing_label.setBuddy(self.missing)
         self.body.insertWidget(1, note)
         self.body.addWidget(missing_label)

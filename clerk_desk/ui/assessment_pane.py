@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMessageBox, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QTableView, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from clerk_desk import fields
@@ -15,7 +15,7 @@ from clerk_desk.incidents import assessment
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents.lifecycle import ART34_CLAUSE, moment
 from clerk_desk.models import Incident, IncidentAssessment, RiskLevel
-from clerk_desk.ui import a11y
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog, check_field, choice_field, line_field, record_dialog, text_field
 from clerk_desk.ui.table_model import Column, RowTableModel
@@ -155,7 +155,7 @@ class AssessmentPane(QWidget):
         self.context = context
         self.run_dialog = run_dialog
         self.incident: Incident | None = None
-        self.state = QLabel()
+        self.state = plain.label()
         self.state.setWordWrap(True)
         self.state.setAccessibleName("Assessment")
         self.model: RowTableModel[IncidentAssessment] = RowTableModel(HISTORY_COLUMNS, self)
@@ -250,6 +250,6 @@ class AssessmentPane(QWidget):
         try:
             self.context.read(lambda s: breach_record.create(s, self.context.clock, incident_id, path))
         except ClerkDeskError as exc:
-            QMessageBox.warning(self, "Breach record", str(exc))
+            plain.warning(self, "Breach record", str(exc))
             return False
         return True

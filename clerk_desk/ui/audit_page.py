@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QWidget
 
 from clerk_desk.audit import reader as audit_log
 from clerk_desk.audit import verify
 from clerk_desk.models import AuditEntry
-from clerk_desk.ui import a11y
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import DATE_HINT
 from clerk_desk.ui.table_model import Column, RowTableModel
@@ -53,7 +53,7 @@ class AuditPage(TablePage):
         self.subject = _labelled_edit("Record", "Record name or type")
         self.since = _labelled_edit("From", DATE_HINT)
         self.until = _labelled_edit("To", DATE_HINT)
-        self.filter_error = QLabel()
+        self.filter_error = plain.label()
         self.filter_error.setObjectName("fieldError")
         for label, widget in (
             ("&Person", self.person),
@@ -114,12 +114,13 @@ class AuditPage(TablePage):
         """Check the chain, the checkpoints and the register against the trail, and say what was checked,
         what was found and what could not be checked (the same words as ``clerk-desk audit --verify``)."""
         report = self.context.read(lambda s: verify.verify(s, self.context.actor.name))
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Information if report.ok else QMessageBox.Icon.Critical)
-        box.setWindowTitle("Audit trail intact" if report.ok else "Audit trail altered")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(report.summary())
-        box.setInformativeText("\n".join(report.lines()[:-1][:60]))
+        box = plain.box(
+            self,
+            QMessageBox.Icon.Information if report.ok else QMessageBox.Icon.Critical,
+            "Audit trail intact" if report.ok else "Audit trail altered",
+            report.summary(),
+            "\n".join(report.lines()[:-1][:60]),
+        )
         box.setAccessibleName("Verification of the audit trail")
         self.last_report = report
         box.exec()

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -23,6 +22,7 @@ from clerk_desk.continuity import backup, restore
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
 from clerk_desk.storage.db import sqlite_file
+from clerk_desk.ui import plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import line_field
 from clerk_desk.ui.table_page import button
@@ -48,7 +48,7 @@ class BackupPanel(QWidget):
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        heading = QLabel("This PC")
+        heading = plain.label("This PC")
         heading.setObjectName("sectionHeading")
         self.folder = line_field("backup_folder", "Backups folder", str(config.default_backup_folder()))
         self.folder.widget.setToolTip(
@@ -65,7 +65,7 @@ class BackupPanel(QWidget):
             "Restore a backup…", "Replace the database with a backup; the current one is set aside first"
         )
         self.restore_button.clicked.connect(self.choose_backup)
-        self.state = QLabel()
+        self.state = plain.label()
         self.state.setWordWrap(True)
         self.state.setAccessibleName("Backups")
         row = QHBoxLayout()
@@ -73,7 +73,7 @@ class BackupPanel(QWidget):
         row.addWidget(self.choose_button)
         row.addWidget(self.save_button)
         form = QFormLayout()
-        label = QLabel(f"{self.folder.label}:")
+        label = plain.label(f"{self.folder.label}:")
         label.setBuddy(self.folder.widget)
         column = QVBoxLayout()
         column.addLayout(row)
@@ -139,7 +139,7 @@ class BackupPanel(QWidget):
         )
         if not path:
             return
-        answer = QMessageBox.question(
+        answer = plain.question(
             self,
             "Restore this backup?",
             f"Replace the council's database with {path}? The database as it is now is copied aside first.",

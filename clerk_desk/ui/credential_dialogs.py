@@ -5,15 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -22,45 +22,27 @@ from clerk_desk.credentials import passwords, rotation
 from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import Account, PasswordRotation, RotationReason
-from clerk_desk.ui import a11y
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.context import Context
-from clerk_desk.ui.password_editor import EXPOSURE_MS, ClipboardGuard, PasswordEditor
+from clerk_desk.ui.password_editor import (
+    EXPOSURE_MS,
+    ClipboardGuard,
+    PasswordEditor,
+    labelled,
+    reason_combo,
+    store_with_reuse_check,
+)
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import button
 
 
-def _labelled(form: QFormLayout, label: str, widget: QWidget) -> None:
-    caption = QLabel(f"{label}:")
-    caption.setBuddy(widget)
-    widget.setAccessibleName(label)
-    form.addRow(caption, widget)
-
-
-def _reason_combo(default: RotationReason | None) -> QComboBox:
-    combo = QComboBox()
-    if default is None:
-        combo.addItem("First set, or changed outside Clerk Desk", "")
-    for reason in RotationReason:
-        combo.addItem(reason.label, reason.value)
-    if default is not None:
-        combo.setCurrentIndex(combo.findData(default.value))
-    return combo
-
-
-def _store_with_reuse_check(parent: QWidget, attempt) -> bool:  # type: ignore[no-untyped-def]
-    """Run ``attempt(confirm_reuse)``; if the password is used elsewhere, ask before saving it anyway."""
-    try:
-        attempt(False)
-    except credentials.PasswordReused as exc:
-        answer = QMessageBox.question(parent, "Password already in use", f"{exc}\n\nSave it anyway?")
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        attempt(True)
-    return True
-
-
 class SetPasswordDialog(QDialog):
-    """Store a password for an account in the keyring; each one is an entry in its rotation history."""
+    """Store a password for an account, as sealed copies.
+
+    The clerk says which of two things this is (Thornbury 9.4): the password the account already has,
+    which is not a change and leaves any change that is due still due; or a password just changed on the
+    platform, which is an entry in the account's rotation history.
+    """
 
     def __init__(self, context: Context, account: Account, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,13 +50,34 @@ class SetPasswordDialog(QDialog):
         self.account = account
         self.setWindowTitle(f"Set password for {account.name}")
         self.editor = PasswordEditor((account.handle, account.platform, account.sign_in_email or ""))
-        self.reason = _reason_combo(None)
+        self.existing = QRadioButton("The password the account already has (not a change)")
+        self.changed = QRadioButton("A new password, changed on the platform just now")
+        self.kind = QButtonGroup(self)
+        for choice in (self.existing, self.changed):
+            choice.setAccessibleName(choice.text())
+            self.kind.addButton(choice)
+        kind_box = QWidget()
+        kind_box.setAccessibleName("This password is")
+        kind_layout = QVBoxLayout(kind_box)
+        kind_layout.setContentsMargins(0, 0, 0, 0)
+        kind_layout.addWidget(self.existing)
+        kind_layout.addWidget(self.changed)
+        self.kind_help = plain.label(
+            "Recording the existing password does not restart the interval and does not settle a change "
+            "that is due (after a compromise or a leaver): change it on the platform for that."
+        )
+        self.kind_help.setWordWrap(True)
+        kind_layout.addWidget(self.kind_help)
+        self.reason = reason_combo(None)
+        self.reason.setEnabled(False)
+        self.changed.toggled.connect(self.reason.setEnabled)
         form = QFormLayout()
-        caption = QLabel("Password:")
+        caption = plain.label("Password:")
         caption.setBuddy(self.editor.field)
         form.addRow(caption, self.editor)
-        _labelled(form, "Reason", self.reason)
-        self.message = QLabel()
+        form.addRow(plain.label("This password is:"), kind_box)
+        labelled(form, "Reason", self.reason)
+        self.message = plain.label()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox(
@@ -86,9 +89,10 @@ class SetPasswordDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        intro = QLabel(
-            "The password goes to this PC's password store (the OS keyring), never into the "
-            "database. Give every account its own password (Thornbury 9.3)."
+        intro = plain.label(
+            "The password is kept only as sealed copies that the approved keys and the council's "
+            "recovery key can open, never as plain text. Give every account its own password "
+            "(Thornbury 9.3)."
         )
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -105,14 +109,34 @@ class SetPasswordDialog(QDialog):
             a11y.tie_error(self.editor.field, self.message.text())
             self.editor.field.setFocus()
             return
-        reason = RotationReason(self.reason.currentData()) if self.reason.currentData() else None
+        if not (self.existing.isChecked() or self.changed.isChecked()):
+            a11y.show_message(
+                self.message,
+                "This password is: choose whether it is the password the account already has or one "
+                "changed on the platform.",
+                assertive=True,
+            )
+            a11y.tie_error(self.existing, self.message.text())
+            self.existing.setFocus()
+            return
+        changed = self.changed.isChecked()
+        data = self.reason.currentData()
+        reason = RotationReason(data) if changed and data else None
 
-        def attempt(confirm: bool) -> None:
+        def attempt(confirm_reuse: bool, confirm_weak: bool) -> None:
             with self.context.write() as session:
-                credentials.set_password(session, self.account.id, password, reason, confirm_reuse=confirm)
+                credentials.set_password(
+                    session,
+                    self.account.id,
+                    password,
+                    reason,
+                    changed_on_platform=changed,
+                    confirm_reuse=confirm_reuse,
+                    confirm_weak=confirm_weak,
+                )
 
         try:
-            if not _store_with_reuse_check(self, attempt):
+            if not store_with_reuse_check(self, attempt):
                 return
         except ClerkDeskError as exc:
             a11y.show_message(self.message, str(exc), assertive=True)
@@ -131,12 +155,12 @@ class RevealDialog(QDialog):
         self.field = QLineEdit(password)
         self.field.setReadOnly(True)
         self.field.setAccessibleName("Password")
-        self.countdown = QLabel(f"Hidden again in {interval_ms // 1000} seconds.")
+        self.countdown = plain.label(f"Hidden again in {interval_ms // 1000} seconds.")
         close = button("Close")
         close.clicked.connect(self.accept)
         close.setDefault(True)
         form = QFormLayout()
-        _labelled(form, "Password", self.field)
+        labelled(form, "Password", self.field)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.countdown)
@@ -172,7 +196,7 @@ class RotateDialog(QDialog):
         self.account = account
         self.clipboard = ClipboardGuard()
         self.setWindowTitle(f"Rotate the password of {account.name}")
-        self.steps = QLabel(
+        self.steps = plain.label(
             "1. Copy the new password below.\n"
             "2. Open the platform's security settings and change the password there.\n"
             "3. When the platform has accepted it, confirm here. Until then the current password is kept "
@@ -194,8 +218,8 @@ class RotateDialog(QDialog):
         self.open_button = button("Open security settings", credentials.security_page(account) or "")
         self.open_button.setEnabled(bool(credentials.security_page(account)))
         self.open_button.clicked.connect(self.open_settings)
-        self.reason = _reason_combo(default_reason)
-        self.message = QLabel()
+        self.reason = reason_combo(default_reason)
+        self.message = plain.label()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
         self.confirm_button = button("The platform accepted it")
@@ -211,11 +235,11 @@ class RotateDialog(QDialog):
         row.addWidget(self.show_box)
         row.addWidget(self.copy_button)
         form = QFormLayout()
-        caption = QLabel("New password:")
+        caption = plain.label("New password:")
         caption.setBuddy(self.field)
         self.field.setAccessibleName("New password")
         form.addRow(caption, row)
-        _labelled(form, "Reason", self.reason)
+        labelled(form, "Reason", self.reason)
         actions = QHBoxLayout()
         actions.addWidget(self.open_button)
         actions.addStretch(1)
@@ -242,7 +266,7 @@ class RotateDialog(QDialog):
                         "A new password generated earlier is still waiting for confirmation."
                     )
         except ClerkDeskError as exc:
-            QMessageBox.warning(self.parentWidget(), "Cannot rotate the password", str(exc))
+            plain.warning(self.parentWidget(), "Cannot rotate the password", str(exc))
             return False
         self.field.setText(waiting)
         return True
@@ -255,12 +279,14 @@ class RotateDialog(QDialog):
     def confirm(self) -> None:
         reason = RotationReason(self.reason.currentData())
 
-        def attempt(confirm_reuse: bool) -> None:
+        def attempt(confirm_reuse: bool, confirm_weak: bool) -> None:
             with self.context.write() as session:
-                credentials.confirm_rotation(session, self.account.id, reason, confirm_reuse=confirm_reuse)
+                credentials.confirm_rotation(
+                    session, self.account.id, reason, confirm_reuse=confirm_reuse, confirm_weak=confirm_weak
+                )
 
         try:
-            if not _store_with_reuse_check(self, attempt):
+            if not store_with_reuse_check(self, attempt):
                 return
         except ClerkDeskError as exc:
             a11y.show_message(self.message, str(exc), assertive=True)
@@ -268,7 +294,7 @@ class RotateDialog(QDialog):
         self.accept()
 
     def cancel_rotation(self) -> None:
-        answer = QMessageBox.question(
+        answer = plain.question(
             self,
             "Cancel the rotation?",
             "Discard the new password? Do this only if you have NOT changed the password on the platform; "

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QVBoxLayout, QWidget
 
 from clerk_desk.checks.findings import Register
 from clerk_desk.elections import periods
 from clerk_desk.elections.periods import ChecklistRow
+from clerk_desk.ui import plain
 from clerk_desk.ui.elections_page import CHECKLIST, period_text
 from clerk_desk.ui.table_model import RowTableModel
 from clerk_desk.ui.table_page import ActivatingTableView
@@ -21,9 +22,9 @@ class ElectionChecklist(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.period_id: int | None = None
-        self.heading = QLabel()
+        self.heading = plain.label()
         self.heading.setObjectName("sectionHeading")
-        self.info = QLabel()
+        self.info = plain.label()
         self.info.setWordWrap(True)
         self.model: RowTableModel[ChecklistRow] = RowTableModel(CHECKLIST, self)
         self.table = ActivatingTableView()

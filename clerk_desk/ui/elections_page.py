@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -19,7 +18,7 @@ from clerk_desk.elections import moderation, periods
 from clerk_desk.elections.periods import ChecklistRow
 from clerk_desk.models import Candidacy, ElectionException, ElectionPeriod, ModerationEntry
 from clerk_desk.register import accounts, people
-from clerk_desk.ui import a11y, election_dialogs
+from clerk_desk.ui import a11y, election_dialogs, plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog
 from clerk_desk.ui.table_model import Column, RowTableModel
@@ -117,7 +116,7 @@ class ElectionsPage(TablePage):
         self.period_choice = QComboBox()
         self.filters_bar.insertWidget(0, caption("Peri&od", self.period_choice))
         self.filters_bar.insertWidget(1, self.period_choice, 1)
-        self.period_info = QLabel()
+        self.period_info = plain.label()
         self.period_info.setWordWrap(True)
         self.period_info.setAccessibleName("Period checklist")
         self.body.insertWidget(3, self.period_info)

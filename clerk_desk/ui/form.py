@@ -13,11 +13,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QScrollArea,
     QVBoxLayout,
@@ -26,7 +24,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from clerk_desk.errors import ClerkDeskError, ValidationError
-from clerk_desk.ui import a11y
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.context import Context
 
 T = TypeVar("T")
@@ -45,7 +43,7 @@ class Field:
         self.widget = widget
         self._read = read
         self._write = write
-        self.error = QLabel()
+        self.error = plain.label()
         self.error.setObjectName("fieldError")
         self.error.setWordWrap(True)
         self.error.setVisible(False)
@@ -178,10 +176,10 @@ class FormDialog(QDialog):
             if isinstance(f.widget, QCheckBox):
                 form.addRow("", column)
             else:
-                label = QLabel(f"{f.label}:")
+                label = plain.label(f"{f.label}:")
                 label.setBuddy(f.widget)
                 form.addRow(label, column)
-        self.general_error = QLabel()
+        self.general_error = plain.label()
         self.general_error.setObjectName("fieldError")
         self.general_error.setWordWrap(True)
         self.general_error.setVisible(False)
@@ -202,7 +200,7 @@ class FormDialog(QDialog):
         self.body = QWidget()
         body_layout = QVBoxLayout(self.body)
         if intro:
-            intro_label = QLabel(intro)
+            intro_label = plain.label(intro)
             intro_label.setWordWrap(True)
             body_layout.addWidget(intro_label)
         body_layout.addLayout(form)
@@ -294,4 +292,4 @@ def record_dialog(
 
 def show_error(parent: QWidget | None, title: str, error: Exception) -> None:
     """A known error in a message box."""
-    QMessageBox.warning(parent, title, str(error))
+    plain.warning(parent, title, str(error))

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QVBoxLayout,
@@ -23,7 +22,7 @@ from clerk_desk.continuity import handover, handovers
 from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.models import Role
 from clerk_desk.register import people
-from clerk_desk.ui import a11y
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import Field, choice_field, line_field
 from clerk_desk.ui.table_page import button
@@ -43,7 +42,7 @@ class HandoverPage(QWidget):
         self.context = context
         self.pack: handover.Pack | None = None
         heading = a11y.heading("Clerk handover")
-        intro = QLabel(
+        intro = plain.label(
             "When the clerk changes: write the handover pack (a PDF of every account's way in, open "
             "incidents, access, officers and policy dates, with a checklist for the first week) and a "
             "KeePass file of the passwords for the incoming clerk. Confirming the handover ends the "
@@ -68,7 +67,7 @@ class HandoverPage(QWidget):
             (self.passphrase, None),
             (self.again, None),
         ):
-            label = QLabel(f"{field.label}:")
+            label = plain.label(f"{field.label}:")
             label.setBuddy(field.widget)
             row = QHBoxLayout()
             row.addWidget(field.widget, 1)
@@ -82,7 +81,7 @@ class HandoverPage(QWidget):
         self.write_button.clicked.connect(self.write_pack)
         self.confirm_button = button("Con&firm the handover")
         self.confirm_button.clicked.connect(self.ask_to_confirm)
-        self.message = QLabel()
+        self.message = plain.label()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Handover")
         actions = QHBoxLayout()
@@ -191,7 +190,7 @@ class HandoverPage(QWidget):
         return True
 
     def ask_to_confirm(self) -> None:
-        answer = QMessageBox.question(
+        answer = plain.question(
             self,
             "Confirm the handover?",
             f"Confirm that {self.incoming.value()} has the pack and can read the passwords? You will leave "

@@ -61,7 +61,8 @@ def log_dialog(context: Context, parent: QWidget | None = None) -> FormDialog:
         "Log incident",
         [
             line_field("title", "Title"),
-            choice_field("category", "Category", CATEGORIES),
+            # No category is chosen for the clerk: the category decides the follow-ups.
+            choice_field("category", "Category", [("", "Choose a category…"), *CATEGORIES]),
             text_field("description", "Description"),
             choice_field("severity", "Severity", SEVERITIES),
         ],

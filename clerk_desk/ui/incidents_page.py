@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -26,7 +25,7 @@ from clerk_desk.errors import ClerkDeskError
 from clerk_desk.incidents import evidence
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Evidence, Incident, IncidentAction, IncidentCategory, IncidentStatus
-from clerk_desk.ui import a11y
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.assessment_pane import AssessmentPane
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.incident_dialogs import (
@@ -297,7 +296,7 @@ class IncidentsPage(TablePage):
             with self.context.write() as session:
                 action(session)
         except ClerkDeskError as exc:
-            QMessageBox.warning(self, title, str(exc))
+            plain.warning(self, title, str(exc))
             return False
         return True
 
@@ -380,6 +379,6 @@ class IncidentsPage(TablePage):
             item_id = self.evidence_model.row_at(index.row()).id
             path = self.context.read(lambda s: evidence.open_copy(s, item_id))
         except ClerkDeskError as exc:
-            QMessageBox.warning(self, "Evidence", str(exc))
+            plain.warning(self, "Evidence", str(exc))
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

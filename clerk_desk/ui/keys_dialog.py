@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QTableView,
@@ -26,7 +25,7 @@ from clerk_desk.credentials.recovery import NewRecoveryKey
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import KeyState
 from clerk_desk.register import settings
-from clerk_desk.ui import a11y
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import button
@@ -52,8 +51,8 @@ class KeysDialog(QDialog):
         self.table.setAccessibleName("Keys")
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)
-        self.recovery_label = QLabel()
-        self.message = QLabel()
+        self.recovery_label = plain.label()
+        self.message = plain.label()
         self.message.setWordWrap(True)
         self.set_up_button = button("Set up this PC", "Make your key on this PC (its fingerprint is shown)")
         self.give_button = button(
@@ -160,7 +159,7 @@ class KeysDialog(QDialog):
             self.reload()
 
     def replace_recovery(self) -> None:
-        answer = QMessageBox.question(
+        answer = plain.question(
             self,
             "New recovery key?",
             "Make a new recovery key? The one on the emergency sheet in the safe will stop working.",
@@ -183,17 +182,17 @@ class RecoveryKeyDialog(QDialog):
         super().__init__(parent)
         self.context, self.made = context, made
         self.setWindowTitle("The council's recovery key")
-        intro = QLabel(
+        intro = plain.label(
             "This is shown only now. Save the emergency sheet, print it and keep it in the council's safe."
         )
         intro.setWordWrap(True)
         self.field = QLineEdit(made.text)
         self.field.setReadOnly(True)
         self.field.setAccessibleName("Recovery key")
-        fingerprint = QLabel(f"Fingerprint: {made.fingerprint}")
+        fingerprint = plain.label(f"Fingerprint: {made.fingerprint}")
         self.save_button = button("Save emergency sheet", "Write the emergency sheet as a PDF")
         self.save_button.clicked.connect(lambda: self.save_sheet())
-        self.status = QLabel()
+        self.status = plain.label()
         done = button("Close")
         done.clicked.connect(self.accept)
         layout = QVBoxLayout(self)

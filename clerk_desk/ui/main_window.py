@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QLabel,
     QListView,
     QMainWindow,
     QScrollArea,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clerk_desk.ui import a11y
+from clerk_desk.ui import a11y, plain
 
 if TYPE_CHECKING:
     from clerk_desk.checks.findings import Register
@@ -111,10 +110,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.database_label = QLabel("Opening the database…")
-        self.actor_label = QLabel()
+        self.database_label = plain.label("Opening the database…")
+        self.actor_label = plain.label()
         self.statusBar().addWidget(self.database_label, 1)
-        self.vault_label = QLabel("Password store: checking…")
+        self.vault_label = plain.label("Password store: checking…")
         self.statusBar().addPermanentWidget(self.vault_label)
         self.statusBar().addPermanentWidget(self.actor_label)
 
@@ -157,7 +156,7 @@ class MainWindow(QMainWindow):
 
     def _show_loading(self) -> None:
         """Home's place while the database opens: the navigation waits, the window paints."""
-        self.loading = QLabel("Loading the register…")
+        self.loading = plain.label("Loading the register…")
         self.loading.setObjectName("loading")
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.loading)
@@ -218,7 +217,7 @@ class MainWindow(QMainWindow):
         self.vault_label.setText(
             "Password store: ready" if snapshot.status.ok else "Password store: unavailable"
         )
-        self.vault_label.setToolTip(snapshot.status.message)
+        self.vault_label.setToolTip(plain.tooltip(snapshot.status.message))
 
     def show_about(self) -> None:
         """Help > About: the version, the database and where copies go (once the database is open)."""

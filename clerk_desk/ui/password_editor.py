@@ -1,18 +1,49 @@
-"""The password field with its generator and strength meter, and the clipboard that forgets."""
+"""The password field with its generator and strength meter, the clipboard that forgets, and what Set
+password and Rotate share: the reason list and the confirmation for a weak or reused password."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from clerk_desk.credentials import passwords
+from clerk_desk.credentials import service as credentials
 from clerk_desk.errors import ClerkDeskError
-from clerk_desk.ui import a11y
+from clerk_desk.models import RotationReason
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.table_page import button
 
 #: How long a revealed or copied password stays visible or on the clipboard (design.md).
 EXPOSURE_MS = 30_000
+
+
+def labelled(form: QFormLayout, label: str, widget: QWidget) -> None:
+    caption = plain.label(f"{label}:")
+    caption.setBuddy(widget)
+    widget.setAccessibleName(label)
+    form.addRow(caption, widget)
+
+
+def reason_combo(default: RotationReason | None) -> QComboBox:
+    combo = QComboBox()
+    if default is None:
+        combo.addItem("First set, or changed outside Clerk Desk", "")
+    for reason in RotationReason:
+        combo.addItem(reason.label, reason.value)
+    if default is not None:
+        combo.setCurrentIndex(combo.findData(default.value))
+    return combo
 
 
 class ClipboardGuard:
@@ -64,9 +95,9 @@ class PasswordEditor(QWidget):
         for box in self.classes.values():
             box.setChecked(True)
             box.setAccessibleName(box.text())
-        self.strength = QLabel()
+        self.strength = plain.label()
         self.strength.setWordWrap(True)
-        self.error = QLabel()
+        self.error = plain.label()
         self.error.setObjectName("fieldError")
 
         row = QHBoxLayout()
@@ -74,7 +105,7 @@ class PasswordEditor(QWidget):
         row.addWidget(self.show_box)
         row.addWidget(self.generate_button)
         recipe = QHBoxLayout()
-        length_label = QLabel("Length:")
+        length_label = plain.label("Length:")
         length_label.setBuddy(self.length)
         recipe.addWidget(length_label)
         recipe.addWidget(self.length)
@@ -116,3 +147,22 @@ class PasswordEditor(QWidget):
         if text and verdict.label != self._verdict:
             a11y.announce(self.strength, said)
         self._verdict = verdict.label if text else ""
+
+
+def store_with_reuse_check(parent: QWidget, attempt) -> bool:  # type: ignore[no-untyped-def]
+    """Run ``attempt(confirm_reuse, confirm_weak)``; if the password is easy to guess or used elsewhere,
+    ask before saving it anyway. False when the clerk decides not to."""
+    reuse = weak = False
+    while True:
+        try:
+            attempt(reuse, weak)
+            return True
+        except credentials.PasswordWeak as exc:
+            title, weak = "Weak password", True
+            message = str(exc)
+        except credentials.PasswordReused as exc:
+            title, reuse = "Password already in use", True
+            message = str(exc)
+        answer = plain.question(parent, title, f"{message}\n\nSave it anyway?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return False

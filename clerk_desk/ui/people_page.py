@@ -15,6 +15,7 @@ from clerk_desk.errors import PolicyViolation
 from clerk_desk.models import Acknowledgement, Person, Role
 from clerk_desk.register import authority, people
 from clerk_desk.register import settings as council_settings
+from clerk_desk.ui import plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog, check_field, choice_field, date_field, line_field, record_dialog
 from clerk_desk.ui.table_model import Column, RowTableModel
@@ -58,7 +59,7 @@ def person_dialog(context: Context, person: Person | None, parent: QWidget | Non
         except PolicyViolation as exc:
             if exc.field != "role" or exc.clause != access.MEMBER_CLAUSE:
                 raise
-            answer = QMessageBox.question(
+            answer = plain.question(
                 dialog,
                 "Revoke their access?",
                 f"{exc.message}.\n\nRevoke all of their access now, in the same step, "
@@ -246,7 +247,7 @@ class PeoplePage(TablePage):
             result: leaving.LeavingResult = dialog.result_value
             self.select_person(person.id)
             if result.accounts_to_change:
-                QMessageBox.information(
+                plain.information(
                     self,
                     "Change their passwords",
                     f"{person.name} held access to {', '.join(result.accounts_to_change)}. Those passwords "

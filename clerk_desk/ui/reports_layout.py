@@ -6,11 +6,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from clerk_desk.ui import plain
 from clerk_desk.ui.form import Field
 
 
 def _label(text: str, buddy: QWidget) -> QLabel:
-    label = QLabel(f"{text}:")
+    label = plain.label(f"{text}:")
     label.setBuddy(buddy)
     return label
 
@@ -63,6 +64,7 @@ def arrange(page: Any, heading: QLabel, intro: QLabel, public_help: QLabel) -> N
     actions = QHBoxLayout()
     actions.addWidget(page.preview_button)
     actions.addWidget(page.create_button)
+    actions.addWidget(page.print_button)
     actions.addWidget(page.progress, 1)
     actions.addStretch(1)  # keeps the button its own size while the progress bar is hidden
 
@@ -89,4 +91,5 @@ def arrange(page: Any, heading: QLabel, intro: QLabel, public_help: QLabel) -> N
     page.setTabOrder(page.assessment.widget, page.save_button)
     page.setTabOrder(page.save_button, page.preview_button)
     page.setTabOrder(page.preview_button, page.create_button)
-    page.setTabOrder(page.create_button, page.preview)
+    page.setTabOrder(page.create_button, page.print_button)
+    page.setTabOrder(page.print_button, page.preview)

@@ -15,7 +15,6 @@ from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QLabel,
     QPlainTextEdit,
     QProgressBar,
     QWidget,
@@ -24,8 +23,8 @@ from PySide6.QtWidgets import (
 from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.register import authority
 from clerk_desk.register import settings as council_settings
-from clerk_desk.reports import assessment, period
-from clerk_desk.ui import a11y
+from clerk_desk.reports import assessment, period, printing
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import check_field, choice_field, line_field, text_field
 from clerk_desk.ui.report_worker import RenderJob
@@ -58,7 +57,7 @@ class ReportsPage(QWidget):
         self.may_manage = False
 
         heading = a11y.heading("Reports")
-        intro = QLabel(
+        intro = plain.label(
             "The social media annual review for full council (Thornbury 10; Stalbridge 5): the register, "
             "officers and access, incidents, policy health and a sign-off block, as a PDF to print or as "
             "accessible HTML to publish."
@@ -73,7 +72,7 @@ class ReportsPage(QWidget):
             "meeting", "Meeting or agenda reference", "e.g. Full council, 12 May 2027, item 7"
         )
         self.public = check_field("public", "Public version")
-        public_help = QLabel(
+        public_help = plain.label(
             "For the agenda pack: made only from counts, the accounts, officers' job titles and each "
             "incident's month, category, severity, status and public summary. Preview it before saving."
         )
@@ -89,7 +88,7 @@ class ReportsPage(QWidget):
         self.preview.setVisible(False)
         self.assessment = text_field("assessment", "Written assessment")
         self.assessment.widget.setFixedHeight(140)
-        self.assessment_note = QLabel()
+        self.assessment_note = plain.label()
         self.assessment_note.setObjectName("pageSummary")
         self.save_button = button("Save &assessment", "Store the assessment for this period")
         self.save_button.clicked.connect(self.save_assessment)
@@ -98,14 +97,17 @@ class ReportsPage(QWidget):
         )
         self.create_button.setDefault(True)
         self.create_button.clicked.connect(self.choose_and_create)
+        self.print_button = button("Print", "Print the report last created, on this PC's default printer")
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_report)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Progress")
         self.progress.setRange(0, 100)
         self.progress.setVisible(False)
-        self.message = QLabel()
+        self.message = plain.label()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
-        self.status = QLabel()
+        self.status = plain.label()
         self.status.setWordWrap(True)
 
         arrange(self, heading, intro, public_help)
@@ -339,8 +341,26 @@ class ReportsPage(QWidget):
                     self.message, f"Saved, but not noted in the register: {exc}", assertive=True
                 )
         a11y.show_message(self.status, f"Saved {written}. Opening it.")
+        # Print sends the PDF to the system's printing; an HTML review is printed from the browser.
+        is_pdf = written.suffix.casefold() == ".pdf"
+        self.print_button.setEnabled(is_pdf and printing.available())
+        if not is_pdf:
+            self.print_button.setToolTip("Print is for the PDF: open the HTML in a browser to print it")
+        elif not printing.available():
+            self.print_button.setToolTip(plain.tooltip(printing.unavailable_reason()))
+        else:
+            self.print_button.setToolTip("Print the report last created, on this PC's default printer")
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
         self.created.emit(written)
+
+    def print_report(self) -> None:
+        """Send the PDF created last to the system's printing."""
+        if self.last_written is None:
+            return
+        try:
+            a11y.show_message(self.status, printing.send(self.last_written))
+        except ClerkDeskError as exc:
+            a11y.show_message(self.message, str(exc), assertive=True)
 
     def _failed(self, message: str) -> None:
         self.status.clear()

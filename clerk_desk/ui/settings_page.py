@@ -6,12 +6,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.register import authority
 from clerk_desk.register import settings as council_settings
-from clerk_desk.ui import a11y
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.backup_panel import BackupPanel
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import Field, line_field
@@ -30,30 +30,30 @@ class SettingsPage(QWidget):
         form = QFormLayout()
         for spec in council_settings.SPECS.values():
             f = line_field(spec.key, spec.label, spec.help)
-            f.widget.setToolTip(spec.help)
+            f.widget.setToolTip(plain.tooltip(spec.help))
             self.fields[spec.key] = f
             column = QVBoxLayout()
             column.setSpacing(2)
             column.addWidget(f.widget)
             column.addWidget(f.error)
-            label = QLabel(f"{spec.label}:")
+            label = plain.label(f"{spec.label}:")
             label.setBuddy(f.widget)
             form.addRow(label, column)
 
-        self.logo_preview = QLabel()
+        self.logo_preview = plain.label()
         self.logo_preview.setFixedSize(160, 80)
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.logo_preview.setAccessibleName("Council logo")
-        self.logo_name = QLabel()
+        self.logo_name = plain.label()
         self.logo_button = button("Choose &logo…", "A PNG or JPEG printed on the annual review's cover")
         self.logo_button.clicked.connect(self.choose_logo)
         logo_row = QHBoxLayout()
         logo_row.addWidget(self.logo_preview)
         logo_row.addWidget(self.logo_name, 1)
         logo_row.addWidget(self.logo_button)
-        form.addRow(QLabel("Council logo:"), logo_row)
+        form.addRow(plain.label("Council logo:"), logo_row)
 
-        self.message = QLabel()
+        self.message = plain.label()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
         self.save_button = button("&Save settings")

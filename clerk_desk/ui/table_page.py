@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clerk_desk.ui import a11y
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.table_model import ROW_ROLE, SORT_ROLE, RowTableModel
 
 #: How many rows a column's width is measured on: enough to see typical values, never all of them.
@@ -80,13 +80,13 @@ def button(text: str, tip: str | None = None) -> QPushButton:
     widget = QPushButton(text)
     widget.setAccessibleName(text.replace("&", ""))
     if tip:
-        widget.setToolTip(tip)
+        widget.setToolTip(plain.tooltip(tip))
     return widget
 
 
 def caption(text: str, buddy: QWidget) -> QLabel:
     """A visible label for a control (``&`` marks its access key), tied to it for screen readers."""
-    label = QLabel(f"{text}:")
+    label = plain.label(f"{text}:")
     label.setBuddy(buddy)
     buddy.setAccessibleName(text.replace("&", ""))
     return label
@@ -111,7 +111,7 @@ class TablePage(QWidget):
         self.proxy.setSourceModel(model)
 
         self.heading = a11y.heading(title)
-        self.summary = QLabel()
+        self.summary = plain.label()
         self.summary.setObjectName("pageSummary")
 
         self.search = QLineEdit()

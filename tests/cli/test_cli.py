@@ -19,7 +19,7 @@ from acting import act_as
 from conftest import MemoryKeyring
 from icalendar import Calendar
 from keyring.backends import fail
-from services.helpers import row_counts
+from services.helpers import row_counts, tiny_png
 from sqlalchemy.orm import Session
 
 from clerk_desk.cli import main
@@ -660,9 +660,9 @@ def test_an_invalid_setting_exits_2_with_a_message(cli: Cli, args: tuple[str, ..
 
 def test_the_logo_is_set_and_shown(cli: Cli, tmp_path: Path) -> None:
     logo = tmp_path / "crest.png"
-    logo.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(92))
+    logo.write_bytes(tiny_png())
     assert cli("settings", "logo", str(logo)) == (0, "logo = crest.png\n", "")
-    assert cli("settings", "logo") == (0, "logo = crest.png (100 bytes)\n", "")
+    assert cli("settings", "logo") == (0, f"logo = crest.png ({len(tiny_png())} bytes)\n", "")
     assert cli("settings")[1].splitlines()[-1] == "logo = crest.png"
     code, _, err = cli("settings", "logo", str(write(tmp_path / "notes.txt", "not a picture")))
     assert code == 2
@@ -922,3 +922,127 @@ def test_an_officers_file_round_trips_through_the_command_line(demo: Cli, tmp_pa
     assert code == 0
     assert out.endswith(": 0 added, 3 updated.\n")
     assert demo("audit", "--verify")[1] == before  # nothing changed, so nothing was recorded
+
+
+# --- nothing a clerk can type ends in a traceback -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("report", "--from", "2026-01-01", "--to", "9999-12-31", "--out", "r.pdf"),
+            "to: 9999-12-31 is more than a year ahead",
+        ),
+        (
+            ("report", "--from", "0001-01-01", "--to", "2026-01-01", "--out", "r.pdf"),
+            "from: 0001-01-01 is before 1900",
+        ),
+        (("reminders", "--days", "3000000"), "days: must be between 0 and 3660"),
+        (("reminders", "--days", "99999999999"), "days: must be between 0 and 3660"),
+        (("reminders", "--days", "-1"), "days: must be between 0 and 3660"),
+        (("import", "people", "/dev/zero"), "Cannot read /dev/zero: /dev/zero is not a file"),
+        (("settings", "logo", "/dev/zero"), "logo: /dev/zero is not a file"),
+    ],
+)
+def test_out_of_range_values_and_devices_exit_2_with_one_line(
+    demo: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    before = row_counts_of(demo)
+    code, out, err = demo(*args)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"clerk-desk: {message}") and err.count("\n") == 1
+    assert row_counts_of(demo) == before
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def row_counts_of(run: Cli) -> str:
+    return run("export", "people", "-")[1] + run("audit", "--limit", "1")[1]
+
+
+def test_a_csv_cell_over_the_csv_limit_exits_2_naming_the_row(demo: Cli, tmp_path: Path) -> None:
+    huge = tmp_path / "people.csv"
+    huge.write_text(
+        "name,role,job_title\nTom Beckett,volunteer," + "x" * (200 * 1024) + "\n", encoding="utf-8"
+    )
+    code, out, err = demo("import", "people", str(huge))
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == "clerk-desk: row 2: cannot be read as CSV (a cell is longer than 128 KB; no field is that long)\n"
+    )
+
+
+def test_a_link_is_not_read_as_an_import(demo: Cli, tmp_path: Path) -> None:
+    target = write(tmp_path / "people.csv", PEOPLE_CSV)
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    code, _, err = demo("import", "people", str(link))
+    assert code == 2 and "is a link; choose the file itself" in err
+
+
+def test_a_png_header_followed_by_garbage_is_not_a_logo(cli: Cli, tmp_path: Path) -> None:
+    fake = tmp_path / "crest.png"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(92))
+    assert cli("settings", "logo", str(fake)) == (
+        2,
+        "",
+        "clerk-desk: logo: crest.png is not a PNG or JPEG picture\n",
+    )
+    assert cli("settings", "logo") == (0, "logo = (none)\n", "")
+
+
+def test_a_multi_line_description_cannot_forge_a_line_in_the_audit_listing(demo: Cli, tmp_path: Path) -> None:
+    forged = "2026-11-21 09:00 Zoë Hartley: delete Account Facebook:@LittleAshcombeTC"
+    content = f'category,title,description\r\nother,Odd post,"Seen at 9.\n{forged}\u2028{forged}"\r\n'
+    assert demo("import", "incidents", str(write(tmp_path / "incidents.csv", content)))[0] == 0
+    code, out, _ = demo("audit", "--limit", "1")
+    assert code == 0
+    [line] = out.splitlines()
+    assert "Seen at 9. ⏎ 2026-11-21 09:00" in line
+    bad_title = 'category,title,description\r\nother,"Odd\npost",Seen\r\n'
+    code, _, err = demo("import", "incidents", str(write(tmp_path / "bad.csv", bad_title)))
+    assert (code, err) == (
+        2,
+        "clerk-desk: row 2, column title: must be a single line (it contains a line break)\n",
+    )
+
+
+def test_a_slow_keyring_cannot_make_check_take_longer_than_its_time_limit(
+    demo: Cli, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each call answers inside its own limit; the command as a whole still stops at the limit."""
+    import time
+
+    monkeypatch.setattr(vault, "DEFAULT_TIMEOUT", 1.5)
+    real_get = memory_keyring.get_password
+
+    def slow_get(service: str, username: str) -> str | None:
+        time.sleep(0.6)
+        return real_get(service, username)
+
+    monkeypatch.setattr(memory_keyring, "get_password", slow_get)
+    started = time.monotonic()
+    code, out, err = demo("check")
+    elapsed = time.monotonic() - started
+    assert (code, err) == (1, "")
+    assert "Password store: Passwords could not be checked: The password store did not answer" in out
+    assert elapsed < 3.0  # six accounts at 0.6 s each, plus the status probe, would take over 4 s
+
+
+def test_the_ico_deadline_is_a_timed_event_with_alarms_in_the_ics(demo: Cli, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    path = tmp_path / "due.ics"
+    assert demo("reminders", "--ics", str(path))[0] == 0
+    calendar = Calendar.from_ical(path.read_bytes())
+    [ico] = [e for e in calendar.walk("VEVENT") if str(e["uid"]).startswith("ico-INC-2026-006")]
+    start = ico.decoded("dtstart")
+    assert isinstance(start, datetime) and start.tzinfo is not None
+    assert start.astimezone(UTC).date() == date(2026, 11, 23)
+    triggers = sorted(alarm.decoded("trigger") for alarm in ico.walk("VALARM"))
+    assert triggers == [-timedelta(hours=24), -timedelta(hours=4)]
+    # The rest are still all-day events.
+    others = [e for e in calendar.walk("VEVENT") if e is not ico]
+    assert others and all(not isinstance(e.decoded("dtstart"), datetime) for e in others)

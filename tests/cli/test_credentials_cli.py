@@ -212,6 +212,18 @@ def test_password_set_needs_changed_or_existing(office: Office) -> None:
     assert "one of the arguments --changed --existing is required" in office.capsys.readouterr().err
 
 
+def test_a_weak_password_is_stored_only_with_allow_weak(office: Office) -> None:
+    office.run(1, "zhartley", "key", "init")
+    code, out, err = office.run(1, "zhartley", "password", "set", FACEBOOK, "--changed", stdin="Password1!")
+    assert (code, out) == (2, "")
+    assert "could be guessed" in err and "Password1!" not in err
+    code, out, _ = office.run(
+        1, "zhartley", "password", "set", FACEBOOK, "--changed", "--allow-weak", stdin="Password1!"
+    )
+    assert (code, out) == (0, f"Stored the password of {FACEBOOK}, as a change.\n")
+    assert office.run(1, "zhartley", "password", "get", FACEBOOK)[1] == "Password1!\n"
+
+
 def test_an_existing_password_is_recorded_without_counting_as_a_change(office: Office) -> None:
     office.run(1, "zhartley", "key", "init")
     before = office.run(1, "zhartley", "audit", "--subject", FACEBOOK, "--limit", "100")[1]

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from services.helpers import tiny_png
 from sqlalchemy import func, select
 
 from clerk_desk.continuity import archive, transfer
@@ -24,12 +25,12 @@ SECRET = "Archive-never-ŝ3cr3t!9"
 
 def test_every_table_is_in_the_archive_with_its_sha256(council: Database, tmp_path: Path) -> None:
     logo = tmp_path / "logo.png"
-    logo.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    logo.write_bytes(tiny_png())  # a logo must be a picture that decodes
     with council.transaction(CLERK) as session:
         council_settings.set_logo(session, logo)
         facebook = accounts.by_name(session, "Facebook:@LittleAshcombeTC")
         assert facebook is not None
-        credentials.set_password(session, facebook.id, SECRET)
+        credentials.set_password(session, facebook.id, SECRET, changed_on_platform=True)
     out = tmp_path / "council.zip"
     written = archive.write(council, out)
     manifest = archive.verify(out)

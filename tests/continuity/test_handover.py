@@ -34,7 +34,7 @@ def council_with_successor(council: Database) -> Database:
         factories.person(session, INCOMING, Role.EMPLOYEE, login="revans")
         facebook = accounts.by_name(session, "Facebook:@LittleAshcombeTC")
         assert facebook is not None
-        credentials.set_password(session, facebook.id, SECRET)
+        credentials.set_password(session, facebook.id, SECRET, changed_on_platform=True)
     return council
 
 
@@ -129,7 +129,7 @@ def test_confirming_ends_the_outgoing_clerk_and_makes_every_password_due(
     with db.transaction(INCOMING) as session:
         x = accounts.by_name(session, "X:@AshcombeTC")
         assert x is not None
-        credentials.set_password(session, x.id, "Brand-new-ŝecret-9!x")
+        credentials.set_password(session, x.id, "Brand-new-ŝecret-9!x", changed_on_platform=True)
     with db.read() as session:
         register = checks.load(session, db.clock)
         assert x.id not in register.rotate_now
@@ -158,7 +158,7 @@ def test_an_incoming_deputy_whose_key_is_approved_needs_no_keepass_file(
     with council.transaction(CLERK) as session:
         facebook = accounts.by_name(session, "Facebook:@LittleAshcombeTC")
         assert facebook is not None
-        credentials.set_password(session, facebook.id, SECRET)
+        credentials.set_password(session, facebook.id, SECRET, changed_on_platform=True)
         pack = handover.write_pack(session, deputy, tmp_path / "pack", None, today)
     assert pack.passwords_by == handovers.BY_KEY
     assert [p.suffix for p in pack.files] == [".pdf"]

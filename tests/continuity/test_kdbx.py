@@ -36,7 +36,7 @@ def secrets_for(db: Database) -> dict[str, str]:
             if account.status == AccountStatus.CLOSED:
                 continue
             secret = f"Pw-{account.id}-ŝ#{'k' * account.id}Q9!z"
-            credentials.set_password(session, account.id, secret)
+            credentials.set_password(session, account.id, secret, changed_on_platform=True)
             stored[account.name] = secret
     return stored
 
@@ -150,7 +150,9 @@ def test_a_round_trip_through_a_file_stores_the_same_passwords(
         kdbx.export(session, tmp_path / "c.kdbx", PASSPHRASE)
         for account in accounts.all_accounts(session):
             if account.name in stored:
-                credentials.set_password(session, account.id, f"Changed-{account.id}-ŝ!9q")
+                credentials.set_password(
+                    session, account.id, f"Changed-{account.id}-ŝ!9q", changed_on_platform=True
+                )
     with council.read() as session:
         plan = kdbx.plan_import(session, tmp_path / "c.kdbx", PASSPHRASE)
     with council.transaction(CLERK) as session:
@@ -199,3 +201,26 @@ def kdbx_file(path: Path) -> PyKeePass:
     from pykeepass import create_database
 
     return create_database(str(path), password=PASSPHRASE)
+
+
+def test_a_weak_password_in_the_file_is_stored_only_when_allowed(
+    council: Database, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    path = tmp_path / "weak.kdbx"
+    kp = kdbx_file(path)
+    kp.add_entry(kp.root_group, "Facebook:@LittleAshcombeTC", "u", "Password1!")
+    kp.save()
+    with council.read() as session:
+        plan = kdbx.plan_import(session, path, PASSPHRASE)
+    with (
+        pytest.raises(ClerkDeskError, match="could be guessed") as caught,
+        council.transaction(CLERK) as session,
+    ):
+        kdbx.store(session, plan)
+    assert "Password1!" not in str(caught.value) and "--allow-weak" in str(caught.value)
+    with council.transaction(CLERK) as session:
+        assert not credentials.snapshot(accounts.all_accounts(session), session).stored
+        assert kdbx.store(session, plan, allow_weak=True) == 1
+    with council.transaction(CLERK) as session:
+        facebook = accounts.by_name(session, "Facebook:@LittleAshcombeTC")
+        assert facebook is not None and credentials.reveal(session, facebook.id) == "Password1!"

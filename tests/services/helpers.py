@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from typing import Any
 
 from sqlalchemy import func, select
@@ -64,6 +66,21 @@ def row_counts(db: Database) -> dict[str, int]:
             name: session.execute(select(func.count()).select_from(model)).scalar_one()
             for name, model in COUNTED.items()
         }
+
+
+def tiny_png(width: int = 2, height: int = 2) -> bytes:
+    """A real, valid PNG picture."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def give_keys(db: Database, approver: str, *others: str) -> None:

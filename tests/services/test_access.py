@@ -642,10 +642,14 @@ def test_a_leavers_accounts_show_rotate_now_and_keyholder_left_until_revoked_and
     assert findings(council, clock, *rules) == [("rotate-now", FACEBOOK), ("rotate-now", X)]
     give_keys(council, ACTOR, DEPUTY)
     with council.transaction(ACTOR) as session:
-        credentials.set_password(session, access.resolve_account(session, FACEBOOK).id, "Fresh-Start-41!")
+        credentials.set_password(
+            session, access.resolve_account(session, FACEBOOK).id, "Fresh-Start-41!", changed_on_platform=True
+        )
     assert findings(council, clock, *rules) == [("rotate-now", X)]
     with council.transaction(DEPUTY) as session:
-        credentials.set_password(session, access.resolve_account(session, X).id, "Another-One-73?")
+        credentials.set_password(
+            session, access.resolve_account(session, X).id, "Another-One-73?", changed_on_platform=True
+        )
     assert findings(council, clock, *rules) == []
     # The passwords were sealed, and never went into the audit trail.
     trail = " ".join(f"{e.subject_label} {e.changes}" for e in audit_trail(council))

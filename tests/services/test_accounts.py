@@ -509,3 +509,18 @@ def test_an_account_reads_back_as_the_text_it_was_saved_from(staff: Database) ->
     with staff.read() as session:
         account = session.execute(select(Account)).scalar_one()
         assert accounts.data_of(account) == accounts.parse(GOOD_ROW)
+
+
+def test_a_platform_containing_a_colon_is_refused(staff: Database) -> None:
+    """Accounts are named Platform:handle; a ':' in the platform would make the name ambiguous."""
+    from clerk_desk import imports
+
+    before = row_counts(staff)
+    with pytest.raises(ValidationError) as caught, staff.transaction(ACTOR) as session:
+        factories.account(session, TODAY, platform="Mastodon:social", handle="@town")
+    assert str(caught.value) == "platform: must not contain ':' (accounts are written Platform:handle)"
+    content = "platform,handle,status\r\nFacebook,@Town,proposed\r\nhttps://x.com,@Town,proposed\r\n"
+    with pytest.raises(ValidationError) as caught, staff.transaction(ACTOR) as session:
+        imports.import_rows(session, "accounts", content, TODAY)
+    assert (caught.value.row, caught.value.field) == (3, "platform")
+    assert row_counts(staff) == before

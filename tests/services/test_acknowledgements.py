@@ -63,6 +63,23 @@ def test_an_acknowledgement_is_recorded_once_per_person_and_version(council: Dat
     ]
 
 
+def test_policy_versions_that_differ_only_in_case_are_one_version(council: Database) -> None:
+    assert acknowledge(council, AcknowledgementData(STAFF, "v2.1", date(2026, 3, 2))) is True
+    assert (
+        acknowledge(council, AcknowledgementData(STAFF, "V2.1", date(2026, 3, 3), date(2026, 3, 10))) is False
+    )
+    assert everything(council) == [(STAFF, "v2.1", date(2026, 3, 3), date(2026, 3, 10))]
+    with council.read() as session:
+        acks = acknowledgements.all_acknowledgements(session)
+    assert list(acknowledgements.latest_by_person(acks, " V2.1 ")) == [acks[0].person_id]
+    content = (
+        "person,policy_version,acknowledged_on\r\nTom Beckett,r1,2026-03-02\r\nTom Beckett,R1,2026-03-03\r\n"
+    )
+    with pytest.raises(ValidationError, match="repeats row 2") as caught:
+        import_text(council, "acknowledgements", content)
+    assert caught.value.row == 3
+
+
 def test_an_acknowledgement_is_audited_with_its_label(council: Database) -> None:
     from sqlalchemy import select
 

@@ -15,10 +15,10 @@ from clerk_desk.models import Role
 from clerk_desk.register import accounts, authority, people, settings
 from clerk_desk.storage import config
 from clerk_desk.storage.db import Database
-from services.helpers import row_counts
+from services.helpers import row_counts, tiny_png
 
 TODAY = date(2026, 11, 21)
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+PNG = tiny_png()
 
 
 def _fill(db: Database) -> Database:

@@ -21,6 +21,7 @@ from clerk_desk.checks import engine as checks
 from clerk_desk.checks.engine import Finding, Severity
 from clerk_desk.credentials import rotation, vault
 from clerk_desk.credentials import service as credentials
+from clerk_desk.errors import ClerkDeskError
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import (
     AccessLevel,
@@ -695,6 +696,29 @@ def test_setting_a_new_password_in_clerk_desk_clears_it(
     assert run_with_keyring(council, clock) == []
 
 
+@pytest.mark.parametrize("reason", [None, RotationReason.SUSPECTED_COMPROMISE])
+def test_storing_the_password_the_account_already_has_does_not_clear_it(
+    council: Database, clock: FixedClock, compromised: int, reason: RotationReason | None
+) -> None:
+    """Recording the existing password changes nothing on the platform, so the change is still due."""
+    give_keys(council, ACTOR)  # the clerk sets up first: a key and the council's recovery key
+    if reason is None:
+        with council.transaction(ACTOR) as session:
+            credentials.set_password(session, compromised, "Still-the-old-one-4!", changed_on_platform=False)
+        assert [f.rule for f in run_with_keyring(council, clock)] == ["rotate-now"]
+    else:
+        with (
+            pytest.raises(ClerkDeskError, match="only for a password changed on the platform"),
+            council.transaction(ACTOR) as session,
+        ):
+            credentials.set_password(
+                session, compromised, "Still-the-old-one-4!", reason, changed_on_platform=False
+            )
+    with council.transaction(ACTOR) as session:
+        credentials.set_password(session, compromised, "Changed-on-the-site-5!", changed_on_platform=True)
+    assert run_with_keyring(council, clock) == []
+
+
 @pytest.mark.parametrize(
     "fields",
     [
@@ -1136,7 +1160,12 @@ def test_a_suspected_compromise_makes_its_accounts_passwords_due_now(
     assert only(run(council, clock)).rule == "rotate-now"  # resolved is not closed
     give_keys(council, ACTOR)  # the clerk's key and the council's recovery key
     with council.transaction(ACTOR) as session:
-        credentials.set_password(session, accounts.by_name(session, FACEBOOK).id, "After-The-Login-58!")  # type: ignore[union-attr]
+        credentials.set_password(
+            session,
+            accounts.by_name(session, FACEBOOK).id,  # type: ignore[union-attr]
+            "After-The-Login-58!",
+            changed_on_platform=True,
+        )
     assert run(council, clock) == []
 
 

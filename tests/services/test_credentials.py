@@ -139,7 +139,10 @@ def account(db: Database, account_id: int) -> Account:
 
 #: Every credential action, with what the refusal says the actor may not do.
 ACTIONS: dict[str, tuple[str, Callable[[Session, int], object]]] = {
-    "set": ("set a password", lambda s, a: credentials.set_password(s, a, "A-new-password-77!")),
+    "set": (
+        "set a password",
+        lambda s, a: credentials.set_password(s, a, "A-new-password-77!", changed_on_platform=True),
+    ),
     "reveal": ("reveal a password", credentials.reveal),
     "copy": ("copy a password", credentials.copy),
     "begin-rotation": ("rotate a password", lambda s, a: credentials.begin_rotation(s, a, "Next-pw-88?")),
@@ -156,7 +159,7 @@ ACTIONS: dict[str, tuple[str, Callable[[Session, int], object]]] = {
 @pytest.fixture
 def mid_rotation(council: Council) -> Council:
     """Facebook has a password and a rotation waiting for confirmation, so every action could proceed."""
-    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET)
+    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET, changed_on_platform=True)
     act(council.db, CLERK, credentials.begin_rotation, council.facebook, NEW_SECRET)
     return council
 
@@ -190,7 +193,7 @@ def test_only_the_clerk_or_deputy_in_post_may_handle_passwords(
 
 @pytest.mark.parametrize("actor", [CLERK, DEPUTY])
 def test_the_clerk_and_the_deputy_may_handle_passwords(council: Council, actor: str) -> None:
-    act(council.db, actor, credentials.set_password, council.facebook, SECRET)
+    act(council.db, actor, credentials.set_password, council.facebook, SECRET, changed_on_platform=True)
     assert act(council.db, actor, credentials.reveal, council.facebook) == SECRET
     assert act(council.db, actor, credentials.copy, council.facebook) == SECRET
     assert [e.actor for e in entries(council.db)[-2:]] == [actor, actor]
@@ -213,7 +216,9 @@ def test_set_password_keeps_only_sealed_copies_one_per_key_and_the_recovery_key(
     council: Council, memory_keyring: MemoryKeyring
 ) -> None:
     keyring_before = dict(memory_keyring.entries)
-    reason = act(council.db, CLERK, credentials.set_password, council.facebook, SECRET)
+    reason = act(
+        council.db, CLERK, credentials.set_password, council.facebook, SECRET, changed_on_platform=True
+    )
     assert reason is RotationReason.FIRST_SET
     # The keyring holds the private keys only (filed under "key:<uuid>"), and they did not change.
     assert memory_keyring.entries == keyring_before
@@ -234,7 +239,7 @@ def test_the_first_password_set_is_a_first_set_entry_in_the_history(
     council: Council, memory_keyring: MemoryKeyring
 ) -> None:
     before = last_seq(council.db)
-    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET)
+    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET, changed_on_platform=True)
     [entry] = history(council.db, council.facebook)
     assert (entry.rotated_on, entry.reason, entry.recorded_by, entry.recorded_at) == (
         TODAY,
@@ -258,8 +263,10 @@ def test_the_first_password_set_is_a_first_set_entry_in_the_history(
 
 
 def test_setting_it_again_is_recorded_as_another_change(council: Council) -> None:
-    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET)
-    again = act(council.db, DEPUTY, credentials.set_password, council.facebook, NEW_SECRET)
+    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET, changed_on_platform=True)
+    again = act(
+        council.db, DEPUTY, credentials.set_password, council.facebook, NEW_SECRET, changed_on_platform=True
+    )
     assert again is RotationReason.OTHER
     scheduled = act(
         council.db,
@@ -268,6 +275,7 @@ def test_setting_it_again_is_recorded_as_another_change(council: Council) -> Non
         council.facebook,
         "Third-one-3!",
         RotationReason.SCHEDULED,
+        changed_on_platform=True,
     )
     assert scheduled is RotationReason.SCHEDULED
     assert [(e.reason, e.recorded_by) for e in history(council.db, council.facebook)] == [
@@ -279,15 +287,48 @@ def test_setting_it_again_is_recorded_as_another_change(council: Council) -> Non
 
 
 def test_a_password_forgotten_then_set_again_is_not_a_first_set(council: Council) -> None:
-    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET)
+    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET, changed_on_platform=True)
     act(council.db, CLERK, credentials.forget, council.facebook)
-    assert act(council.db, CLERK, credentials.set_password, council.facebook, SECRET) is RotationReason.OTHER
+    assert (
+        act(council.db, CLERK, credentials.set_password, council.facebook, SECRET, changed_on_platform=True)
+        is RotationReason.OTHER
+    )
+
+
+def test_the_password_an_overdue_account_already_has_is_not_a_change(
+    council: Council, memory_keyring: MemoryKeyring, clock: FixedClock
+) -> None:
+    """Recording the existing password keeps the account overdue: no history entry, no new date."""
+    assert findings_for(council.db, clock, X) == ["password-overdue"]
+    before, seq = [e.id for e in history(council.db, council.x)], last_seq(council.db)
+    assert (
+        act(council.db, CLERK, credentials.set_password, council.x, OTHER_SECRET, changed_on_platform=False)
+        is None
+    )
+    assert sealed(council, council.x) == OTHER_SECRET
+    assert [e.id for e in history(council.db, council.x)] == before
+    assert account(council.db, council.x).last_rotated_on == date(2026, 1, 5)
+    assert findings_for(council.db, clock, X) == ["password-overdue"]
+    [done] = entries_after(council.db, seq)
+    assert (done.action, json.loads(done.changes)) == ("set password", {"kind": [None, credentials.EXISTING]})
+    # A first password that the account already had does not count as a change either.
+    assert (
+        act(council.db, CLERK, credentials.set_password, council.facebook, SECRET, changed_on_platform=False)
+        is None
+    )
+    assert history(council.db, council.facebook) == []
+    assert account(council.db, council.facebook).last_rotated_on is None
+    # Only a password changed on the platform restarts the interval.
+    assert act(
+        council.db, CLERK, credentials.set_password, council.x, NEW_SECRET, changed_on_platform=True
+    ) is (RotationReason.OTHER)
+    assert findings_for(council.db, clock, X) == []
 
 
 def test_an_empty_password_is_refused(council: Council, memory_keyring: MemoryKeyring) -> None:
     counts = row_counts(council.db)
     with pytest.raises(ClerkDeskError, match="An empty password cannot be stored"):
-        act(council.db, CLERK, credentials.set_password, council.facebook, "")
+        act(council.db, CLERK, credentials.set_password, council.facebook, "", changed_on_platform=True)
     with pytest.raises(ClerkDeskError, match="An empty password cannot be stored"):
         act(council.db, CLERK, credentials.begin_rotation, council.facebook, "")
     assert row_counts(council.db) == counts
@@ -298,10 +339,10 @@ def test_an_empty_password_is_refused(council: Council, memory_keyring: MemoryKe
 
 
 def test_another_accounts_password_needs_confirming(council: Council, memory_keyring: MemoryKeyring) -> None:
-    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET)
+    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET, changed_on_platform=True)
     counts, stored = row_counts(council.db), dict(memory_keyring.entries)
     with pytest.raises(credentials.PasswordReused) as caught:
-        act(council.db, CLERK, credentials.set_password, council.x, SECRET)
+        act(council.db, CLERK, credentials.set_password, council.x, SECRET, changed_on_platform=True)
     assert caught.value.others == [FACEBOOK]
     message = str(caught.value)
     assert f"already used for {FACEBOOK}" in message and "(Thornbury 9.3)" in message
@@ -311,25 +352,47 @@ def test_another_accounts_password_needs_confirming(council: Council, memory_key
     assert history(council.db, council.x)[0].rotated_on == date(2026, 1, 5)
 
     before = last_seq(council.db)
-    act(council.db, CLERK, credentials.set_password, council.x, SECRET, confirm_reuse=True)
+    act(
+        council.db,
+        CLERK,
+        credentials.set_password,
+        council.x,
+        SECRET,
+        confirm_reuse=True,
+        changed_on_platform=True,
+    )
     assert sealed(council, council.x) == SECRET
     done = entries_after(council.db, before)[-1]
     assert done.action == "set password"
-    assert json.loads(done.changes) == {"reason": [None, "other"], "same_password_as": [None, FACEBOOK]}
+    assert json.loads(done.changes) == {
+        "reason": [None, "other"],
+        "same_password_as": [None, FACEBOOK],
+    }
 
 
 def test_the_accounts_own_password_is_not_reuse(council: Council) -> None:
-    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET)
-    assert act(council.db, CLERK, credentials.set_password, council.facebook, SECRET) is RotationReason.OTHER
+    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET, changed_on_platform=True)
+    assert (
+        act(council.db, CLERK, credentials.set_password, council.facebook, SECRET, changed_on_platform=True)
+        is RotationReason.OTHER
+    )
 
 
 def test_reuse_names_every_other_account(council: Council) -> None:
     with council.db.transaction(CLERK) as session:
         third = factories.approved_account(session, TODAY, platform="Instagram", handle="@town").id
-    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET)
-    act(council.db, CLERK, credentials.set_password, council.x, SECRET, confirm_reuse=True)
+    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET, changed_on_platform=True)
+    act(
+        council.db,
+        CLERK,
+        credentials.set_password,
+        council.x,
+        SECRET,
+        confirm_reuse=True,
+        changed_on_platform=True,
+    )
     with pytest.raises(credentials.PasswordReused) as caught:
-        act(council.db, CLERK, credentials.set_password, third, SECRET)
+        act(council.db, CLERK, credentials.set_password, third, SECRET, changed_on_platform=True)
     assert sorted(caught.value.others) == [FACEBOOK, X]
 
 
@@ -339,7 +402,7 @@ def test_reuse_names_every_other_account(council: Council) -> None:
 @pytest.fixture
 def with_password(council: Council) -> Council:
     """X has a stored password (set, as a change recorded on 2026-11-21)."""
-    act(council.db, CLERK, credentials.set_password, council.x, OTHER_SECRET)
+    act(council.db, CLERK, credentials.set_password, council.x, OTHER_SECRET, changed_on_platform=True)
     return council
 
 
@@ -414,7 +477,7 @@ def test_a_rotation_to_another_accounts_password_needs_confirming(
     with_password: Council, memory_keyring: MemoryKeyring
 ) -> None:
     council = with_password
-    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET)
+    act(council.db, CLERK, credentials.set_password, council.facebook, SECRET, changed_on_platform=True)
     act(council.db, CLERK, credentials.begin_rotation, council.x, SECRET)
     counts = row_counts(council.db)
     with pytest.raises(credentials.PasswordReused, match=FACEBOOK):
@@ -584,7 +647,9 @@ def test_a_failure_while_sealing_leaves_no_history_and_no_audit_entry(
 
     monkeypatch.setattr(copies, "store", broken)
     attempts: dict[str, Callable[[Session], object]] = {
-        "set": lambda s: credentials.set_password(s, council.x, NEW_SECRET, confirm_reuse=True),
+        "set": lambda s: credentials.set_password(
+            s, council.x, NEW_SECRET, confirm_reuse=True, changed_on_platform=True
+        ),
         "begin-rotation": lambda s: credentials.begin_rotation(s, council.x, NEW_SECRET),
         "confirm-rotation": lambda s: credentials.confirm_rotation(s, council.x, RotationReason.SCHEDULED),
     }
@@ -627,7 +692,15 @@ def test_the_snapshot_keeps_who_has_a_password_and_who_shares_one_but_no_secret(
     with_password: Council,
 ) -> None:
     council = with_password
-    act(council.db, CLERK, credentials.set_password, council.facebook, OTHER_SECRET, confirm_reuse=True)
+    act(
+        council.db,
+        CLERK,
+        credentials.set_password,
+        council.facebook,
+        OTHER_SECRET,
+        confirm_reuse=True,
+        changed_on_platform=True,
+    )
     with council.db.read() as session:
         snapshot = credentials.snapshot(accounts.all_accounts(session))
     assert snapshot.status.ok
@@ -696,10 +769,10 @@ def test_secrets_never_leak(
     shown: list[str] = []
 
     # Every credential action, including those refused and those that fail.
-    act(db, CLERK, credentials.set_password, council.facebook, SECRET)
-    act(db, DEPUTY, credentials.set_password, council.x, OTHER_SECRET)
+    act(db, CLERK, credentials.set_password, council.facebook, SECRET, changed_on_platform=True)
+    act(db, DEPUTY, credentials.set_password, council.x, OTHER_SECRET, changed_on_platform=True)
     with pytest.raises(credentials.PasswordReused) as reused:
-        act(db, CLERK, credentials.set_password, council.x, SECRET)
+        act(db, CLERK, credentials.set_password, council.x, SECRET, changed_on_platform=True)
     shown.append(str(reused.value))
     shown.append(act(db, CLERK, credentials.reveal, council.facebook))
     shown.append(act(db, DEPUTY, credentials.copy, council.x))
@@ -710,7 +783,7 @@ def test_secrets_never_leak(
     act(db, CLERK, credentials.begin_rotation, council.x, generated)
     act(db, CLERK, credentials.confirm_rotation, council.x, RotationReason.SCHEDULED)
     with pytest.raises(PermissionDenied) as refused:
-        act(db, VOLUNTEER, credentials.set_password, council.x, SECRET)
+        act(db, VOLUNTEER, credentials.set_password, council.x, SECRET, changed_on_platform=True)
     shown.append(str(refused.value))
     with db.transaction(CLERK) as session:
         factories.person(session, "Nia Evans", Role.DEPUTY_CLERK)
@@ -779,3 +852,59 @@ def test_secrets_never_leak(
         for blob in raw:
             assert secret.encode("utf-8") not in blob
             assert secret.encode("utf-16-le") not in blob
+
+
+def test_a_key_write_given_up_on_leaves_keyring_and_database_in_agreement(
+    council: Council, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person's private key is written to the keyring after the time limit (an unlock prompt answered
+    late): nothing was recorded in the database, so the keyring goes back to what the database knows of."""
+    import threading
+
+    act(council.db, CLERK, credentials.set_password, council.x, SECRET, changed_on_platform=True)
+    with council.db.transaction(CLERK) as session:
+        factories.person(session, "Nia Evans", Role.DEPUTY_CLERK)
+    counts, stored = row_counts(council.db), dict(memory_keyring.entries)
+    release = threading.Event()
+    real_set = memory_keyring.set_password
+
+    def slow_set(service: str, username: str, password: str) -> None:
+        release.wait(5)
+        real_set(service, username, password)
+
+    monkeypatch.setattr(memory_keyring, "set_password", slow_set)
+    with pytest.raises(vault.VaultError, match="did not answer"), vault.time_limit(0.3):
+        act(council.db, "Nia Evans", enrolment.set_up)
+    release.set()
+    for worker in threading.enumerate():
+        if worker.name == "clerk-desk-keyring":
+            worker.join(5)
+    assert (memory_keyring.entries, row_counts(council.db)) == (stored, counts)
+    assert sealed(council, council.x) == SECRET
+
+
+def test_a_weak_password_needs_confirming(council: Council, memory_keyring: MemoryKeyring) -> None:
+    counts, stored = row_counts(council.db), dict(memory_keyring.entries)
+    with pytest.raises(credentials.PasswordWeak) as caught:
+        act(
+            council.db,
+            CLERK,
+            credentials.set_password,
+            council.facebook,
+            "Password1!",
+            changed_on_platform=True,
+        )
+    message = str(caught.value)
+    assert message.startswith("This password is ") and "could be guessed" in message
+    assert "Password1!" not in message
+    assert (memory_keyring.entries, row_counts(council.db)) == (stored, counts)
+    act(
+        council.db,
+        CLERK,
+        credentials.set_password,
+        council.facebook,
+        "Password1!",
+        changed_on_platform=True,
+        confirm_weak=True,
+    )
+    assert sealed(council, council.facebook) == "Password1!"

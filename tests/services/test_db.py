@@ -226,6 +226,49 @@ def test_an_older_sqlite_database_is_copied_aside_then_migrated(
         database.dispose()
 
 
+@pytest.mark.parametrize("failure", ["disk full", "short copy"])
+def test_a_copy_cut_short_is_never_named_as_a_backup(
+    tmp_path: Path,
+    clock: FixedClock,
+    next_release: Callable[..., None],
+    monkeypatch: pytest.MonkeyPatch,
+    failure: str,
+) -> None:
+    """A full disk, or a copy that is not the whole database, leaves no ``*.before-*`` file and the
+    database unmigrated."""
+    path = old_copy(tmp_path)
+    before = sha256(path)
+    next_release()
+    real_connect = sqlite3.connect
+
+    class CutShort:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn = conn
+
+        def backup(self, dest: sqlite3.Connection) -> None:
+            self.conn.backup(dest, pages=1)  # the first page is written, then:
+            if failure == "disk full":
+                raise sqlite3.OperationalError("database or disk is full")
+            dest.execute("DELETE FROM alembic_version")
+            dest.commit()
+
+        def close(self) -> None:
+            self.conn.close()
+
+    def connect(target: str, *args: object, **kwargs: object) -> object:
+        conn = real_connect(target, *args, **kwargs)  # type: ignore[arg-type]
+        # Only the copy made before migrating is cut short; the engine's own connections are left alone.
+        return CutShort(conn) if target == str(path) and not args and not kwargs else conn
+
+    monkeypatch.setattr(db_module.sqlite3, "connect", connect)
+    with pytest.raises(DatabaseError, match=r"Could not copy .* aside before migrating it"):
+        open_database(f"sqlite:///{path}", clock)
+    monkeypatch.setattr(db_module.sqlite3, "connect", real_connect)
+    assert [p.name for p in tmp_path.iterdir() if ".before-" in p.name] == []
+    assert sha256(path) == before
+    assert revision_of(f"sqlite:///{path}") == "0001"
+
+
 def test_a_failed_migration_leaves_the_database_as_it_was(
     tmp_path: Path, clock: FixedClock, next_release: Callable[..., None]
 ) -> None:

@@ -4,6 +4,7 @@ checked before anyone relies on them, and the same on every PC."""
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,11 +161,64 @@ def test_an_altered_file_is_detected(db: Database, incident_id: int, tmp_path: P
     assert str(caught.value) == "The evidence file page.png has been altered since it was attached"
 
 
-@pytest.mark.parametrize("name", ["", "no-such-file.png"])
-def test_something_that_is_not_a_file_is_refused(
-    db: Database, incident_id: int, tmp_path: Path, name: str
+def test_an_attach_that_is_rolled_back_leaves_nothing_behind(
+    db: Database, incident_id: int, tmp_path: Path
 ) -> None:
-    with pytest.raises(ValidationError, match="is not a file") as caught:
+    source = write(tmp_path / "page.png", SCREENSHOT)
+    before = row_counts(db)
+    with pytest.raises(RuntimeError), db.transaction(ACTOR) as session:
+        left = evidence.attach(session, incident_id, source)
+        assert left.content == SCREENSHOT
+        raise RuntimeError("undone")
+    assert stored(db, incident_id) == [] and row_counts(db) == before
+    # No copy anywhere on this PC either, partial or whole.
+    assert not evidence.evidence_dir().exists() or not any(evidence.evidence_dir().rglob("*"))
+    item = attach(db, incident_id, source)
+    assert content(db, item.id) == SCREENSHOT
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and links as POSIX has them")
+def test_a_copy_written_out_is_readable_by_the_user_only(
+    db: Database, incident_id: int, tmp_path: Path
+) -> None:
+    source = write(tmp_path / "page.png", SCREENSHOT)
+    source.chmod(0o644)
+    item = attach(db, incident_id, source)
+    with db.read() as session:
+        written = evidence.write_copy(session, item.id, tmp_path / "out.png")
+    assert written.read_bytes() == SCREENSHOT
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and links as POSIX has them")
+@pytest.mark.parametrize("kind", ["link", "fifo", "device"])
+def test_a_link_or_special_file_is_refused(db: Database, incident_id: int, tmp_path: Path, kind: str) -> None:
+    if kind == "link":
+        secret = write(tmp_path / "shadow", b"root:$6$secret")
+        source = tmp_path / "page.png"
+        source.symlink_to(secret)
+        message = "is a link; choose the file itself"
+    elif kind == "fifo":
+        source = tmp_path / "pipe.png"
+        os.mkfifo(source)
+        message = "is not a file"
+    else:
+        source, message = Path("/dev/zero"), "is not a file"
+    with pytest.raises(ValidationError, match=message) as caught:
+        attach(db, incident_id, source)
+    assert caught.value.field == "file"
+    assert row_counts(db)["incident_evidence"] == 0
+    with db.engine.connect() as conn:  # nothing of the linked file reached the database
+        assert conn.execute(select(Evidence.__table__.c.content)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "message"), [("", "is not a file"), ("no-such-file.png", "cannot read .*no-such-file.png")]
+)
+def test_something_that_is_not_a_file_is_refused(
+    db: Database, incident_id: int, tmp_path: Path, name: str, message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message) as caught:
         attach(db, incident_id, tmp_path / name)
     assert caught.value.field == "file"
     assert row_counts(db)["incident_evidence"] == 0

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from clerk_desk import imports
+from clerk_desk.elections import moderation
 from clerk_desk.errors import ClerkDeskError, PolicyViolation, ValidationError
 from clerk_desk.imports import ImportResult
 from clerk_desk.incidents import lifecycle as incidents
@@ -23,6 +24,8 @@ from clerk_desk.models import (
     IcoDecision,
     IncidentCategory,
     IncidentStatus,
+    ModerationAction,
+    RiskLevel,
     Role,
     TwoFactor,
 )
@@ -422,7 +425,10 @@ def test_write_csv_writes_the_whole_file(tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     path.write_text("old contents", encoding="utf-8")
     imports.write_csv(path, csv_text(PEOPLE_HEADER, "Zoë Hartley,clerk,,,,,"))
-    assert path.read_bytes() == csv_text(PEOPLE_HEADER, "Zoë Hartley,clerk,,,,,").encode("utf-8")
+    expected = csv_text(PEOPLE_HEADER, "Zoë Hartley,clerk,,,,,")
+    # With a byte-order mark, so that Excel reads it as UTF-8 ("Zoë", not "ZoÃ«").
+    assert path.read_bytes() == b"\xef\xbb\xbf" + expected.encode("utf-8")
+    assert imports.read_csv(path) == expected
     assert [p.name for p in tmp_path.iterdir()] == ["people.csv"]
 
 
@@ -789,3 +795,142 @@ def test_an_incidents_file_needs_only_the_category_title_and_description(keys: D
     with pytest.raises(ValidationError) as caught:
         import_text(keys, "incidents", csv_text("title,category", "Spam,other"))
     assert str(caught.value) == "row 1, column description: is missing from the header row"
+
+
+# --- columns left out of a file -----------------------------------------------------------------
+
+ACKS_CSV = csv_text(
+    "person,policy_version,acknowledged_on,training_on",
+    "Zoë Hartley,2026.1,2026-01-10,2026-01-12",
+    "Nguyễn Thu Hà,2026.1,2026-02-01,2026-02-03",
+)
+OFFICERS_CSV = csv_text(
+    OFFICERS_HEADER,
+    "Zoë Hartley,X:@Town;Facebook:@TownCouncil,Zoë Hartley,2023-05-01,",
+    "Tom Beckett,X:@Town,Zoë Hartley,2026-06-01,2026-09-30",
+)
+
+
+def _filled(kind: str, db: Database, clock: FixedClock) -> None:
+    """A database holding records of ``kind`` with every optional column filled in somewhere."""
+    if kind in ("people", "accounts"):
+        fill_council(db)
+        return
+    with db.transaction(ACTOR) as session:
+        factories.person(session, ACTOR, Role.CLERK, email="zoe.hartley@town.gov.uk", login="zhartley")
+        factories.person(session, "Łukasz Nowak", Role.DEPUTY_CLERK, login="lnowak")
+        factories.person(session, "Cllr Margaret Oduya", Role.COUNCILLOR)
+    if kind in ("incidents", "assessments"):
+        fill_incidents(db, clock)
+        if kind == "assessments":  # two entries for one breach, every optional column filled in
+            _assessed(db, clock)
+        return
+    with db.transaction(ACTOR) as session:
+        factories.person(session, "Nguyễn Thu Hà", Role.EMPLOYEE)
+        factories.person(session, "Tom Beckett", Role.VOLUNTEER)
+        factories.approved_account(session, TODAY)
+        factories.approved_account(session, TODAY, platform="X", handle="@Town")
+    if kind == "moderation":
+        with db.transaction(ACTOR) as session:
+            for hours, content in ((3, "Party leaflet"), (2, "Abuse of a councillor")):
+                moderation.record(
+                    session,
+                    moderation.EntryData(
+                        "Facebook:@TownCouncil",
+                        NOW - timedelta(hours=hours),
+                        ModerationAction.HIDDEN,
+                        content,
+                        "Against the policy",
+                        done_by="Łukasz Nowak",
+                    ),
+                )
+        return
+    content = {"grants": GRANTS_CSV, "officers": OFFICERS_CSV, "acknowledgements": ACKS_CSV}[kind]
+    import_text(db, kind, content)
+
+
+def _assessed(db: Database, clock: FixedClock) -> None:
+    from clerk_desk.incidents import assessment
+    from clerk_desk.incidents.assessment import AssessmentData
+
+    with db.read() as session:
+        (breach,) = [i.id for i in incidents.all_incidents(session) if i.category == "personal_data"]
+    for hours, severity, reason in ((6, RiskLevel.LOW, "First look"), (1, RiskLevel.HIGH, "More recipients")):
+        clock.moment = NOW - timedelta(hours=hours)
+        data = AssessmentData(
+            living_people=True,
+            likelihood=RiskLevel.HIGH,
+            severity=severity,
+            mitigation="Asked the recipients to delete it",
+            people_affected=212,
+            records_affected=230,
+            data_kinds="names; email addresses",
+            consequences="Unwanted contact",
+            reason=reason,
+        )
+        with db.transaction(ACTOR) as session:
+            assessment.assess(session, breach, data, by="Łukasz Nowak")
+    clock.moment = NOW
+
+
+@pytest.mark.parametrize("kind", list(imports.KINDS))
+def test_a_column_left_out_of_the_file_keeps_what_is_stored(
+    db: Database, clock: FixedClock, kind: str
+) -> None:
+    """Importing only the columns that identify each record (and the required ones) changes nothing."""
+    _filled(kind, db, clock)
+    before = export_text(db, kind)
+    spec = imports.KINDS[kind]
+    needed = [c for c in spec.columns if c not in spec.optional or c == "reference"]
+    assert len(needed) < len(spec.columns)
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=needed, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows(before))
+    result = import_text(db, kind, out.getvalue())
+    assert (result.added, result.updated) == (0, len(rows(before)))
+    assert export_text(db, kind) == before
+
+
+def test_a_people_file_of_names_and_roles_keeps_email_title_login_and_start(staff: Database) -> None:
+    with staff.transaction(ACTOR) as session:
+        factories.person(
+            session,
+            "Nguyễn Thu Hà",
+            Role.EMPLOYEE,
+            email="ha@town.gov.uk",
+            job_title="Comms",
+            login="nha",
+            started_on=date(2024, 12, 30),
+        )
+    result = import_text(
+        staff, "people", csv_text("name,role", "Nguyễn Thu Hà,employee", "Zoë Hartley,clerk")
+    )
+    assert result == ImportResult(added=0, updated=2)
+    with staff.read() as session:
+        ha = people.by_name(session, "Nguyễn Thu Hà")
+        zoe = people.by_name(session, ACTOR)
+    assert ha is not None and zoe is not None
+    assert (ha.email, ha.job_title, ha.login, ha.started_on) == (
+        "ha@town.gov.uk",
+        "Comms",
+        "nha",
+        date(2024, 12, 30),
+    )
+    assert (zoe.email, zoe.login) == ("zoe.hartley@town.gov.uk", "zhartley")
+    # An empty cell in a column the file has still clears the value.
+    import_text(staff, "people", csv_text("name,role,email", "Nguyễn Thu Hà,employee,"))
+    with staff.read() as session:
+        ha = people.by_name(session, "Nguyễn Thu Hà")
+    assert ha is not None and (ha.email, ha.job_title, ha.login) == (None, "Comms", "nha")
+
+
+@pytest.mark.parametrize("header", ["name,role,email,email", "name, role ,role"])
+def test_a_header_that_repeats_a_column_is_refused(staff: Database, header: str) -> None:
+    before = snapshot(staff)
+    with pytest.raises(ValidationError) as caught:
+        import_text(staff, "people", csv_text(header, "Zoë Hartley,clerk,a@b.example,c@d.example"))
+    repeated = header.split(",")[-1].strip()
+    assert (caught.value.row, caught.value.field) == (1, repeated)
+    assert str(caught.value) == f"row 1, column {repeated}: appears more than once in the header row"
+    assert snapshot(staff) == before

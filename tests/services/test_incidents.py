@@ -396,10 +396,20 @@ def test_change_passwords_is_done_once_every_named_account_is_changed_since_disc
     name_accounts(council, incident_id, FACEBOOK, X)
     assert incidents.outstanding_steps(load(council, incident_id)) == ["change_passwords", "review_access"]
     with council.transaction(ACTOR) as session:
-        credentials.set_password(session, accounts.by_name(session, FACEBOOK).id, "Fresh-Start-41!")  # type: ignore[union-attr]
+        credentials.set_password(
+            session,
+            accounts.by_name(session, FACEBOOK).id,  # type: ignore[union-attr]
+            "Fresh-Start-41!",
+            changed_on_platform=True,
+        )
     assert incidents.outstanding_steps(load(council, incident_id)) == ["change_passwords", "review_access"]
     with council.transaction(DEPUTY) as session:
-        credentials.set_password(session, accounts.by_name(session, X).id, "Another-One-73?")  # type: ignore[union-attr]
+        credentials.set_password(
+            session,
+            accounts.by_name(session, X).id,  # type: ignore[union-attr]
+            "Another-One-73?",
+            changed_on_platform=True,
+        )
     incident = load(council, incident_id)
     assert incidents.step_settled(incident, "change_passwords")
     assert incidents.outstanding_steps(incident) == ["review_access"]
@@ -679,3 +689,26 @@ def test_incidents_are_counted_by_the_day_they_were_reported(council: Database, 
             "INC-2026-002",
             "INC-2026-001",
         ]
+
+
+def test_a_decision_typed_in_the_minute_the_breach_was_logged_is_accepted(
+    council: Database, clock: FixedClock
+) -> None:
+    """The clerk types minutes; a breach logged at 11:58:40 and decided "at 11:58" is not decided before."""
+    logged_at = NOW - timedelta(seconds=80)  # 11:58:40
+    clock.moment = logged_at
+    incident_id = log(council, IncidentCategory.PERSONAL_DATA)
+    clock.moment = NOW
+    typed = logged_at.replace(second=0)
+    incident = decide(
+        council, incident_id, IcoDecision.NOTIFY, typed, notified_at=typed, ico_reference="IC-7"
+    )
+    assert incident.ico_decided_at == typed
+    with pytest.raises(ValidationError, match="is before the breach was discovered"):
+        decide(
+            council,
+            log(council, IncidentCategory.PERSONAL_DATA),
+            IcoDecision.NOT_NOTIFIABLE,
+            NOW - HOUR,
+            reason="x",
+        )

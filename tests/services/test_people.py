@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import factories
 import pytest
@@ -317,3 +318,49 @@ def test_everyone_is_listed_in_name_order(db: Database) -> None:
             "Tom Beckett",
             "zara Hartley",
         ]
+
+
+# --- single-line fields -------------------------------------------------------------------------
+
+
+def _single_line_cases() -> list[tuple[str, object, dict[str, str]]]:
+    from clerk_desk.incidents import records as incident_records
+    from clerk_desk.register import accounts
+
+    person = {"name": "Tom Beckett", "role": "volunteer", "job_title": "Helper", "login": "tbeckett"}
+    account = {"platform": "Facebook", "handle": "@Town", "status": "proposed", "approved_by": "Zoë Hartley"}
+    incident = {"reference": "INC-2026-001", "category": "other", "title": "Odd post", "description": "Seen"}
+    return [
+        *[(f, people.parse, person) for f in ("name", "job_title", "login")],
+        *[(f, accounts.parse, account) for f in ("platform", "handle", "approved_by")],
+        *[(f, incident_records.parse, incident) for f in ("title", "reference")],
+    ]
+
+
+@pytest.mark.parametrize("bad", ["\n", "\r", "\u2028", "\x85"])
+@pytest.mark.parametrize(("field", "parse", "values"), _single_line_cases())
+def test_a_single_line_field_refuses_a_line_break_naming_the_field(
+    field: str, parse: Any, values: dict[str, str], bad: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse({**values, field: f"Tom{bad}2026 x"})
+    assert caught.value.field == field
+    assert str(caught.value) == f"{field}: must be a single line (it contains a line break)"
+
+
+@pytest.mark.parametrize("bad", ["\t", "\x1b[2J", "\x00", "\x9b"])
+def test_a_single_line_field_refuses_control_characters(bad: str) -> None:
+    with pytest.raises(ValidationError, match="contains control characters") as caught:
+        people.parse({"name": f"Tom{bad}Beckett", "role": "volunteer"})
+    assert caught.value.field == "name"
+
+
+def test_a_multi_line_field_keeps_its_lines_as_newlines() -> None:
+    from clerk_desk.incidents import records as incident_records
+
+    data = incident_records.parse(
+        {"category": "other", "title": "Odd post", "description": "First\r\nSecond\u2028Third\tcolumn"}
+    )
+    assert data.description == "First\nSecond\nThird\tcolumn"
+    with pytest.raises(ValidationError, match="contains control characters"):
+        incident_records.parse({"category": "other", "title": "Odd post", "description": "Bell\x07"})

@@ -458,3 +458,35 @@ def test_incident_steps_still_to_do_are_due_a_week_after_the_report(
     with council.transaction(ACTOR) as session:
         incidents.settle_step(session, incident_id, "platform_notified", done_at=clock.now())
     assert [r.what for r in due(council, clock)] == ["Tell the public about the fraudulent account"]
+
+
+def test_the_end_of_a_suspension_is_reminded(council: Database, clock: FixedClock) -> None:
+    """A pre-election suspension does not end silently: the clerk is told to resume the account."""
+    add(
+        council,
+        "@ends",
+        status=AccountStatus.SUSPENDED,
+        suspended_from=date(2026, 11, 1),
+        suspended_to=date(2026, 11, 28),
+    )
+    add(
+        council,
+        "@later",
+        status=AccountStatus.SUSPENDED,
+        suspended_from=date(2026, 11, 1),
+        suspended_to=date(2027, 1, 10),
+    )
+    add(
+        council,
+        "@ended",
+        status=AccountStatus.SUSPENDED,
+        suspended_from=date(2026, 10, 1),
+        suspended_to=date(2026, 11, 20),
+    )
+    found = [r for r in due(council, clock) if r.clause == reminders.SUSPENSION_CLAUSE]
+    assert [(r.subject, r.what, r.urgency.value, r.when(TODAY)) for r in found] == [
+        ("Facebook:@ended", "Resume the account", "overdue", "1 day overdue"),
+        ("Facebook:@ends", "Suspension ends", "soon", "in 7 days"),
+    ]
+    assert found[1].detail == "suspended since 2026-11-01"
+    assert found[1].uid == f"suspension-{found[1].subject_id}-2026-11-28"

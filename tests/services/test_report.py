@@ -610,7 +610,7 @@ def test_no_password_ever_reaches_the_pdf(council: Database, out_dir: Path, memo
     with council.transaction(ACTOR) as session:
         for number, account in enumerate(accounts_service.all_accounts(session)):
             secret = f"Pdf-Leak-Probe-{number}-xQ7!"
-            credentials.set_password(session, account.id, secret)
+            credentials.set_password(session, account.id, secret, changed_on_platform=True)
             secrets_set.append(secret)
     with council.read() as session:
         snapshot = credentials.snapshot(accounts_service.all_accounts(session))
@@ -631,3 +631,58 @@ def test_no_password_ever_reaches_the_pdf(council: Database, out_dir: Path, memo
         raw, text = path.read_bytes(), pdf_text(path)
         for secret in secrets_set:
             assert secret not in text and secret.encode() not in raw
+
+
+# --- long words -----------------------------------------------------------------------------------------
+
+
+def test_wrapping_a_long_word_takes_time_linear_in_its_length() -> None:
+    """A field at its maximum length, all one word, lays out at once: 20,000 characters used to take
+    minutes, the break being found one character at a time by measuring the whole prefix again."""
+    import time
+
+    from clerk_desk.reports import layout
+
+    layout.register_fonts()
+
+    def timed(n: int) -> float:
+        word = ("Facebook:@Town" + "x" * n)[:n]
+        started = time.perf_counter()
+        lines = layout.wrap(f"Seen {word} today", 200)
+        elapsed = time.perf_counter() - started
+        assert "".join(lines.split("\n")).replace(" ", "") == f"Seen{word}today"
+        assert all(layout.text_width(line) <= 200 for line in lines.split("\n"))
+        return elapsed
+
+    timed(1000)  # fonts loaded and widths cached
+    at_most, ten_times = timed(20_000), timed(200_000)
+    assert at_most < 0.5
+    assert ten_times < 25 * at_most  # linear: ten times the length, about ten times the time
+
+
+def test_a_long_word_still_breaks_after_a_colon_or_slash_near_the_end() -> None:
+    from clerk_desk.reports import layout
+
+    layout.register_fonts()
+    lines = layout.wrap("Facebook:@LittleAshcombeTownCouncil", layout.text_width("Facebook:@Little"))
+    assert lines.split("\n")[0] == "Facebook:"
+
+
+def test_a_description_at_its_maximum_length_in_one_word_renders(council: Database, tmp_path: Path) -> None:
+    import time
+
+    data = incident_records.IncidentData(
+        IncidentCategory.OTHER,
+        "Spam " + "z" * 290,
+        "y" * 20_000,
+        IncidentSeverity.LOW,
+        reference="INC-2025-009",
+        reported_at=moment(date(2025, 7, 1)),
+        outcome="o" * 20_000,
+    )
+    with council.transaction(ACTOR) as session:
+        incident_records.save(session, data)
+    started = time.perf_counter()
+    path = build(council, tmp_path)
+    assert time.perf_counter() - started < 30
+    assert "INC-2025-009" in pdf_text(path)

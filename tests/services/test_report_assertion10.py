@@ -33,7 +33,7 @@ def test_the_recovery_key_and_the_key_holders_are_the_evidence(council: Database
         assert made.recovery is not None
         account = accounts.by_name(session, "Facebook:@InPeriodTC")
         assert account is not None
-        credentials.set_password(session, account.id, "Handover-Probe-9!x")
+        credentials.set_password(session, account.id, "Handover-Probe-9!x", changed_on_platform=True)
     requirement = handover(council)
     assert requirement.status == assertion10.MET
     assert f"sealed for the people who hold a key ({ACTOR})" in requirement.evidence

@@ -91,7 +91,7 @@ def set_up_two_pcs(db: Database, pcs: PCs) -> tuple[str, int]:
     first = act(db, CLERK, enrolment.set_up)
     assert first.approved and first.recovery is not None
     facebook = account_id(db, "Facebook:@TownCouncil")
-    act(db, CLERK, credentials.set_password, facebook, SECRET)
+    act(db, CLERK, credentials.set_password, facebook, SECRET, changed_on_platform=True)
     pcs.on(2)
     second = act(db, DEPUTY, enrolment.set_up)
     assert second.created and second.key.state == KeyState.AWAITING
@@ -233,7 +233,7 @@ def test_a_damaged_copy_is_named_never_shown_as_no_password(council: Database, p
     pcs.on(1)
     act(council, CLERK, enrolment.set_up)
     facebook = account_id(council, "Facebook:@TownCouncil")
-    act(council, CLERK, credentials.set_password, facebook, SECRET)
+    act(council, CLERK, credentials.set_password, facebook, SECRET, changed_on_platform=True)
     with council.transaction(CLERK) as session:
         for copy in session.execute(select(SealedCopy)).scalars():
             copy.sealed = copy.sealed[:-1] + bytes([copy.sealed[-1] ^ 1])
@@ -245,7 +245,7 @@ def test_replacing_the_recovery_key_retires_the_old_one(council: Database, pcs: 
     pcs.on(1)
     old = act(council, CLERK, enrolment.set_up).recovery
     facebook = account_id(council, "Facebook:@TownCouncil")
-    act(council, CLERK, credentials.set_password, facebook, SECRET)
+    act(council, CLERK, credentials.set_password, facebook, SECRET, changed_on_platform=True)
     new = act(council, CLERK, enrolment.replace_recovery_key)
     assert new.fingerprint != old.fingerprint
     with council.transaction(CLERK) as session:
@@ -267,7 +267,7 @@ def test_the_key_findings(council: Database, pcs: PCs, clock: FixedClock) -> Non
     facebook = account_id(council, "Facebook:@TownCouncil")
     assert key_rules(council, clock) == []  # nothing stored yet
     # A password set before anyone set up: the clerk's key is made, but there is no recovery key.
-    act(council, CLERK, credentials.set_password, facebook, SECRET)
+    act(council, CLERK, credentials.set_password, facebook, SECRET, changed_on_platform=True)
     assert key_rules(council, clock) == [
         ("recovery-key-missing", "high", "Recovery key"),
         ("passwords-single-holder", "medium", CLERK),

@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import struct
-import zlib
 from datetime import date
 from pathlib import Path
 
@@ -17,24 +15,9 @@ from clerk_desk.errors import ValidationError
 from clerk_desk.models import AuditEntry, Setting
 from clerk_desk.register import settings
 from clerk_desk.storage.db import Database
-from services.helpers import row_counts
+from services.helpers import row_counts, tiny_png
 
 ACTOR = "Zoë Hartley"
-
-
-def tiny_png(width: int = 2, height: int = 2) -> bytes:
-    """A real, valid PNG picture."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
 
 
 def stored(db: Database) -> dict[str, str]:
@@ -207,8 +190,10 @@ def test_a_png_logo_is_stored_whole(db: Database, png: Path) -> None:
 
 
 def test_a_jpeg_logo_is_accepted(db: Database, tmp_path: Path) -> None:
+    from PIL import Image
+
     path = tmp_path / "crest.jpg"
-    path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(200) + b"\xff\xd9")
+    Image.new("RGB", (4, 4), "navy").save(path, "JPEG")
     with db.transaction(ACTOR) as session:
         assert settings.set_logo(session, path).media_type == "image/jpeg"
 
@@ -225,6 +210,9 @@ def test_no_logo_until_one_is_set(db: Database) -> None:
         (b"", "is not a PNG or JPEG picture"),
         (b"GIF89a" + bytes(100), "is not a PNG or JPEG picture"),
         (b"\x89PNG\r\n\x1a\n" + bytes(settings.LOGO_MAX_BYTES), "larger than 2 MB"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(92), "is not a PNG or JPEG picture"),
+        (tiny_png()[:40], "is not a PNG or JPEG picture"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(200) + b"\xff\xd9", "is not a PNG or JPEG picture"),
     ],
 )
 def test_a_file_that_is_not_a_small_picture_is_refused(

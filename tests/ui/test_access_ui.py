@@ -11,6 +11,7 @@ from clerk_desk.credentials import service as credentials
 from clerk_desk.models import Role
 from clerk_desk.register import people
 from clerk_desk.storage.db import Database
+from clerk_desk.ui import plain
 from clerk_desk.ui.access_page import grant_dialog, revoke_dialog
 from clerk_desk.ui.main_window import MainWindow
 from clerk_desk.ui.officers_page import officer_dialog
@@ -125,7 +126,7 @@ def test_a_keyholder_becomes_a_councillor_only_with_access_revoked(
         asked.append(text)
         return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
 
-    monkeypatch.setattr(QMessageBox, "question", answer)
+    monkeypatch.setattr(plain, "question", answer)
     person = _person(database, "Nguyễn Thu Hà")
     dialog = person_dialog(window.context, person, window)
     _open(qtbot, dialog)
@@ -173,7 +174,12 @@ def test_a_leaver_flags_their_accounts_until_access_is_revoked_and_passwords_cha
     assert {f.subject for f in findings if f.rule == "rotate-now"} == held
     with database.transaction("Zoë Hartley") as session:
         for name in held:
-            credentials.set_password(session, access.resolve_account(session, name).id, f"new-{name}-Q7!x")
+            credentials.set_password(
+                session,
+                access.resolve_account(session, name).id,
+                f"new-{name}-Q7!x",
+                changed_on_platform=True,
+            )
     assert not [f for f in _findings(window) if f.rule == "rotate-now"]
 
 
@@ -181,7 +187,7 @@ def test_the_leaving_step_revokes_ends_and_reports_the_accounts(
     window: MainWindow, database: Database, qtbot, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: told.append(text))
+    monkeypatch.setattr(plain, "information", lambda parent, title, text, *a: told.append(text))
     monkeypatch.setattr(QDialog, "exec", lambda self: (self.try_save(), self.result())[1])
     page = window.go_to_title("People")
     assert page.select_person(_person(database, "Nguyễn Thu Hà").id)

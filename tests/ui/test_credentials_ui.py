@@ -17,6 +17,7 @@ from clerk_desk.credentials import copies, keys, rotation, vault
 from clerk_desk.models import CopyKind, RotationReason
 from clerk_desk.register import accounts
 from clerk_desk.storage.db import Database
+from clerk_desk.ui import plain
 from clerk_desk.ui.credential_dialogs import RevealDialog, RotateDialog, SetPasswordDialog
 from clerk_desk.ui.main_window import MainWindow
 from clerk_desk.ui.password_editor import ClipboardGuard
@@ -54,6 +55,7 @@ def test_a_password_set_in_the_window_is_sealed_and_never_in_the_database(
     qtbot.addWidget(dialog)
     dialog.editor.field.setText(SECRET)
     assert "Strength: Very strong" in dialog.editor.strength.text()
+    dialog.changed.setChecked(True)
     dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert _sealed(database, account) == SECRET
@@ -63,6 +65,45 @@ def test_a_password_set_in_the_window_is_sealed_and_never_in_the_database(
         history = rotation.history(session, account.id)
         assert history[0].reason == RotationReason.OTHER  # the demo had recorded a change already
         assert all(SECRET not in e.changes for e in audit_log.search(session))
+
+
+def test_set_password_asks_whether_the_password_is_new_on_the_platform(
+    window: MainWindow,
+    database: Database,
+    memory_keyring,
+    qtbot,  # type: ignore[no-untyped-def]
+) -> None:
+    """The existing password is not a change: no history entry, and the reason is only for a change."""
+    account = _account(database, "X:@AshcombeTC")
+    with database.read() as session:
+        before = [e.id for e in rotation.history(session, account.id)]
+    dialog = SetPasswordDialog(window.context, account, window)
+    qtbot.addWidget(dialog)
+    dialog.editor.field.setText(SECRET)
+    assert not dialog.existing.isChecked() and not dialog.changed.isChecked()
+    dialog.save()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.message.text().startswith("This password is: choose")
+    with database.read() as session:
+        assert not copies.exists(session, account.id)  # nothing stored
+    assert not dialog.reason.isEnabled()
+    dialog.existing.setChecked(True)
+    dialog.save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert _sealed(database, account) == SECRET
+    with database.read() as session:
+        assert [e.id for e in rotation.history(session, account.id)] == before
+        assert accounts.get(session, account.id).last_rotated_on == account.last_rotated_on
+
+    again = SetPasswordDialog(window.context, account, window)
+    qtbot.addWidget(again)
+    again.editor.field.setText("Changed-on-X-today-6!")
+    again.changed.setChecked(True)
+    assert again.reason.isEnabled()
+    again.reason.setCurrentIndex(again.reason.findData(RotationReason.SCHEDULED.value))
+    again.save()
+    with database.read() as session:
+        assert rotation.history(session, account.id)[0].reason == RotationReason.SCHEDULED
 
 
 def test_generate_fills_a_strong_password_of_the_chosen_length(
@@ -137,7 +178,7 @@ def test_cancelling_a_rotation_keeps_the_old_password(
     qtbot,
     monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(plain, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     account = _account(database, "X:@AshcombeTC")
     memory_keyring.entries[(vault.SERVICE, account.uuid)] = "the-old-password"
     dialog = RotateDialog(window.context, account, window)
@@ -156,7 +197,7 @@ def test_without_a_keyring_the_window_runs_and_each_action_says_what_to_do(
 ) -> None:
     keyring.set_keyring(fail.Keyring())
     warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text))
+    monkeypatch.setattr(plain, "warning", lambda parent, title, text, *a: warnings.append(text))
     window.check_vault()
     assert window.vault_label.text() == "Password store: unavailable"
     assert any(f.subject == "Password store" for f in window.home.model.rows())
@@ -172,6 +213,7 @@ def test_without_a_keyring_the_window_runs_and_each_action_says_what_to_do(
     dialog = SetPasswordDialog(window.context, _account(database, "X:@AshcombeTC"), window)
     qtbot.addWidget(dialog)
     dialog.editor.field.setText(SECRET)
+    dialog.existing.setChecked(True)
     dialog.save()
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert "GNOME Keyring" in dialog.message.text()
@@ -199,6 +241,7 @@ def test_the_clerk_uses_the_password_actions_from_the_accounts_page(
 ) -> None:
     def set_and_save(dialog: SetPasswordDialog) -> int:
         dialog.editor.field.setText(SECRET)
+        dialog.changed.setChecked(True)
         dialog.save()
         return int(dialog.result())
 
@@ -232,3 +275,27 @@ def test_the_clerk_uses_the_password_actions_from_the_accounts_page(
     with database.read() as session:
         actions = [e.action for e in audit_log.search(session, subject="X:@AshcombeTC", limit=3)]
     assert actions[:2] == ["copy password", "reveal password"]
+
+
+def test_a_weak_password_is_saved_only_when_the_clerk_confirms(
+    window: MainWindow,
+    database: Database,
+    memory_keyring,
+    qtbot,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(
+        plain, "question", lambda parent, title, text, *a: asked.append(title) or answers.pop(0)
+    )
+    account = _account(database, "X:@AshcombeTC")
+    for expected in (QDialog.DialogCode.Rejected, QDialog.DialogCode.Accepted):
+        dialog = SetPasswordDialog(window.context, account, window)
+        qtbot.addWidget(dialog)
+        dialog.editor.field.setText("Password1!")
+        dialog.changed.setChecked(True)
+        dialog.save()
+        assert (dialog.result() == QDialog.DialogCode.Accepted) == (expected == QDialog.DialogCode.Accepted)
+    assert asked == ["Weak password", "Weak password"]
+    assert _sealed(database, account) == "Password1!"

@@ -188,6 +188,34 @@ def test_volunteer_cannot_change_the_register(qtbot, demo_url, monkeypatch) -> N
     win.context.database.dispose()
 
 
+def test_a_new_account_is_live_without_approval_only_when_the_clerk_says_so(
+    window: MainWindow,
+    database: Database,
+    qtbot,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """Active without an approver is refused; "already live, not yet approved" is saved, flagged at once."""
+    from clerk_desk.ui import plain
+
+    shown: list[str] = []
+    monkeypatch.setattr(plain, "warning", lambda parent, title, text: shown.append(text))
+    before = _count_accounts(database)
+    dialog = account_dialog(window.context, None, window)
+    qtbot.addWidget(dialog)
+    dialog.set_values({"platform": "Threads", "handle": "@ashcombe", "status": AccountStatus.ACTIVE.value})
+    dialog.try_save()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "Already live, not yet approved" in dialog.fields["status"].error.text()
+    assert _count_accounts(database) == before
+    dialog.set_values({"status": "live_unapproved"})
+    dialog.try_save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    saved = _account(database, "Threads:@ashcombe")
+    assert saved is not None and (saved.status, saved.approved_by_id) == (AccountStatus.ACTIVE, None)
+    assert len(shown) == 1 and "Threads:@ashcombe is active but has no recorded" in shown[0]
+    assert "Barling Magna; Stalbridge 4" in shown[0]
+
+
 def test_the_account_dialog_records_recovery_details_and_where_codes_are_kept(
     window: MainWindow,
     database: Database,

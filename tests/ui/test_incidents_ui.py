@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog
 
 from clerk_desk import cli
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import IncidentCategory, IncidentStatus
 from clerk_desk.storage.db import Database
-from clerk_desk.ui import form
+from clerk_desk.ui import form, plain
 from clerk_desk.ui.incident_dialogs import not_applicable_dialog, status_dialog
 from clerk_desk.ui.main_window import MainWindow
 
@@ -108,7 +108,7 @@ def test_a_non_council_device_incident_closes_only_when_the_chair_is_informed(
 
 def test_timeline_and_evidence(window: MainWindow, database: Database, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text))
+    monkeypatch.setattr(plain, "warning", lambda parent, title, text, *a: warnings.append(text))
     page = window.go_to_title("Incidents")
     assert page.select_where(lambda i: i.category == "impersonation")
     page.action_text.setText("Posted a warning on the council's own page")
@@ -132,3 +132,23 @@ def test_the_countdown_moves_with_the_clock(window: MainWindow, hours_ago: int) 
     assert page.select_where(lambda i: i.category == "personal_data")
     row = page.proxy.mapToSource(page.table.currentIndex()).row()
     assert page.model.index(row, 6).data() == "8 h overdue"
+
+
+def test_the_quick_form_has_no_category_until_one_is_chosen(window, database, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A hurried incident must not get the follow-ups of a category nobody chose."""
+    from services.helpers import row_counts
+
+    from clerk_desk.ui.incident_dialogs import log_dialog
+
+    dialog = log_dialog(window.context, window)
+    qtbot.addWidget(dialog)
+    assert dialog.values()["category"] == ""
+    dialog.set_values({"title": "Odd message", "description": "Someone asked for the password."})
+    before = row_counts(database)
+    dialog.try_save()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert dialog.fields["category"].error.text().startswith("Category: is required")
+    assert row_counts(database) == before
+    dialog.set_values({"category": IncidentCategory.OTHER.value})
+    dialog.try_save()
+    assert dialog.result() == dialog.DialogCode.Accepted

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLabel, QWidget
 
 from clerk_desk.models import IncidentStatus
-from clerk_desk.ui import a11y
+from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.main_window import MainWindow
 
 CTRL, ALT, SHIFT = (
@@ -120,7 +120,7 @@ def test_grant_and_revoke_access_with_the_keyboard(window: MainWindow, qtbot, mo
 
     # The reminder to change the password that follows (Thornbury 9.4) is a message box: Enter closes it.
     told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: told.append(text))
+    monkeypatch.setattr(plain, "information", lambda parent, title, text, *a: told.append(text))
 
     def revoke() -> None:
         press(Qt.Key.Key_Tab)  # from Revoked on (today) to Reason
@@ -250,6 +250,9 @@ def test_set_and_rotate_a_password_with_the_keyboard(window: MainWindow, qtbot) 
     def set_password() -> None:
         tab_to("Generate")
         press(Qt.Key.Key_Space)  # a random password, with its strength
+        tab_to("The password the account already has (not a change)")
+        press(Qt.Key.Key_Down)  # the other choice: a new password, changed on the platform just now
+        press(Qt.Key.Key_Space)
         tab_to("Save")
         press(Qt.Key.Key_Return)
 

@@ -74,7 +74,7 @@ def test_set_up_give_the_deputy_the_passwords_and_show_who_can_read_them(
         x = accounts.by_name(session, "X:@AshcombeTC")
         assert x is not None
     with database.transaction(CLERK) as session:
-        credentials.set_password(session, x.id, "Kx9!vTq#2mWz$Lp7@bNc")
+        credentials.set_password(session, x.id, "Kx9!vTq#2mWz$Lp7@bNc", changed_on_platform=True)
     page = window.go_to_title("Accounts")
     window.check_vault()
     page.reload()

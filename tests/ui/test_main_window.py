@@ -150,6 +150,7 @@ def test_audit_page_filters_by_person_subject_and_date(window: MainWindow) -> No
     assert total > 0
     page.subject.setText("Instagram")
     page.subject.editingFinished.emit()
+    # The demo's pre-election checklist names the Instagram account too.
     assert {e.subject_type for e in page.model.rows()} == {
         "Account",
         "Password change",

@@ -190,6 +190,43 @@ def test_closing_the_window_waits_for_a_report_being_written(
     qtbot.waitUntil(lambda: not page.busy)
 
 
+def _fake_lp(folder: Path, exit_code: int = 0) -> Path:
+    """A stand-in for CUPS' ``lp`` on PATH that records what it was asked to print."""
+    log = folder / "printed.txt"
+    script = folder / "lp"
+    message = (
+        "request id is Office-42 (1 file(s))" if exit_code == 0 else "lp: Error - no default destination"
+    )
+    stream = "" if exit_code == 0 else " >&2"
+    script.write_text(
+        f'#!/bin/sh\nprintf "%s\\n" "$@" >> "{log}"\necho "{message}"{stream}\nexit {exit_code}\n'
+    )
+    script.chmod(0o755)
+    return log
+
+
+@pytest.mark.parametrize("works", [True, False])
+def test_print_sends_the_report_last_created_to_the_system_printer(
+    page: ReportsPage, opened: list[QUrl], out_dir: Path, tmp_path: Path, qtbot, monkeypatch, works: bool
+) -> None:  # type: ignore[no-untyped-def]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = _fake_lp(bin_dir, 0 if works else 1)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    assert not page.print_button.isEnabled()  # nothing created yet
+    target = out_dir / "review.pdf"
+    choose(page, "last-12-months")
+    assert page.create_report(target)
+    qtbot.waitUntil(lambda: not page.busy, timeout=30000)
+    assert page.print_button.isEnabled()
+    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    assert log.read_text().splitlines() == ["--", str(target)]
+    if works:
+        assert page.status.text() == "Sent review.pdf to the printer. (request id is Office-42 (1 file(s)))"
+    else:
+        assert page.message.text() == "The printer refused review.pdf: lp: Error - no default destination"
+
+
 def test_the_public_text_is_previewed_as_plain_text_before_saving(
     page: ReportsPage, database: Database, out_dir: Path, qtbot
 ) -> None:  # type: ignore[no-untyped-def]
