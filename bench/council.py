@@ -153,6 +153,8 @@ def incident_rows(count: int, n_accounts: int, now: datetime) -> list[dict[str, 
             ):
                 row[column] = done
             if category == "personal_data":
+                row["risk_likelihood"] = row["risk_severity"] = "low"
+                row["mitigation"] = "Contained the same day."
                 row["ico_decision"] = "not_notifiable"
                 row["outcome"] = "No risk to anyone: not notifiable."
         rows.append(row)
@@ -175,7 +177,11 @@ def build(path: Path, scale: float = 1.0, *, report: bool = True) -> str:
     database = open_database(url, FixedClock(now))
     steps = (
         ("people", people.COLUMNS, people_rows(n["people"], today)),
-        ("accounts", (*accounts.COLUMNS, "suspended_from"), account_rows(n["accounts"], today)),
+        (
+            "accounts",
+            tuple(dict.fromkeys((*accounts.COLUMNS, "suspended_from"))),
+            account_rows(n["accounts"], today),
+        ),
         ("grants", grants.COLUMNS, grant_rows(n["grants"], n["people"], n["accounts"], today)),
         ("incidents", records.COLUMNS, incident_rows(n["incidents"], n["accounts"], now)),
     )

@@ -7,12 +7,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from clerk_desk import about
+from clerk_desk.ui import plain
 
 
 def _value(text: str, name: str) -> QLabel:
     """A plain-text value the clerk can select and copy (a path to give to IT, say)."""
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    label = plain.label(text)
     label.setTextInteractionFlags(
         Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
     )
@@ -26,10 +26,9 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("About Clerk Desk")
         self.facts = about.describe(database_url)
-        title = QLabel("Clerk Desk")
+        title = plain.label("Clerk Desk")
         title.setObjectName("aboutTitle")
-        intro = QLabel("Social-media governance for town and parish council clerks.")
-        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro = plain.label("Social-media governance for town and parish council clerks.")
         form = QFormLayout()
         self.version = _value(self.facts.version, "Version")
         self.database = _value(self.facts.database, "Database")
