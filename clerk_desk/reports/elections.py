@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from clerk_desk.elections import moderation, periods
 from clerk_desk.register import accounts
 from clerk_desk.reports.blocks import Block, Grid, Heading, Paragraph
+from clerk_desk.reports.content import count
 from clerk_desk.reports.incident_data import moment_text
 from clerk_desk.reports.period import Period, short_date
 
@@ -92,10 +93,6 @@ def gather(session: Session, period: Period, *, public: bool) -> list[PeriodSumm
     return result
 
 
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}" + ("" if n == 1 else "s")
-
-
 def blocks(summaries: list[PeriodSummary], public: bool) -> list[Block]:
     """The section's blocks; nothing when no period falls in the review's dates."""
     if not summaries:
@@ -106,8 +103,8 @@ def blocks(summaries: list[PeriodSummary], public: bool) -> list[Block]:
         if s.elections:
             result.append(Paragraph(f"Covers: {s.elections}"))
         rows = (
-            ("Pre-election notice posted", f"{s.notices} of {_count(s.accounts, 'active account')}"),
-            ("Scheduled posts reviewed", f"{s.reviewed} of {_count(s.accounts + s.suspended, 'account')}"),
+            ("Pre-election notice posted", f"{s.notices} of {count(s.accounts, 'active account')}"),
+            ("Scheduled posts reviewed", f"{s.reviewed} of {count(s.accounts + s.suspended, 'account')}"),
             ("Accounts suspended", str(s.suspended)),
             ("Partnership profiles handled", s.partnership),
             ("Staff and officers briefed", s.briefing),

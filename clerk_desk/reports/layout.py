@@ -352,8 +352,3 @@ def para(text: str, style: str = "body") -> Paragraph:
 def fact(label: str, value: str) -> str:
     """``<b>Label:</b> value`` for a paragraph, both escaped."""
     return f"<b>{escape(label)}:</b> {escape(value)}".replace("\n", "<br/>")
-
-
-def count(number: int, noun: str, plural: str | None = None) -> str:
-    """``1 finding``, ``2 findings``."""
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
