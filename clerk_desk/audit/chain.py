@@ -11,6 +11,7 @@ entry that was edited or removed; removing the newest entries is caught by the c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -98,19 +99,57 @@ def _describe(session: Session, obj: Any, *, created: bool) -> Change:
             after = history.added[0] if history.added else None
             if before != after:
                 changes[key] = [before, after]
+    plain_changes = _readable(session, mapper, changes)
+    action = "create" if created else obj.audit_action({k: tuple(v) for k, v in plain_changes.items()})
+    return Change(action, _type(obj), _pk(obj), _label(obj), plain_changes)
+
+
+def _readable(session: Session, mapper: Any, changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
     # A reference to a person is recorded by name, which a clerk can read; the id means nothing.
     readable: dict[str, list[Any]] = {}
-    conn = session.connection()
+    to_people = _person_keys(mapper)
     for key, (before, after) in changes.items():
-        column = mapper.columns[key]
-        if any(fk.column.table.name == Person.__tablename__ for fk in column.foreign_keys):
+        if key in to_people:
+            conn = session.connection()
             name = key.removesuffix("_id")
             readable[name] = [_person_name(conn, before), _person_name(conn, after)]
         else:
             readable[key] = [_plain(before), _plain(after)]
-    plain_changes = {k: v for k, v in readable.items()}
-    action = "create" if created else obj.audit_action({k: tuple(v) for k, v in plain_changes.items()})
-    return Change(action, _type(obj), _pk(obj), _label(obj), plain_changes)
+    return readable
+
+
+@functools.cache
+def _person_keys(mapper: Any) -> frozenset[str]:
+    """The columns of a table that refer to a person."""
+    return frozenset(
+        attr.key
+        for attr in mapper.column_attrs
+        if any(fk.column.table.name == Person.__tablename__ for fk in attr.columns[0].foreign_keys)
+    )
+
+
+@functools.cache
+def _audited_keys(mapper: Any) -> tuple[str, ...]:
+    return tuple(
+        attr.key
+        for attr in mapper.column_attrs
+        if attr.key not in _SKIPPED_COLUMNS and attr.key not in mapper.class_.audit_exclude
+    )
+
+
+def created(session: Session, obj: Any) -> Change:
+    """The entry for a record an import wrote itself, many in one statement rather than through a flush:
+    the same entry the flush would have recorded for it."""
+    mapper = inspect(type(obj))
+    values = obj.__dict__
+    changes = {key: [None, values[key]] for key in _audited_keys(mapper) if values.get(key) is not None}
+    return Change("create", _type(obj), str(obj.id), _label(obj), _readable(session, mapper, changes))
+
+
+def append(session: Session, changes: Sequence[Change]) -> None:
+    """Chain entries for records written without a flush (a batch of an import), in one statement."""
+    if changes:
+        _append(session, changes)
 
 
 def _person_name(conn: Connection, person_id: Any) -> str | None:

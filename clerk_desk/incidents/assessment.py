@@ -155,8 +155,9 @@ def add(
     *,
     at: datetime | None = None,
     by: str | None = None,
+    flush: bool = True,
 ) -> IncidentAssessment:
-    """As ``assess``, for an incident already loaded (an import)."""
+    """As ``assess``, for an incident already loaded (an import, which may write many at once)."""
     if not is_personal(incident):
         raise ValidationError(
             "personal_data", f"{incident.reference} does not involve personal data; mark it first"
@@ -174,7 +175,8 @@ def add(
     entry.reason = reason or FIRST_REASON
     incident.assessments.append(entry)
     incidents.sync_steps(incident)
-    session.flush()
+    if flush:
+        session.flush()
     return entry
 
 

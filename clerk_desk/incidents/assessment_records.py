@@ -101,6 +101,8 @@ def add_imported(
     given: assessment.AssessmentData | None,
     at: datetime | None,
     by: str | None,
+    *,
+    flush: bool = True,
 ) -> None:
     """The latest assessment from an incidents file: a changed one is added to the history; the same one
     given again adds nothing."""
@@ -111,4 +113,4 @@ def add_imported(
         return
     if latest is not None and (not given.reason or given.reason == latest.reason):
         given = replace(given, reason="Reassessed in an imported file")
-    assessment.add(session, incident, given, at=at, by=by)
+    assessment.add(session, incident, given, at=at, by=by, flush=flush)

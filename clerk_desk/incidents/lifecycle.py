@@ -14,13 +14,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clerk_desk import clauses, fields
-from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
+from clerk_desk.errors import NotFoundError, PolicyViolation, StaleEditError, ValidationError
+from clerk_desk.incidents.times import count_in_period as count_in_period
 from clerk_desk.incidents.times import local_iso as local_iso
 from clerk_desk.incidents.times import moment as moment
 from clerk_desk.models import (
@@ -290,10 +291,20 @@ def set_status(
     """Move an incident on; closing needs every follow-up step done or marked not applicable."""
     incident = get(session, incident_id)
     if expected_version is not None and incident.version != expected_version:
-        from clerk_desk.errors import StaleEditError
-
         raise StaleEditError(f"Incident {incident.reference}")
-    now = _now(session)
+    move(incident, status, _now(session), outcome, lessons)
+    session.flush()
+    return incident
+
+
+def move(
+    incident: Incident,
+    status: IncidentStatus,
+    now: datetime,
+    outcome: str | None = None,
+    lessons: str | None = None,
+) -> None:
+    """``set_status`` on an incident in hand, without writing it: an import sets many before one flush."""
     if outcome is not None:
         incident.outcome = outcome.strip() or None
     if lessons is not None:
@@ -320,8 +331,6 @@ def set_status(
     else:
         incident.closed_at = None
     incident.status = status.value
-    session.flush()
-    return incident
 
 
 def record_ico_decision(
@@ -377,17 +386,6 @@ def record_ico_decision(
     incident.delay_reasons = (delay_reasons or "").strip() or None
     session.flush()
     return incident
-
-
-def count_in_period(session: Session, start: date, end: date) -> int:
-    return session.execute(
-        select(func.count())
-        .select_from(Incident)
-        .where(
-            Incident.reported_at >= datetime(start.year, start.month, start.day, tzinfo=UTC),
-            Incident.reported_at < datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1),
-        )
-    ).scalar_one()
 
 
 def set_involved(incident: Incident, accounts: list[Account], people: list[Person]) -> None:

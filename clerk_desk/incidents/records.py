@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,14 @@ from clerk_desk.errors import PolicyViolation, StaleEditError, ValidationError
 from clerk_desk.incidents import assessment, assessment_records
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents.assessment import AssessmentData
+from clerk_desk.incidents.bulk import Batch
+from clerk_desk.incidents.columns import ASSESSMENT_COLUMNS as ASSESSMENT_COLUMNS
+from clerk_desk.incidents.columns import COLUMNS as COLUMNS
+from clerk_desk.incidents.columns import NOT_APPLICABLE as NOT_APPLICABLE
+from clerk_desk.incidents.columns import PUBLIC_SUMMARY_LENGTH as PUBLIC_SUMMARY_LENGTH
+from clerk_desk.incidents.columns import REQUIRED as REQUIRED
+from clerk_desk.incidents.columns import STEP_COLUMNS as STEP_COLUMNS
+from clerk_desk.incidents.columns import STEP_FIELDS as STEP_FIELDS
 from clerk_desk.incidents.lifecycle import ICO_CLAUSE, local_iso, moment
 from clerk_desk.models import (
     FollowUp,
@@ -24,84 +33,6 @@ from clerk_desk.models import (
 )
 from clerk_desk.register import lookups
 from clerk_desk.storage.clock import clock_of
-
-COLUMNS = (
-    "reference",
-    "category",
-    "severity",
-    "title",
-    "description",
-    "reported_by",
-    "reported_at",
-    "occurred_at",
-    "discovered_at",
-    "accounts",
-    "people",
-    "personal_data",
-    "near_miss",
-    "status",
-    "resolved_at",
-    "outcome",
-    "ico_decision",
-    "ico_notified_at",
-    "clerk_notified_at",
-    "chair_informed_at",
-    "platform_notified_at",
-    "public_notified_at",
-    "external_party",
-    "clerk_is_target",
-    "ico_reference",
-    "lessons",
-    "change_passwords_at",
-    "review_access_at",
-    "reported_to_clerk_at",
-    "reported_to_chair_at",
-    "referral_at",
-    "risk_likelihood",
-    "risk_severity",
-    "people_affected",
-    "records_affected",
-    "data_kinds",
-    "consequences",
-    "mitigation",
-    "subjects_told_at",
-    "living_people",
-    "assessed_at",
-    "assessed_by",
-    "assessment_reason",
-    "subjects_told_how",
-    "subjects_told_count",
-    "public_summary",
-)
-#: The columns of the latest assessment; any of them given means an assessment is recorded.
-ASSESSMENT_COLUMNS = (
-    "risk_likelihood",
-    "risk_severity",
-    "people_affected",
-    "records_affected",
-    "data_kinds",
-    "consequences",
-    "mitigation",
-)
-REQUIRED = frozenset({"category", "title", "description"})
-#: CSV columns that record a follow-up step: when it was done, or "not applicable: <reason>". Every step
-#: has one (the ICO decision has its own columns), so a closed incident's follow-ups survive a round trip.
-STEP_COLUMNS = {
-    "clerk_notified_at": "clerk_notified",
-    "chair_informed_at": "chair_informed",
-    "platform_notified_at": "platform_notified",
-    "public_notified_at": "public_notified",
-    "change_passwords_at": "change_passwords",
-    "review_access_at": "review_access",
-    "reported_to_clerk_at": "reported_to_clerk",
-    "reported_to_chair_at": "reported_to_chair",
-    "referral_at": "referral",
-    "subjects_told_at": "subjects_told",
-}
-STEP_FIELDS = {step: column for column, step in STEP_COLUMNS.items()}
-NOT_APPLICABLE = "not applicable:"
-#: A public summary is a sentence or two for the published review, not a second description.
-PUBLIC_SUMMARY_LENGTH = 600
 
 
 @dataclass(frozen=True)
@@ -279,14 +210,37 @@ def save(
     *,
     incident_id: int | None = None,
     expected_version: int | None = None,
+    batch: Batch | None = None,
 ) -> Incident:
-    """Add an incident with every field given (an import keeps its reference), or update one."""
-    now = clock_of(session).now()
+    """Add an incident with every field given (an import keeps its reference), or update one.
+
+    Written in one flush, so each record changed has one audit entry. Given a ``batch`` (an import of
+    many rows), the same rules apply to what it read at the start, and the import writes many at once.
+    """
+    with session.no_autoflush:
+        incident = _apply(session, data, incident_id, expected_version, batch)
+    if batch is None:
+        session.flush()
+    else:
+        batch.added(incident)
+    return incident
+
+
+def _apply(
+    session: Session,
+    data: IncidentData,
+    incident_id: int | None,
+    expected_version: int | None,
+    batch: Batch | None,
+) -> Incident:
+    now = batch.now if batch else clock_of(session).now()
     incident = incidents.get(session, incident_id) if incident_id is not None else None
     if incident is not None and expected_version is not None and incident.version != expected_version:
         raise StaleEditError(f"Incident {incident.reference}")
     if data.reference:
-        clash = incidents.by_reference(session, data.reference)
+        clash = (
+            batch.by_reference(data.reference) if batch else incidents.by_reference(session, data.reference)
+        )
         if clash is not None and clash is not incident:
             raise ValidationError("reference", f"{data.reference} is already used")
     for field in ("reported_at", "occurred_at", "discovered_at", "resolved_at", "ico_notified_at"):
@@ -301,12 +255,18 @@ def save(
     )
     if data.occurred_at and data.discovered_at and data.discovered_at < data.occurred_at:
         raise ValidationError("discovered_at", "is before occurred_at")
-    linked_accounts = [lookups.resolve_account(session, name, "accounts") for name in data.accounts]
-    linked_people = [lookups.resolve_person(session, name, "people") for name in data.people]
+    account = batch.names.account if batch else partial(lookups.resolve_account, session)
+    person = batch.names.person if batch else partial(lookups.resolve_person, session)
+    linked_accounts = [account(name, "accounts") for name in data.accounts]
+    linked_people = [person(name, "people") for name in data.people]
     if incident is None:
-        reference = data.reference or incidents.next_reference(session, reported_at.year)
+        year = reported_at.year
+        reference = data.reference or (
+            batch.next_reference(year) if batch else incidents.next_reference(session, year)
+        )
         incident = Incident(reference=reference, status=IncidentStatus.OPEN.value)
-        session.add(incident)
+        if batch is None:
+            session.add(incident)  # a batch writes its new incidents itself, many to a statement
     elif data.reference:
         incident.reference = data.reference
     incident.category = data.category.value
@@ -327,7 +287,9 @@ def save(
     incident.lessons = data.lessons
     incident.public_summary = data.public_summary
     incidents.set_involved(incident, linked_accounts, linked_people)
-    assessment_records.add_imported(session, incident, data.assessment, data.assessed_at, data.assessed_by)
+    assessment_records.add_imported(
+        session, incident, data.assessment, data.assessed_at, data.assessed_by, flush=False
+    )
     _apply_ico(incident, data)
     incidents.sync_steps(incident)
     for step, when in data.steps_done:
@@ -347,12 +309,10 @@ def save(
     if data.subjects_told_how is not None or data.subjects_told_count is not None:
         incident.subjects_told_how = data.subjects_told_how
         incident.subjects_told_count = data.subjects_told_count
-    session.flush()
     if data.status.value != incident.status or data.status == IncidentStatus.CLOSED:
-        incidents.set_status(session, incident.id, None, data.status)
+        incidents.move(incident, data.status, now)
     if data.resolved_at is not None:
         incident.resolved_at = _kept(incident.resolved_at, data.resolved_at)
-        session.flush()
     return incident
 
 

@@ -77,17 +77,42 @@ def account_by_name(session: Session, name: str) -> Account | None:
 
 
 def resolve_person(session: Session, name: str, field: str = "person") -> Person:
-    person = by_name(session, name)
+    return _known_person(by_name(session, name), name, field)
+
+
+def resolve_account(session: Session, name: str, field: str = "account") -> Account:
+    return _known_account(account_by_name(session, name), name, field)
+
+
+def _known_person(person: Person | None, name: str, field: str) -> Person:
     if person is None:
         raise ValidationError(field, f"'{name}' is not in People")
     return person
 
 
-def resolve_account(session: Session, name: str, field: str = "account") -> Account:
-    account = account_by_name(session, name)
+def _known_account(account: Account | None, name: str, field: str) -> Account:
     if account is None:
         raise ValidationError(field, f"'{name}' is not in the register (write it as Platform:handle)")
     return account
+
+
+class Names:
+    """Every person and account read once, for an import of many rows: the same answers and messages as
+    ``resolve_person`` and ``resolve_account`` without a query for each row."""
+
+    def __init__(self, session: Session) -> None:
+        self.people = {p.name_key: p for p in session.execute(select(Person)).scalars()}
+        self.accounts = {
+            (a.platform_key, a.handle_key): a for a in session.execute(select(Account)).scalars()
+        }
+
+    def person(self, name: str, field: str = "person") -> Person:
+        return _known_person(self.people.get(fold(name)), name, field)
+
+    def account(self, name: str, field: str = "account") -> Account:
+        platform, sep, handle = name.partition(":")
+        found = self.accounts.get((fold(platform), fold(handle))) if sep else None
+        return _known_account(found, name, field)
 
 
 def resolve_approver(session: Session, name: str | None, field: str, clause: str, what: str) -> Person:

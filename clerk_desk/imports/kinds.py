@@ -1,34 +1,23 @@
-"""CSV import and export (design.md, "CSV columns"): all or nothing, errors name the row and column.
-
-Row numbers count the header as row 1, as a spreadsheet shows them.
-"""
+"""The kinds of record a CSV file holds: their columns, and how a row is applied and exported."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from clerk_desk.access import acknowledgements, officers
 from clerk_desk.access import grants as access
 from clerk_desk.elections import moderation
-from clerk_desk.errors import ClerkDeskError, ValidationError
+from clerk_desk.errors import ClerkDeskError
+from clerk_desk.imports.incident_rows import IncidentRows
 from clerk_desk.incidents import assessment_records
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents import records as incident_records
 from clerk_desk.register import accounts, people
-from clerk_desk.storage import files
-
-# Cells that a spreadsheet would run as a formula are written with a leading apostrophe, and read back
-# without it, so an exported file is safe to open in Excel and still imports unchanged. A leading "@" is
-# escaped only in a function-call shape: handles such as "@ThornburyTC" stay exactly as they are.
-_FORMULA_START = ("=", "+", "-", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -45,12 +34,43 @@ class Kind:
     #: The stored record a row names, as an export row (None for a new record): a column the file
     #: leaves out keeps its stored value.
     current: Callable[[Session, Mapping[str, str]], Mapping[str, str] | None] = lambda session, row: None
+    #: How many rows are applied: by default one at a time; a kind with many rows to a file reads what
+    #: they name once and writes them in batches.
+    batched: Callable[[Session, Sequence[Mapping[str, str]]], Rows] | None = None
+
+    def many(self, session: Session, rows: Sequence[Mapping[str, str]]) -> Rows:
+        """The way this kind applies a file's rows."""
+        return self.batched(session, rows) if self.batched else OneByOne(self, session)
+
+
+class Rows(Protocol):
+    """Applies the rows of one file, in order."""
+
+    def current(self, values: Mapping[str, str]) -> Mapping[str, str] | None:
+        """The stored record a row names, as an export row (None for a new record)."""
+
+    def apply(self, values: Mapping[str, str], today: date) -> bool:
+        """Apply a row; True when it added a record."""
+
+    def flush(self) -> None:
+        """Write what the rows applied since the last flush hold back."""
 
 
 @dataclass(frozen=True)
-class ImportResult:
-    added: int
-    updated: int
+class OneByOne:
+    """Each row applied, and written, through the kind's own functions."""
+
+    kind: Kind
+    session: Session
+
+    def current(self, values: Mapping[str, str]) -> Mapping[str, str] | None:
+        return self.kind.current(self.session, values)
+
+    def apply(self, values: Mapping[str, str], today: date) -> bool:
+        return self.kind.apply(self.session, values, today)
+
+    def flush(self) -> None:
+        pass
 
 
 def _apply_person(session: Session, values: Mapping[str, str], today: date) -> bool:
@@ -186,6 +206,7 @@ KINDS: dict[str, Kind] = {
         _apply_incident,
         lambda session: (incident_records.as_row(i) for i in incidents.all_incidents(session)),
         current=_current_incident,
+        batched=IncidentRows,
     ),
     "assessments": Kind(
         assessment_records.COLUMNS,
@@ -219,164 +240,3 @@ def kind_of(name: str) -> Kind:
     if kind is None:
         raise ClerkDeskError(f"'{name}' cannot be imported or exported; the kinds are {', '.join(KINDS)}")
     return kind
-
-
-#: The largest CSV file read: far more rows than a council keeps, and the size is checked before reading.
-MAX_CSV_BYTES = 50 * 1024 * 1024
-
-
-def read_csv(path: Path) -> str:
-    """The file's text; Excel's byte-order mark and Windows line ends are accepted."""
-    try:
-        raw = files.read_regular(path, "file", MAX_CSV_BYTES)
-    except ValidationError as exc:
-        raise ClerkDeskError(f"Cannot read {path}: {exc.message}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ClerkDeskError(
-            f"{path} is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'"
-        ) from None
-
-
-def import_rows(session: Session, kind_name: str, content: str, today: date) -> ImportResult:
-    """Apply every row in one go; the first bad row raises, naming the row and column.
-
-    The caller's transaction makes it all or nothing.
-    """
-    kind = kind_of(kind_name)
-    reader = csv.DictReader(io.StringIO(content, newline=""))
-    try:
-        header = [name.strip() for name in (reader.fieldnames or [])]
-    except csv.Error as exc:
-        raise ClerkDeskError(f"row 1: cannot be read as CSV ({_csv_problem(exc)})") from None
-    _check_header(header, kind)
-    reader.fieldnames = header
-    # A column the file leaves out keeps what is stored; an empty cell in a column it has clears it.
-    absent = [name for name in (*kind.columns, *kind.import_only) if name not in header]
-    seen: dict[str, int] = {}
-    added = updated = 0
-    for number, raw in enumerate(_rows(reader), start=2):
-        if None in raw:
-            raise ValidationError(header[-1], "has more cells than the header has columns", row=number)
-        values = {key: _unescape(value or "") for key, value in raw.items()}
-        if not any(value.strip() for value in values.values()):
-            continue
-        key = kind.key(values)
-        if key in seen:
-            raise ValidationError(kind.columns[0], f"repeats row {seen[key]}", row=number)
-        seen[key] = number
-        try:
-            if absent:
-                values = _keep_absent(session, kind, values, absent)
-            if kind.apply(session, values, today):
-                added += 1
-            else:
-                updated += 1
-        except ValidationError as exc:
-            raise exc.at_row(number) from None
-    return ImportResult(added, updated)
-
-
-def _keep_absent(
-    session: Session, kind: Kind, values: Mapping[str, str], absent: Sequence[str]
-) -> dict[str, str]:
-    """The row with each column the file leaves out filled in from the stored record it names."""
-    try:
-        stored = kind.current(session, values)
-    except ValidationError:
-        stored = None  # the row is bad: applying it names the field
-    kept = dict(values)
-    for name in absent:
-        if stored is not None and name in stored:
-            kept[name] = stored[name]
-    return kept
-
-
-def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str, str | None]]:
-    """The reader's rows; a row the csv module cannot read is a one-line error naming it."""
-    number = 1
-    while True:
-        number += 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise ClerkDeskError(f"row {number}: cannot be read as CSV ({_csv_problem(exc)})") from None
-        yield row
-
-
-def _csv_problem(exc: csv.Error) -> str:
-    text = str(exc)
-    if "field larger than field limit" in text:
-        return f"a cell is longer than {csv.field_size_limit() // 1024} KB; no field is that long"
-    if "NUL" in text:
-        return "it holds a NUL character; save the file from the spreadsheet again as 'CSV UTF-8'"
-    return text
-
-
-def _check_header(header: Sequence[str], kind: Kind) -> None:
-    if not header:
-        raise ValidationError(
-            "header",
-            f"the file is empty; the first row must name the columns: {', '.join(kind.columns)}",
-            row=1,
-        )
-    repeated = next((name for index, name in enumerate(header) if name in header[:index]), None)
-    if repeated is not None:
-        raise ValidationError(repeated, "appears more than once in the header row", row=1)
-    known = (*kind.columns, *kind.import_only)
-    unknown = [name for name in header if name not in known]
-    if unknown:
-        raise ValidationError(
-            unknown[0], f"is not a column of this file; the columns are {', '.join(known)}", row=1
-        )
-    missing = [name for name in kind.columns if name not in header and name not in kind.optional]
-    if missing:
-        raise ValidationError(missing[0], "is missing from the header row", row=1)
-
-
-def export_rows(session: Session, kind_name: str) -> str:
-    """Every record of a kind as CSV text, with the same columns the import reads."""
-    kind = kind_of(kind_name)
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=kind.columns, lineterminator="\r\n")
-    writer.writeheader()
-    for row in kind.rows(session):
-        writer.writerow({key: _escape(value) for key, value in row.items()})
-    return out.getvalue()
-
-
-def write_csv(path: Path, content: str) -> None:
-    """Write the whole file, or leave any existing file as it was.
-
-    The file starts with UTF-8's byte-order mark, so Excel opened by a double-click reads "Zoë", not
-    "ZoÃ«"; ``read_csv`` accepts it.
-    """
-    write_bytes(path, content.encode("utf-8-sig"))
-
-
-def write_bytes(path: Path, content: bytes) -> None:
-    """Write the whole file, or leave any existing file as it was."""
-    temp = path.with_name(f".{path.name}.partial")
-    try:
-        temp.write_bytes(content)
-        temp.replace(path)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise ClerkDeskError(f"Cannot write {path}: {exc.strerror}") from exc
-
-
-def _is_formula(text: str) -> bool:
-    return text.startswith(_FORMULA_START) or (text.startswith("@") and "(" in text)
-
-
-def _escape(value: Any) -> str:
-    text = str(value)
-    # Text that already starts with apostrophes before a formula gets one more, so that it reads back as is.
-    return f"'{text}" if _is_formula(text.lstrip("'")) else text
-
-
-def _unescape(value: str) -> str:
-    return value[1:] if value.startswith("'") and _is_formula(value.lstrip("'")) else value

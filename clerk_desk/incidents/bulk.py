@@ -1,0 +1,177 @@
+"""What an import of many incidents reads once instead of once a row: the incidents its references name,
+the people and accounts it links, and the next free reference of each year.
+
+``records.save`` given a ``Batch`` applies the same rules and messages as without one; it only leaves the
+writing to the import, which flushes many incidents at once (one audit entry for each record).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, func, insert, inspect, select
+from sqlalchemy.orm import Session
+
+from clerk_desk.audit import chain
+from clerk_desk.incidents import lifecycle as incidents
+from clerk_desk.models import Incident
+from clerk_desk.models.incidents import incident_accounts, incident_people
+from clerk_desk.register import lookups
+from clerk_desk.storage.clock import clock_of
+
+#: How many references one query asks about (well under every database's limit on parameters).
+CHUNK = 500
+
+
+class Batch:
+    """The state one import shares between its rows."""
+
+    def __init__(self, session: Session, references: Iterable[str]) -> None:
+        self.session = session
+        self.now: datetime = clock_of(session).now()
+        self.names = lookups.Names(session)
+        self._stored: dict[str, int] = {}
+        self._pending: dict[str, Incident] = {}
+        self._held: list[Incident] = []
+        self._new: list[Incident] = []
+        #: The highest number of each year: stored before the import, and given out by it.
+        self._stored_highest: dict[int, int] = {}
+        self._highest: dict[int, int] = {}
+        wanted = sorted({ref.strip().upper() for ref in references if ref.strip()})
+        for start in range(0, len(wanted), CHUNK):
+            query = select(Incident.reference, Incident.id).where(
+                Incident.reference.in_(wanted[start : start + CHUNK])
+            )
+            self._stored.update({ref: incident_id for ref, incident_id in self.session.execute(query)})
+
+    def stored_id(self, reference: str) -> int | None:
+        """The id of the stored incident with this reference, from the one read at the start."""
+        return self._stored.get(reference.strip().upper())
+
+    def load_stored(self) -> None:
+        """Read the stored incidents the file names, many to a query, so ``save`` finds them in hand."""
+        wanted = sorted(set(self._stored.values()))
+        for start in range(0, len(wanted), CHUNK):
+            query = select(Incident).where(Incident.id.in_(wanted[start : start + CHUNK]))
+            self._held.extend(self.session.execute(query).unique().scalars())
+
+    def by_reference(self, reference: str) -> Incident | None:
+        """The incident holding a reference: one stored, or one this import has added."""
+        reference = reference.strip().upper()
+        if reference in self._pending:
+            return self._pending[reference]
+        stored = self._stored.get(reference)
+        return None if stored is None else self.session.get(Incident, stored)
+
+    def next_reference(self, year: int) -> str:
+        """As ``lifecycle.next_reference``, counting the references this import has given out."""
+        if year not in self._stored_highest:
+            self._stored_highest[year] = _number(incidents.next_reference(self.session, year)) - 1
+        self._highest[year] = max(self._stored_highest[year], self._highest.get(year, 0)) + 1
+        return f"INC-{year}-{self._highest[year]:03d}"
+
+    def pending(self, reference: str) -> bool:
+        """An incident of this import holds the reference and is not written yet."""
+        return reference.strip().upper() in self._pending
+
+    def added(self, incident: Incident) -> None:
+        """Take an incident ``save`` has applied a row to: a new one is written with the batch, a stored one
+        by the session's flush. No later row takes its reference."""
+        self._pending[incident.reference] = incident
+        if inspect(incident).transient:
+            self._new.append(incident)
+        if match := incidents.REFERENCE.match(incident.reference):
+            year = int(match.group(1))
+            self._highest[year] = max(self._highest.get(year, 0), int(match.group(2)))
+
+    def flush(self) -> None:
+        """Write the incidents added since the last flush, with one audit entry for each record; the
+        import lets go of them."""
+        self.session.flush()
+        _write(self.session, self._new)
+        self._stored.update({ref: incident.id for ref, incident in self._pending.items()})
+        self._pending.clear()
+        self._new.clear()
+
+
+def _write(session: Session, new: Sequence[Incident]) -> None:
+    """Insert new incidents with their steps, assessments and links, a statement for each table, and
+    chain the audit entry the flush would have written for each record, in the order it would have."""
+    if not new:
+        return
+    _insert(session, new)
+    steps = [step for incident in new for step in incident.steps]
+    entries = [entry for incident in new for entry in incident.assessments]
+    # The records are the import's own, never in the session: their ids are set as plain values.
+    for child in (*steps, *entries):
+        child.__dict__["incident_id"] = child.__dict__["incident"].id
+    _insert(session, steps)
+    _insert(session, entries)
+    conn = session.connection()
+    links = [{"incident_id": i.id, "account_id": a.id} for i in new for a in i.accounts]
+    if links:
+        conn.execute(insert(incident_accounts), links)
+    links = [{"incident_id": i.id, "person_id": p.id} for i in new for p in i.people]
+    if links:
+        conn.execute(insert(incident_people), links)
+    changes = []
+    for incident in new:
+        changes.append(chain.created(session, incident))
+        changes.extend(chain.created(session, entry) for entry in incident.assessments)
+        changes.extend(chain.created(session, step) for step in incident.steps)
+    chain.append(session, changes)
+
+
+@functools.cache
+def _columns(mapper: Any) -> tuple[tuple[str, str, Any], ...]:
+    """Each column an insert writes: its attribute, its name, and the value a flush writes for None (the
+    first version, or the column's default)."""
+    found = []
+    for attr in mapper.column_attrs:
+        column = attr.columns[0]
+        if column.primary_key:
+            continue
+        default = column.default.arg if column.default is not None and column.default.is_scalar else None
+        found.append((attr.key, column.name, 1 if column is mapper.version_id_col else default))
+    return tuple(found)
+
+
+def _insert(session: Session, records: Sequence[Any]) -> None:
+    """Insert records of one kind in one statement and give each its id, as a flush would."""
+    if not records:
+        return
+    mapper = inspect(type(records[0]))
+    table = mapper.local_table
+    assert isinstance(table, Table)
+    columns = _columns(mapper)
+    rows = []
+    for record in records:
+        values = record.__dict__
+        row: dict[str, Any] = {}
+        for key, name, default in columns:
+            value = values.get(key)
+            if value is None and default is not None:
+                value = values[key] = default  # as a flush leaves a default on the record
+            row[name] = value
+        rows.append(row)
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        # SQLite gives each row the highest id plus one, and the write lock taken by the insert keeps
+        # every other writer out until commit, so the new ids are the last len(rows) ones.
+        conn.execute(insert(table), rows)
+        last = conn.execute(select(func.max(table.c.id))).scalar_one()
+        ids: Sequence[int] = range(last - len(rows) + 1, last + 1)
+    else:
+        returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ids = conn.execute(returning, rows).scalars().all()
+    for record, record_id in zip(records, ids, strict=True):
+        record.__dict__["id"] = record_id
+
+
+def _number(reference: str) -> int:
+    match = incidents.REFERENCE.match(reference)
+    assert match is not None
+    return int(match.group(2))
