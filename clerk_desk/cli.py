@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from clerk_desk import cli_admin, cli_credentials, cli_incidents, cli_install, cli_reports
+from clerk_desk.cli_support import ProgressLine
 from clerk_desk.cli_support import acting_name as resolve_actor
 from clerk_desk.cli_support import opened as _open
 from clerk_desk.errors import ClerkDeskError
@@ -156,9 +157,13 @@ def cmd_import(url: str, args: argparse.Namespace) -> int:
     from clerk_desk import imports
 
     content = imports.read_csv(args.file)
+    progress = ProgressLine(sys.stderr, f"Importing {args.kind}")
     with _open(url) as database:
-        with database.transaction(resolve_actor(database, args.actor)) as session:
-            result = imports.import_rows(session, args.kind, content, database.clock.today())
+        try:
+            with database.transaction(resolve_actor(database, args.actor)) as session:
+                result = imports.import_rows(session, args.kind, content, database.clock.today(), progress)
+        finally:
+            progress.end()
         print(f"Imported {args.file}: {result.added} added, {result.updated} updated.")
         return 0
 

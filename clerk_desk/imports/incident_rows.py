@@ -35,6 +35,10 @@ class IncidentRows:
 
     def apply(self, values: Mapping[str, str], today: date) -> bool:
         data, existing = self._named(values)
+        if existing is not None:
+            # The new incidents of the rows above are written first, so every record is written, and
+            # audited, in the order of the file, as one at a time.
+            self.batch.flush()
         incident_records.save(
             self.session, data, incident_id=existing.id if existing else None, batch=self.batch
         )

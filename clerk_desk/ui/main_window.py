@@ -117,6 +117,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.vault_label)
         self.statusBar().addPermanentWidget(self.actor_label)
 
+        file_menu = self.menuBar().addMenu("&File")
+        self.import_action = file_menu.addAction("&Import CSV…")
+        self.import_action.triggered.connect(self.import_csv)
+        self.import_action.setEnabled(context is not None)
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = help_menu.addAction("&About Clerk Desk")
         self.about_action.triggered.connect(self.show_about)
@@ -173,6 +177,7 @@ class MainWindow(QMainWindow):
         """Open the pages on ``context``; ``register`` is Home's, when it was read while the window waited."""
         self._context = context
         self.about_action.setEnabled(True)
+        self.import_action.setEnabled(True)
         self.statusBar().clearMessage()
         self.database_label.setText(f"Database: {context.database.display_url}")
         self.update_actor()
@@ -224,6 +229,12 @@ class MainWindow(QMainWindow):
         from clerk_desk.ui.about_dialog import AboutDialog
 
         AboutDialog(self.context.database.url, self).exec()
+
+    def import_csv(self) -> None:
+        """File > Import CSV…: on a worker thread, with a progress bar; the page on show reloads after."""
+        from clerk_desk.ui.import_csv import choose_and_import
+
+        self.import_job = choose_and_import(self, self.context)
 
     def update_actor(self) -> None:
         actor = self.context.actor
