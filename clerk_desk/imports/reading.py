@@ -66,13 +66,16 @@ def import_rows(
 
 @contextlib.contextmanager
 def _fewer_collections() -> Iterator[None]:
-    """Python's cycle collector runs far less often while the rows are applied: a file of many rows makes
-    hundreds of thousands of short-lived objects, and collecting every 700 of them doubles the time."""
+    """Python's cycle collector runs less often while the rows are applied, and never looks again at what
+    was in memory before (the rows read, the names read once): a file of many rows makes millions of
+    short-lived objects, and collecting every 700 of them, each time through everything held, takes
+    longer than the import itself."""
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
     try:
         yield
     finally:
+        gc.unfreeze()
         gc.set_threshold(*thresholds)
 
 
@@ -90,6 +93,7 @@ def _import(
     # A column the file leaves out keeps what is stored; an empty cell in a column it has clears it.
     absent = [name for name in (*kind.columns, *kind.import_only) if name not in header]
     applier = kind.many(session, [values for _, values in rows if values is not None])
+    gc.freeze()  # what is held now stays until the end: the collector need not look at it again
     seen: dict[str, int] = {}
     added = updated = 0
     total = len(rows)
