@@ -35,7 +35,7 @@ class IncidentRows:
 
     def apply(self, values: Mapping[str, str], today: date) -> bool:
         data, existing = self._named(values)
-        if existing is not None:
+        if existing is not None and self.batch.holds_new():
             # The new incidents of the rows above are written first, so every record is written, and
             # audited, in the order of the file, as one at a time.
             self.batch.flush()

@@ -77,6 +77,10 @@ class Batch:
         """An incident of this import holds the reference and is not written yet."""
         return reference.strip().upper() in self._pending
 
+    def holds_new(self) -> bool:
+        """New incidents are waiting to be written."""
+        return bool(self._new)
+
     def added(self, incident: Incident) -> None:
         """Take an incident ``save`` has applied a row to: a new one is written with the batch, a stored one
         by the session's flush. No later row takes its reference."""
