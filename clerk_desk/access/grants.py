@@ -123,6 +123,25 @@ def find(session: Session, person: Person, account: Account, granted_on: date) -
     )
 
 
+class Known:
+    """The people, accounts and grants an import of many grant rows reads once, instead of once a row."""
+
+    def __init__(self, session: Session) -> None:
+        self.names = lookups.Names(session)
+        self._grants = {_key(g): g for g in session.execute(select(Grant)).unique().scalars()}
+
+    def find(self, person: Person, account: Account, granted_on: date) -> Grant | None:
+        """As ``find``, from what was read, and the grants saved since."""
+        return self._grants.get((person.id, account.id, granted_on))
+
+    def saved(self, grant: Grant) -> None:
+        self._grants[_key(grant)] = grant
+
+
+def _key(grant: Grant) -> tuple[int, int, date]:
+    return (grant.person.id, grant.account.id, grant.granted_on)
+
+
 resolve_person = lookups.resolve_person
 resolve_account = lookups.resolve_account
 resolve_approver = lookups.resolve_approver
@@ -136,14 +155,18 @@ def save(
     *,
     grant_id: int | None = None,
     expected_version: int | None = None,
+    known: Known | None = None,
 ) -> Grant:
-    """Record a grant of access, or update one that has not changed since ``expected_version``."""
+    """Record a grant of access, or update one that has not changed since ``expected_version``.
+
+    An import of many rows gives what it read once as ``known``: the same rules apply to it."""
     authority.require_manager(session, "grant or change access")
     grant = get(session, grant_id) if grant_id is not None else None
     if grant is not None:
         people.check_version(grant, expected_version, f"The grant {grant.label}")
-    person = resolve_person(session, data.person)
-    account = resolve_account(session, data.account)
+    names = known.names if known else None
+    person = names.person(data.person) if names else resolve_person(session, data.person)
+    account = names.account(data.account) if names else resolve_account(session, data.account)
     in_force = data.revoked_on is None
     if in_force:
         # A revoked grant is history: it may be recorded for someone who has since become a councillor.
@@ -167,7 +190,7 @@ def save(
     approver = (
         grant.approved_by
         if unchanged_approver and grant is not None
-        else resolve_approver(session, data.approved_by, "approved_by", CONTROL_CLAUSE, "access")
+        else resolve_approver(session, data.approved_by, "approved_by", CONTROL_CLAUSE, "access", names)
     )
     if data.granted_on > today:
         raise ValidationError("granted_on", "is in the future; record a grant when it is made")
@@ -182,7 +205,8 @@ def save(
             raise ValidationError("revoke_reason", "is required when access is revoked")
     elif data.revoke_reason:
         raise ValidationError("revoke_reason", "must be blank unless revoked_on is given")
-    clash = find(session, person, account, data.granted_on)
+    on = data.granted_on
+    clash = known.find(person, account, on) if known else find(session, person, account, on)
     if clash is not None and clash is not grant:
         raise ValidationError(
             "granted_on", f"{person.name} already has a grant to {account.name} made that day"
@@ -207,6 +231,8 @@ def save(
     elif data.revoked_on is None:
         grant.revoked_by = None
     session.flush()
+    if known:
+        known.saved(grant)
     return grant
 
 

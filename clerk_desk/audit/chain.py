@@ -21,7 +21,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import event, insert, inspect, select, text
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from clerk_desk.audit import keys
@@ -110,9 +109,8 @@ def _readable(session: Session, mapper: Any, changes: dict[str, list[Any]]) -> d
     to_people = _person_keys(mapper)
     for key, (before, after) in changes.items():
         if key in to_people:
-            conn = session.connection()
             name = key.removesuffix("_id")
-            readable[name] = [_person_name(conn, before), _person_name(conn, after)]
+            readable[name] = [_person_name(session, before), _person_name(session, after)]
         else:
             readable[key] = [_plain(before), _plain(after)]
     return readable
@@ -152,9 +150,14 @@ def append(session: Session, changes: Sequence[Change]) -> None:
         _append(session, changes)
 
 
-def _person_name(conn: Connection, person_id: Any) -> str | None:
+def _person_name(session: Session, person_id: Any) -> str | None:
     if person_id is None:
         return None
+    # A person the session holds has the name the database now holds (the flush has been written).
+    held = session.identity_map.get(session.identity_key(Person, person_id))
+    if isinstance(held, Person) and "name" in held.__dict__:
+        return held.name
+    conn = session.connection()
     return conn.execute(select(Person.name).where(Person.id == person_id)).scalar_one_or_none()
 
 

@@ -13,6 +13,7 @@ from clerk_desk.access import acknowledgements, officers
 from clerk_desk.access import grants as access
 from clerk_desk.elections import moderation
 from clerk_desk.errors import ClerkDeskError
+from clerk_desk.imports.grant_rows import GrantRows
 from clerk_desk.imports.incident_rows import IncidentRows
 from clerk_desk.incidents import assessment_records
 from clerk_desk.incidents import lifecycle as incidents
@@ -190,6 +191,7 @@ KINDS: dict[str, Kind] = {
         _apply_grant,
         lambda session: (access.as_row(g) for g in access.all_grants(session)),
         current=_current_grant,
+        batched=GrantRows,
     ),
     "officers": Kind(
         officers.COLUMNS,

@@ -115,11 +115,13 @@ class Names:
         return _known_account(found, name, field)
 
 
-def resolve_approver(session: Session, name: str | None, field: str, clause: str, what: str) -> Person:
-    """The clerk or deputy clerk who approved something."""
+def resolve_approver(
+    session: Session, name: str | None, field: str, clause: str, what: str, names: Names | None = None
+) -> Person:
+    """The clerk or deputy clerk who approved something (found in ``names`` when an import read them)."""
     if not name:
         raise PolicyViolation(field, clause, f"{what} needs the clerk or deputy clerk who approved it")
-    person = resolve_person(session, name, field)
+    person = names.person(name, field) if names else resolve_person(session, name, field)
     if person.role not in APPROVER_ROLES:
         raise PolicyViolation(
             field,
