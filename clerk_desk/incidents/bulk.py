@@ -47,10 +47,6 @@ class Batch:
             )
             self._stored.update({ref: incident_id for ref, incident_id in self.session.execute(query)})
 
-    def stored_id(self, reference: str) -> int | None:
-        """The id of the stored incident with this reference, from the one read at the start."""
-        return self._stored.get(reference.strip().upper())
-
     def load_stored(self) -> None:
         """Read the stored incidents the file names, many to a query, so ``save`` finds them in hand."""
         wanted = sorted(set(self._stored.values()))
