@@ -117,8 +117,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.vault_label)
         self.statusBar().addPermanentWidget(self.actor_label)
 
-        file_menu = self.menuBar().addMenu("&File")
+        # No Alt letter for File: every letter of it is a button's on some page (Alt+F attaches evidence);
+        # Ctrl+I imports from anywhere in the window.
+        file_menu = self.menuBar().addMenu("File")
         self.import_action = file_menu.addAction("&Import CSV…")
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.import_action.triggered.connect(self.import_csv)
         self.import_action.setEnabled(context is not None)
         help_menu = self.menuBar().addMenu("&Help")

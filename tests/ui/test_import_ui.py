@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 from services.helpers import row_counts
 
@@ -76,6 +77,7 @@ def test_the_file_menu_asks_for_the_kind_and_the_file(
     told: list[str] = []
     monkeypatch.setattr(plain, "information", lambda parent, title, text, *a: told.append(text))
     assert window.import_action.isEnabled() and window.import_action.text() == "&Import CSV…"
-    window.import_action.trigger()
+    window.go_to_title("People")
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)  # from anywhere in the window
     qtbot.waitUntil(lambda: bool(told), timeout=60_000)
     assert told == ["Imported incidents.csv: 3 added, 0 updated."]
