@@ -65,7 +65,7 @@ def main() -> int:
         started, cpu = time.perf_counter(), time.process_time()
 
         def progress(done: int, total: int) -> None:
-            if done and done % 5000 == 0:
+            if done and done % 5000 == 0 and done < total:
                 marks.append(f"{done:,}: {time.perf_counter() - started:.1f} s")
 
         # A version of Clerk Desk from before the import told its progress is timed without it.
