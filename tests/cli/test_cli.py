@@ -88,12 +88,13 @@ DEMO_REGISTER_FINDINGS = [
     ("low", "complaints-info-missing", "Stalbridge req. 2", "Instagram:@littleashcombe"),
 ]
 #: The demo's audit trail: first the register (5 settings, 8 people, 8 accounts and their 7 recorded
-#: password changes), then 7 grants, 3 designations, 4 acknowledgements, and for the 6 incidents 11 entries
-#: (6 created, 3 moved on, 2 closed), 11 for their follow-up steps (8 created, 3 settled) and 1 timeline
-#: entry; then the by-election: the period, its five account checks, the briefing, an exception and a
-#: moderation entry (9), the breach's assessment (1) and the Art. 34 step it brings (1).
+#: password changes), then 7 grants, 3 designations, 4 acknowledgements, and for the 6 incidents 7 entries
+#: (6 created, each with the status it was saved with, and 1 closed afterwards), 11 for their follow-up
+#: steps (8 created, 3 settled) and 1 timeline entry; then the by-election: the period, its five account
+#: checks, the briefing, an exception and a moderation entry (9), the breach's assessment (1) and the
+#: Art. 34 step it brings (1).
 DEMO_REGISTER_ENTRIES = 5 + 8 + 8 + 7
-DEMO_AUDIT_ENTRIES = DEMO_REGISTER_ENTRIES + 7 + 3 + 4 + 11 + 11 + 1 + 9 + 1 + 1
+DEMO_AUDIT_ENTRIES = DEMO_REGISTER_ENTRIES + 7 + 3 + 4 + 7 + 11 + 1 + 9 + 1 + 1
 
 Cli = Callable[..., tuple[int, str, str]]
 
