@@ -19,7 +19,7 @@ def test_the_help_menu_opens_the_about_box(window: MainWindow, demo_url: str, mo
     shown: list[AboutDialog] = []
     monkeypatch.setattr(AboutDialog, "exec", lambda dialog: shown.append(dialog) or 0)
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["&Help"]
+    assert menus == ["File", "&Help"]
     window.about_action.trigger()
     (dialog,) = shown
     database = Path(make_url(demo_url).database or "")
