@@ -76,7 +76,7 @@ def load(
         grants=access.unrevoked(session),
         designations=officers.all_designations(session),
         acknowledgements=acknowledgements.all_acknowledgements(session),
-        incidents=incident_rules.open_for_checks(session),
+        incidents=incident_rules.open_for_checks(session, registered),
         keys=copies.summary(session),
         election_periods=election_periods.all_periods(session),
         now=clock.now(),

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from clerk_desk import fields
 from clerk_desk.errors import PolicyViolation, ValidationError
 from clerk_desk.incidents import lifecycle as incidents
+from clerk_desk.incidents.facts import IncidentLike
 from clerk_desk.incidents.lifecycle import ART34_CLAUSE
 from clerk_desk.models import FollowUp, Incident, IncidentAssessment, IncidentCategory, RiskLevel
 from clerk_desk.storage.clock import clock_of
@@ -178,11 +179,11 @@ def add(
     return entry
 
 
-def tell_deadline(incident: Incident) -> datetime:
+def tell_deadline(incident: IncidentLike) -> datetime:
     return incidents.discovered(incident) + TELL_WITHIN
 
 
-def not_told_late(incident: Incident, now: datetime) -> bool:
+def not_told_late(incident: IncidentLike, now: datetime) -> bool:
     """A high risk, and nothing recorded about telling the people affected a week after discovery."""
     return (
         incidents.needs_subjects_told(incident)

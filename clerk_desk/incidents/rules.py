@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from clerk_desk import clauses
 from clerk_desk.checks.findings import Finding, Register, Reminder, Severity, Urgency
 from clerk_desk.credentials import rotation
-from clerk_desk.incidents import assessment
+from clerk_desk.incidents import assessment, facts
 from clerk_desk.incidents import lifecycle as incidents
-from clerk_desk.models import Incident, IncidentCategory, IncidentStatus, RotationReason
+from clerk_desk.incidents.facts import OpenIncident
+from clerk_desk.models import Account, Incident, IncidentCategory, IncidentStatus, RotationReason
+from clerk_desk.models.incidents import incident_accounts
 
 #: An incident not closed this many days after it was reported is followed up (incident-open-too-long).
 OPEN_TOO_LONG_DAYS = 28
@@ -21,41 +23,36 @@ FOLLOW_UP_CLAUSE = clauses.FOLLOW_UP
 
 
 def compromised_accounts(session: Session) -> Iterable[rotation.RotateNowEvent]:
-    """An open or resolved compromise names its accounts: their passwords change at once (Thornbury 9.4)."""
-    found = (
-        session.execute(
-            select(Incident).where(
-                Incident.category == IncidentCategory.ACCOUNT_COMPROMISE,
-                Incident.status != IncidentStatus.CLOSED,
-            )
+    """An open or resolved compromise names its accounts: their passwords change at once (Thornbury 9.4).
+
+    Read as plain rows (reference, discovery, account): no incident is loaded whole."""
+    link = incident_accounts.c
+    found = session.execute(
+        select(Incident.reference, Incident.discovered_at, Incident.reported_at, link.account_id)
+        .join(incident_accounts, link.incident_id == Incident.id)
+        .join(Account, Account.id == link.account_id)
+        .where(
+            Incident.category == IncidentCategory.ACCOUNT_COMPROMISE,
+            Incident.status != IncidentStatus.CLOSED,
         )
-        .unique()
-        .scalars()
+        .order_by(Incident.id, Account.platform_key, Account.handle_key)
     )
-    for incident in found:
-        since = incidents.discovered(incident).date()
-        for account in incident.accounts:
-            yield rotation.RotateNowEvent(
-                account.id,
-                since,
-                f"{incident.reference}, a suspected compromise",
-                RotationReason.SUSPECTED_COMPROMISE,
-            )
+    for reference, discovered_at, reported_at, account_id in found:
+        yield rotation.RotateNowEvent(
+            account_id,
+            (discovered_at or reported_at).date(),
+            f"{reference}, a suspected compromise",
+            RotationReason.SUSPECTED_COMPROMISE,
+        )
 
 
-def open_for_checks(session: Session) -> list[Incident]:
-    """Incidents not closed, with what the rules read (steps, accounts, people) and without their
-    timeline and evidence, which no rule reads (they load if something asks for them)."""
-    query = (
-        select(Incident)
-        .where(Incident.status != IncidentStatus.CLOSED)
-        .options(lazyload(Incident.actions), lazyload(Incident.evidence))
-        .order_by(Incident.reported_at.desc(), Incident.id.desc())
-    )
-    return list(session.execute(query).unique().scalars())
+def open_for_checks(session: Session, accounts: Sequence[Account]) -> list[OpenIncident]:
+    """Incidents not closed, with what the rules read (steps, latest assessment, accounts) and nothing
+    else: closed history, descriptions, timelines and evidence are never loaded."""
+    return facts.open_incidents(session, accounts)
 
 
-def _finding(rule_id: str, clause: str, severity: Severity, incident: Incident, message: str) -> Finding:
+def _finding(rule_id: str, clause: str, severity: Severity, incident: OpenIncident, message: str) -> Finding:
     return Finding(rule_id, clause, severity, incident.reference, message, "incident", incident.id)
 
 
