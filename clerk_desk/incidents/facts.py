@@ -9,12 +9,12 @@ no description, timeline or evidence is read. The lifecycle helpers (``required_
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clerk_desk.models import (
@@ -50,8 +50,13 @@ class AssessmentFacts:
 
 @dataclass(frozen=True, slots=True)
 class OpenIncident:
-    """An incident not closed, with the fields and relations the checks read."""
+    """An incident not closed, with the relations and fields the checks read."""
 
+    steps: Sequence[StepFacts]
+    #: Oldest first, as ``Incident.assessments``.
+    assessments: Sequence[AssessmentFacts]
+    #: The accounts named, from the register already loaded (their password dates are read).
+    accounts: Sequence[Account]
     id: int
     reference: str
     title: str
@@ -65,11 +70,6 @@ class OpenIncident:
     near_miss: bool
     clerk_is_target: bool
     ico_decision: str | None
-    steps: Sequence[StepFacts]
-    #: Oldest first, as ``Incident.assessments``.
-    assessments: Sequence[AssessmentFacts]
-    #: The accounts named, from the register already loaded (their password dates are read).
-    accounts: Sequence[Account]
 
 
 IncidentLike = Incident | OpenIncident
@@ -92,62 +92,44 @@ _COLUMNS = (
 
 
 def open_incidents(session: Session, accounts: Sequence[Account]) -> list[OpenIncident]:
-    """Every incident not closed, newest first, in four queries of plain rows (``accounts`` is the
+    """Every incident not closed, newest first, in three queries of plain rows (``accounts`` is the
     register's list, so that an incident's accounts are the same objects the rules see)."""
     not_closed = Incident.status != IncidentStatus.CLOSED
-    rows = session.execute(
-        select(*_COLUMNS).where(not_closed).order_by(Incident.reported_at.desc(), Incident.id.desc())
-    ).all()
-    ids = [row.id for row in rows]
-    steps: dict[int, list[StepFacts]] = {}
-    step_columns = (FollowUp.incident_id, FollowUp.step, FollowUp.done_at, FollowUp.not_applicable)
-    for incident_id, step, done_at, not_applicable in _each(
-        session, ids, lambda chunk: select(*step_columns).where(FollowUp.incident_id.in_(chunk))
-    ):
-        steps.setdefault(incident_id, []).append(StepFacts(step, done_at, not_applicable))
+    open_ids = select(Incident.id).where(not_closed).scalar_subquery()
     assessed: dict[int, list[AssessmentFacts]] = {}
-    found = [
-        assessment
-        for chunk in _chunks(ids)
-        for assessment in session.execute(
-            select(IncidentAssessment).where(IncidentAssessment.incident_id.in_(chunk))
-        ).scalars()
-    ]
-    for assessment in sorted(found, key=lambda a: (a.assessed_at, a.id)):  # as Incident.assessments
+    for assessment in session.execute(
+        select(IncidentAssessment)
+        .where(IncidentAssessment.incident_id.in_(open_ids))
+        .order_by(IncidentAssessment.assessed_at, IncidentAssessment.id)  # as Incident.assessments
+    ).scalars():
         assessed.setdefault(assessment.incident_id, []).append(AssessmentFacts(assessment.risk_level))
     by_id = {account.id: account for account in accounts}
     named: dict[int, list[Account]] = {}
     link = incident_accounts.c
-    links = (link.incident_id, link.account_id)
-    for incident_id, account_id in _each(
-        session, ids, lambda chunk: select(*links).where(link.incident_id.in_(chunk))
+    for incident_id, account_id in session.execute(
+        select(link.incident_id, link.account_id).where(link.incident_id.in_(open_ids))
     ):
         if account_id in by_id:
             named.setdefault(incident_id, []).append(by_id[account_id])
     order = {account.id: position for position, account in enumerate(accounts)}
     for listed in named.values():
         listed.sort(key=lambda account: order[account.id])  # as Incident.accounts: platform, handle
-    return [
-        OpenIncident(
-            **row._mapping,
-            steps=steps.get(row.id, ()),
-            assessments=assessed.get(row.id, ()),
-            accounts=named.get(row.id, ()),
-        )
-        for row in rows
-    ]
-
-
-#: Ids per query when reading what belongs to the open incidents (as SQLAlchemy's selectin loading).
-CHUNK = 500
-
-
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
-def _each(session: Session, ids: list[int], query: Callable[[list[int]], Executable]) -> Iterator[Any]:
-    """The rows of ``query`` for each chunk of ``ids``: the incidents table is scanned once, not per query."""
-    for chunk in _chunks(ids):
-        yield from session.execute(query(chunk))
+    # Each incident with its steps, in one pass over the incidents (a row per step, or one without).
+    query = (
+        select(*_COLUMNS, FollowUp.step, FollowUp.done_at, FollowUp.not_applicable)
+        .outerjoin(FollowUp, FollowUp.incident_id == Incident.id)
+        .where(not_closed)
+        .order_by(Incident.reported_at.desc(), Incident.id.desc(), FollowUp.id)
+    )
+    found: list[OpenIncident] = []
+    last: int | None = None
+    steps: list[StepFacts] = []
+    width = len(_COLUMNS)
+    rows: Iterable[tuple[Any, ...]] = session.execute(query)
+    for row in rows:
+        if row[0] != last:
+            last, steps = row[0], []
+            found.append(OpenIncident(steps, assessed.get(last, ()), named.get(last, ()), *row[:width]))
+        if row[width] is not None:
+            steps.append(StepFacts(row[width], row[width + 1], row[width + 2]))
+    return found
