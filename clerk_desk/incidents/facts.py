@@ -22,6 +22,7 @@ from clerk_desk.models import (
     FollowUp,
     Incident,
     IncidentAssessment,
+    IncidentCategory,
     IncidentStatus,
     RiskLevel,
 )
@@ -55,7 +56,8 @@ class OpenIncident:
     steps: Sequence[StepFacts]
     #: Oldest first, as ``Incident.assessments``.
     assessments: Sequence[AssessmentFacts]
-    #: The accounts named, from the register already loaded (their password dates are read).
+    #: For a suspected compromise, the accounts named, from the register already loaded (their password
+    #: dates are read); for any other incident no rule reads them, and they are not loaded.
     accounts: Sequence[Account]
     id: int
     reference: str
@@ -89,47 +91,67 @@ _COLUMNS = (
     Incident.clerk_is_target,
     Incident.ico_decision,
 )
+_CATEGORY = 3  # the position of Incident.category in _COLUMNS
 
 
 def open_incidents(session: Session, accounts: Sequence[Account]) -> list[OpenIncident]:
-    """Every incident not closed, newest first, in three queries of plain rows (``accounts`` is the
-    register's list, so that an incident's accounts are the same objects the rules see)."""
+    """Every incident not closed, newest first (``accounts`` is the register's list, so that an
+    incident's accounts are the same objects the rules see).
+
+    The incidents table is read once, with each incident's steps; the assessments are read from their
+    own (short) table, and the accounts of the compromises by their incidents' ids.
+    """
     not_closed = Incident.status != IncidentStatus.CLOSED
-    open_ids = select(Incident.id).where(not_closed).scalar_subquery()
-    assessed: dict[int, list[AssessmentFacts]] = {}
-    for assessment in session.execute(
-        select(IncidentAssessment)
-        .where(IncidentAssessment.incident_id.in_(open_ids))
-        .order_by(IncidentAssessment.assessed_at, IncidentAssessment.id)  # as Incident.assessments
-    ).scalars():
-        assessed.setdefault(assessment.incident_id, []).append(AssessmentFacts(assessment.risk_level))
-    by_id = {account.id: account for account in accounts}
-    named: dict[int, list[Account]] = {}
-    link = incident_accounts.c
-    for incident_id, account_id in session.execute(
-        select(link.incident_id, link.account_id).where(link.incident_id.in_(open_ids))
-    ):
-        if account_id in by_id:
-            named.setdefault(incident_id, []).append(by_id[account_id])
-    order = {account.id: position for position, account in enumerate(accounts)}
-    for listed in named.values():
-        listed.sort(key=lambda account: order[account.id])  # as Incident.accounts: platform, handle
-    # Each incident with its steps, in one pass over the incidents (a row per step, or one without).
     query = (
         select(*_COLUMNS, FollowUp.step, FollowUp.done_at, FollowUp.not_applicable)
         .outerjoin(FollowUp, FollowUp.incident_id == Incident.id)
         .where(not_closed)
         .order_by(Incident.reported_at.desc(), Incident.id.desc(), FollowUp.id)
     )
-    found: list[OpenIncident] = []
-    last: int | None = None
-    steps: list[StepFacts] = []
+    found: list[tuple[Any, ...]] = []  # an incident's columns, then its steps
+    steps: dict[int, list[StepFacts]] = {}
     width = len(_COLUMNS)
     rows: Iterable[tuple[Any, ...]] = session.execute(query)
     for row in rows:
-        if row[0] != last:
-            last, steps = row[0], []
-            found.append(OpenIncident(steps, assessed.get(last, ()), named.get(last, ()), *row[:width]))
+        if not found or row[0] != found[-1][0]:
+            found.append(row[:width])
+            steps[row[0]] = []
         if row[width] is not None:
-            steps.append(StepFacts(row[width], row[width + 1], row[width + 2]))
-    return found
+            steps[row[0]].append(StepFacts(row[width], row[width + 1], row[width + 2]))
+    assessed: dict[int, list[AssessmentFacts]] = {}
+    for assessment in session.execute(
+        select(IncidentAssessment)
+        .join(Incident, IncidentAssessment.incident_id == Incident.id)
+        .where(not_closed)
+        .order_by(IncidentAssessment.assessed_at, IncidentAssessment.id)  # as Incident.assessments
+    ).scalars():
+        assessed.setdefault(assessment.incident_id, []).append(AssessmentFacts(assessment.risk_level))
+    compromises = [row[0] for row in found if row[3] == IncidentCategory.ACCOUNT_COMPROMISE]
+    return [
+        OpenIncident(steps[row[0]], assessed.get(row[0], ()), named.get(row[0], ()), *row)
+        for named in [_accounts_named(session, compromises, accounts)]
+        for row in found
+    ]
+
+
+def _accounts_named(
+    session: Session, ids: list[int], accounts: Sequence[Account]
+) -> dict[int, list[Account]]:
+    """The accounts each of these incidents names, in the register's order (platform, handle)."""
+    position = {account.id: n for n, account in enumerate(accounts)}
+    named: dict[int, list[Account]] = {}
+    link = incident_accounts.c
+    for start in range(0, len(ids), CHUNK):
+        query = select(link.incident_id, link.account_id).where(
+            link.incident_id.in_(ids[start : start + CHUNK])
+        )
+        for incident_id, account_id in session.execute(query):
+            if account_id in position:
+                named.setdefault(incident_id, []).append(accounts[position[account_id]])
+    for listed in named.values():
+        listed.sort(key=lambda account: position[account.id])
+    return named
+
+
+#: Incident ids per query when reading the accounts they name (as SQLAlchemy's selectin loading).
+CHUNK = 500

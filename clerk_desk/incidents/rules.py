@@ -13,7 +13,7 @@ from clerk_desk.checks.findings import Finding, Register, Reminder, Severity, Ur
 from clerk_desk.credentials import rotation
 from clerk_desk.incidents import assessment, facts
 from clerk_desk.incidents import lifecycle as incidents
-from clerk_desk.incidents.facts import OpenIncident
+from clerk_desk.incidents.facts import IncidentLike, OpenIncident
 from clerk_desk.models import Account, Incident, IncidentCategory, IncidentStatus, RotationReason
 from clerk_desk.models.incidents import incident_accounts
 
@@ -44,6 +44,22 @@ def compromised_accounts(session: Session) -> Iterable[rotation.RotateNowEvent]:
             f"{reference}, a suspected compromise",
             RotationReason.SUSPECTED_COMPROMISE,
         )
+
+
+def compromise_events(found: Iterable[IncidentLike]) -> list[rotation.RotateNowEvent]:
+    """``compromised_accounts`` for incidents already loaded (the open ones), in the same order."""
+    return [
+        rotation.RotateNowEvent(
+            account.id,
+            incidents.discovered(incident).date(),
+            f"{incident.reference}, a suspected compromise",
+            RotationReason.SUSPECTED_COMPROMISE,
+        )
+        for incident in sorted(found, key=lambda incident: incident.id)
+        if incident.category == IncidentCategory.ACCOUNT_COMPROMISE
+        and incident.status != IncidentStatus.CLOSED
+        for account in incident.accounts
+    ]
 
 
 def open_for_checks(session: Session, accounts: Sequence[Account]) -> list[OpenIncident]:

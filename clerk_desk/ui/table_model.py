@@ -43,23 +43,70 @@ def show(value: Any) -> str:
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):
-    """Read-only rows; editing happens in dialogs that call the services."""
+    """Read-only rows; editing happens in dialogs that call the services.
+
+    The model sorts itself (``sort``), in Python with each column's key computed once per row, so that
+    a view over thousands of rows never asks ``data`` for every comparison; and it keeps, per row, the
+    text of all its cells for the search box (``matches``), built on the first search after a reload.
+    """
 
     def __init__(self, columns: Sequence[Column[R]], parent: Any = None) -> None:
         super().__init__(parent)
         self._columns = list(columns)
+        self._given: list[R] = []  # in the order given; sorting starts from it, so ties keep it
+        self._order: list[int] = []  # for each shown row, its position in ``_given``
         self._rows: list[R] = []
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._texts: list[str] | None = None  # by position in ``_given``
 
     def set_rows(self, rows: Sequence[R]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self._given = list(rows)
+        self._texts = None
+        self._arrange()
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by ``column`` (-1: the order the rows were given in), keeping selections on their rows."""
+        self._sort_column, self._sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        before = self._order
+        self._arrange()
+        now = {given: row for row, given in enumerate(self._order)}
+        persistent = self.persistentIndexList()
+        self.changePersistentIndexList(
+            persistent,
+            [self.index(now[before[index.row()]], index.column()) for index in persistent],
+        )
+        self.layoutChanged.emit()
+
+    def _arrange(self) -> None:
+        order = list(range(len(self._given)))
+        if 0 <= self._sort_column < len(self._columns):
+            column = self._columns[self._sort_column]
+            key = column.sort or column.text
+            keys = [_sort_key(key(row)) for row in self._given]
+            descending = self._sort_order == Qt.SortOrder.DescendingOrder
+            order.sort(key=keys.__getitem__, reverse=descending)
+        self._order = order
+        self._rows = [self._given[i] for i in order]
 
     def row_at(self, row: int) -> R:
         return self._rows[row]
 
     def rows(self) -> list[R]:
+        """Every row, in the order shown (sorted)."""
         return list(self._rows)
+
+    def matches(self, row: int, needle: str) -> bool:
+        """Whether the text of any cell of ``row`` contains ``needle`` (already case-folded)."""
+        if self._texts is None:
+            self._texts = [
+                "\n".join(show(column.text(item)) for column in self._columns).casefold()
+                for item in self._given
+            ]
+        return needle in self._texts[self._order[row]]
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -111,6 +158,16 @@ def _sortable(value: Any) -> Any:
     if isinstance(value, int | float):
         return value
     return sort_text(str(value))
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    """``_sortable`` made comparable across types: numbers, then text, then blanks (as Qt orders them)."""
+    key = _sortable(value)
+    if key == "\uffff":
+        return (2, "")
+    if isinstance(key, int | float):
+        return (0, key)
+    return (1, key)
 
 
 # Letters that do not decompose into a base letter and an accent.
