@@ -11,11 +11,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+from clerk_desk.checks.incident_rows import OpenIncident
 from clerk_desk.continuity.backup import BackupStatus
 from clerk_desk.credentials.keys import KeySummary
 from clerk_desk.credentials.rotation import RotateNowEvent
 from clerk_desk.credentials.service import VaultSnapshot
-from clerk_desk.incidents.facts import OpenIncident
 from clerk_desk.models import Account, Acknowledgement, Designation, ElectionPeriod, Grant, Person
 from clerk_desk.register.settings import CouncilSettings
 

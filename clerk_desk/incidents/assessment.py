@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from clerk_desk import fields
+from clerk_desk.checks.incident_rows import IncidentLike
 from clerk_desk.errors import PolicyViolation, ValidationError
 from clerk_desk.incidents import lifecycle as incidents
-from clerk_desk.incidents.facts import IncidentLike
 from clerk_desk.incidents.lifecycle import ART34_CLAUSE
 from clerk_desk.models import FollowUp, Incident, IncidentAssessment, IncidentCategory, RiskLevel
 from clerk_desk.storage.clock import clock_of

@@ -3,20 +3,19 @@
 The rules and reminders read an incident's category, status, dates, ICO decision, follow-up steps,
 latest risk assessment and (for a compromise) its accounts' password dates. ``open_incidents`` reads
 exactly that, as plain rows, for the incidents not closed only; closed history is never loaded, and
-no description, timeline or evidence is read. The lifecycle helpers (``required_steps``,
-``step_settled``, ``ico_deadline`` …) take either an ``OpenIncident`` or a full ``Incident``.
+no description, timeline or evidence is read. The rows are ``checks.incident_rows.OpenIncident``; the
+lifecycle helpers (``required_steps``, ``step_settled``, ``ico_deadline`` …) take one or a full ``Incident``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from clerk_desk.checks.incident_rows import AssessmentFacts, OpenIncident, StepFacts
 from clerk_desk.models import (
     Account,
     FollowUp,
@@ -24,57 +23,8 @@ from clerk_desk.models import (
     IncidentAssessment,
     IncidentCategory,
     IncidentStatus,
-    RiskLevel,
 )
 from clerk_desk.models.incidents import incident_accounts
-
-
-@dataclass(frozen=True, slots=True)
-class StepFacts:
-    """One follow-up step as recorded: done, or not applicable (with its reason)."""
-
-    step: str
-    done_at: datetime | None
-    not_applicable: str | None
-
-    @property
-    def settled(self) -> bool:
-        return self.done_at is not None or bool(self.not_applicable)
-
-
-@dataclass(frozen=True, slots=True)
-class AssessmentFacts:
-    """One risk assessment, reduced to the risk it found."""
-
-    risk_level: RiskLevel
-
-
-@dataclass(frozen=True, slots=True)
-class OpenIncident:
-    """An incident not closed, with the relations and fields the checks read."""
-
-    steps: Sequence[StepFacts]
-    #: Oldest first, as ``Incident.assessments``.
-    assessments: Sequence[AssessmentFacts]
-    #: For a suspected compromise, the accounts named, from the register already loaded (their password
-    #: dates are read); for any other incident no rule reads them, and they are not loaded.
-    accounts: Sequence[Account]
-    id: int
-    reference: str
-    title: str
-    category: str
-    severity: str
-    status: str
-    reported_at: datetime
-    discovered_at: datetime | None
-    external_party: str | None
-    personal_data: bool
-    near_miss: bool
-    clerk_is_target: bool
-    ico_decision: str | None
-
-
-IncidentLike = Incident | OpenIncident
 
 _COLUMNS = (
     Incident.id,

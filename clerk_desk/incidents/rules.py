@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from clerk_desk import clauses
 from clerk_desk.checks.findings import Finding, Register, Reminder, Severity, Urgency
+from clerk_desk.checks.incident_rows import IncidentLike, OpenIncident
 from clerk_desk.credentials import rotation
 from clerk_desk.incidents import assessment, facts
 from clerk_desk.incidents import lifecycle as incidents
-from clerk_desk.incidents.facts import IncidentLike, OpenIncident
 from clerk_desk.models import Account, Incident, IncidentCategory, IncidentStatus, RotationReason
 from clerk_desk.models.incidents import incident_accounts
 
