@@ -23,7 +23,7 @@ _MAX_LENGTH = 60
 
 
 def zone(name: str, field: str = "time_zone") -> ZoneInfo:
-    """The zone called ``name`` (an IANA name such as Europe/London), or a ValidationError naming the field."""
+    """The zone called ``name`` (an IANA name such as Europe/London); a ValidationError names the field."""
     raw = name.strip()
     problem = f"'{raw}' is not a time zone name (for example {DEFAULT_ZONE_NAME})"
     # Names are paths in the zone database: refuse anything that could step outside it first.

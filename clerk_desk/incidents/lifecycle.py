@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from clerk_desk import clauses, fields
 from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
-from clerk_desk.incidents.times import local_iso as local_iso
 from clerk_desk.incidents.times import moment as moment
 from clerk_desk.models import (
     Account,

@@ -8,11 +8,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from zoneinfo import ZoneInfo
 
 from clerk_desk import council_time, fields
 from clerk_desk.errors import ValidationError

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerk_desk import council_time
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.incidents import evidence
 from clerk_desk.incidents import lifecycle as incidents
@@ -37,6 +39,15 @@ from clerk_desk.ui.incident_dialogs import (
 )
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import TablePage, button
+
+
+def ico_deadline_text(incident: Incident, zone: ZoneInfo) -> str | None:
+    """The ICO deadline on the council's clock, e.g. "Decide by 2026-07-04 02:11 BST" (the countdown's
+    tooltip); None when no decision is due."""
+    deadline = incidents.ico_deadline(incident)
+    if deadline is None or incident.ico_decision:
+        return None
+    return f"Decide by {council_time.show_named(deadline, zone)} (UK GDPR Art. 33: 72 hours from discovery)"
 
 
 def ico_text(incident: Incident, now) -> str:  # type: ignore[no-untyped-def]
@@ -77,17 +88,20 @@ def _columns(context: Context) -> list[Column[Incident]]:
         ),
         Column("Status", lambda i: IncidentStatus(i.status).label),
         Column("Follow-ups", lambda i: follow_up_text(i, now())),
-        Column("ICO", lambda i: ico_text(i, now())),
+        Column("ICO", lambda i: ico_text(i, now()), tooltip=lambda i: ico_deadline_text(i, context.zone)),
         Column("Reported by", lambda i: i.reported_by),
         Column("Title", lambda i: i.title, tooltip=lambda i: i.description),
     ]
 
 
-STEP_COLUMNS: list[Column[tuple[Incident, str]]] = [
-    Column("Step", lambda r: incidents.STEPS[r[1]].label),
-    Column("Clause", lambda r: incidents.STEPS[r[1]].clause),
-    Column("State", lambda r: _step_state(*r)),
-]
+def _step_columns(context: Context) -> list[Column[tuple[Incident, str]]]:
+    return [
+        Column("Step", lambda r: incidents.STEPS[r[1]].label),
+        Column("Clause", lambda r: incidents.STEPS[r[1]].clause),
+        Column("State", lambda r: _step_state(*r, context.zone)),
+    ]
+
+
 ACTION_COLUMNS: list[Column[IncidentAction]] = [
     Column("When", lambda a: a.at),
     Column("Who", lambda a: a.author),
@@ -101,10 +115,10 @@ EVIDENCE_COLUMNS: list[Column[Evidence]] = [
 ]
 
 
-def _step_state(incident: Incident, key: str) -> str:
+def _step_state(incident: Incident, key: str, zone: ZoneInfo) -> str:
     row = incidents.step_row(incident, key)
     if row is not None and row.done_at:
-        return f"Done {row.done_at.strftime('%Y-%m-%d %H:%M')} by {row.done_by or ''}".strip()
+        return f"Done {council_time.show(row.done_at, zone)} by {row.done_by or ''}".strip()
     if row is not None and row.not_applicable:
         return f"Not applicable: {row.not_applicable}"
     if key == "change_passwords" and incidents.passwords_changed(incident):
@@ -132,7 +146,7 @@ class IncidentsPage(TablePage):
     """Every incident, with its follow-ups and ICO countdown; the selected one in detail below."""
 
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
-        super().__init__("Incidents", RowTableModel(_columns(context)), parent)
+        super().__init__("Incidents", RowTableModel(_columns(context), zone=lambda: context.zone), parent)
         self.context = context
         self.log_button = button("&Log incident", "Log an incident now (Ctrl+N from anywhere)")
         self.edit_button = button("&Edit", "Edit the selected incident (or double-click it)")
@@ -162,7 +176,9 @@ class IncidentsPage(TablePage):
 
         self.detail = QTabWidget()
         self.detail.setAccessibleName("Incident detail")
-        self.steps_model: RowTableModel[tuple[Incident, str]] = RowTableModel(STEP_COLUMNS, self)
+        self.steps_model: RowTableModel[tuple[Incident, str]] = RowTableModel(
+            _step_columns(context), self, zone=lambda: context.zone
+        )
         self.steps_view = _small_table(self.steps_model, "Follow-ups")
         self.done_button = button("&Mark done", "The selected step is done now")
         self.na_button = button("&Not applicable…", "The selected step does not apply; give the reason")
@@ -170,7 +186,9 @@ class IncidentsPage(TablePage):
         self.detail.addTab(
             self._pane(self.steps_view, [self.done_button, self.na_button, self.ico_button]), "Follow-ups"
         )
-        self.actions_model: RowTableModel[IncidentAction] = RowTableModel(ACTION_COLUMNS, self)
+        self.actions_model: RowTableModel[IncidentAction] = RowTableModel(
+            ACTION_COLUMNS, self, zone=lambda: context.zone
+        )
         self.actions_view = _small_table(self.actions_model, "Timeline")
         self.action_text = QLineEdit()
         self.action_text.setAccessibleName("New action")
@@ -179,7 +197,9 @@ class IncidentsPage(TablePage):
         self.detail.addTab(
             self._pane(self.actions_view, [self.action_text, self.add_action_button]), "Timeline"
         )
-        self.evidence_model: RowTableModel[Evidence] = RowTableModel(EVIDENCE_COLUMNS, self)
+        self.evidence_model: RowTableModel[Evidence] = RowTableModel(
+            EVIDENCE_COLUMNS, self, zone=lambda: context.zone
+        )
         self.evidence_view = _small_table(self.evidence_model, "Evidence")
         self.attach_button = button("Attach &file…")
         self.open_evidence_button = button("&Open file")
