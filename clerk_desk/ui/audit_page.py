@@ -105,6 +105,7 @@ class AuditPage(TablePage):
                 subject=self.subject.text() or None,
                 since=since,
                 until=until,
+                zone=self.context.zone,
             )
         )
         self.model.set_rows(entries)
