@@ -131,8 +131,8 @@ def council(db: Database) -> Database:
 def test_the_time_zone_setting_is_checked_and_stored(council: Database) -> None:
     with pytest.raises(ValidationError) as caught, council.transaction(ACTOR) as session:
         settings.update(session, {"council_name": "Renamed", "time_zone": "Europe/Londn"})
-    assert (
-        str(caught.value) == "time_zone: 'Europe/Londn' is not a time zone name (for example Europe/London)"
+    assert str(caught.value) == (
+        "time_zone: 'Europe/Londn' is not a time zone name (for example Europe/London)"
     )
     with council.read() as session:
         assert settings.load(session).council_name == "Thornbury Town Council"  # nothing saved
