@@ -841,7 +841,7 @@ def test_the_ico_countdown_is_in_check(demo: Cli, clock: FixedClock) -> None:
         "[high] ico-deadline (UK GDPR Art. 33) INC-2026-006: INC-2026-006 (Residents' email list sent to the "
         "wrong group): decide whether to notify the ICO — "
     )
-    deadline = "(deadline 2026-11-23 06:00 UTC)."
+    deadline = "(deadline 2026-11-23 06:00 GMT)."
     _, out, _ = demo("check")
     assert f"{ico}42 hours left {deadline}" in out.splitlines()
     clock.moment += timedelta(hours=50)
