@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clerk_desk import council_time
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.incidents import evidence
 from clerk_desk.incidents import lifecycle as incidents
@@ -37,42 +35,9 @@ from clerk_desk.ui.incident_dialogs import (
     not_applicable_dialog,
     status_dialog,
 )
+from clerk_desk.ui.incident_texts import follow_up_text, ico_deadline_text, ico_text, step_state
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import TablePage, button
-
-
-def ico_deadline_text(incident: Incident, zone: ZoneInfo) -> str | None:
-    """The ICO deadline on the council's clock, e.g. "Decide by 2026-07-04 02:11 BST" (the countdown's
-    tooltip); None when no decision is due."""
-    deadline = incidents.ico_deadline(incident)
-    if deadline is None or incident.ico_decision:
-        return None
-    return f"Decide by {council_time.show_named(deadline, zone)} (UK GDPR Art. 33: 72 hours from discovery)"
-
-
-def ico_text(incident: Incident, now) -> str:  # type: ignore[no-untyped-def]
-    """The ICO countdown: hours left or overdue, or the decision."""
-    if incident.ico_decision == "notify":
-        return "Notified"
-    if incident.ico_decision == "not_notifiable":
-        return "Not notifiable"
-    deadline = incidents.ico_deadline(incident)
-    if deadline is None:
-        return ""
-    hours = incidents.hours_until(deadline, now)
-    return f"{hours} h left" if hours >= 0 else f"{-hours} h overdue"
-
-
-def follow_up_text(incident: Incident, now) -> str:  # type: ignore[no-untyped-def]
-    """Steps still to do, marked ⚠ once overdue (a week after the incident was reported)."""
-    required = incidents.required_steps(incident)
-    missing = incidents.outstanding_steps(incident)
-    if not required:
-        return ""
-    if not missing:
-        return "All done"
-    overdue = now - incident.reported_at > incidents.FOLLOW_UP_DAYS
-    return f"{len(missing)} to do" + (" ⚠ overdue" if overdue else "")
 
 
 def _columns(context: Context) -> list[Column[Incident]]:
@@ -98,7 +63,7 @@ def _step_columns(context: Context) -> list[Column[tuple[Incident, str]]]:
     return [
         Column("Step", lambda r: incidents.STEPS[r[1]].label),
         Column("Clause", lambda r: incidents.STEPS[r[1]].clause),
-        Column("State", lambda r: _step_state(*r, context.zone)),
+        Column("State", lambda r: step_state(*r, context.zone)),
     ]
 
 
@@ -113,21 +78,6 @@ EVIDENCE_COLUMNS: list[Column[Evidence]] = [
     Column("By", lambda e: e.added_by),
     Column("SHA-256", lambda e: e.sha256),
 ]
-
-
-def _step_state(incident: Incident, key: str, zone: ZoneInfo) -> str:
-    row = incidents.step_row(incident, key)
-    if row is not None and row.done_at:
-        return f"Done {council_time.show(row.done_at, zone)} by {row.done_by or ''}".strip()
-    if row is not None and row.not_applicable:
-        return f"Not applicable: {row.not_applicable}"
-    if key == "change_passwords" and incidents.passwords_changed(incident):
-        return "Done: every account's password changed since discovery"
-    if key == "ico_decision" and incident.ico_decision:
-        return "Done: " + ("notified" if incident.ico_decision == "notify" else "not notifiable")
-    if key == "subjects_told":
-        return "To do: the risk to the people affected is high"
-    return "To do"
 
 
 def _small_table(model: RowTableModel, name: str) -> QTableView:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel
 
 from clerk_desk.incidents import lifecycle as incidents
@@ -22,6 +23,7 @@ from clerk_desk.ui.main_window import MainWindow
 SUMMER = datetime(2026, 7, 1, 1, 11, tzinfo=UTC)  # 02:11 BST
 WINTER = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # 09:00 GMT
 REPORTED = 1  # the Incidents table's "Reported" column
+ICO = 6  # ... and its ICO countdown
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +64,11 @@ def test_the_incidents_table_shows_summer_and_winter_on_the_councils_clock(
     _log_at(database, clock, SUMMER, "Summer")
     _log_at(database, clock, WINTER, "Winter")
     assert _reported_cells(window) == {"Summer": "2026-07-01 02:11", "Winter": "2026-01-05 09:00"}
+    # The ICO countdown's tooltip gives the deadline on the council's clock: 72 hours on, in BST.
+    model = window.incidents.model
+    [row] = [r for r in range(model.rowCount()) if model.row_at(r).title == "Summer"]
+    tip = model.index(row, ICO).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Decide by 2026-07-04 02:11 BST" in tip
 
 
 def test_a_council_in_new_york_sees_new_york_time_once_the_setting_is_saved(
