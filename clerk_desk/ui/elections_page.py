@@ -109,7 +109,7 @@ class ElectionsPage(TablePage):
     """The chosen period's checklist, with the moderation log, exceptions and candidates below."""
 
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
-        super().__init__("Elections", RowTableModel(CHECKLIST), parent)
+        super().__init__("Elections", RowTableModel(CHECKLIST, zone=lambda: context.zone), parent)
         self.context = context
         self.table.setAccessibleName("Pre-election checklist")
         self.add_button = button(
@@ -141,18 +141,24 @@ class ElectionsPage(TablePage):
 
         self.detail = QTabWidget()
         self.detail.setAccessibleName("Period records")
-        self.moderation_model: RowTableModel[ModerationEntry] = RowTableModel(MODERATION, self)
+        self.moderation_model: RowTableModel[ModerationEntry] = RowTableModel(
+            MODERATION, self, zone=lambda: context.zone
+        )
         self.moderation_view = _table(self.moderation_model, "Moderation log")
         self.removal_button = button("Record re&moval…", "Content removed or hidden: when, by whom and why")
         self.detail.addTab(_pane(self.moderation_view, self.removal_button), "Moderation log")
-        self.exceptions_model: RowTableModel[ElectionException] = RowTableModel(EXCEPTIONS, self)
+        self.exceptions_model: RowTableModel[ElectionException] = RowTableModel(
+            EXCEPTIONS, self, zone=lambda: context.zone
+        )
         self.exceptions_view = _table(self.exceptions_model, "Exceptions")
         self.exception_button = button("Approve e&xception…")
         self.withdraw_button = button("Withdraw exception", "The selected exception no longer applies")
         self.detail.addTab(
             _pane(self.exceptions_view, self.exception_button, self.withdraw_button), "Exceptions"
         )
-        self.candidates_model: RowTableModel[Candidacy] = RowTableModel(CANDIDATES, self)
+        self.candidates_model: RowTableModel[Candidacy] = RowTableModel(
+            CANDIDATES, self, zone=lambda: context.zone
+        )
         self.candidates_view = _table(self.candidates_model, "Standing for election")
         self.candidate_button = button("S&tanding for election…", "Mark a person as standing in this period")
         self.unmark_button = button("Not standing", "The selected person withdrew, or was marked in error")

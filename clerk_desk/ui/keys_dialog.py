@@ -45,7 +45,7 @@ class KeysDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle("Keys to the passwords")
-        self.model: RowTableModel[KeyRow] = RowTableModel(KEY_COLUMNS)
+        self.model: RowTableModel[KeyRow] = RowTableModel(KEY_COLUMNS, zone=lambda: context.zone)
         self.table = a11y.Table()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Keys")

@@ -7,9 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from clerk_desk import council_time
 from clerk_desk.ui import plain
 
 R = TypeVar("R")
@@ -29,24 +31,37 @@ class Column(Generic[R]):
     align_right: bool = False
 
 
-def show(value: Any) -> str:
-    """How a value reads in a table cell."""
+def show(value: Any, zone: ZoneInfo | None) -> str:
+    """How a value reads in a table cell; a moment on the council's clock (``zone``), never the PC's."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+        if zone is None:
+            raise TypeError("a table that shows moments needs the council's time zone (zone=)")
+        return council_time.show(value, zone)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):
-    """Read-only rows; editing happens in dialogs that call the services."""
+    """Read-only rows; editing happens in dialogs that call the services.
 
-    def __init__(self, columns: Sequence[Column[R]], parent: Any = None) -> None:
+    ``zone`` tells the council's time zone (``Context.zone``), asked when a moment is shown, so a change
+    of the setting shows at the next repaint.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Column[R]],
+        parent: Any = None,
+        *,
+        zone: Callable[[], ZoneInfo] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._zone = zone
         self._columns = list(columns)
         self._rows: list[R] = []
 
@@ -73,7 +88,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         row = self._rows[index.row()]
         column = self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return show(column.text(row))
+            value = column.text(row)
+            return show(value, self._zone() if self._zone and isinstance(value, datetime) else None)
         if role == SORT_ROLE:
             key = column.sort(row) if column.sort else column.text(row)
             return _sortable(key)
