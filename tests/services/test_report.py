@@ -690,3 +690,16 @@ def test_a_description_at_its_maximum_length_in_one_word_renders(council: Databa
     path = build(council, tmp_path)
     assert time.perf_counter() - started < 30
     assert "INC-2025-009" in pdf_text(path)
+
+
+def test_a_fact_tables_labels_fit_their_column() -> None:
+    """ "People involved" in bold is wider than the default label column: the column grows to fit it."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from clerk_desk.reports import layout
+
+    table = layout.fact_table("INC-1", [("Reported", "today"), ("People involved", "Zoë Hartley")])
+    label_column = table._colWidths[0]
+    widest = pdfmetrics.stringWidth("People involved", layout.BOLD, 9) + 2 * layout.CELL_PAD
+    assert label_column >= widest
+    assert label_column + table._colWidths[1] == layout.FRAME_WIDTH
