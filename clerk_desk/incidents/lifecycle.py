@@ -14,15 +14,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from clerk_desk import clauses, fields
+from clerk_desk import clauses, council_time, fields
 from clerk_desk.checks.incident_rows import IncidentLike
 from clerk_desk.errors import NotFoundError, PolicyViolation, ValidationError
-from clerk_desk.incidents.times import local_iso as local_iso
 from clerk_desk.incidents.times import moment as moment
 from clerk_desk.models import (
     Account,
@@ -167,8 +167,7 @@ def all_incidents(session: Session, *, open_only: bool = False) -> list[Incident
 
 
 def get(session: Session, incident_id: int) -> Incident:
-    incident = session.get(Incident, incident_id)
-    if incident is None:
+    if (incident := session.get(Incident, incident_id)) is None:
         raise NotFoundError(f"Incident {incident_id} no longer exists")
     return incident
 
@@ -380,13 +379,14 @@ def record_ico_decision(
     return incident
 
 
-def count_in_period(session: Session, start: date, end: date) -> int:
+def count_in_period(session: Session, start: date, end: date, zone: ZoneInfo) -> int:
+    """Incidents reported from ``start`` to ``end`` (both included) on the council's calendar."""
     return session.execute(
         select(func.count())
         .select_from(Incident)
         .where(
-            Incident.reported_at >= datetime(start.year, start.month, start.day, tzinfo=UTC),
-            Incident.reported_at < datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1),
+            Incident.reported_at >= council_time.start_of(start, zone),
+            Incident.reported_at < council_time.start_of(end + timedelta(days=1), zone),
         )
     ).scalar_one()
 

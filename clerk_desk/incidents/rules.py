@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import clauses
+from clerk_desk import clauses, council_time
 from clerk_desk.checks.findings import Finding, Register, Reminder, Severity, Urgency
 from clerk_desk.checks.incident_rows import IncidentLike, OpenIncident
 from clerk_desk.credentials import rotation
@@ -86,7 +86,7 @@ def ico_deadline(register: Register) -> Iterable[Finding]:
             Severity.HIGH,
             incident,
             f"{incident.reference} ({incident.title}): decide whether to notify the ICO — {when} "
-            f"(deadline {deadline.strftime('%Y-%m-%d %H:%M')} UTC).",
+            f"(deadline {council_time.show_named(deadline, register.settings.time_zone)}).",
         )
 
 
@@ -148,7 +148,8 @@ def incident_open_too_long(register: Register) -> Iterable[Finding]:
     """
     for incident in register.incidents:
         if incident.status in (IncidentStatus.OPEN, IncidentStatus.INVESTIGATING):
-            days = (register.today - incident.reported_at.date()).days
+            reported_on = council_time.local_date(incident.reported_at, register.settings.time_zone)
+            days = (register.today - reported_on).days
             if days > OPEN_TOO_LONG_DAYS:
                 yield _finding(
                     "incident-open-too-long",
@@ -168,7 +169,7 @@ def incident_deadlines(register: Register, within_days: int) -> Iterable[Reminde
             overdue = deadline < register.now
             yield Reminder(
                 Urgency.OVERDUE if overdue else Urgency.NOW,
-                deadline.date(),
+                council_time.local_date(deadline, register.settings.time_zone),
                 incident.reference,
                 "Decide on notifying the ICO",
                 incident.title,
@@ -184,7 +185,9 @@ def incident_deadlines(register: Register, within_days: int) -> Iterable[Reminde
             if key == "ico_decision":
                 continue
             spec = incidents.STEPS[key]
-            due = (incident.reported_at + incidents.FOLLOW_UP_DAYS).date()
+            due = council_time.local_date(
+                incident.reported_at + incidents.FOLLOW_UP_DAYS, register.settings.time_zone
+            )
             if due <= register.today + timedelta(days=within_days):
                 urgency = Urgency.OVERDUE if due < register.today else Urgency.SOON
                 yield Reminder(

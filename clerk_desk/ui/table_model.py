@@ -7,9 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from clerk_desk import council_time
 from clerk_desk.ui import plain
 
 R = TypeVar("R")
@@ -29,14 +31,16 @@ class Column(Generic[R]):
     align_right: bool = False
 
 
-def show(value: Any) -> str:
-    """How a value reads in a table cell."""
+def show(value: Any, zone: ZoneInfo | None) -> str:
+    """How a value reads in a table cell; a moment on the council's clock (``zone``), never the PC's."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+        if zone is None:
+            raise TypeError("a table that shows moments needs the council's time zone (zone=)")
+        return council_time.show(value, zone)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -48,10 +52,20 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     The model sorts itself (``sort``), in Python with each column's key computed once per row, so that
     a view over thousands of rows never asks ``data`` for every comparison; and it keeps, per row, the
     text of all its cells for the search box (``matches``), built on the first search after a reload.
+
+    ``zone`` tells the council's time zone (``Context.zone``), asked when a moment is shown, so a change
+    of the setting shows at the next repaint.
     """
 
-    def __init__(self, columns: Sequence[Column[R]], parent: Any = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column[R]],
+        parent: Any = None,
+        *,
+        zone: Callable[[], ZoneInfo] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._zone = zone
         self._columns = list(columns)
         self._given: list[R] = []  # in the order given; sorting starts from it, so ties keep it
         self._order: list[int] = []  # for each shown row, its position in ``_given``
@@ -59,6 +73,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._texts: list[str] | None = None  # by position in ``_given``
+        self._texts_zone: ZoneInfo | None = None
 
     def set_rows(self, rows: Sequence[R]) -> None:
         self.beginResetModel()
@@ -101,12 +116,19 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
     def matches(self, row: int, needle: str) -> bool:
         """Whether the text of any cell of ``row`` contains ``needle`` (already case-folded)."""
-        if self._texts is None:
+        zone = self._zone() if self._zone else None
+        if self._texts is None or zone != self._texts_zone:  # a new time zone shows moments anew
+            self._texts_zone = zone
             self._texts = [
-                "\n".join(show(column.text(item)) for column in self._columns).casefold()
+                "\n".join(self._display(column, item, zone) for column in self._columns).casefold()
                 for item in self._given
             ]
         return needle in self._texts[self._order[row]]
+
+    @staticmethod
+    def _display(column: Column[R], row: R, zone: ZoneInfo | None) -> str:
+        value = column.text(row)
+        return show(value, zone if isinstance(value, datetime) else None)
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -120,7 +142,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         row = self._rows[index.row()]
         column = self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return show(column.text(row))
+            value = column.text(row)
+            return show(value, self._zone() if self._zone and isinstance(value, datetime) else None)
         if role == SORT_ROLE:
             key = column.sort(row) if column.sort else column.text(row)
             return _sortable(key)

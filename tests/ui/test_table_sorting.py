@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 
@@ -108,3 +109,16 @@ def test_a_change_shows_on_home_at_the_next_reload(window: MainWindow, clock) ->
     }
     home.search.setText("inc-test")  # the search reads the new rows, not the ones before the reload
     assert home.proxy.rowCount() == 2
+
+
+def test_search_finds_a_moment_as_the_table_shows_it_on_the_councils_clock(qtbot) -> None:  # type: ignore[no-untyped-def]
+    zone = [ZoneInfo("Europe/London")]
+    model: RowTableModel[datetime] = RowTableModel([Column("At", lambda at: at)], zone=lambda: zone[0])
+    page = TablePage("Moments", model)
+    qtbot.addWidget(page)
+    model.set_rows([datetime(2026, 7, 1, 12, 0, tzinfo=UTC), datetime(2026, 1, 1, 12, 0, tzinfo=UTC)])
+    page.search.setText("2026-07-01 13:00")  # British Summer Time
+    assert page.proxy.rowCount() == 1
+    zone[0] = ZoneInfo("UTC")  # the council's setting changed: the next search reads the new times
+    page.search.setText("2026-07-01 12:00")
+    assert page.proxy.rowCount() == 1
