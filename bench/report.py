@@ -14,7 +14,10 @@ hits both alike, times several times each:
   review must use so that every name renders;
 - the confidential review's floor: a plain reportlab document printing the same incidents' text as
   paragraphs (a heading per incident, its description, its outcome and its timeline entries) in the
-  embedded DejaVu Sans, so that the comparison is of the same pages of text.
+  embedded DejaVu Sans, so that the comparison is of the same pages of text;
+- for comparison, the review's whole text as the review prints it (its facts, follow-ups, timeline
+  and list of incidents too, read back from its PDF with poppler's ``pdftotext -layout``), laid out as
+  plain paragraphs in DejaVu Sans: the same pages' text, with none of the review's tables.
 
 It prints the medians, then the ratios last (design.md's budget: 2× each floor).
 """
@@ -23,13 +26,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -201,6 +207,28 @@ def time_plain_text(path: Path, out: Path) -> float:
     return elapsed
 
 
+def review_paragraphs(pdf: Path) -> list[str]:
+    """The text of a PDF as ``pdftotext -layout`` reads it, a paragraph per block between blank lines,
+    escaped for reportlab's Paragraph markup."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    blocks = (" ".join(block.split()) for block in re.split(r"\n\s*\n", text.replace("\f", "\n\n")))
+    return [escape(block) for block in blocks if block]
+
+
+def time_plain_paragraphs(paragraphs: list[str], out: Path) -> float:
+    """Given paragraphs laid out plainly in DejaVu Sans (the floor of the review's whole text)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    start = time.perf_counter()
+    body = ParagraphStyle("body", fontName="DejaVuSans", fontSize=9, leading=12, spaceAfter=4)
+    SimpleDocTemplate(str(out), pagesize=A4).build([Paragraph(p, body) for p in paragraphs])
+    return time.perf_counter() - start
+
+
 def _list(times: list[float]) -> str:
     return ", ".join(f"{t:.3f}" for t in times)
 
@@ -227,28 +255,37 @@ def main() -> int:
         time_clerk_desk(url, folder / "review.pdf", public=False)
         time_plain_table(path, folder / "plain-dejavu.pdf", "DejaVuSans")
         time_plain_text(path, folder / "plain-text.pdf")
-        confidential, public, plain, plain_dejavu, plain_text = [], [], [], [], []
+        review_text = review_paragraphs(folder / "review.pdf")
+        time_plain_paragraphs(review_text, folder / "plain-review-text.pdf")
+        confidential, public, plain, plain_dejavu, plain_text, plain_review = [], [], [], [], [], []
         for _ in range(args.runs):
             plain.append(time_plain_table(path, folder / "plain.pdf"))
             confidential.append(time_clerk_desk(url, folder / "review.pdf", public=False))
             public.append(time_clerk_desk(url, folder / "review-public.pdf", public=True))
             plain_dejavu.append(time_plain_table(path, folder / "plain-dejavu.pdf", "DejaVuSans"))
             plain_text.append(time_plain_text(path, folder / "plain-text.pdf"))
+            plain_review.append(time_plain_paragraphs(review_text, folder / "plain-review-text.pdf"))
         plain_s, dejavu_s = statistics.median(plain), statistics.median(plain_dejavu)
-        text_s = statistics.median(plain_text)
+        text_s, review_text_s = statistics.median(plain_text), statistics.median(plain_review)
         public_s, confidential_s = statistics.median(public), statistics.median(confidential)
         print(f"plain reportlab table (Helvetica): median {plain_s:.3f} s ({_list(plain)})")
         print(f"the same in embedded DejaVu Sans:  median {dejavu_s:.3f} s ({_list(plain_dejavu)})")
         print(f"plain incidents' text (DejaVu):    median {text_s:.3f} s ({_list(plain_text)})")
+        print(f"the review's whole text (DejaVu):  median {review_text_s:.3f} s ({_list(plain_review)})")
         print(f"annual review, public:       median {public_s:.3f} s ({_list(public)})")
         print(f"annual review, confidential: median {confidential_s:.3f} s ({_list(confidential)})")
-        for name in ("review.pdf", "review-public.pdf", "plain.pdf", "plain-text.pdf"):
+        names = ("review.pdf", "review-public.pdf", "plain.pdf", "plain-text.pdf", "plain-review-text.pdf")
+        for name in names:
             pages = (folder / name).read_bytes().count(b"/Type /Page\n")
             print(f"{name}: {(folder / name).stat().st_size // 1024} KB, {pages} pages")
         print(f"ratio, public review to the plain table: {public_s / plain_s:.2f}x (budget 2x)")
         print(
             "ratio, confidential review to the plain incidents' text: "
             f"{confidential_s / text_s:.2f}x (budget 2x)"
+        )
+        print(
+            "for comparison, confidential review to its own whole text as plain paragraphs: "
+            f"{confidential_s / review_text_s:.2f}x"
         )
     return 0
 

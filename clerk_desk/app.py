@@ -191,7 +191,8 @@ class Notifier:
 
         message = reminders.summary(reminders.due(None, load_home(context)), today)
         if message:
-            self.tray.showMessage("Clerk Desk: due", message, QSystemTrayIcon.MessageIcon.Information, 15_000)
+            body = plain.notification(message)
+            self.tray.showMessage("Clerk Desk: due", body, QSystemTrayIcon.MessageIcon.Information, 15_000)
             a11y.announce(self.window, f"Clerk Desk: due. {message}")  # for a screen reader too
 
 

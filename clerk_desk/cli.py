@@ -237,7 +237,9 @@ def cmd_settings(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_audit(url: str, args: argparse.Namespace) -> int:
+    from clerk_desk import council_time
     from clerk_desk.audit import reader as audit_log
+    from clerk_desk.register import settings as council_settings
 
     with _open(url) as database:
         if args.checkpoint:
@@ -256,9 +258,10 @@ def cmd_audit(url: str, args: argparse.Namespace) -> int:
                 print("\n".join(report.lines()))
                 return 0 if report.ok else 1
             entries = audit_log.search(session, person=args.person, subject=args.subject, limit=args.limit)
+            zone = council_settings.time_zone(session)
         for entry in reversed(entries):
             line = (
-                f"{entry.at:%Y-%m-%d %H:%M} {entry.actor}: {entry.action} {entry.subject_type} "
+                f"{council_time.show(entry.at, zone)} {entry.actor}: {entry.action} {entry.subject_type} "
                 f"{entry.subject_label} {audit_log.summary(entry)}"
             )
             print(audit_log.one_line(line))

@@ -256,7 +256,9 @@ def _password_status(database: Any) -> int:
 
 
 def cmd_evidence(url: str, args: argparse.Namespace) -> int:
+    from clerk_desk import council_time
     from clerk_desk.incidents import evidence, lifecycle
+    from clerk_desk.register import settings as council_settings
 
     with _open(url) as database:
         if args.action == "add":
@@ -272,10 +274,11 @@ def cmd_evidence(url: str, args: argparse.Namespace) -> int:
             return 0
         with database.read() as session:
             if args.action == "list":
+                zone = council_settings.time_zone(session)
                 for item in evidence.for_incident(session, args.reference):
                     print(
                         f"{item.filename}  {item.size} bytes  SHA-256 {item.sha256}  "
-                        f"added {item.added_at:%Y-%m-%d %H:%M} by {item.added_by}"
+                        f"added {council_time.show(item.added_at, zone)} by {item.added_by}"
                     )
                 return 0
             item = evidence.named(session, args.reference, args.name)

@@ -26,7 +26,10 @@ def cmd_reminders(url: str, args: argparse.Namespace) -> int:
             f"({item.detail}; {item.clause})"
         )
     if args.ics:
-        imports.write_bytes(args.ics, reminders.to_ics(due, register.settings.council_name, today, now))
+        imports.write_bytes(
+            args.ics,
+            reminders.to_ics(due, register.settings.council_name, today, now, register.settings.time_zone),
+        )
         print(f"Wrote {count(len(due), 'event')} to {args.ics}.")
     return 0
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from clerk_desk import council_time
 from clerk_desk.models import AuditEntry
 
 
@@ -20,8 +22,10 @@ def search(
     since: date | None = None,
     until: date | None = None,
     limit: int | None = None,
+    zone: ZoneInfo | None = None,
 ) -> list[AuditEntry]:
-    """Entries newest first, in one query. ``subject`` matches the record's name or type, ignoring case."""
+    """Entries newest first, in one query. ``subject`` matches the record's name or type, ignoring case.
+    ``since`` and ``until`` are days on the council's calendar (``zone``, which they need)."""
     query = select(AuditEntry).order_by(AuditEntry.seq.desc())
     if person:
         query = query.where(func.lower(AuditEntry.actor) == person.strip().lower())
@@ -33,10 +37,12 @@ def search(
             func.lower(AuditEntry.subject_label).like(pattern, escape="\\")
             | func.lower(AuditEntry.subject_type).like(pattern, escape="\\")
         )
-    if since:
-        query = query.where(AuditEntry.at >= datetime.combine(since, time(), UTC))
-    if until:
-        query = query.where(AuditEntry.at < datetime.combine(until + timedelta(days=1), time(), UTC))
+    if (since or until) and zone is None:
+        raise ValueError("days to search between need the council's time zone")
+    if since and zone:
+        query = query.where(AuditEntry.at >= council_time.start_of(since, zone))
+    if until and zone:
+        query = query.where(AuditEntry.at < council_time.start_of(until + timedelta(days=1), zone))
     if limit:
         query = query.limit(limit)
     return list(session.execute(query).scalars())

@@ -32,6 +32,7 @@ from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.elections import periods as election_periods
 from clerk_desk.elections import rules as election_rules
 from clerk_desk.incidents import rules as incident_rules
+from clerk_desk.incidents.facts import OpenIncident
 from clerk_desk.register import accounts, people
 from clerk_desk.register import settings as council_settings
 from clerk_desk.storage.clock import Clock
@@ -55,9 +56,18 @@ ROTATE_NOW_SOURCES: list[RotateNowSource] = [
 ]
 
 
-def rotate_now_events(session: Session) -> list[RotateNowEvent]:
-    """Every event from every source in ``ROTATE_NOW_SOURCES``."""
-    return [event for source in ROTATE_NOW_SOURCES for event in source(session)]
+def rotate_now_events(
+    session: Session, open_incidents: list[OpenIncident] | None = None
+) -> list[RotateNowEvent]:
+    """Every event from every source in ``ROTATE_NOW_SOURCES``; given the open incidents already loaded,
+    their compromises are taken from them instead of being read again."""
+    events: list[RotateNowEvent] = []
+    for source in ROTATE_NOW_SOURCES:
+        if source is incident_rules.compromised_accounts and open_incidents is not None:
+            events += incident_rules.compromise_events(open_incidents)
+        else:
+            events += source(session)
+    return events
 
 
 def load(
@@ -66,17 +76,18 @@ def load(
     """Everything the rules read; pass a ``credentials.snapshot`` to include the keyring rules, and this
     PC's ``backup.status`` (for a SQLite council) to include the backup rule."""
     registered = accounts.all_accounts(session)
+    open_incidents = incident_rules.open_for_checks(session, registered)
     return Register(
         today=clock.today(),
         settings=council_settings.load(session),
         accounts=registered,
         people=people.all_people(session),
-        rotate_now=rotation.outstanding(registered, rotate_now_events(session)),
+        rotate_now=rotation.outstanding(registered, rotate_now_events(session, open_incidents)),
         vault=vault,
         grants=access.unrevoked(session),
         designations=officers.all_designations(session),
         acknowledgements=acknowledgements.all_acknowledgements(session),
-        incidents=incident_rules.open_for_checks(session),
+        incidents=open_incidents,
         keys=copies.summary(session),
         election_periods=election_periods.all_periods(session),
         now=clock.now(),

@@ -11,11 +11,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+from clerk_desk.checks.incident_rows import OpenIncident
 from clerk_desk.continuity.backup import BackupStatus
 from clerk_desk.credentials.keys import KeySummary
 from clerk_desk.credentials.rotation import RotateNowEvent
 from clerk_desk.credentials.service import VaultSnapshot
-from clerk_desk.models import Account, Acknowledgement, Designation, ElectionPeriod, Grant, Incident, Person
+from clerk_desk.models import Account, Acknowledgement, Designation, ElectionPeriod, Grant, Person
 from clerk_desk.register.settings import CouncilSettings
 
 
@@ -66,8 +67,8 @@ class Register:
     grants: list[Grant] = field(default_factory=list)
     designations: list[Designation] = field(default_factory=list)
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
-    #: Incidents not yet closed.
-    incidents: list[Incident] = field(default_factory=list)
+    #: Incidents not yet closed, as the checks read them.
+    incidents: list[OpenIncident] = field(default_factory=list)
     #: Who holds keys to the sealed passwords, and whether there is a recovery key.
     keys: KeySummary = field(default_factory=KeySummary)
     #: Every pre-election period.

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import clauses
+from clerk_desk import clauses, council_time
 from clerk_desk.access import grants as access
 from clerk_desk.checks import engine as checks
 from clerk_desk.checks.findings import Register
@@ -181,12 +182,16 @@ def summary(reminders: Sequence[Reminder], today: date) -> str:
 ALARMS_BEFORE = (timedelta(hours=24), timedelta(hours=4))
 
 
-def to_ics(reminders: Sequence[Reminder], council_name: str, today: date, stamp: datetime) -> bytes:
+def to_ics(
+    reminders: Sequence[Reminder], council_name: str, today: date, stamp: datetime, zone: ZoneInfo
+) -> bytes:
     """An iCalendar file with one event per due date, for Outlook or any calendar.
 
     A reminder due at a moment (the ICO's deadline) is a timed event at that moment, with alarms
     24 hours and 4 hours before; the rest are all-day events. Overdue and "now" items whose moment has
-    passed are placed on today, so they are not lost in the past.
+    passed are placed on today, so they are not lost in the past. A timed event is written in the
+    council's time zone (``DTSTART;TZID=Europe/London``, with the zone's VTIMEZONE), so a calendar
+    shows it at the council's time whatever the PC's own zone is.
     """
     from icalendar import Alarm, Calendar, Event
 
@@ -203,8 +208,9 @@ def to_ics(reminders: Sequence[Reminder], council_name: str, today: date, stamp:
         event.add("uid", f"{key}@clerk-desk")
         event.add("dtstamp", stamp)
         if reminder.at is not None and reminder.at > stamp:
-            event.add("dtstart", reminder.at)
-            event.add("dtend", reminder.at + timedelta(minutes=30))
+            start = council_time.local(reminder.at, zone)
+            event.add("dtstart", start)
+            event.add("dtend", council_time.local(start + timedelta(minutes=30), zone))
             for before in ALARMS_BEFORE:
                 alarm = Alarm()
                 alarm.add("action", "DISPLAY")
@@ -219,4 +225,5 @@ def to_ics(reminders: Sequence[Reminder], council_name: str, today: date, stamp:
         event.add("description", f"{reminder.detail}. Due {reminder.due.isoformat()} ({reminder.clause}).")
         event.add("categories", ["Clerk Desk"])
         calendar.add_component(event)
+    calendar.add_missing_timezones()
     return calendar.to_ical()

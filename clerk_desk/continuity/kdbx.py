@@ -31,6 +31,17 @@ class KeePassError(ClerkDeskError):
     """The KeePass file cannot be read or written; nothing was stored."""
 
 
+class WeakInFile(ClerkDeskError):
+    """A password in the file is weak; storing it needs the clerk's word (``allow_weak``)."""
+
+    def __init__(self, account: str, strength: str) -> None:
+        super().__init__(
+            f"The password for {account} is {strength}: it could be guessed. "
+            "Change it on the platform first, or import with --allow-weak. Nothing was stored."
+        )
+        self.account, self.strength = account, strength
+
+
 @dataclass(frozen=True)
 class Exported:
     path: Path
@@ -201,10 +212,7 @@ def store(session: Session, plan: ImportPlan, *, allow_weak: bool = False) -> in
                 session, match.account_id, match.password, changed_on_platform=False, confirm_weak=allow_weak
             )
         except credentials.PasswordWeak as exc:
-            raise ClerkDeskError(
-                f"The password for {match.account} is {exc.verdict.label.lower()}: it could be guessed. "
-                "Change it on the platform first, or import with --allow-weak. Nothing was stored."
-            ) from exc
+            raise WeakInFile(match.account, exc.verdict.label.lower()) from exc
         except credentials.PasswordReused as exc:
             raise ClerkDeskError(
                 f"The password for {match.account} is already used for {', '.join(exc.others)} "

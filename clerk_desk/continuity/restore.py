@@ -12,9 +12,11 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from clerk_desk import council_time
 from clerk_desk.audit import chain as audit
 from clerk_desk.continuity.backup import copy_sqlite
 from clerk_desk.errors import ClerkDeskError, DatabaseError
@@ -40,11 +42,13 @@ class Restored:
     incidents: int
     audit_entries: int
     set_aside: Path | None
+    #: The restored council's time zone: the summary tells its last change on the council's clock.
+    zone: ZoneInfo
 
     def summary(self) -> str:
-        when = self.last_change.strftime("%Y-%m-%d %H:%M") if self.last_change else "no changes recorded"
+        when = council_time.show_named(self.last_change, self.zone) or "no changes recorded"
         return (
-            f"Restored {self.council} (last change {when} UTC): {self.people} people, "
+            f"Restored {self.council} (last change {when}): {self.people} people, "
             f"{self.accounts} accounts, {self.incidents} incidents, {self.audit_entries} audit entries; "
             "the audit trail verifies."
         )
@@ -114,8 +118,9 @@ def _inspect(staging: Path, original: Path, now: datetime) -> Restored:
             def count(model: type) -> int:
                 return int(session.execute(select(func.count()).select_from(model)).scalar_one())
 
+            settings = council_settings.load(session)
             return Restored(
-                council=council_settings.load(session).council_name or "the council",
+                council=settings.council_name or "the council",
                 file_written=datetime.fromtimestamp(original.stat().st_mtime, UTC),
                 last_change=session.execute(select(func.max(AuditEntry.at))).scalar_one(),
                 people=count(Person),
@@ -123,6 +128,7 @@ def _inspect(staging: Path, original: Path, now: datetime) -> Restored:
                 incidents=count(Incident),
                 audit_entries=verified.entries,
                 set_aside=None,
+                zone=settings.time_zone,
             )
     finally:
         database.dispose()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from clerk_desk import council_time
 from clerk_desk.checks.findings import Finding, Register, Severity
 from clerk_desk.continuity.backup import OVERDUE_AFTER
 from clerk_desk.models import AccountStatus, TwoFactor, TwoFactorCodes
@@ -34,8 +35,9 @@ def backup_overdue(register: Register) -> Iterable[Finding]:
     if state.last is None:
         message = f"No backup of the council's database has been made in {state.folder}."
     elif register.now - state.last.made_at > OVERDUE_AFTER:
+        made_on = council_time.local_date(state.last.made_at, register.settings.time_zone)
         message = (
-            f"The last good backup was made on {state.last.made_at:%Y-%m-%d}, more than 7 days ago; "
+            f"The last good backup was made on {made_on}, more than 7 days ago; "
             "close the window or run 'clerk-desk backup' to make one."
         )
     else:

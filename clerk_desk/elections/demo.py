@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -10,7 +10,7 @@ from clerk_desk.elections import moderation, periods
 from clerk_desk.incidents import assessment
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import IncidentCategory, ModerationAction, RiskLevel
-from clerk_desk.register import accounts
+from clerk_desk.register import accounts, settings
 
 
 def fill(session: Session, today: date) -> None:
@@ -47,7 +47,7 @@ def fill(session: Session, today: date) -> None:
         session,
         moderation.EntryData(
             "Facebook:@LittleAshcombeTC",
-            datetime.combine(today - timedelta(days=2), time(19, 40), tzinfo=UTC),
+            datetime.combine(today - timedelta(days=2), time(19, 40), tzinfo=settings.time_zone(session)),
             ModerationAction.HIDDEN,
             "A comment urging residents to vote for a named candidate",
             "Political content during the pre-election period",

@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import council_time, fields
 from clerk_desk.errors import ValidationError
-from clerk_desk.incidents.times import local_iso, moment
+from clerk_desk.incidents.times import moment
 from clerk_desk.models import ModerationAction, ModerationEntry
-from clerk_desk.register import lookups
+from clerk_desk.register import lookups, settings
 from clerk_desk.storage.clock import clock_of
 
 COLUMNS = ("account", "at", "action", "content", "reason", "done_by")
@@ -35,10 +36,10 @@ class EntryData:
     done_by: str | None = None
 
 
-def parse(values: Mapping[str, str | None]) -> EntryData:
-    """Read an entry from text, naming the first bad field."""
+def parse(values: Mapping[str, str | None], zone: ZoneInfo) -> EntryData:
+    """Read an entry from text, naming the first bad field; a moment without an offset is local time."""
     account = fields.required_text(values, "account", max_length=320)
-    at = moment(values, "at")
+    at = moment(values, "at", zone)
     if at is None:
         raise ValidationError("at", "is required: when the content was removed or hidden")
     action = fields.choice(values, "action", ModerationAction)
@@ -59,8 +60,9 @@ def all_entries(session: Session) -> list[ModerationEntry]:
     return list(session.execute(query).unique().scalars())
 
 
-def between(entries: list[ModerationEntry], start: date, end: date) -> list[ModerationEntry]:
-    return [e for e in entries if start <= e.at.date() <= end]
+def between(entries: list[ModerationEntry], start: date, end: date, zone: ZoneInfo) -> list[ModerationEntry]:
+    """The entries made from ``start`` to ``end`` (both included) on the council's calendar."""
+    return [e for e in entries if start <= council_time.local_date(e.at, zone) <= end]
 
 
 def find(session: Session, data: EntryData) -> ModerationEntry | None:
@@ -91,10 +93,10 @@ def record(session: Session, data: EntryData, *, entry_id: int | None = None) ->
     return entry
 
 
-def as_row(entry: ModerationEntry) -> dict[str, str]:
+def as_row(entry: ModerationEntry, zone: ZoneInfo) -> dict[str, str]:
     return {
         "account": entry.account.name,
-        "at": local_iso(entry.at),
+        "at": council_time.iso(entry.at, zone),
         "action": entry.action,
         "content": entry.content,
         "reason": entry.reason,
@@ -104,13 +106,14 @@ def as_row(entry: ModerationEntry) -> dict[str, str]:
 
 def current_row(session: Session, values: Mapping[str, str]) -> dict[str, str] | None:
     """The entry a row names as it is stored, for the columns a file leaves out; None when there is none."""
-    existing = find(session, parse(values))
-    return as_row(existing) if existing else None
+    zone = settings.time_zone(session)
+    existing = find(session, parse(values, zone))
+    return as_row(existing, zone) if existing else None
 
 
 def apply_row(session: Session, values: Mapping[str, str], today: date) -> bool:
     """One CSV row: True when it added an entry."""
-    data = parse(values)
+    data = parse(values, settings.time_zone(session))
     existing = find(session, data)
     record(session, data, entry_id=existing.id if existing else None)
     return existing is None

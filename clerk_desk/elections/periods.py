@@ -235,3 +235,33 @@ def approve_exception(
     period.exceptions.append(exception)
     session.flush()
     return exception
+
+
+def unmark_candidate(session: Session, period_id: int, candidacy_id: int) -> str:
+    """Take a person off those standing in this period (they withdrew, or were marked in error); the
+    audit trail keeps both the marking and its removal. Returns the person's name."""
+    authority.require_manager(session, "record who is standing for election")
+    period = get(session, period_id)
+    candidacy = next((c for c in period.candidates if c.id == candidacy_id), None)
+    if candidacy is None:
+        raise ValidationError("person", f"is no longer marked as standing in {period.name}; reload the page")
+    name = candidacy.person.name
+    session.delete(candidacy)
+    session.flush()
+    session.expire(period, ["candidates"])
+    return name
+
+
+def withdraw_exception(session: Session, period_id: int, exception_id: int) -> None:
+    """Withdraw an approved exception (the publicity will not go ahead under it); its approval, with
+    what and why, stays in the audit trail."""
+    authority.require_manager(session, "withdraw an exception to the pre-election restrictions")
+    period = get(session, period_id)
+    exception = next((e for e in period.exceptions if e.id == exception_id), None)
+    if exception is None:
+        raise ValidationError(
+            "what", f"the exception is no longer recorded in {period.name}; reload the page"
+        )
+    session.delete(exception)
+    session.flush()
+    session.expire(period, ["exceptions"])

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from clerk_desk.incidents import bulk
 from clerk_desk.incidents import records as incident_records
 from clerk_desk.models import Incident
+from clerk_desk.register import settings
 
 
 class IncidentRows:
@@ -20,9 +21,10 @@ class IncidentRows:
         self.session = session
         self.batch = bulk.Batch(session, ((row.get("reference") or "") for row in rows))
         self.batch.load_stored()
+        self.zone = settings.time_zone(session)
 
     def _named(self, values: Mapping[str, str]) -> tuple[incident_records.IncidentData, Incident | None]:
-        data = incident_records.parse(values)
+        data = incident_records.parse(values, self.zone)
         if not data.reference:
             return data, None
         if self.batch.pending(data.reference):
@@ -31,7 +33,7 @@ class IncidentRows:
 
     def current(self, values: Mapping[str, str]) -> Mapping[str, str] | None:
         _, incident = self._named(values)
-        return incident_records.as_row(incident) if incident else None
+        return incident_records.as_row(incident, self.zone) if incident else None
 
     def apply(self, values: Mapping[str, str], today: date) -> bool:
         data, existing = self._named(values)

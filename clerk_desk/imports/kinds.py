@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,7 @@ from clerk_desk.imports.incident_rows import IncidentRows
 from clerk_desk.incidents import assessment_records
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents import records as incident_records
-from clerk_desk.register import accounts, people
+from clerk_desk.register import accounts, people, settings
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def _apply_acknowledgement(session: Session, values: Mapping[str, str], today: d
 
 
 def _apply_incident(session: Session, values: Mapping[str, str], today: date) -> bool:
-    data = incident_records.parse(values)
+    data = incident_records.parse(values, settings.time_zone(session))
     existing = incidents.by_reference(session, data.reference) if data.reference else None
     incident_records.save(session, data, incident_id=existing.id if existing else None)
     return existing is None
@@ -154,9 +155,18 @@ def _current_acknowledgement(session: Session, values: Mapping[str, str]) -> Map
 
 
 def _current_incident(session: Session, values: Mapping[str, str]) -> Mapping[str, str] | None:
-    data = incident_records.parse(values)
+    zone = settings.time_zone(session)
+    data = incident_records.parse(values, zone)
     incident = incidents.by_reference(session, data.reference) if data.reference else None
-    return incident_records.as_row(incident) if incident else None
+    return incident_records.as_row(incident, zone) if incident else None
+
+
+def _exported(
+    session: Session, as_row: Callable[[Any, ZoneInfo], Mapping[str, str]], records: Iterable[Any]
+) -> Iterator[Mapping[str, str]]:
+    """Rows whose moments are written in the council's time zone, with their offset."""
+    zone = settings.time_zone(session)
+    return (as_row(record, zone) for record in records)
 
 
 def _apply_account(session: Session, values: Mapping[str, str], today: date) -> bool:
@@ -206,7 +216,7 @@ KINDS: dict[str, Kind] = {
         frozenset(incident_records.COLUMNS) - incident_records.REQUIRED,
         lambda row: _cell(row, "reference") if (row.get("reference") or "").strip() else f"row-{id(row)}",
         _apply_incident,
-        lambda session: (incident_records.as_row(i) for i in incidents.all_incidents(session)),
+        lambda session: _exported(session, incident_records.as_row, incidents.all_incidents(session)),
         current=_current_incident,
         batched=IncidentRows,
     ),
@@ -215,7 +225,9 @@ KINDS: dict[str, Kind] = {
         frozenset(assessment_records.COLUMNS) - assessment_records.REQUIRED,
         lambda row: _cell(row, "reference", "assessed_at"),
         assessment_records.apply_row,
-        lambda session: (assessment_records.as_row(a) for a in assessment_records.all_entries(session)),
+        lambda session: _exported(
+            session, assessment_records.as_row, assessment_records.all_entries(session)
+        ),
         current=assessment_records.current_row,
     ),
     "moderation": Kind(
@@ -223,7 +235,7 @@ KINDS: dict[str, Kind] = {
         frozenset(moderation.COLUMNS) - moderation.REQUIRED,
         lambda row: _cell(row, "account", "at", "content"),
         moderation.apply_row,
-        lambda session: (moderation.as_row(e) for e in moderation.all_entries(session)),
+        lambda session: _exported(session, moderation.as_row, moderation.all_entries(session)),
         current=moderation.current_row,
     ),
     "acknowledgements": Kind(

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from clerk_desk import fields
+from clerk_desk.checks.incident_rows import IncidentLike
 from clerk_desk.errors import PolicyViolation, ValidationError
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents.lifecycle import ART34_CLAUSE
@@ -180,11 +181,11 @@ def add(
     return entry
 
 
-def tell_deadline(incident: Incident) -> datetime:
+def tell_deadline(incident: IncidentLike) -> datetime:
     return incidents.discovered(incident) + TELL_WITHIN
 
 
-def not_told_late(incident: Incident, now: datetime) -> bool:
+def not_told_late(incident: IncidentLike, now: datetime) -> bool:
     """A high risk, and nothing recorded about telling the people affected a week after discovery."""
     return (
         incidents.needs_subjects_told(incident)

@@ -10,16 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import council_time, fields
 from clerk_desk.errors import ValidationError
 from clerk_desk.incidents import assessment
 from clerk_desk.incidents import lifecycle as incidents
-from clerk_desk.incidents.times import local_iso, moment
+from clerk_desk.incidents.times import moment
 from clerk_desk.models import Incident, IncidentAssessment
+from clerk_desk.register import settings
 
 COLUMNS = (
     "reference",
@@ -47,10 +49,10 @@ def all_entries(session: Session) -> Iterable[IncidentAssessment]:
     return session.execute(query).scalars()
 
 
-def as_row(entry: IncidentAssessment) -> dict[str, str]:
+def as_row(entry: IncidentAssessment, zone: ZoneInfo) -> dict[str, str]:
     return {
         "reference": entry.incident.reference,
-        "assessed_at": local_iso(entry.assessed_at),
+        "assessed_at": council_time.iso(entry.assessed_at, zone),
         "assessed_by": entry.assessed_by,
         "living_people": "yes" if entry.living_people else "no",
         "risk_likelihood": entry.likelihood,
@@ -69,10 +71,12 @@ def current_row(session: Session, values: Mapping[str, str]) -> dict[str, str] |
     leaves out; None when there is none."""
     reference = fields.required_text(values, "reference", max_length=20)
     incident = incidents.by_reference(session, reference)
-    at = moment(values, "assessed_at")
+    zone = settings.time_zone(session)
+    at = moment(values, "assessed_at", zone)
     if incident is None or at is None:
         return None
-    return next((as_row(e) for e in incident.assessments if local_iso(e.assessed_at) == local_iso(at)), None)
+    same = (e for e in incident.assessments if council_time.same_minute(e.assessed_at, at))
+    return next((as_row(e, zone) for e in same), None)
 
 
 def apply_row(session: Session, values: Mapping[str, str], today: date) -> bool:
@@ -83,13 +87,13 @@ def apply_row(session: Session, values: Mapping[str, str], today: date) -> bool:
         raise ValidationError(
             "reference", f"there is no incident {reference.upper()}; import the incidents first"
         )
-    at = moment(values, "assessed_at")
+    at = moment(values, "assessed_at", settings.time_zone(session))
     if at is None:
         raise ValidationError("assessed_at", "is required")
     data = assessment.parse(values)
     if not data.reason:
         raise ValidationError("assessment_reason", "is required")
-    if any(local_iso(e.assessed_at) == local_iso(at) for e in incident.assessments):
+    if any(council_time.same_minute(e.assessed_at, at) for e in incident.assessments):
         return False
     assessment.add(session, incident, data, at=at, by=fields.text(values, "assessed_by"))
     return True

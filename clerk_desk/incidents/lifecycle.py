@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clerk_desk import clauses, fields
+from clerk_desk.checks.incident_rows import IncidentLike
 from clerk_desk.errors import NotFoundError, PolicyViolation, StaleEditError, ValidationError
 from clerk_desk.incidents.times import count_in_period as count_in_period
-from clerk_desk.incidents.times import local_iso as local_iso
 from clerk_desk.incidents.times import moment as moment
 from clerk_desk.models import (
     Account,
@@ -81,7 +81,7 @@ STEPS: dict[str, StepSpec] = {
 }
 
 
-def required_steps(incident: Incident) -> list[str]:
+def required_steps(incident: IncidentLike) -> list[str]:
     """The follow-up steps this incident needs before it can be closed."""
     category = incident.category
     steps: list[str] = []
@@ -102,24 +102,24 @@ def required_steps(incident: Incident) -> list[str]:
     return steps
 
 
-def needs_subjects_told(incident: Incident) -> bool:
+def needs_subjects_told(incident: IncidentLike) -> bool:
     """A breach whose latest assessment puts the risk to people high: they are told (Art. 34)."""
     latest = incident.assessments[-1] if incident.assessments else None
     return needs_ico_decision(incident) and latest is not None and latest.risk_level == RiskLevel.HIGH
 
 
-def needs_ico_decision(incident: Incident) -> bool:
+def needs_ico_decision(incident: IncidentLike) -> bool:
     """A personal-data breach (not a near miss) needs the ICO decision within 72 hours (Art. 33)."""
     personal = incident.personal_data or incident.category == IncidentCategory.PERSONAL_DATA
     return personal and not incident.near_miss
 
 
-def discovered(incident: Incident) -> datetime:
+def discovered(incident: IncidentLike) -> datetime:
     """When the council became aware: the 72-hour clock starts here (calendar hours)."""
     return incident.discovered_at or incident.reported_at
 
 
-def ico_deadline(incident: Incident) -> datetime | None:
+def ico_deadline(incident: IncidentLike) -> datetime | None:
     return discovered(incident) + timedelta(hours=ICO_HOURS) if needs_ico_decision(incident) else None
 
 
@@ -132,7 +132,7 @@ def step_row(incident: Incident, key: str) -> FollowUp | None:
     return next((s for s in incident.steps if s.step == key), None)
 
 
-def passwords_changed(incident: Incident) -> bool:
+def passwords_changed(incident: IncidentLike) -> bool:
     """Every account named has had its password changed since the compromise was discovered."""
     since = discovered(incident).date()
     return bool(incident.accounts) and all(
@@ -140,9 +140,9 @@ def passwords_changed(incident: Incident) -> bool:
     )
 
 
-def step_settled(incident: Incident, key: str) -> bool:
+def step_settled(incident: IncidentLike, key: str) -> bool:
     """Done, marked not applicable with a reason, or (passwords) done in the register already."""
-    row = step_row(incident, key)
+    row = next((s for s in incident.steps if s.step == key), None)
     if row is not None and row.settled:
         return True
     if key == "change_passwords":
@@ -152,7 +152,7 @@ def step_settled(incident: Incident, key: str) -> bool:
     return False
 
 
-def outstanding_steps(incident: Incident) -> list[str]:
+def outstanding_steps(incident: IncidentLike) -> list[str]:
     return [key for key in required_steps(incident) if not step_settled(incident, key)]
 
 
@@ -167,8 +167,7 @@ def all_incidents(session: Session, *, open_only: bool = False) -> list[Incident
 
 
 def get(session: Session, incident_id: int) -> Incident:
-    incident = session.get(Incident, incident_id)
-    if incident is None:
+    if (incident := session.get(Incident, incident_id)) is None:
         raise NotFoundError(f"Incident {incident_id} no longer exists")
     return incident
 

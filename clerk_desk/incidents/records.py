@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import council_time, fields
 from clerk_desk.errors import PolicyViolation, StaleEditError, ValidationError
 from clerk_desk.incidents import assessment, assessment_records
 from clerk_desk.incidents import lifecycle as incidents
@@ -22,7 +23,7 @@ from clerk_desk.incidents.columns import PUBLIC_SUMMARY_LENGTH as PUBLIC_SUMMARY
 from clerk_desk.incidents.columns import REQUIRED as REQUIRED
 from clerk_desk.incidents.columns import STEP_COLUMNS as STEP_COLUMNS
 from clerk_desk.incidents.columns import STEP_FIELDS as STEP_FIELDS
-from clerk_desk.incidents.lifecycle import ICO_CLAUSE, local_iso, moment
+from clerk_desk.incidents.lifecycle import ICO_CLAUSE, moment
 from clerk_desk.models import (
     FollowUp,
     IcoDecision,
@@ -76,8 +77,9 @@ def _list(values: Mapping[str, str | None], field: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part.strip() for part in raw.split(";") if part.strip()))
 
 
-def parse(values: Mapping[str, str | None]) -> IncidentData:
-    """Read an incident from text, naming the field of the first bad value."""
+def parse(values: Mapping[str, str | None], zone: ZoneInfo) -> IncidentData:
+    """Read an incident from text, naming the field of the first bad value; moments without an offset
+    are the council's local time (``zone``)."""
     reference = fields.text(values, "reference", max_length=20)
     if reference and not incidents.REFERENCE.match(reference.upper()):
         raise ValidationError("reference", f"'{reference}' is not a reference like INC-2026-001")
@@ -95,7 +97,7 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
                 assessment.check_reason(reason, column)
             reason = fields.required_text({column: reason}, column, 2000, multiline=True)
             not_applicable.append((step, reason))
-        elif when := moment(values, column):
+        elif when := moment(values, column, zone):
             steps.append((step, when))
     return IncidentData(
         category=fields.choice(values, "category", IncidentCategory),  # type: ignore[arg-type]
@@ -109,9 +111,9 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
         ),
         reference=reference.upper() if reference else None,
         reported_by=fields.text(values, "reported_by"),
-        reported_at=moment(values, "reported_at"),
-        occurred_at=moment(values, "occurred_at"),
-        discovered_at=moment(values, "discovered_at"),
+        reported_at=moment(values, "reported_at", zone),
+        occurred_at=moment(values, "occurred_at", zone),
+        discovered_at=moment(values, "discovered_at", zone),
         accounts=_list(values, "accounts"),
         people=_list(values, "people"),
         personal_data=fields.boolean(values, "personal_data"),
@@ -122,10 +124,10 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
             IncidentStatus,  # type: ignore[arg-type]
             default=IncidentStatus.OPEN,
         ),
-        resolved_at=moment(values, "resolved_at"),
+        resolved_at=moment(values, "resolved_at", zone),
         outcome=fields.text(values, "outcome", max_length=20000, multiline=True),
         ico_decision=fields.choice(values, "ico_decision", IcoDecision, required=False),
-        ico_notified_at=moment(values, "ico_notified_at"),
+        ico_notified_at=moment(values, "ico_notified_at", zone),
         steps_done=tuple(steps),
         steps_not_applicable=tuple(not_applicable),
         external_party=fields.text(values, "external_party", max_length=2000, multiline=True),
@@ -135,7 +137,7 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
         assessment=assessment.parse(values)
         if any((values.get(c) or "").strip() for c in ASSESSMENT_COLUMNS)
         else None,
-        assessed_at=moment(values, "assessed_at"),
+        assessed_at=moment(values, "assessed_at", zone),
         assessed_by=fields.text(values, "assessed_by"),
         subjects_told_how=fields.text(values, "subjects_told_how", max_length=4000, multiline=True),
         subjects_told_count=fields.integer(
@@ -147,9 +149,9 @@ def parse(values: Mapping[str, str | None]) -> IncidentData:
     )
 
 
-def as_row(incident: Incident, *, public: bool = False) -> dict[str, str]:
-    """The incident as CSV text."""
-    done = {s.step: local_iso(s.done_at) for s in incident.steps if s.done_at}
+def as_row(incident: Incident, zone: ZoneInfo, *, public: bool = False) -> dict[str, str]:
+    """The incident as CSV text, its moments in the council's local time with their offset."""
+    done = {s.step: council_time.iso(s.done_at, zone) for s in incident.steps if s.done_at}
     done |= {s.step: f"{NOT_APPLICABLE} {s.not_applicable}" for s in incident.steps if s.not_applicable}
     row = {
         "reference": incident.reference,
@@ -158,18 +160,18 @@ def as_row(incident: Incident, *, public: bool = False) -> dict[str, str]:
         "title": incident.title,
         "description": incident.description,
         "reported_by": incident.reported_by,
-        "reported_at": local_iso(incident.reported_at),
-        "occurred_at": local_iso(incident.occurred_at),
-        "discovered_at": local_iso(incident.discovered_at),
+        "reported_at": council_time.iso(incident.reported_at, zone),
+        "occurred_at": council_time.iso(incident.occurred_at, zone),
+        "discovered_at": council_time.iso(incident.discovered_at, zone),
         "accounts": ";".join(a.name for a in incident.accounts),
         "people": ";".join(p.name for p in incident.people),
         "personal_data": "yes" if incident.personal_data else "no",
         "near_miss": "yes" if incident.near_miss else "no",
         "status": incident.status,
-        "resolved_at": local_iso(incident.resolved_at),
+        "resolved_at": council_time.iso(incident.resolved_at, zone),
         "outcome": incident.outcome or (incident.ico_reason or ""),
         "ico_decision": incident.ico_decision or "",
-        "ico_notified_at": local_iso(incident.ico_notified_at),
+        "ico_notified_at": council_time.iso(incident.ico_notified_at, zone),
         "external_party": incident.external_party or "",
         "clerk_is_target": "yes" if incident.clerk_is_target else "no",
         "ico_reference": incident.ico_reference or "",
@@ -178,10 +180,10 @@ def as_row(incident: Incident, *, public: bool = False) -> dict[str, str]:
     }
     for column, step in STEP_COLUMNS.items():
         row[column] = done.get(step, "")
-    return row | _assessment_row(incident)
+    return row | _assessment_row(incident, zone)
 
 
-def _assessment_row(incident: Incident) -> dict[str, str]:
+def _assessment_row(incident: Incident, zone: ZoneInfo) -> dict[str, str]:
     latest = assessment.current(incident)
     told = incident.subjects_told_count
     row = {"subjects_told_how": incident.subjects_told_how or "", "subjects_told_count": str(told or "")}
@@ -198,7 +200,7 @@ def _assessment_row(incident: Incident) -> dict[str, str]:
         "consequences": latest.consequences or "",
         "mitigation": latest.mitigation or "",
         "living_people": "yes" if latest.living_people else "no",
-        "assessed_at": local_iso(latest.assessed_at),
+        "assessed_at": council_time.iso(latest.assessed_at, zone),
         "assessed_by": latest.assessed_by,
         "assessment_reason": latest.reason,
     }
@@ -319,7 +321,7 @@ def _apply(
 def _kept(stored: datetime | None, given: datetime | None) -> datetime | None:
     """The moment given, or the one stored when they are the same minute: text carries minutes only, so
     saving a record back unchanged must not cut the seconds off what was recorded."""
-    if stored is not None and given is not None and local_iso(stored) == local_iso(given):
+    if stored is not None and given is not None and council_time.same_minute(stored, given):
         return stored
     return given
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
-from clerk_desk import clauses
+from clerk_desk import clauses, council_time
 from clerk_desk.checks.findings import Finding, Register, Reminder, Severity, Urgency
+from clerk_desk.checks.incident_rows import IncidentLike, OpenIncident
 from clerk_desk.credentials import rotation
-from clerk_desk.incidents import assessment
+from clerk_desk.incidents import assessment, facts
 from clerk_desk.incidents import lifecycle as incidents
-from clerk_desk.models import Incident, IncidentCategory, IncidentStatus, RotationReason
+from clerk_desk.models import Account, Incident, IncidentCategory, IncidentStatus, RotationReason
+from clerk_desk.models.incidents import incident_accounts
 
 #: An incident not closed this many days after it was reported is followed up (incident-open-too-long).
 OPEN_TOO_LONG_DAYS = 28
@@ -21,41 +23,52 @@ FOLLOW_UP_CLAUSE = clauses.FOLLOW_UP
 
 
 def compromised_accounts(session: Session) -> Iterable[rotation.RotateNowEvent]:
-    """An open or resolved compromise names its accounts: their passwords change at once (Thornbury 9.4)."""
-    found = (
-        session.execute(
-            select(Incident).where(
-                Incident.category == IncidentCategory.ACCOUNT_COMPROMISE,
-                Incident.status != IncidentStatus.CLOSED,
-            )
+    """An open or resolved compromise names its accounts: their passwords change at once (Thornbury 9.4).
+
+    Read as plain rows (reference, discovery, account): no incident is loaded whole."""
+    link = incident_accounts.c
+    found = session.execute(
+        select(Incident.reference, Incident.discovered_at, Incident.reported_at, link.account_id)
+        .join(incident_accounts, link.incident_id == Incident.id)
+        .join(Account, Account.id == link.account_id)
+        .where(
+            Incident.category == IncidentCategory.ACCOUNT_COMPROMISE,
+            Incident.status != IncidentStatus.CLOSED,
         )
-        .unique()
-        .scalars()
+        .order_by(Incident.id, Account.platform_key, Account.handle_key)
     )
-    for incident in found:
-        since = incidents.discovered(incident).date()
-        for account in incident.accounts:
-            yield rotation.RotateNowEvent(
-                account.id,
-                since,
-                f"{incident.reference}, a suspected compromise",
-                RotationReason.SUSPECTED_COMPROMISE,
-            )
+    for reference, discovered_at, reported_at, account_id in found:
+        yield rotation.RotateNowEvent(
+            account_id,
+            (discovered_at or reported_at).date(),
+            f"{reference}, a suspected compromise",
+            RotationReason.SUSPECTED_COMPROMISE,
+        )
 
 
-def open_for_checks(session: Session) -> list[Incident]:
-    """Incidents not closed, with what the rules read (steps, accounts, people) and without their
-    timeline and evidence, which no rule reads (they load if something asks for them)."""
-    query = (
-        select(Incident)
-        .where(Incident.status != IncidentStatus.CLOSED)
-        .options(lazyload(Incident.actions), lazyload(Incident.evidence))
-        .order_by(Incident.reported_at.desc(), Incident.id.desc())
-    )
-    return list(session.execute(query).unique().scalars())
+def compromise_events(found: Iterable[IncidentLike]) -> list[rotation.RotateNowEvent]:
+    """``compromised_accounts`` for incidents already loaded (the open ones), in the same order."""
+    return [
+        rotation.RotateNowEvent(
+            account.id,
+            incidents.discovered(incident).date(),
+            f"{incident.reference}, a suspected compromise",
+            RotationReason.SUSPECTED_COMPROMISE,
+        )
+        for incident in sorted(found, key=lambda incident: incident.id)
+        if incident.category == IncidentCategory.ACCOUNT_COMPROMISE
+        and incident.status != IncidentStatus.CLOSED
+        for account in incident.accounts
+    ]
 
 
-def _finding(rule_id: str, clause: str, severity: Severity, incident: Incident, message: str) -> Finding:
+def open_for_checks(session: Session, accounts: Sequence[Account]) -> list[OpenIncident]:
+    """Incidents not closed, with what the rules read (steps, latest assessment, accounts) and nothing
+    else: closed history, descriptions, timelines and evidence are never loaded."""
+    return facts.open_incidents(session, accounts)
+
+
+def _finding(rule_id: str, clause: str, severity: Severity, incident: OpenIncident, message: str) -> Finding:
     return Finding(rule_id, clause, severity, incident.reference, message, "incident", incident.id)
 
 
@@ -73,7 +86,7 @@ def ico_deadline(register: Register) -> Iterable[Finding]:
             Severity.HIGH,
             incident,
             f"{incident.reference} ({incident.title}): decide whether to notify the ICO — {when} "
-            f"(deadline {deadline.strftime('%Y-%m-%d %H:%M')} UTC).",
+            f"(deadline {council_time.show_named(deadline, register.settings.time_zone)}).",
         )
 
 
@@ -135,7 +148,8 @@ def incident_open_too_long(register: Register) -> Iterable[Finding]:
     """
     for incident in register.incidents:
         if incident.status in (IncidentStatus.OPEN, IncidentStatus.INVESTIGATING):
-            days = (register.today - incident.reported_at.date()).days
+            reported_on = council_time.local_date(incident.reported_at, register.settings.time_zone)
+            days = (register.today - reported_on).days
             if days > OPEN_TOO_LONG_DAYS:
                 yield _finding(
                     "incident-open-too-long",
@@ -155,7 +169,7 @@ def incident_deadlines(register: Register, within_days: int) -> Iterable[Reminde
             overdue = deadline < register.now
             yield Reminder(
                 Urgency.OVERDUE if overdue else Urgency.NOW,
-                deadline.date(),
+                council_time.local_date(deadline, register.settings.time_zone),
                 incident.reference,
                 "Decide on notifying the ICO",
                 incident.title,
@@ -171,7 +185,9 @@ def incident_deadlines(register: Register, within_days: int) -> Iterable[Reminde
             if key == "ico_decision":
                 continue
             spec = incidents.STEPS[key]
-            due = (incident.reported_at + incidents.FOLLOW_UP_DAYS).date()
+            due = council_time.local_date(
+                incident.reported_at + incidents.FOLLOW_UP_DAYS, register.settings.time_zone
+            )
             if due <= register.today + timedelta(days=within_days):
                 urgency = Urgency.OVERDUE if due < register.today else Urgency.SOON
                 yield Reminder(

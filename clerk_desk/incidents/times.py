@@ -1,42 +1,32 @@
-"""Moments as an incident's record writes and reads them: ISO, UTC, to the minute."""
+"""Moments as an incident's record reads them: typed in the council's time zone (council_time); and how
+many incidents were reported in a period of the council's calendar."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import council_time
 from clerk_desk.models import Incident
 
 
-def local_iso(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="minutes") if moment else ""
+def moment(values: Mapping[str, str | None], field: str, zone: ZoneInfo) -> datetime | None:
+    """A typed date and time: with an offset it is that moment, without one it is local time in the
+    council's zone (a date alone is local midnight); blank is None."""
+    return council_time.parse(values.get(field), zone, field)
 
 
-def moment(values: Mapping[str, str | None], field: str) -> datetime | None:
-    """An ISO date-time; without a zone it is taken as UTC (a date alone is midnight UTC)."""
-    raw = (values.get(field) or "").strip()
-    if not raw:
-        return None
-    if len(raw) == 10:
-        day = fields.iso_date(values, field)
-        assert day is not None
-        return datetime(day.year, day.month, day.day, tzinfo=UTC)
-    value = fields.iso_datetime(values, field)
-    assert value is not None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def count_in_period(session: Session, start: date, end: date) -> int:
-    """How many incidents were reported from ``start`` to ``end``, both days included."""
+def count_in_period(session: Session, start: date, end: date, zone: ZoneInfo) -> int:
+    """Incidents reported from ``start`` to ``end`` (both included) on the council's calendar."""
     return session.execute(
         select(func.count())
         .select_from(Incident)
         .where(
-            Incident.reported_at >= datetime(start.year, start.month, start.day, tzinfo=UTC),
-            Incident.reported_at < datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1),
+            Incident.reported_at >= council_time.start_of(start, zone),
+            Incident.reported_at < council_time.start_of(end + timedelta(days=1), zone),
         )
     ).scalar_one()

@@ -8,11 +8,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import council_time, fields
 from clerk_desk.errors import ValidationError
 from clerk_desk.models import CouncilLogo, Setting
 from clerk_desk.register import authority
@@ -50,6 +51,10 @@ def _date(key: str) -> Callable[[str], str]:
         return value.isoformat() if value else ""
 
     return check
+
+
+def _time_zone(raw: str) -> str:
+    return council_time.zone(raw, "time_zone").key
 
 
 def _domains(raw: str) -> str:
@@ -112,6 +117,13 @@ SPECS: dict[str, SettingSpec] = {
             "Evidence files are kept in the database; a larger file is refused.",
             _int("evidence_max_mib", 1, 1024),
         ),
+        SettingSpec(
+            "time_zone",
+            "Time zone",
+            council_time.DEFAULT_ZONE_NAME,
+            "Times are shown and typed in this zone (for example Europe/London); they are stored in UTC.",
+            _time_zone,
+        ),
     )
 }
 
@@ -165,6 +177,17 @@ class CouncilSettings:
     @property
     def year_start_month(self) -> int:
         return int(self["year_start_month"])
+
+    @property
+    def time_zone(self) -> ZoneInfo:
+        """The council's time zone: every moment is shown and typed in it."""
+        return council_time.zone(self["time_zone"], "time_zone")
+
+
+def time_zone(session: Session) -> ZoneInfo:
+    """The council's time zone (the ``time_zone`` setting), read with one query."""
+    value = session.execute(select(Setting.value).where(Setting.key == "time_zone")).scalar_one_or_none()
+    return council_time.zone(value or SPECS["time_zone"].default, "time_zone")
 
 
 def load(session: Session) -> CouncilSettings:

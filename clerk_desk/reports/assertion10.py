@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_desk import clauses
+from clerk_desk import clauses, council_time
 from clerk_desk.checks import engine as checks
 from clerk_desk.credentials import copies
 from clerk_desk.incidents import lifecycle as incidents
@@ -68,7 +69,7 @@ def evaluate(session: Session, source: Source) -> Evidence:
         _acknowledgements(source, by_rule.get("officer-not-acknowledged", [])),
         _two_factor(live, by_rule.get("no-two-factor", [])),
         _breach_log(source),
-        _accessible(session, source.period),
+        _accessible(session, source.period, source.zone),
         _handover(
             session,
             source,
@@ -180,7 +181,7 @@ def _breach_log(source: Source) -> Requirement:
     )
 
 
-def _accessible(session: Session, period: Period) -> Requirement:
+def _accessible(session: Session, period: Period, zone: ZoneInfo) -> Requirement:
     written = session.execute(
         select(ReportOutput)
         .where(
@@ -203,12 +204,13 @@ def _accessible(session: Session, period: Period) -> Requirement:
                 f"clerk-desk report --public --html FILE (or Reports, HTML).",
             ),
         )
+    on = long_date(council_time.local_date(written.written_at, zone))
     return Requirement(
         "The council's published documents are accessible",
         clauses.ACCESSIBILITY,
         MET,
         f"The public review for this period was written as accessible HTML ({written.filename}) on "
-        f"{long_date(written.written_at.date())} by {written.written_by or 'an unknown person'}; "
+        f"{on} by {written.written_by or 'an unknown person'}; "
         f"SHA-256 {written.sha256[:16]}.",
     )
 
@@ -243,7 +245,7 @@ def _handover(session: Session, source: Source, findings: list[checks.Finding]) 
         return Requirement(
             name, clauses.CONTROL, NOT_MET, f"{held}, and there is no recovery key.", tuple(missing)
         )
-    made = f"{long_date(recovery.created_at.date())} by {recovery.created_by}"
+    made = f"{long_date(council_time.local_date(recovery.created_at, source.zone))} by {recovery.created_by}"
     return Requirement(
         name,
         clauses.CONTROL,

@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
 from sqlalchemy.orm import Session
 
+from clerk_desk import council_time
 from clerk_desk.incidents import assessment
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import Incident, IncidentCategory, IncidentStatus
@@ -69,33 +71,36 @@ def _count(value: int | None) -> str:
 def gather(session: Session, clock: Clock, incident_id: int) -> Record:
     """Everything the page prints about one incident."""
     incident = incidents.get(session, incident_id)
+    settings = council_settings.load(session)
+    zone = settings.time_zone
     sections = [
-        ("What happened", _what(incident)),
-        ("Assessment of the risk (ICO self-assessment)", _assessment(incident)),
-        ("Reporting to the ICO (UK GDPR Art. 33)", _reporting(incident)),
-        ("Telling the people affected (UK GDPR Art. 34)", _told(incident)),
-        ("Steps taken", _steps(incident)),
+        ("What happened", _what(incident, zone)),
+        ("Assessment of the risk (ICO self-assessment)", _assessment(incident, zone)),
+        ("Reporting to the ICO (UK GDPR Art. 33)", _reporting(incident, zone)),
+        ("Telling the people affected (UK GDPR Art. 34)", _told(incident, zone)),
+        ("Steps taken", _steps(incident, zone)),
     ]
-    council = council_settings.load(session).council_name or "Clerk Desk"
-    return Record(council, incident.reference, clock.now(), [(t, rows) for t, rows in sections if rows])
+    council = settings.council_name or "Clerk Desk"
+    generated = council_time.local(clock.now(), zone)  # its date is the council's date
+    return Record(council, incident.reference, generated, [(t, rows) for t, rows in sections if rows])
 
 
-def _what(incident: Incident) -> list[tuple[str, str]]:
-    discovered = moment_text(incidents.discovered(incident))
+def _what(incident: Incident, zone: ZoneInfo) -> list[tuple[str, str]]:
+    discovered = moment_text(incidents.discovered(incident), zone)
     if incident.occurred_at:
-        discovered += f"; occurred {moment_text(incident.occurred_at)}"
+        discovered += f"; occurred {moment_text(incident.occurred_at, zone)}"
     kind = IncidentCategory(incident.category).label + (" (a near miss)" if incident.near_miss else "")
     return [
         ("Incident", f"{incident.reference}: {_cut(incident.title, 200)}"),
         ("Kind", f"{kind}; severity {incident.severity}; {IncidentStatus(incident.status).label.lower()}"),
         ("Discovered", discovered),
-        ("Reported", f"{moment_text(incident.reported_at)} by {incident.reported_by}"),
+        ("Reported", f"{moment_text(incident.reported_at, zone)} by {incident.reported_by}"),
         ("Accounts", ", ".join(a.name for a in incident.accounts) or "—"),
         ("What and why", _cut(incident.description, LONG)),
     ]
 
 
-def _assessment(incident: Incident) -> list[tuple[str, str]]:
+def _assessment(incident: Incident, zone: ZoneInfo) -> list[tuple[str, str]]:
     latest = assessment.current(incident)
     if latest is None:
         personal = assessment.is_personal(incident)
@@ -114,7 +119,7 @@ def _assessment(incident: Incident) -> list[tuple[str, str]]:
         ("Mitigation", _cut(latest.mitigation) or "Not mitigated"),
     ]
     history = [
-        f"{moment_text(a.assessed_at)}, {a.assessed_by}: {a.likelihood}/{a.severity} "
+        f"{moment_text(a.assessed_at, zone)}, {a.assessed_by}: {a.likelihood}/{a.severity} "
         f"({a.risk_level.value}). {_cut(a.reason, 160)}"
         for a in incident.assessments
     ]
@@ -122,14 +127,14 @@ def _assessment(incident: Incident) -> list[tuple[str, str]]:
     return [*rows, (label, "\n".join(history[-5:]))]
 
 
-def _reporting(incident: Incident) -> list[tuple[str, str]]:
+def _reporting(incident: Incident, zone: ZoneInfo) -> list[tuple[str, str]]:
     if not incidents.needs_ico_decision(incident):
         reason = "a near miss: no breach occurred" if incident.near_miss else "no personal data involved"
         return [("Decision", f"Not needed ({reason}).")] if assessment.is_personal(incident) else []
-    return [("Decision", _cut(_ico(incident), LONG))]
+    return [("Decision", _cut(_ico(incident, zone), LONG))]
 
 
-def _told(incident: Incident) -> list[tuple[str, str]]:
+def _told(incident: Incident, zone: ZoneInfo) -> list[tuple[str, str]]:
     if not incidents.needs_subjects_told(incident):
         if assessment.current(incident) is None:
             return []
@@ -138,20 +143,22 @@ def _told(incident: Incident) -> list[tuple[str, str]]:
     if row is not None and row.done_at is not None:
         how = incident.subjects_told_how or "—"
         return [
-            ("Told", moment_text(row.done_at)),
+            ("Told", moment_text(row.done_at, zone)),
             ("How", _cut(how)),
             ("How many", _count(incident.subjects_told_count)),
         ]
     if row is not None and row.not_applicable:
         return [("Not required", _cut(row.not_applicable))]
     deadline = assessment.tell_deadline(incident)
-    return [("Told", f"Not yet: the risk is high; due without undue delay (by {moment_text(deadline)}).")]
+    return [
+        ("Told", f"Not yet: the risk is high; due without undue delay (by {moment_text(deadline, zone)}).")
+    ]
 
 
-def _steps(incident: Incident) -> list[tuple[str, str]]:
-    steps = [_step(incident, key) for key in incidents.required_steps(incident)]
+def _steps(incident: Incident, zone: ZoneInfo) -> list[tuple[str, str]]:
+    steps = [_step(incident, key, zone) for key in incidents.required_steps(incident)]
     rows = [("Follow-ups", "\n".join(f"{s.label}: {s.state}" for s in steps))] if steps else []
-    actions = [f"{moment_text(a.at)}, {a.author}: {_cut(a.text, 160)}" for a in incident.actions[-6:]]
+    actions = [f"{moment_text(a.at, zone)}, {a.author}: {_cut(a.text, 160)}" for a in incident.actions[-6:]]
     if actions:
         rows.append(("Actions", "\n".join(actions)))
     if incident.outcome:

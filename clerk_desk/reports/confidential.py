@@ -220,11 +220,12 @@ def incident_details(incident: IncidentRow) -> Facts:
     """One incident in full: its facts under its reference and title."""
     details = incident.details
     assert details is not None
-    discovered = moment_text(details.discovered_at)
+    zone = details.zone
+    discovered = moment_text(details.discovered_at, zone)
     if details.occurred_at:
-        discovered += f"; occurred {moment_text(details.occurred_at)}"
+        discovered += f"; occurred {moment_text(details.occurred_at, zone)}"
     rows: list[tuple[str, str]] = [
-        ("Reported", f"{moment_text(details.reported_at)} by {details.reported_by}"),
+        ("Reported", f"{moment_text(details.reported_at, zone)} by {details.reported_by}"),
         ("Discovered", discovered),
         ("Category", f"{incident.category}; severity {incident.severity.lower()}; {incident.status.lower()}"),
     ]
@@ -239,11 +240,11 @@ def incident_details(incident: IncidentRow) -> Facts:
     rows += [(label, value) for label, value in optional if value]
     rows += _listed("ICO assessment", list(details.assessments))
     rows += _listed("Follow-ups", [f"{s.label} ({s.clause}): {s.state}" for s in details.steps])
-    rows += _listed("Actions", [f"{moment_text(a.at)}, {a.author}: {a.text}" for a in details.actions])
+    rows += _listed("Actions", [f"{moment_text(a.at, zone)}, {a.author}: {a.text}" for a in details.actions])
     rows += _listed(
         "Evidence",
         [
-            f"{e.filename}, SHA-256 {e.sha256}, added {moment_text(e.added_at)} by {e.added_by}"
+            f"{e.filename}, SHA-256 {e.sha256}, added {moment_text(e.added_at, zone)} by {e.added_by}"
             for e in details.evidence
         ],
     )

@@ -6,7 +6,8 @@ What belongs to a period (design notes for council, also printed in the review's
   on or before the last day, and not closed before the first day. A proposal with no dates yet is
   listed too, so council sees what awaits approval. An account closed before the period is left out;
 - a grant or a designation is listed if it was in force at some time in the period;
-- an incident is in the period if it was reported in it (by its UTC date), whatever its status now;
+- an incident is in the period if it was reported in it (by its date on the council's calendar),
+  whatever its status now;
 - the findings and the policy dates are as they stand on the day the review is generated.
 
 ``source.load`` reads the records once; ``gather`` makes the confidential review of them, and
@@ -114,8 +115,8 @@ def gather(
             source.everyone,
             records.acknowledgements_in(session, period),
         ),
-        incidents=[incident_row(i) for i in source.incidents],
-        per_month=figures.per_month(period, source.incidents),
+        incidents=[incident_row(i, source.zone) for i in source.incidents],
+        per_month=figures.per_month(period, source.incidents, source.zone),
         per_category=figures.per_category(source.incidents),
         findings=finding_groups(source.findings),
         policy=source.policy,

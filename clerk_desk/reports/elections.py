@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from clerk_desk.elections import moderation, periods
 from clerk_desk.register import accounts
+from clerk_desk.register import settings as council_settings
 from clerk_desk.reports.blocks import Block, Grid, Heading, Paragraph
 from clerk_desk.reports.content import count
 from clerk_desk.reports.incident_data import moment_text
@@ -52,10 +53,11 @@ def gather(session: Session, period: Period, *, public: bool) -> list[PeriodSumm
         return []
     registered = accounts.all_accounts(session)
     log = moderation.all_entries(session)
+    zone = council_settings.time_zone(session)
     result = []
     for p in sorted(found, key=lambda p: p.notice_on):
         rows = periods.checklist(p, registered)
-        removed = moderation.between(log, p.notice_on, p.poll_on)
+        removed = moderation.between(log, p.notice_on, p.poll_on, zone)
         result.append(
             PeriodSummary(
                 name=p.name,
@@ -84,7 +86,9 @@ def gather(session: Session, period: Period, *, public: bool) -> list[PeriodSumm
                 ],
                 removal_rows=[]
                 if public
-                else [(moment_text(e.at), e.account.name, e.action, e.content, e.reason) for e in removed],
+                else [
+                    (moment_text(e.at, zone), e.account.name, e.action, e.content, e.reason) for e in removed
+                ],
                 exception_rows=[]
                 if public
                 else [(short_date(e.approved_on), e.approved_by, e.what, e.reason) for e in p.exceptions],

@@ -7,7 +7,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
+from clerk_desk import council_time
 from clerk_desk.checks import engine as checks
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import (
@@ -171,8 +173,10 @@ def passwords_due(
     return due, met
 
 
-def per_month(period: Period, found: list[Incident]) -> list[tuple[str, int]]:
-    counts = Counter((i.reported_at.year, i.reported_at.month) for i in found)
+def per_month(period: Period, found: list[Incident], zone: ZoneInfo) -> list[tuple[str, int]]:
+    """Incidents per month of the period, by the council's calendar."""
+    reported = (council_time.local_date(i.reported_at, zone) for i in found)
+    counts = Counter((day.year, day.month) for day in reported)
     return [(f"{MONTHS[m - 1][:3]} {str(y)[2:]}", counts.get((y, m), 0)) for y, m in period.months()]
 
 

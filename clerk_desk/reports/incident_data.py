@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from clerk_desk import council_time
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import IcoDecision, Incident, IncidentAssessment, IncidentCategory, IncidentStatus
 
@@ -50,6 +52,8 @@ class IncidentDetails:
     evidence: list[EvidenceRow]
     lessons: str
     public_summary: str
+    #: The council's time zone: every moment above is printed in it.
+    zone: ZoneInfo
     #: The ICO assessment's history, oldest first, one line per entry (never overwritten).
     assessments: tuple[str, ...] = ()
 
@@ -67,15 +71,12 @@ class IncidentRow:
     details: IncidentDetails
 
 
-def moment_text(moment: datetime | None) -> str:
-    """``3 Mar 2026 14:05 UTC``."""
-    if moment is None:
-        return "—"
-    at = moment.astimezone(UTC)
-    return f"{at.day} {at:%b %Y %H:%M} UTC"
+def moment_text(moment: datetime | None, zone: ZoneInfo) -> str:
+    """``3 Mar 2026 14:05 GMT``: on the council's clock, with the zone's abbreviation."""
+    return council_time.spoken(moment, zone) if moment is not None else "—"
 
 
-def incident_row(incident: Incident) -> IncidentRow:
+def incident_row(incident: Incident, zone: ZoneInfo) -> IncidentRow:
     """The incident's row and its details, for the confidential review."""
     outcome = incident.outcome or ""
     if not outcome and incident.ico_decision == IcoDecision.NOT_NOTIFIABLE:
@@ -86,14 +87,14 @@ def incident_row(incident: Incident) -> IncidentRow:
         category=IncidentCategory(incident.category).label,
         severity=incident.severity.capitalize(),
         status=IncidentStatus(incident.status).label,
-        reported_on=incident.reported_at.astimezone(UTC).date(),
-        closed_on=incident.closed_at.astimezone(UTC).date() if incident.closed_at else None,
+        reported_on=council_time.local_date(incident.reported_at, zone),
+        closed_on=council_time.local_date(incident.closed_at, zone) if incident.closed_at else None,
         outcome=outcome,
-        details=_details(incident),
+        details=_details(incident, zone),
     )
 
 
-def _details(incident: Incident) -> IncidentDetails:
+def _details(incident: Incident, zone: ZoneInfo) -> IncidentDetails:
     flags = []
     if incident.personal_data:
         flags.append("personal data involved")
@@ -111,13 +112,14 @@ def _details(incident: Incident) -> IncidentDetails:
         people=tuple(p.name for p in incident.people),
         external_party=incident.external_party or "",
         flags="; ".join(flags),
-        ico=_ico(incident),
-        steps=[_step(incident, key) for key in _step_keys(incident)],
+        ico=_ico(incident, zone),
+        steps=[_step(incident, key, zone) for key in _step_keys(incident)],
         actions=[ActionRow(a.at, a.author, a.text) for a in incident.actions],
         evidence=[EvidenceRow(e.filename, e.sha256, e.added_at, e.added_by) for e in incident.evidence],
         lessons=incident.lessons or "",
-        assessments=tuple(_assessment(a) for a in incident.assessments),
+        assessments=tuple(_assessment(a, zone) for a in incident.assessments),
         public_summary=incident.public_summary or "",
+        zone=zone,
     )
 
 
@@ -126,12 +128,12 @@ def _step_keys(incident: Incident) -> list[str]:
     return keys + [s.step for s in incident.steps if s.step not in keys and s.settled]
 
 
-def _step(incident: Incident, key: str) -> StepRow:
+def _step(incident: Incident, key: str, zone: ZoneInfo) -> StepRow:
     spec = incidents.STEPS.get(key)
     label, clause = (spec.label, spec.clause) if spec else (key, "")
     row = incidents.step_row(incident, key)
     if row is not None and row.done_at is not None:
-        state = f"Done {moment_text(row.done_at)}" + (f" by {row.done_by}" if row.done_by else "")
+        state = f"Done {moment_text(row.done_at, zone)}" + (f" by {row.done_by}" if row.done_by else "")
     elif row is not None and row.not_applicable:
         state = f"Not applicable: {row.not_applicable}"
     elif incidents.step_settled(incident, key):
@@ -143,30 +145,30 @@ def _step(incident: Incident, key: str) -> StepRow:
     return StepRow(label, clause, state)
 
 
-def _ico(incident: Incident) -> str:
+def _ico(incident: Incident, zone: ZoneInfo) -> str:
     if not incidents.needs_ico_decision(incident):
         return ""
     deadline = incidents.discovered(incident) + timedelta(hours=incidents.ICO_HOURS)
     if incident.ico_decision is None:
-        return f"Decision on notifying the ICO still to be made (deadline {moment_text(deadline)})."
+        return f"Decision on notifying the ICO still to be made (deadline {moment_text(deadline, zone)})."
     assert incident.ico_decided_at is not None
     timing = "within 72 hours" if incident.ico_decided_at <= deadline else "after the 72-hour deadline"
     if incident.ico_decision == IcoDecision.NOTIFY:
-        text = f"The ICO was notified {moment_text(incident.ico_notified_at)}"
+        text = f"The ICO was notified {moment_text(incident.ico_notified_at, zone)}"
         if incident.ico_reference:
             text += f" (reference {incident.ico_reference})"
     else:
         text = f"Judged not notifiable to the ICO: {incident.ico_reason or 'no reason recorded'}"
-    text += f"; decided {moment_text(incident.ico_decided_at)}, {timing}."
+    text += f"; decided {moment_text(incident.ico_decided_at, zone)}, {timing}."
     if incident.delay_reasons:
         text += f" Reasons for the delay: {incident.delay_reasons}"
     return text
 
 
-def _assessment(entry: IncidentAssessment) -> str:
+def _assessment(entry: IncidentAssessment, zone: ZoneInfo) -> str:
     """One entry of the breach log's assessment history, in a sentence."""
     parts = [
-        f"{moment_text(entry.assessed_at)} by {entry.assessed_by} ({entry.reason})",
+        f"{moment_text(entry.assessed_at, zone)} by {entry.assessed_by} ({entry.reason})",
         "living people's data" if entry.living_people else "no living people's data",
         f"likelihood {entry.likelihood}, severity {entry.severity}: risk {entry.risk_level}",
     ]

@@ -292,13 +292,20 @@ def table(
 
 #: Lines of a long text per row of a fact table, so a long description can run on to the next page.
 FACT_LINES = 14
-FACT_LABEL_WIDTH = 27 * mm
+FACT_LABEL_WIDTH = 32 * mm  # "People involved" in bold; a wider label widens its own table
 
 
 def fact_table(title: str, rows: Sequence[tuple[str, str]], size: float = 9) -> Table:
     """A titled list of label and value, as one table (far quicker to lay out than paragraphs); the
     title repeats when it runs on to another page."""
-    value_width = FRAME_WIDTH - FACT_LABEL_WIDTH
+    # The label column fits the widest label ("People involved" in bold is wider than the default).
+    label_width = max(
+        [
+            FACT_LABEL_WIDTH,
+            *(pdfmetrics.stringWidth(label, BOLD, size) + 2 * CELL_PAD + 1 for label, _ in rows),
+        ]
+    )
+    value_width = FRAME_WIDTH - label_width
     data = [[wrap(title, FRAME_WIDTH - 2 * CELL_PAD, BOLD, 9), ""]]
     seamless: list[tuple[Any, ...]] = []
     for label, value in rows:
@@ -311,7 +318,7 @@ def fact_table(title: str, rows: Sequence[tuple[str, str]], size: float = 9) -> 
                     ("TOPPADDING", (0, row), (-1, row), 0),
                 ]
             data.append([label if start == 0 else "", "\n".join(lines[start : start + FACT_LINES])])
-    result = FastTable(data, colWidths=[FACT_LABEL_WIDTH, value_width], repeatRows=1)
+    result = FastTable(data, colWidths=[label_width, value_width], repeatRows=1)
     result.setStyle(
         TableStyle(
             [

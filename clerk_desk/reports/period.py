@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from clerk_desk import council_time
 from clerk_desk.errors import ValidationError
 
 MONTHS = (
@@ -37,7 +39,8 @@ def short_date(day: date | None) -> str:
 
 @dataclass(frozen=True)
 class Period:
-    """From ``start`` to ``end``, both days included; moments are compared by their UTC date."""
+    """From ``start`` to ``end``, both days included; a moment is in it by its date on the council's
+    calendar (its time zone)."""
 
     start: date
     end: date
@@ -46,20 +49,19 @@ class Period:
     def label(self) -> str:
         return f"{long_date(self.start)} to {long_date(self.end)}"
 
-    @property
-    def first_moment(self) -> datetime:
-        return datetime.combine(self.start, time(), tzinfo=UTC)
+    def first_moment(self, zone: ZoneInfo) -> datetime:
+        """The period's first moment: local midnight at its start."""
+        return council_time.start_of(self.start, zone)
 
-    @property
-    def after_moment(self) -> datetime:
-        """The first moment after the period (midnight UTC after its last day)."""
-        return datetime.combine(self.end + timedelta(days=1), time(), tzinfo=UTC)
+    def after_moment(self, zone: ZoneInfo) -> datetime:
+        """The first moment after the period (local midnight after its last day)."""
+        return council_time.start_of(self.end + timedelta(days=1), zone)
 
     def contains(self, day: date | None) -> bool:
         return day is not None and self.start <= day <= self.end
 
-    def contains_moment(self, moment: datetime | None) -> bool:
-        return moment is not None and self.first_moment <= moment < self.after_moment
+    def contains_moment(self, moment: datetime | None, zone: ZoneInfo) -> bool:
+        return moment is not None and self.first_moment(zone) <= moment < self.after_moment(zone)
 
     def months(self) -> list[tuple[int, int]]:
         """Every (year, month) the period touches, in order."""

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from clerk_desk import council_time
 from clerk_desk.checks import engine as checks
 from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import AccountStatus, IncidentCategory, IncidentStatus, Person, Role
@@ -107,7 +109,7 @@ def gather(
         ),
         incidents=[
             PublicIncident(
-                _month(i.reported_at),
+                _month(i.reported_at, source.zone),
                 IncidentCategory(i.category).label,
                 i.severity.capitalize(),
                 IncidentStatus(i.status).label,
@@ -115,7 +117,7 @@ def gather(
             )
             for i in source.incidents
         ],
-        per_month=figures.per_month(period, source.incidents),
+        per_month=figures.per_month(period, source.incidents, source.zone),
         per_category=figures.per_category(source.incidents),
         gaps=gaps(source.findings, len(live)),
         policy=source.policy,
@@ -135,8 +137,8 @@ def _role_of(name: str, everyone: list[Person]) -> str:
     return job_title(person) if person is not None else "The council"
 
 
-def _month(moment: datetime) -> str:
-    at = moment.astimezone(UTC)
+def _month(moment: datetime, zone: ZoneInfo) -> str:
+    at = council_time.local(moment, zone)
     return f"{MONTHS[at.month - 1]} {at.year}"
 
 

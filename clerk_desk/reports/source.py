@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
 
+from clerk_desk import council_time
 from clerk_desk.access import grants as access
 from clerk_desk.access import officers
 from clerk_desk.checks import engine as checks
@@ -58,6 +60,11 @@ class Source:
     def council_name(self) -> str:
         return self.settings.council_name or "The council"
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The council's time zone: the review prints every moment in it."""
+        return self.settings.time_zone
+
     def headline(self) -> figures.Headline:
         return figures.headline(
             self.period,
@@ -81,11 +88,15 @@ def load(
     none of them).
     """
     settings = council_settings.load(session)
+    zone = settings.time_zone
     all_accounts = accounts.all_accounts(session)
     register = checks.load(session, clock, vault)
     query = (
         select(Incident)
-        .where(Incident.reported_at >= period.first_moment, Incident.reported_at < period.after_moment)
+        .where(
+            Incident.reported_at >= period.first_moment(zone),
+            Incident.reported_at < period.after_moment(zone),
+        )
         .order_by(Incident.reported_at, Incident.id)
     )
     if light:
@@ -104,7 +115,7 @@ def load(
     return Source(
         period=period,
         today=clock.today(),
-        generated_at=clock.now(),
+        generated_at=council_time.local(clock.now(), zone),  # its date is the council's date
         settings=settings,
         everyone=people.all_people(session),
         all_accounts=all_accounts,

@@ -181,7 +181,9 @@ class AccessPage(TablePage):
     """Every grant, current and past, and the access matrix of who holds which keys today."""
 
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
-        super().__init__("Delegated access", RowTableModel(_columns(context)), parent)
+        super().__init__(
+            "Delegated access", RowTableModel(_columns(context), zone=lambda: context.zone), parent
+        )
         self.context = context
         self.grant_button = button("&Grant access")
         self.edit_button = button("&Edit", "Edit the selected grant (or double-click it)")

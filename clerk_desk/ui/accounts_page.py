@@ -74,7 +74,7 @@ class AccountsPage(TablePage):
     """Lists every account; add, edit, approve and close them."""
 
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
-        super().__init__("Accounts", RowTableModel(COLUMNS), parent)
+        super().__init__("Accounts", RowTableModel(COLUMNS, zone=lambda: context.zone), parent)
         self.context = context
         self.add_button = button("&Add account", "Register a new or proposed account")
         self.edit_button = button("&Edit", "Edit the selected account (or double-click it)")

@@ -31,7 +31,7 @@ class Assertion10Page(TablePage):
     """The evidence for a period (the last municipal year first), read from the register."""
 
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
-        super().__init__("Assertion 10", RowTableModel(COLUMNS), parent)
+        super().__init__("Assertion 10", RowTableModel(COLUMNS, zone=lambda: context.zone), parent)
         self.context = context
         self.evidence: assertion10.Evidence | None = None
         self.last_written: Path | None = None

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QTableView, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import council_time, fields
 from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.incidents import assessment
 from clerk_desk.incidents import lifecycle as incidents
-from clerk_desk.incidents.lifecycle import ART34_CLAUSE, moment
+from clerk_desk.incidents.lifecycle import ART34_CLAUSE
 from clerk_desk.models import Incident, IncidentAssessment, RiskLevel
 from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.context import Context
@@ -21,7 +22,6 @@ from clerk_desk.ui.form import FormDialog, check_field, choice_field, line_field
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import button
 
-MOMENT_HINT = "YYYY-MM-DD HH:MM (UTC)"
 LEVELS = [(level.value, level.value.capitalize()) for level in RiskLevel]
 
 HISTORY_COLUMNS: list[Column[IncidentAssessment]] = [
@@ -38,10 +38,6 @@ HISTORY_COLUMNS: list[Column[IncidentAssessment]] = [
     Column("Mitigation", lambda a: a.mitigation or "", tooltip=lambda a: a.mitigation or ""),
     Column("Reason", lambda a: a.reason, tooltip=lambda a: a.reason),
 ]
-
-
-def _text_moment(values: dict[str, str], field: str) -> object:
-    return moment({k: v.strip().replace(" ", "T") for k, v in values.items()}, field)
 
 
 def assessment_dialog(context: Context, incident: Incident, parent: QWidget | None = None) -> FormDialog:
@@ -90,16 +86,17 @@ def assessment_dialog(context: Context, incident: Incident, parent: QWidget | No
 
 def told_dialog(context: Context, incident: Incident, parent: QWidget | None = None) -> FormDialog:
     """The people affected were told: when, how and how many."""
+    zone = context.zone
 
     def write(session: Session, values: dict[str, str]) -> Incident:
-        told_at = _text_moment(values, "subjects_told_at")
+        told_at = council_time.parse(values.get("subjects_told_at"), zone, "subjects_told_at")
         if told_at is None:
             raise ValidationError("subjects_told_at", "is required")
         count = fields.integer(values, "subjects_told_count", minimum=1, maximum=assessment.MAX_COUNT)
         return assessment.record_told(
             session,
             incident.id,
-            told_at,  # type: ignore[arg-type]
+            told_at,
             values.get("subjects_told_how", ""),
             count,
         )
@@ -108,13 +105,13 @@ def told_dialog(context: Context, incident: Incident, parent: QWidget | None = N
         context,
         f"Tell the people affected: {incident.reference}",
         [
-            line_field("subjects_told_at", "Told at", MOMENT_HINT),
+            line_field("subjects_told_at", "Told at", council_time.hint(zone)),
             text_field("subjects_told_how", "How they were told"),
             line_field("subjects_told_count", "How many were told"),
         ],
         write,
         parent,
-        values={"subjects_told_at": context.clock.now().strftime("%Y-%m-%d %H:%M")},
+        values={"subjects_told_at": council_time.show(context.clock.now(), zone)},
         intro=f"The risk to them is high: they are told without undue delay ({ART34_CLAUSE}), in clear "
         "words: what happened, the likely consequences, what was done, and whom to contact.",
         save_text="Record",
@@ -158,7 +155,9 @@ class AssessmentPane(QWidget):
         self.state = plain.label()
         self.state.setWordWrap(True)
         self.state.setAccessibleName("Assessment")
-        self.model: RowTableModel[IncidentAssessment] = RowTableModel(HISTORY_COLUMNS, self)
+        self.model: RowTableModel[IncidentAssessment] = RowTableModel(
+            HISTORY_COLUMNS, self, zone=lambda: context.zone
+        )
         self.history = a11y.Table()
         self.history.setModel(self.model)
         self.history.setAccessibleName("Assessment history")
@@ -195,10 +194,10 @@ class AssessmentPane(QWidget):
         self.told_button.setEnabled(art34)
         self.not_required_button.setEnabled(art34)
         self.record_button.setEnabled(incident is not None)
-        self.state.setText(self._summary(incident))
+        self.state.setText(self._summary(incident, self.context.zone))
 
     @staticmethod
-    def _summary(incident: Incident | None) -> str:
+    def _summary(incident: Incident | None, zone: ZoneInfo) -> str:
         if incident is None:
             return ""
         if not assessment.is_personal(incident):
@@ -213,7 +212,7 @@ class AssessmentPane(QWidget):
         if incidents.needs_subjects_told(incident):
             row = incidents.step_row(incident, "subjects_told")
             if row is not None and row.done_at is not None:
-                text += f" The people affected were told {row.done_at:%Y-%m-%d %H:%M} UTC."
+                text += f" The people affected were told {council_time.show_named(row.done_at, zone)}."
             elif row is not None and row.not_applicable:
                 text += f" Not told: {row.not_applicable}."
             else:

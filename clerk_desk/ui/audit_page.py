@@ -38,7 +38,7 @@ class AuditPage(TablePage):
     """Every change recorded in the hash-chained trail, newest first."""
 
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
-        super().__init__("Audit trail", RowTableModel(COLUMNS), parent)
+        super().__init__("Audit trail", RowTableModel(COLUMNS, zone=lambda: context.zone), parent)
         self.context = context
         self.verify_button = button(
             "&Verify trail",
@@ -105,6 +105,7 @@ class AuditPage(TablePage):
                 subject=self.subject.text() or None,
                 since=since,
                 until=until,
+                zone=self.context.zone,
             )
         )
         self.model.set_rows(entries)

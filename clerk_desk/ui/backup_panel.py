@@ -7,6 +7,7 @@ so it is kept in this PC's configuration. A PostgreSQL council is backed up by i
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerk_desk import council_time
 from clerk_desk.continuity import backup, restore
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.storage import config
@@ -28,15 +30,15 @@ from clerk_desk.ui.form import line_field
 from clerk_desk.ui.table_page import button
 
 
-def describe(state: backup.BackupStatus | None) -> str:
-    """The last good backup in words, for Home and Settings."""
+def describe(state: backup.BackupStatus | None, zone: ZoneInfo) -> str:
+    """The last good backup in words, for Home and Settings; its time on the council's clock."""
     if state is None:
         return "Backups: made by the database server (PostgreSQL)"
     if state.problem:
         return f"Backups: {state.problem}"
     if state.last is None:
         return f"Last good backup: none yet (folder {state.folder})"
-    return f"Last good backup: {state.last.made_at:%Y-%m-%d %H:%M} UTC in {state.folder}"
+    return f"Last good backup: {council_time.show_named(state.last.made_at, zone)} in {state.folder}"
 
 
 class BackupPanel(QWidget):
@@ -97,7 +99,7 @@ class BackupPanel(QWidget):
         for widget in (self.folder.widget, self.choose_button, self.save_button, self.backup_button):
             widget.setEnabled(sqlite)
         self.restore_button.setEnabled(sqlite and manage)
-        self.state.setText(describe(backup.status_for(self.context.database.url)))
+        self.state.setText(describe(backup.status_for(self.context.database.url), self.context.zone))
 
     def choose_folder(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "Choose the backups folder", self.folder.value())
@@ -155,6 +157,7 @@ class BackupPanel(QWidget):
             self.state.setText(str(exc))
             return False
         aside = f" The database as it was is kept at {restored.set_aside}." if restored.set_aside else ""
+        self.context.settings_changed()  # the restored council may keep another time zone
         self.restored.emit()  # the pages read the restored records (and this panel its folder) again
         self.state.setText(restored.summary() + aside)
         return True

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,7 @@ from clerk_desk.credentials import service as credentials
 from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.register import accounts
+from clerk_desk.register import settings as council_settings
 from clerk_desk.register.authority import Actor
 from clerk_desk.storage.clock import Clock
 from clerk_desk.storage.db import Database
@@ -31,10 +33,23 @@ class Context:
     actor: Actor
     #: What the keyring held when last looked at; None until the first look (it can be slow to answer).
     vault: VaultSnapshot | None = None
+    _zone: ZoneInfo | None = field(default=None, repr=False)
 
     @property
     def clock(self) -> Clock:
         return self.database.clock
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The council's time zone (the ``time_zone`` setting): every moment is shown and typed in it.
+        Read once, and again after the settings are saved (``settings_changed``)."""
+        if self._zone is None:
+            self._zone = self.read(council_settings.time_zone)
+        return self._zone
+
+    def settings_changed(self) -> None:
+        """The council's settings were saved: read the time zone again when next asked."""
+        self._zone = None
 
     def read(self, load: Callable[[Session], T]) -> T:
         """Run a read-only service call."""

@@ -330,7 +330,9 @@ class HistoryDialog(QDialog):
     def __init__(self, context: Context, account: Account, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Password history of {account.name}")
-        self.model: RowTableModel[PasswordRotation] = RowTableModel(HISTORY_COLUMNS, self)
+        self.model: RowTableModel[PasswordRotation] = RowTableModel(
+            HISTORY_COLUMNS, self, zone=lambda: context.zone
+        )
         self.model.set_rows(context.read(lambda s: rotation.history(s, account.id)))
         table = a11y.Table()
         table.setModel(self.model)

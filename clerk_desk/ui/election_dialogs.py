@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import council_time, fields
 from clerk_desk.elections import moderation, periods
 from clerk_desk.models import (
     Account,
@@ -18,8 +18,6 @@ from clerk_desk.models import (
 )
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog, choice_field, date_field, line_field, record_dialog, text_field
-
-MOMENT_HINT = "YYYY-MM-DD HH:MM (UTC)"
 
 
 def period_dialog(
@@ -103,25 +101,24 @@ def account_item_dialog(
 
 def removal_dialog(context: Context, names: list[str], parent: QWidget | None = None) -> FormDialog:
     """Content removed or hidden on a council account."""
+    zone = context.zone
 
     def write(session: Session, values: dict[str, str]) -> ModerationEntry:
-        return moderation.record(
-            session, moderation.parse({**values, "at": values.get("at", "").strip().replace(" ", "T")})
-        )
+        return moderation.record(session, moderation.parse(values, zone))
 
     return record_dialog(
         context,
         "Record removal",
         [
             choice_field("account", "Account", [(n, n) for n in names]),
-            line_field("at", "When", MOMENT_HINT),
+            line_field("at", "When", council_time.hint(zone)),
             choice_field("action", "Action", [(a.value, a.value.capitalize()) for a in ModerationAction]),
             text_field("content", "Content"),
             text_field("reason", "Why"),
         ],
         write,
         parent,
-        values={"at": context.clock.now().strftime("%Y-%m-%d %H:%M")},
+        values={"at": council_time.show(context.clock.now(), zone)},
         intro="Content removed or hidden on a council account, kept so that a complaint can be answered.",
     )
 

@@ -3,7 +3,9 @@ standing, the exceptions approved, and the moderation log."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from clerk_desk.elections import moderation, periods
 from clerk_desk.elections.periods import ChecklistRow
+from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import Candidacy, ElectionException, ElectionPeriod, ModerationEntry
 from clerk_desk.register import accounts, people
 from clerk_desk.ui import a11y, election_dialogs, plain
@@ -23,6 +26,11 @@ from clerk_desk.ui.context import Context
 from clerk_desk.ui.form import FormDialog
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import TablePage, button, caption
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 
 def _day(value: date | None) -> str:
@@ -101,7 +109,7 @@ class ElectionsPage(TablePage):
     """The chosen period's checklist, with the moderation log, exceptions and candidates below."""
 
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
-        super().__init__("Elections", RowTableModel(CHECKLIST), parent)
+        super().__init__("Elections", RowTableModel(CHECKLIST, zone=lambda: context.zone), parent)
         self.context = context
         self.table.setAccessibleName("Pre-election checklist")
         self.add_button = button(
@@ -133,18 +141,30 @@ class ElectionsPage(TablePage):
 
         self.detail = QTabWidget()
         self.detail.setAccessibleName("Period records")
-        self.moderation_model: RowTableModel[ModerationEntry] = RowTableModel(MODERATION, self)
+        self.moderation_model: RowTableModel[ModerationEntry] = RowTableModel(
+            MODERATION, self, zone=lambda: context.zone
+        )
         self.moderation_view = _table(self.moderation_model, "Moderation log")
         self.removal_button = button("Record re&moval…", "Content removed or hidden: when, by whom and why")
         self.detail.addTab(_pane(self.moderation_view, self.removal_button), "Moderation log")
-        self.exceptions_model: RowTableModel[ElectionException] = RowTableModel(EXCEPTIONS, self)
+        self.exceptions_model: RowTableModel[ElectionException] = RowTableModel(
+            EXCEPTIONS, self, zone=lambda: context.zone
+        )
         self.exceptions_view = _table(self.exceptions_model, "Exceptions")
         self.exception_button = button("Approve e&xception…")
-        self.detail.addTab(_pane(self.exceptions_view, self.exception_button), "Exceptions")
-        self.candidates_model: RowTableModel[Candidacy] = RowTableModel(CANDIDATES, self)
+        self.withdraw_button = button("Withdraw exception", "The selected exception no longer applies")
+        self.detail.addTab(
+            _pane(self.exceptions_view, self.exception_button, self.withdraw_button), "Exceptions"
+        )
+        self.candidates_model: RowTableModel[Candidacy] = RowTableModel(
+            CANDIDATES, self, zone=lambda: context.zone
+        )
         self.candidates_view = _table(self.candidates_model, "Standing for election")
         self.candidate_button = button("S&tanding for election…", "Mark a person as standing in this period")
-        self.detail.addTab(_pane(self.candidates_view, self.candidate_button), "Standing for election")
+        self.unmark_button = button("Not standing", "The selected person withdrew, or was marked in error")
+        self.detail.addTab(
+            _pane(self.candidates_view, self.candidate_button, self.unmark_button), "Standing for election"
+        )
         self.body.addWidget(self.detail, 1)
 
         self.periods: list[ElectionPeriod] = []
@@ -159,6 +179,10 @@ class ElectionsPage(TablePage):
         self.removal_button.clicked.connect(self.record_removal)
         self.exception_button.clicked.connect(self.approve_exception)
         self.candidate_button.clicked.connect(self.mark_candidate)
+        self.withdraw_button.clicked.connect(self.withdraw_exception)
+        self.unmark_button.clicked.connect(self.unmark_candidate)
+        for view in (self.exceptions_view, self.candidates_view):
+            view.selectionModel().selectionChanged.connect(lambda *_: self._update_record_buttons())
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -227,12 +251,18 @@ class ElectionsPage(TablePage):
             self.model.set_rows([])
             self.exceptions_model.set_rows([])
             self.candidates_model.set_rows([])
+            self._update_record_buttons()
             return
         self.period_info.setText(period_text(period))
         self.replace_rows(periods.checklist(period, self.accounts), key=lambda r: r.account.id)
         self.fit_columns()
         self.exceptions_model.set_rows(period.exceptions)
         self.candidates_model.set_rows(period.candidates)
+        self._update_record_buttons()
+
+    def _update_record_buttons(self) -> None:
+        self.withdraw_button.setEnabled(_chosen(self.exceptions_view, self.exceptions_model) is not None)
+        self.unmark_button.setEnabled(_chosen(self.candidates_view, self.candidates_model) is not None)
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -275,3 +305,39 @@ class ElectionsPage(TablePage):
         if period is not None:
             names = self.context.read(lambda s: [p.name for p in people.all_people(s)])
             self._run(election_dialogs.candidate_dialog(self.context, period, names, self))
+
+    def withdraw_exception(self) -> None:
+        period, chosen = self.period(), _chosen(self.exceptions_view, self.exceptions_model)
+        if period is None or chosen is None:
+            return
+        question = (
+            f"Withdraw the exception approved on {chosen.approved_on.isoformat()}: “{chosen.what}”? "
+            "Its approval stays in the audit trail."
+        )
+        if plain.question(self, "Withdraw exception?", question) != plain.Button.Yes:
+            return
+        self._change(lambda s: periods.withdraw_exception(s, period.id, chosen.id), period.id)
+
+    def unmark_candidate(self) -> None:
+        period, chosen = self.period(), _chosen(self.candidates_view, self.candidates_model)
+        if period is None or chosen is None:
+            return
+        question = f"{chosen.person.name} is no longer standing in {period.name}?"
+        if plain.question(self, "Not standing?", question) != plain.Button.Yes:
+            return
+        self._change(lambda s: periods.unmark_candidate(s, period.id, chosen.id), period.id)
+
+    def _change(self, action: Callable[[Session], object], period_id: int) -> None:
+        try:
+            with self.context.write() as session:
+                action(session)
+        except ClerkDeskError as exc:
+            plain.warning(self, "Not changed", str(exc))
+            return
+        self.reload()
+        self.select_period(period_id)
+
+
+def _chosen(view: QTableView, model: RowTableModel[T]) -> T | None:
+    index = view.currentIndex()
+    return model.row_at(index.row()) if index.isValid() and view.selectionModel().hasSelection() else None

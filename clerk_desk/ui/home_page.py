@@ -65,6 +65,7 @@ class DueTable(ActivatingTableView):
                 Column("Why", lambda r: r.detail),
             ],
             self,
+            zone=lambda: context.zone,
         )
         self.setModel(self.model_)
         self.setAccessibleName("Due")
@@ -97,7 +98,7 @@ class HomePage(TablePage):
     open_subject = Signal(str, object)  # kind ("account", "settings", …) and id
 
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
-        super().__init__("Needs attention", FindingsModel(COLUMNS), parent)
+        super().__init__("Needs attention", FindingsModel(COLUMNS, zone=lambda: context.zone), parent)
         self.context = context
         self.finish_actions()
         self.table.setAccessibleName("Needs attention")
@@ -157,7 +158,7 @@ class HomePage(TablePage):
         self.overview.setText(
             f"Accounts: {in_use} in use, {statuses[AccountStatus.PROPOSED]} proposed, "
             f"{statuses[AccountStatus.CLOSED]} closed · People: {current} current · "
-            f"Findings: {counts}{checking}\n{describe_backup(register.backup)}"
+            f"Findings: {counts}{checking}\n{describe_backup(register.backup, self.context.zone)}"
         )
 
     def _update_summary(self) -> None:

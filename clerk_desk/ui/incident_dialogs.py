@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
-from clerk_desk import fields
+from clerk_desk import council_time, fields
 from clerk_desk.errors import ValidationError
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents import records as incident_records
-from clerk_desk.incidents.lifecycle import moment
 from clerk_desk.models import (
     AccountStatus,
     IcoDecision,
@@ -32,17 +31,13 @@ from clerk_desk.ui.form import (
     text_field,
 )
 
-MOMENT_HINT = "YYYY-MM-DD HH:MM (UTC)"
 CATEGORIES = [(c.value, c.label) for c in IncidentCategory]
 SEVERITIES = [(s.value, s.value.capitalize()) for s in IncidentSeverity]
 
 
-def _moment_field(name: str, label: str):  # type: ignore[no-untyped-def]
-    return line_field(name, label, MOMENT_HINT)
-
-
-def _show_moment(value: datetime | None) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if value else ""
+def _moment_field(name: str, label: str, zone: ZoneInfo):  # type: ignore[no-untyped-def]
+    """A date and time typed on the council's clock; an offset (+01:00) may be added."""
+    return line_field(name, label, council_time.hint(zone))
 
 
 def log_dialog(context: Context, parent: QWidget | None = None) -> FormDialog:
@@ -85,15 +80,14 @@ def edit_dialog(context: Context, incident: Incident, parent: QWidget | None = N
 
     account_names, names = context.read(load)
     account_names = sorted({*account_names, *(a.name for a in incident.accounts)}, key=str.casefold)
-    row = incident_records.as_row(incident)
-    row["occurred_at"] = _show_moment(incident.occurred_at)
-    row["discovered_at"] = _show_moment(incident.discovered_at)
+    zone = context.zone
+    row = incident_records.as_row(incident, zone)
+    row["occurred_at"] = council_time.show(incident.occurred_at, zone)
+    row["discovered_at"] = council_time.show(incident.discovered_at, zone)
 
     def write(session: Session, values: dict[str, str]) -> Incident:
-        merged = {**incident_records.as_row(incident), **values}
-        for key in ("occurred_at", "discovered_at"):
-            merged[key] = merged[key].replace(" ", "T")
-        data = incident_records.parse(merged)
+        merged = {**incident_records.as_row(incident, zone), **values}
+        data = incident_records.parse(merged, zone)
         return incident_records.save(
             session, data, incident_id=incident.id, expected_version=incident.version
         )
@@ -106,8 +100,8 @@ def edit_dialog(context: Context, incident: Incident, parent: QWidget | None = N
             choice_field("category", "Category", CATEGORIES),
             choice_field("severity", "Severity", SEVERITIES),
             text_field("description", "Description"),
-            _moment_field("occurred_at", "Occurred at"),
-            _moment_field("discovered_at", "Discovered at"),
+            _moment_field("occurred_at", "Occurred at", zone),
+            _moment_field("discovered_at", "Discovered at", zone),
             multi_field("accounts", "Accounts affected", account_names),
             multi_field("people", "People involved", names),
             line_field("external_party", "External party", "e.g. the impersonating page's address"),
@@ -126,16 +120,17 @@ def edit_dialog(context: Context, incident: Incident, parent: QWidget | None = N
 
 def ico_dialog(context: Context, incident: Incident, parent: QWidget | None = None) -> FormDialog:
     """The decision to notify the ICO, or not, with its reason (UK GDPR Art. 33)."""
-    now = _show_moment(context.clock.now())
+    zone = context.zone
+    now = council_time.show(context.clock.now(), zone)
     deadline = incidents.ico_deadline(incident)
 
     def write(session: Session, values: dict[str, str]) -> Incident:
         decision = fields.choice(values, "decision", IcoDecision)
         assert isinstance(decision, IcoDecision)
-        decided_at = moment({k: v.replace(" ", "T") for k, v in values.items()}, "decided_at")
+        decided_at = council_time.parse(values.get("decided_at"), zone, "decided_at")
         if decided_at is None:
             raise ValidationError("decided_at", "is required")
-        notified_at = moment({k: v.replace(" ", "T") for k, v in values.items()}, "notified_at")
+        notified_at = council_time.parse(values.get("notified_at"), zone, "notified_at")
         return incidents.record_ico_decision(
             session,
             incident.id,
@@ -159,8 +154,8 @@ def ico_dialog(context: Context, incident: Incident, parent: QWidget | None = No
                     (IcoDecision.NOT_NOTIFIABLE.value, "Not notifiable"),
                 ],
             ),
-            _moment_field("decided_at", "Decided at"),
-            _moment_field("notified_at", "ICO notified at"),
+            _moment_field("decided_at", "Decided at", zone),
+            _moment_field("notified_at", "ICO notified at", zone),
             line_field("ico_reference", "ICO reference"),
             text_field("reason", "Reason it is not notifiable"),
             text_field("delay_reasons", "Reasons for any delay"),
@@ -169,8 +164,8 @@ def ico_dialog(context: Context, incident: Incident, parent: QWidget | None = No
         parent,
         values={"decided_at": now},
         intro="A personal-data breach is reported to the ICO within 72 hours of discovery unless it is "
-        "unlikely "
-        f"to risk people's rights and freedoms (UK GDPR Art. 33). Deadline: {_show_moment(deadline)} UTC.",
+        "unlikely to risk people's rights and freedoms (UK GDPR Art. 33). "
+        f"Deadline: {council_time.show_named(deadline, zone)}.",
         save_text="Record decision",
     )
 

@@ -35,33 +35,9 @@ from clerk_desk.ui.incident_dialogs import (
     not_applicable_dialog,
     status_dialog,
 )
+from clerk_desk.ui.incident_texts import follow_up_text, ico_deadline_text, ico_text, step_state
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import TablePage, button
-
-
-def ico_text(incident: Incident, now) -> str:  # type: ignore[no-untyped-def]
-    """The ICO countdown: hours left or overdue, or the decision."""
-    if incident.ico_decision == "notify":
-        return "Notified"
-    if incident.ico_decision == "not_notifiable":
-        return "Not notifiable"
-    deadline = incidents.ico_deadline(incident)
-    if deadline is None:
-        return ""
-    hours = incidents.hours_until(deadline, now)
-    return f"{hours} h left" if hours >= 0 else f"{-hours} h overdue"
-
-
-def follow_up_text(incident: Incident, now) -> str:  # type: ignore[no-untyped-def]
-    """Steps still to do, marked ⚠ once overdue (a week after the incident was reported)."""
-    required = incidents.required_steps(incident)
-    missing = incidents.outstanding_steps(incident)
-    if not required:
-        return ""
-    if not missing:
-        return "All done"
-    overdue = now - incident.reported_at > incidents.FOLLOW_UP_DAYS
-    return f"{len(missing)} to do" + (" ⚠ overdue" if overdue else "")
 
 
 def _columns(context: Context) -> list[Column[Incident]]:
@@ -77,17 +53,20 @@ def _columns(context: Context) -> list[Column[Incident]]:
         ),
         Column("Status", lambda i: IncidentStatus(i.status).label),
         Column("Follow-ups", lambda i: follow_up_text(i, now())),
-        Column("ICO", lambda i: ico_text(i, now())),
+        Column("ICO", lambda i: ico_text(i, now()), tooltip=lambda i: ico_deadline_text(i, context.zone)),
         Column("Reported by", lambda i: i.reported_by),
         Column("Title", lambda i: i.title, tooltip=lambda i: i.description),
     ]
 
 
-STEP_COLUMNS: list[Column[tuple[Incident, str]]] = [
-    Column("Step", lambda r: incidents.STEPS[r[1]].label),
-    Column("Clause", lambda r: incidents.STEPS[r[1]].clause),
-    Column("State", lambda r: _step_state(*r)),
-]
+def _step_columns(context: Context) -> list[Column[tuple[Incident, str]]]:
+    return [
+        Column("Step", lambda r: incidents.STEPS[r[1]].label),
+        Column("Clause", lambda r: incidents.STEPS[r[1]].clause),
+        Column("State", lambda r: step_state(*r, context.zone)),
+    ]
+
+
 ACTION_COLUMNS: list[Column[IncidentAction]] = [
     Column("When", lambda a: a.at),
     Column("Who", lambda a: a.author),
@@ -99,21 +78,6 @@ EVIDENCE_COLUMNS: list[Column[Evidence]] = [
     Column("By", lambda e: e.added_by),
     Column("SHA-256", lambda e: e.sha256),
 ]
-
-
-def _step_state(incident: Incident, key: str) -> str:
-    row = incidents.step_row(incident, key)
-    if row is not None and row.done_at:
-        return f"Done {row.done_at.strftime('%Y-%m-%d %H:%M')} by {row.done_by or ''}".strip()
-    if row is not None and row.not_applicable:
-        return f"Not applicable: {row.not_applicable}"
-    if key == "change_passwords" and incidents.passwords_changed(incident):
-        return "Done: every account's password changed since discovery"
-    if key == "ico_decision" and incident.ico_decision:
-        return "Done: " + ("notified" if incident.ico_decision == "notify" else "not notifiable")
-    if key == "subjects_told":
-        return "To do: the risk to the people affected is high"
-    return "To do"
 
 
 def _small_table(model: RowTableModel, name: str) -> QTableView:
@@ -132,7 +96,7 @@ class IncidentsPage(TablePage):
     """Every incident, with its follow-ups and ICO countdown; the selected one in detail below."""
 
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
-        super().__init__("Incidents", RowTableModel(_columns(context)), parent)
+        super().__init__("Incidents", RowTableModel(_columns(context), zone=lambda: context.zone), parent)
         self.context = context
         self.log_button = button("&Log incident", "Log an incident now (Ctrl+N from anywhere)")
         self.edit_button = button("&Edit", "Edit the selected incident (or double-click it)")
@@ -162,7 +126,9 @@ class IncidentsPage(TablePage):
 
         self.detail = QTabWidget()
         self.detail.setAccessibleName("Incident detail")
-        self.steps_model: RowTableModel[tuple[Incident, str]] = RowTableModel(STEP_COLUMNS, self)
+        self.steps_model: RowTableModel[tuple[Incident, str]] = RowTableModel(
+            _step_columns(context), self, zone=lambda: context.zone
+        )
         self.steps_view = _small_table(self.steps_model, "Follow-ups")
         self.done_button = button("&Mark done", "The selected step is done now")
         self.na_button = button("&Not applicable…", "The selected step does not apply; give the reason")
@@ -170,7 +136,9 @@ class IncidentsPage(TablePage):
         self.detail.addTab(
             self._pane(self.steps_view, [self.done_button, self.na_button, self.ico_button]), "Follow-ups"
         )
-        self.actions_model: RowTableModel[IncidentAction] = RowTableModel(ACTION_COLUMNS, self)
+        self.actions_model: RowTableModel[IncidentAction] = RowTableModel(
+            ACTION_COLUMNS, self, zone=lambda: context.zone
+        )
         self.actions_view = _small_table(self.actions_model, "Timeline")
         self.action_text = QLineEdit()
         self.action_text.setAccessibleName("New action")
@@ -179,7 +147,9 @@ class IncidentsPage(TablePage):
         self.detail.addTab(
             self._pane(self.actions_view, [self.action_text, self.add_action_button]), "Timeline"
         )
-        self.evidence_model: RowTableModel[Evidence] = RowTableModel(EVIDENCE_COLUMNS, self)
+        self.evidence_model: RowTableModel[Evidence] = RowTableModel(
+            EVIDENCE_COLUMNS, self, zone=lambda: context.zone
+        )
         self.evidence_view = _small_table(self.evidence_model, "Evidence")
         self.attach_button = button("Attach &file…")
         self.open_evidence_button = button("&Open file")

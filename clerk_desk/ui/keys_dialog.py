@@ -25,7 +25,7 @@ from clerk_desk.credentials.recovery import NewRecoveryKey
 from clerk_desk.errors import ClerkDeskError
 from clerk_desk.models import KeyState
 from clerk_desk.register import settings
-from clerk_desk.ui import a11y, plain
+from clerk_desk.ui import a11y, keepass_actions, plain
 from clerk_desk.ui.context import Context
 from clerk_desk.ui.table_model import Column, RowTableModel
 from clerk_desk.ui.table_page import button
@@ -45,7 +45,7 @@ class KeysDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle("Keys to the passwords")
-        self.model: RowTableModel[KeyRow] = RowTableModel(KEY_COLUMNS)
+        self.model: RowTableModel[KeyRow] = RowTableModel(KEY_COLUMNS, zone=lambda: context.zone)
         self.table = a11y.Table()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Keys")
@@ -62,16 +62,30 @@ class KeysDialog(QDialog):
             "Recover with the recovery key", "Type in the key from the emergency sheet"
         )
         self.replace_button = button("New recovery key", "Make a new recovery key; the old one stops working")
+        self.export_button = button(
+            "Save to a KeePass file",
+            "Write every stored password to a new KeePass file, locked with a passphrase",
+        )
+        self.import_button = button(
+            "Store from a KeePass file", "Store the passwords of a KeePass file the council already keeps"
+        )
         close = button("Close")
         close.clicked.connect(self.accept)
         # Two rows, so the buttons keep their words at 200% (WCAG 1.4.4).
         actions = QGridLayout()
         for index, widget in enumerate(
-            (self.set_up_button, self.give_button, self.recover_button, self.replace_button)
+            (
+                self.set_up_button,
+                self.give_button,
+                self.recover_button,
+                self.replace_button,
+                self.export_button,
+                self.import_button,
+            )
         ):
             actions.addWidget(widget, index // 2, index % 2)
         actions.setColumnStretch(2, 1)
-        actions.addWidget(close, 1, 3)
+        actions.addWidget(close, 2, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(self.recovery_label)
@@ -81,6 +95,12 @@ class KeysDialog(QDialog):
         self.give_button.clicked.connect(self.give_passwords)
         self.recover_button.clicked.connect(self.recover)
         self.replace_button.clicked.connect(self.replace_recovery)
+        self.export_button.clicked.connect(
+            lambda: self._report(keepass_actions.export_file(self.context, self))
+        )
+        self.import_button.clicked.connect(
+            lambda: self._report(keepass_actions.import_file(self.context, self))
+        )
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.setMinimumWidth(640)
         self.reload()
@@ -106,6 +126,11 @@ class KeysDialog(QDialog):
         text = f"Give {row.person} the passwords" if waiting and row is not None else "Give the passwords"
         self.give_button.setText(text)
         self.give_button.setAccessibleName(text)
+
+    def _report(self, text: str | None) -> None:
+        if text:
+            self.message.setText(text)
+            a11y.announce(self.message, text)
 
     def _attempt(self, action: Callable[[Any], Any]) -> Any:
         try:

@@ -93,7 +93,7 @@ class OfficersPage(TablePage):
     """Each designated officer with the accounts they may post on."""
 
     def __init__(self, context: Context, parent: QWidget | None = None) -> None:
-        super().__init__("Designated officers", RowTableModel(COLUMNS), parent)
+        super().__init__("Designated officers", RowTableModel(COLUMNS, zone=lambda: context.zone), parent)
         self.context = context
         self.designate_button = button("&Designate officer")
         self.edit_button = button("&Edit", "Edit the selected designation (or double-click it)")

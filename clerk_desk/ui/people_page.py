@@ -150,7 +150,9 @@ class PeoplePage(TablePage):
         self._acknowledged: dict[int, str] = {}
         self.policy_version = ""
         super().__init__(
-            "People", RowTableModel(_columns(lambda p: self._acknowledged.get(p.id, ""))), parent
+            "People",
+            RowTableModel(_columns(lambda p: self._acknowledged.get(p.id, "")), zone=lambda: context.zone),
+            parent,
         )
         self.context = context
         self.add_button = button("&Add person")

@@ -9,6 +9,7 @@ tooltip passes through ``tooltip`` (design.md: data is shown as plain text, neve
 from __future__ import annotations
 
 import html
+import sys
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
@@ -32,6 +33,16 @@ def tooltip(text: str | None) -> str:
         return text  # Qt shows such a tooltip as plain text already
     escaped = html.escape(text, quote=False).replace("\n", "<br>")
     return f"<qt>{escaped}</qt>"
+
+
+def notification(text: str) -> str:
+    """A tray notification's body that reads as the plain text given.
+
+    On Linux the desktop's notification server reads the body as simple markup (``<b>``, ``<a href>``,
+    ``<img src>``), so it is escaped there; Windows and macOS show the body as plain text already, and
+    escaping would show the entities.
+    """
+    return html.escape(text, quote=False) if sys.platform.startswith("linux") else text
 
 
 def box(

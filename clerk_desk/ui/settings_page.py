@@ -140,6 +140,7 @@ class SettingsPage(QWidget):
         except ClerkDeskError as exc:
             a11y.show_message(self.message, str(exc), assertive=True)
             return False
+        self.context.settings_changed()
         self.reload()
         a11y.show_message(self.message, "Settings saved.")
         return True

@@ -628,6 +628,7 @@ def test_settings_show_and_set(cli: Cli) -> None:
         "review_interval_months = 12",
         "year_start_month = 5",
         "evidence_max_mib = 50",
+        "time_zone = Europe/London",
         "logo = (none)",
     ]
     assert cli("settings", "email_domains", "@Town.GOV.uk; parish.org.uk") == (
@@ -648,6 +649,10 @@ def test_settings_show_and_set(cli: Cli) -> None:
             "clerk-desk: policy_reviewed_on: '21/11/2026' is not a date; write it as YYYY-MM-DD\n",
         ),
         (("email_domains", "town"), "clerk-desk: email_domains: 'town' is not an email domain"),
+        (
+            ("time_zone", "Europe/Londn"),
+            "clerk-desk: time_zone: 'Europe/Londn' is not a time zone name (for example Europe/London)\n",
+        ),
         (("colour",), "clerk-desk: key: 'colour' is not a setting"),
         (("colour", "green"), "clerk-desk: key: 'colour' is not a setting"),
     ],
@@ -746,6 +751,15 @@ def test_audit_lists_the_newest_entries_oldest_first(demo: Cli) -> None:
     assert "reason: other" in first
 
 
+def test_audit_lines_are_on_the_councils_clock(demo: Cli) -> None:
+    """The demo's last change was at 12:00 UTC on 21 November: 12:00 GMT, or 07:00 in New York."""
+    assert demo("audit", "--limit", "1")[1].startswith("2026-11-21 12:00 Clerk Desk demo: ")
+    assert demo("settings", "time_zone", "America/New_York") == (0, "time_zone = America/New_York\n", "")
+    code, out, _ = demo("audit", "--limit", "1")
+    assert code == 0
+    assert out.startswith("2026-11-21 07:00 ") and "time_zone" in out
+
+
 def test_audit_filters_by_person_and_subject(demo: Cli) -> None:
     assert demo("settings", "rotation_days", "90")[0] == 0
     code, out, _ = demo("audit", "--person", "zoë hartley")
@@ -828,7 +842,7 @@ def test_the_ico_countdown_is_in_check(demo: Cli, clock: FixedClock) -> None:
         "[high] ico-deadline (UK GDPR Art. 33) INC-2026-006: INC-2026-006 (Residents' email list sent to the "
         "wrong group): decide whether to notify the ICO — "
     )
-    deadline = "(deadline 2026-11-23 06:00 UTC)."
+    deadline = "(deadline 2026-11-23 06:00 GMT)."
     _, out, _ = demo("check")
     assert f"{ico}42 hours left {deadline}" in out.splitlines()
     clock.moment += timedelta(hours=50)

@@ -6,6 +6,7 @@ import itertools
 import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import factories
 import pytest
@@ -18,6 +19,7 @@ from clerk_desk.register import accounts, people, settings
 from clerk_desk.storage.clock import FixedClock
 from clerk_desk.storage.db import Database, open_database
 
+LONDON = ZoneInfo("Europe/London")
 TODAY = date(2026, 11, 21)
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 CLERK, DEPUTY = "Zoë Hartley", "Łukasz Nowak"
@@ -332,24 +334,26 @@ def test_search_by_subject_name_or_kind(history: Database) -> None:
 
 def test_search_by_date_includes_whole_days(history: Database) -> None:
     with history.read() as session:
-        assert labels(audit_log.search(session, since=date(2026, 11, 10))) == [
+        assert labels(audit_log.search(session, since=date(2026, 11, 10), zone=LONDON)) == [
             "council_name",
             "Instagram:@ŁódźTC",
         ]
-        assert labels(audit_log.search(session, until=date(2026, 11, 10))) == [
+        assert labels(audit_log.search(session, until=date(2026, 11, 10), zone=LONDON)) == [
             "Instagram:@ŁódźTC",
             DEPUTY,
             CLERK,
         ]
-        assert labels(audit_log.search(session, since=date(2026, 11, 2), until=date(2026, 11, 20))) == [
-            "Instagram:@ŁódźTC"
-        ]
-        assert audit_log.search(session, since=date(2026, 11, 22)) == []
+        assert labels(
+            audit_log.search(session, since=date(2026, 11, 2), until=date(2026, 11, 20), zone=LONDON)
+        ) == ["Instagram:@ŁódźTC"]
+        assert audit_log.search(session, since=date(2026, 11, 22), zone=LONDON) == []
 
 
 def test_search_filters_combine(history: Database) -> None:
     with history.read() as session:
-        found = audit_log.search(session, person=CLERK, subject="person", since=date(2026, 11, 1))
+        found = audit_log.search(
+            session, person=CLERK, subject="person", since=date(2026, 11, 1), zone=LONDON
+        )
         assert labels(found) == [DEPUTY, CLERK]
         assert audit_log.search(session, person=DEPUTY, subject="person") == []
 

@@ -20,6 +20,7 @@ from clerk_desk.imports.reading import BATCH
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents import records
 from clerk_desk.models import AuditEntry, FollowUp, Incident, IncidentAssessment, Role
+from clerk_desk.register import settings
 from clerk_desk.storage.db import Database
 from services.helpers import row_counts
 
@@ -100,8 +101,9 @@ def import_rows(db: Database, rows: list[dict[str, str]], **kwargs: object) -> I
 def save_one_at_a_time(db: Database, rows: list[dict[str, str]]) -> None:
     """The per-row path: each incident saved through the service on its own, as the edit form does."""
     with db.transaction(ACTOR) as session:
+        zone = settings.time_zone(session)
         for row in rows:
-            data = records.parse(row)
+            data = records.parse(row, zone)
             existing = incidents.by_reference(session, data.reference) if data.reference else None
             records.save(session, data, incident_id=existing.id if existing else None)
 

@@ -1000,12 +1000,12 @@ def test_a_personal_data_breach_shows_the_hours_left_to_decide_on_the_ico(
     )
     assert finding.message == (
         f"INC-2026-001 ({BREACH}): decide whether to notify the ICO — 42 hours left "
-        "(deadline 2026-11-23 06:00 UTC)."
+        "(deadline 2026-11-23 06:00 GMT)."
     )
     clock.moment += timedelta(hours=50)  # 80 hours after discovery
     assert only(incident_findings(council, clock)).message == (
         f"INC-2026-001 ({BREACH}): decide whether to notify the ICO — 8 hours overdue "
-        "(deadline 2026-11-23 06:00 UTC)."
+        "(deadline 2026-11-23 06:00 GMT)."
     )
     with council.transaction(ACTOR) as session:
         incidents.record_ico_decision(

@@ -168,6 +168,37 @@ def test_a_candidate_holding_access_or_a_designation_is_a_high_finding(
     assert findings(council, clock, "pre-election-grant-to-candidate") == []
 
 
+def test_a_candidate_who_withdraws_and_a_withdrawn_exception_leave_the_period_but_not_the_trail(
+    council: Database, clock: FixedClock
+) -> None:
+    from sqlalchemy import select
+
+    from clerk_desk.models import AuditEntry
+
+    period_id = add_period(council)
+    with council.transaction(ACTOR) as session:
+        factories.grant(session, TODAY - timedelta(days=30), STAFF, FACEBOOK)
+        candidacy_id = periods.mark_candidate(session, period_id, STAFF).id
+        exception_id = periods.approve_exception(session, period_id, "Flood warnings", "Public safety").id
+    assert len(findings(council, clock, "pre-election-grant-to-candidate")) == 1
+    with council.transaction(ACTOR) as session:
+        assert periods.unmark_candidate(session, period_id, candidacy_id) == STAFF
+        periods.withdraw_exception(session, period_id, exception_id)
+    assert findings(council, clock, "pre-election-grant-to-candidate") == []
+    with council.read() as session:
+        period = periods.get(session, period_id)
+        assert (period.candidates, period.exceptions) == ([], [])
+        actions = [(e.action, e.subject_type) for e in session.scalars(select(AuditEntry))]
+    assert ("delete", "Standing for election") in actions and ("delete", "Pre-election exception") in actions
+    # Gone already (another PC did it): a message, not a traceback.
+    with pytest.raises(ValidationError, match="no longer marked"), council.transaction(ACTOR) as session:
+        periods.unmark_candidate(session, period_id, candidacy_id)
+    with pytest.raises(ValidationError, match="no longer recorded"), council.transaction(ACTOR) as session:
+        periods.withdraw_exception(session, period_id, exception_id)
+    with pytest.raises(PermissionDenied), council.transaction(STAFF) as session:
+        periods.withdraw_exception(session, period_id, exception_id)
+
+
 def test_the_moderation_log_exports_and_imports(council: Database, fresh_database) -> None:
     with council.transaction(STAFF) as session:
         moderation.record(

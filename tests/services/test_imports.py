@@ -776,9 +776,10 @@ def test_an_incident_row_without_a_reference_gets_the_next_one_and_the_importer_
     assert (fake.reported_by, fake.reported_at) == (ACTOR, datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
     # The step columns are follow-ups done at that time.
     assert incidents.outstanding_steps(fake) == ["public_notified"]
+    # Typed without an offset, in July: British Summer Time, an hour ahead of UTC.
     assert {s.step: s.done_at for s in phone.steps} == {
-        "clerk_notified": datetime(2025, 7, 1, 10, 0, tzinfo=UTC),
-        "chair_informed": datetime(2025, 7, 1, 11, 30, tzinfo=UTC),
+        "clerk_notified": datetime(2025, 7, 1, 9, 0, tzinfo=UTC),
+        "chair_informed": datetime(2025, 7, 1, 10, 30, tzinfo=UTC),
     }
     assert (phone.status, [a.name for a in phone.accounts], [p.name for p in phone.people]) == (
         "investigating",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import factories
 import pytest
@@ -36,6 +37,7 @@ STAFF = "Nguyễn Thu Hà"
 FACEBOOK = "Facebook:@TownCouncil"
 X = "X:@Town"
 HOUR = timedelta(hours=1)
+LONDON = ZoneInfo("Europe/London")
 #: The columns design.md lists, in its order; the file may carry more after them.
 DESIGN_COLUMNS = [
     "reference",
@@ -74,6 +76,11 @@ def council(db: Database) -> Database:
     return db
 
 
+def parse_row(values: dict[str, str]) -> IncidentData:
+    """The record as a London council's form or file gives it."""
+    return incident_records.parse(values, LONDON)
+
+
 def save(db: Database, data: IncidentData, actor: str = ACTOR, **kwargs: Any) -> Incident:
     with db.transaction(actor) as session:
         incident_id = incident_records.save(session, data, **kwargs).id
@@ -87,7 +94,7 @@ def load(db: Database, incident_id: int) -> Incident:
 
 def edit(db: Database, incident: Incident, actor: str = ACTOR, **values: str) -> Incident:
     """What the edit form does: the record as text, with the fields changed, saved back."""
-    data = incident_records.parse({**incident_records.as_row(incident), **values})
+    data = parse_row({**incident_records.as_row(incident, LONDON), **values})
     return save(db, data, actor, incident_id=incident.id, expected_version=incident.version)
 
 
@@ -129,7 +136,7 @@ def test_the_columns_are_the_designs_in_its_order_then_the_rest() -> None:
 
 
 def test_a_row_is_read_with_every_field() -> None:
-    data = incident_records.parse(full_row(reference="inc-2026-014", accounts=f"{X}; {FACEBOOK};{X}"))
+    data = parse_row(full_row(reference="inc-2026-014", accounts=f"{X}; {FACEBOOK};{X}"))
     assert data == IncidentData(
         category=IncidentCategory.NON_COUNCIL_DEVICE,
         title="Council Instagram used on a personal phone",
@@ -149,7 +156,7 @@ def test_a_row_is_read_with_every_field() -> None:
 
 
 def test_only_the_category_title_and_description_are_needed() -> None:
-    data = incident_records.parse({"category": "other", "title": "Phishing", "description": "Nobody clicked"})
+    data = parse_row({"category": "other", "title": "Phishing", "description": "Nobody clicked"})
     assert data == IncidentData(IncidentCategory.OTHER, "Phishing", "Nobody clicked")
     assert (data.severity, data.status, data.reference, data.reported_at) == ("medium", "open", None, None)
 
@@ -157,15 +164,19 @@ def test_only_the_category_title_and_description_are_needed() -> None:
 @pytest.mark.parametrize(
     ("raw", "moment"),
     [
-        ("2026-11-15", datetime(2026, 11, 15, tzinfo=UTC)),  # a date alone is midnight UTC
-        ("2026-11-15T09:30", datetime(2026, 11, 15, 9, 30, tzinfo=UTC)),  # no zone: UTC
+        ("2026-11-15", datetime(2026, 11, 15, tzinfo=UTC)),  # a date alone is local midnight (GMT)
+        ("2026-07-15", datetime(2026, 7, 14, 23, 0, tzinfo=UTC)),  # ... in summer, BST
+        ("2026-11-15T09:30", datetime(2026, 11, 15, 9, 30, tzinfo=UTC)),  # no offset: London time
         ("2026-11-15 09:30", datetime(2026, 11, 15, 9, 30, tzinfo=UTC)),
-        ("2026-07-15T10:30+01:00", datetime(2026, 7, 15, 9, 30, tzinfo=UTC)),  # British Summer Time
+        ("2026-07-15 10:30", datetime(2026, 7, 15, 9, 30, tzinfo=UTC)),  # British Summer Time
+        ("2026-07-15T10:30+01:00", datetime(2026, 7, 15, 9, 30, tzinfo=UTC)),  # an offset is kept
+        ("2026-07-15T10:30+00:00", datetime(2026, 7, 15, 10, 30, tzinfo=UTC)),  # an old export's UTC
+        ("2026-07-15T10:30Z", datetime(2026, 7, 15, 10, 30, tzinfo=UTC)),
         ("", None),
     ],
 )
-def test_moments_are_read_as_utc(raw: str, moment: datetime | None) -> None:
-    assert incidents.moment({"reported_at": raw}, "reported_at") == moment
+def test_moments_are_read_in_the_councils_time_zone(raw: str, moment: datetime | None) -> None:
+    assert incidents.moment({"reported_at": raw}, "reported_at", LONDON) == moment
 
 
 @pytest.mark.parametrize(
@@ -178,7 +189,7 @@ def test_moments_are_read_as_utc(raw: str, moment: datetime | None) -> None:
         ("reference", "INC-26-1", "'INC-26-1' is not a reference like INC-2026-001"),
         ("personal_data", "maybe", "'maybe' is not yes or no"),
         ("near_miss", "2", "'2' is not yes or no"),
-        ("reported_at", "yesterday", "'yesterday' is not a date and time; write it as YYYY-MM-DDTHH:MM"),
+        ("reported_at", "yesterday", "'yesterday' is not a date and time; write it as YYYY-MM-DD HH:MM"),
         ("chair_informed_at", "15/11/2026", "'15/11/2026' is not a date; write it as YYYY-MM-DD"),
         ("chair_informed_at", "15 Nov 2026 10:00", "'15 Nov 2026 10:00' is not a date and time"),
         ("chair_informed_at", "not applicable", "give the reason the step does not apply"),
@@ -190,7 +201,7 @@ def test_moments_are_read_as_utc(raw: str, moment: datetime | None) -> None:
 )
 def test_a_bad_value_is_refused_naming_its_column(column: str, value: str, message: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        incident_records.parse(full_row(**{column: value}))
+        parse_row(full_row(**{column: value}))
     assert caught.value.field == column
     assert str(caught.value).startswith(f"{column}: {message}")
 
@@ -199,7 +210,7 @@ def test_a_bad_value_is_refused_naming_its_column(column: str, value: str, messa
 
 
 def test_a_full_record_is_saved_keeping_its_reference(council: Database) -> None:
-    incident = save(council, incident_records.parse(full_row()))
+    incident = save(council, parse_row(full_row()))
     assert (incident.reference, incident.reported_by, incident.status) == (
         "INC-2026-014",
         DEPUTY,
@@ -219,7 +230,7 @@ def test_a_full_record_is_saved_keeping_its_reference(council: Database) -> None
         "chair_informed": (None, None),
     }
     assert incidents.outstanding_steps(incident) == ["chair_informed"]
-    assert incident_records.as_row(incident) == full_row()
+    assert incident_records.as_row(incident, LONDON) == full_row()
 
 
 def test_a_record_without_a_reference_or_reporter_gets_one(council: Database) -> None:
@@ -256,15 +267,15 @@ def test_an_impossible_record_is_refused_naming_its_column(
 ) -> None:
     before = row_counts(council)
     with pytest.raises(ValidationError) as caught:
-        save(council, incident_records.parse(full_row(**values)))
+        save(council, parse_row(full_row(**values)))
     assert caught.value.field == column
     assert str(caught.value).startswith(f"{column}: {message}")
     assert row_counts(council) == before
 
 
 def test_a_reference_already_used_is_refused(council: Database) -> None:
-    save(council, incident_records.parse(full_row()))
-    other = incident_records.parse(full_row(title="Another"))
+    save(council, parse_row(full_row()))
+    other = parse_row(full_row(title="Another"))
     with pytest.raises(ValidationError, match="INC-2026-014 is already used") as caught:
         save(council, other, incident_id=save(council, replace(other, reference=None)).id)
     assert caught.value.field == "reference"
@@ -273,16 +284,14 @@ def test_a_reference_already_used_is_refused(council: Database) -> None:
 def test_a_closed_record_must_have_its_steps_and_outcome(council: Database) -> None:
     before = row_counts(council)
     with pytest.raises(PolicyViolation) as caught:
-        save(council, incident_records.parse(full_row(status="closed", outcome="Signed out")))
+        save(council, parse_row(full_row(status="closed", outcome="Signed out")))
     assert (caught.value.field, caught.value.clause) == ("status", "Thornbury 9.7.1")
     assert row_counts(council) == before
     with pytest.raises(ValidationError, match="outcome: record the outcome"):
-        save(council, incident_records.parse(full_row(status="closed", chair_informed_at="2026-11-15T11:00")))
+        save(council, parse_row(full_row(status="closed", chair_informed_at="2026-11-15T11:00")))
     closed = save(
         council,
-        incident_records.parse(
-            full_row(status="closed", chair_informed_at="2026-11-15T11:00", outcome="Signed out")
-        ),
+        parse_row(full_row(status="closed", chair_informed_at="2026-11-15T11:00", outcome="Signed out")),
     )
     assert (closed.status, closed.outcome, closed.closed_at) == ("closed", "Signed out", NOW)
 
@@ -308,7 +317,7 @@ def test_an_ico_decision_needs_its_date_or_its_reason(
 ) -> None:
     row = full_row(category="personal_data", personal_data="yes", clerk_notified_at="", **values)
     with pytest.raises(PolicyViolation) as caught:
-        save(council, incident_records.parse(row))
+        save(council, parse_row(row))
     assert (caught.value.field, caught.value.clause) == (column, "UK GDPR Art. 33")
     assert message in str(caught.value)
 
@@ -323,14 +332,14 @@ def test_an_ico_notification_before_the_discovery_is_refused(council: Database) 
         ico_reference="IC-1",
     )
     with pytest.raises(ValidationError) as caught:
-        save(council, incident_records.parse(row))
+        save(council, parse_row(row))
     assert str(caught.value) == "ico_notified_at: is before the breach was discovered"
 
 
 def test_the_ico_decision_is_read_from_the_record(council: Database) -> None:
     notified = save(
         council,
-        incident_records.parse(
+        parse_row(
             full_row(
                 category="personal_data",
                 personal_data="yes",
@@ -349,7 +358,7 @@ def test_the_ico_decision_is_read_from_the_record(council: Database) -> None:
     assert incidents.outstanding_steps(notified) == []
     judged = save(
         council,
-        incident_records.parse(
+        parse_row(
             full_row(
                 reference="INC-2026-015",
                 category="personal_data",
@@ -433,7 +442,7 @@ def test_editing_keeps_the_reason_a_breach_was_not_notifiable(council: Database,
 def test_an_edit_from_a_stale_form_is_refused(council: Database) -> None:
     from clerk_desk.errors import StaleEditError
 
-    incident = save(council, incident_records.parse(full_row()))
+    incident = save(council, parse_row(full_row()))
     edit(council, incident, title="First edit")
     with pytest.raises(StaleEditError):
         edit(council, incident, title="Second edit from the old form")
@@ -450,7 +459,7 @@ def test_every_follow_up_step_has_a_column() -> None:
 
 def test_a_step_is_done_at_a_time_or_not_applicable_with_its_reason(council: Database) -> None:
     row = full_row(chair_informed_at="Not applicable: the Chair was the volunteer; Vice-Chair told")
-    data = incident_records.parse(row)
+    data = parse_row(row)
     assert data.steps_not_applicable == (("chair_informed", "the Chair was the volunteer; Vice-Chair told"),)
     incident = save(council, data)
     chair = incidents.step_row(incident, "chair_informed")
@@ -461,7 +470,7 @@ def test_a_step_is_done_at_a_time_or_not_applicable_with_its_reason(council: Dat
         None,
     )
     assert incidents.outstanding_steps(incident) == []
-    assert incident_records.as_row(incident)["chair_informed_at"] == (
+    assert incident_records.as_row(incident, LONDON)["chair_informed_at"] == (
         "not applicable: the Chair was the volunteer; Vice-Chair told"
     )
     # Done after all: the time replaces the reason.
@@ -491,23 +500,23 @@ def test_a_closed_incident_of_every_category_is_read_with_its_steps(
         resolved_at="2026-11-17",
     )
     with pytest.raises(PolicyViolation):
-        save(council, incident_records.parse(row))
+        save(council, parse_row(row))
     row |= dict.fromkeys(columns[1:], "not applicable: nothing to do")
     row[columns[0]] = "2026-11-16T10:00+00:00"
-    incident = save(council, incident_records.parse(row))
+    incident = save(council, parse_row(row))
     assert (incident.status, incident.resolved_at) == ("closed", datetime(2026, 11, 17, tzinfo=UTC))
-    assert incident_records.as_row(incident) == row | {"resolved_at": "2026-11-17T00:00+00:00"}
+    assert incident_records.as_row(incident, LONDON) == row | {"resolved_at": "2026-11-17T00:00+00:00"}
 
 
 def test_the_clerk_as_target_is_reported_to_the_chair(council: Database) -> None:
     row = full_row(category="harassment", clerk_notified_at="", clerk_is_target="yes")
-    incident = save(council, incident_records.parse(row))
+    incident = save(council, parse_row(row))
     assert incidents.outstanding_steps(incident) == ["reported_to_chair"]
     incident = edit(council, incident, reported_to_chair_at="2026-11-15T12:00")
     assert incidents.outstanding_steps(incident) == []
 
 
 def test_an_account_named_twice_is_involved_once(council: Database) -> None:
-    incident = save(council, incident_records.parse(full_row(accounts=f"{X};{FACEBOOK};x:@town")))
+    incident = save(council, parse_row(full_row(accounts=f"{X};{FACEBOOK};x:@town")))
     assert [a.name for a in incident.accounts] == [FACEBOOK, X]
     assert row_counts(council)["incident_accounts"] == 2

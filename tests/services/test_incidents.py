@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import factories
 import pytest
@@ -30,6 +31,8 @@ from clerk_desk.register import accounts
 from clerk_desk.storage.clock import FixedClock
 from clerk_desk.storage.db import Database
 from services.helpers import give_keys, row_counts
+
+LONDON = ZoneInfo("Europe/London")
 
 TODAY = date(2026, 11, 21)
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -677,12 +680,13 @@ def test_the_timeline_records_each_action_with_its_author(council: Database, clo
 
 
 def test_incidents_are_counted_by_the_day_they_were_reported(council: Database, clock: FixedClock) -> None:
-    for moment in (datetime(2026, 4, 30, 23, 59, tzinfo=UTC), datetime(2026, 5, 1, 0, 0, tzinfo=UTC), NOW):
+    # 23:59 and 00:00 on the council's clock (BST, an hour ahead of UTC): the day is London's.
+    for moment in (datetime(2026, 4, 30, 22, 59, tzinfo=UTC), datetime(2026, 4, 30, 23, 0, tzinfo=UTC), NOW):
         clock.moment = moment
         log(council)
     with council.read() as session:
-        assert incidents.count_in_period(session, date(2026, 5, 1), date(2026, 11, 21)) == 2
-        assert incidents.count_in_period(session, date(2026, 4, 1), date(2026, 4, 30)) == 1
+        assert incidents.count_in_period(session, date(2026, 5, 1), date(2026, 11, 21), LONDON) == 2
+        assert incidents.count_in_period(session, date(2026, 4, 1), date(2026, 4, 30), LONDON) == 1
     with council.read() as session:
         assert [i.reference for i in incidents.all_incidents(session)] == [
             "INC-2026-003",

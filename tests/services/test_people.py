@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import factories
 import pytest
@@ -16,6 +18,8 @@ from clerk_desk.register import people
 from clerk_desk.register.people import PersonData
 from clerk_desk.storage.db import Database
 from services.helpers import row_counts
+
+LONDON = ZoneInfo("Europe/London")
 
 ACTOR = "Zoë Hartley"
 
@@ -333,7 +337,7 @@ def _single_line_cases() -> list[tuple[str, object, dict[str, str]]]:
     return [
         *[(f, people.parse, person) for f in ("name", "job_title", "login")],
         *[(f, accounts.parse, account) for f in ("platform", "handle", "approved_by")],
-        *[(f, incident_records.parse, incident) for f in ("title", "reference")],
+        *[(f, partial(incident_records.parse, zone=LONDON), incident) for f in ("title", "reference")],
     ]
 
 
@@ -359,8 +363,9 @@ def test_a_multi_line_field_keeps_its_lines_as_newlines() -> None:
     from clerk_desk.incidents import records as incident_records
 
     data = incident_records.parse(
-        {"category": "other", "title": "Odd post", "description": "First\r\nSecond\u2028Third\tcolumn"}
+        {"category": "other", "title": "Odd post", "description": "First\r\nSecond\u2028Third\tcolumn"},
+        LONDON,
     )
     assert data.description == "First\nSecond\nThird\tcolumn"
     with pytest.raises(ValidationError, match="contains control characters"):
-        incident_records.parse({"category": "other", "title": "Odd post", "description": "Bell\x07"})
+        incident_records.parse({"category": "other", "title": "Odd post", "description": "Bell\x07"}, LONDON)

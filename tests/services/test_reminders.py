@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import factories
 import pytest
@@ -21,6 +22,7 @@ from clerk_desk.storage.clock import FixedClock
 from clerk_desk.storage.db import Database
 
 TODAY = date(2026, 11, 21)
+LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 ACTOR = "Zoë Hartley"
 COUNCIL = "Little Ashcombe Town Council"
@@ -242,7 +244,7 @@ def events(content: bytes) -> list[Any]:
 
 def ics(db: Database, clock: FixedClock) -> bytes:
     found = due(db, clock)
-    return reminders.to_ics(found, COUNCIL, clock.today(), clock.now())
+    return reminders.to_ics(found, COUNCIL, clock.today(), clock.now(), LONDON)
 
 
 def test_the_ics_file_has_one_all_day_event_per_reminder(mixed: Database, clock: FixedClock) -> None:
@@ -317,7 +319,7 @@ def test_a_new_due_date_is_a_new_event(council: Database, clock: FixedClock) -> 
 
 
 def test_an_empty_ics_file_is_still_a_calendar() -> None:
-    content = reminders.to_ics([], "", TODAY, NOW)
+    content = reminders.to_ics([], "", TODAY, NOW, LONDON)
     calendar = Calendar.from_ical(content)
     assert list(calendar.walk("VEVENT")) == []
     assert str(calendar["X-WR-CALNAME"]) == "Clerk Desk: social media reminders"

@@ -8,6 +8,7 @@ import re
 import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import factories
 import pytest
@@ -593,10 +594,13 @@ def test_the_report_command(council: Database, out_dir: Path, capsys: pytest.Cap
 
 
 def test_moments_on_the_last_day_of_the_period_are_in_it() -> None:
-    assert PERIOD.contains_moment(datetime(2026, 4, 30, 23, 59, tzinfo=UTC))
-    assert not PERIOD.contains_moment(datetime(2026, 5, 1, 0, 0, tzinfo=UTC))
-    assert PERIOD.contains_moment(datetime(2025, 5, 1, tzinfo=UTC))
-    assert not PERIOD.contains_moment(datetime(2025, 5, 1, tzinfo=UTC) - timedelta(seconds=1))
+    """The period's days are the council's: in London both ends are in BST, an hour ahead of UTC."""
+    london = ZoneInfo("Europe/London")
+    assert PERIOD.contains_moment(datetime(2026, 4, 30, 22, 59, tzinfo=UTC), london)  # 23:59 BST
+    assert not PERIOD.contains_moment(datetime(2026, 4, 30, 23, 0, tzinfo=UTC), london)  # 1 May 00:00
+    assert PERIOD.contains_moment(datetime(2025, 4, 30, 23, 0, tzinfo=UTC), london)  # 1 May 00:00 BST
+    assert not PERIOD.contains_moment(datetime(2025, 4, 30, 23, 0, tzinfo=UTC) - timedelta(seconds=1), london)
+    assert PERIOD.contains_moment(datetime(2026, 4, 30, 23, 59, tzinfo=UTC), ZoneInfo("UTC"))
     assert len(PERIOD.months()) == 12
 
 
@@ -686,3 +690,16 @@ def test_a_description_at_its_maximum_length_in_one_word_renders(council: Databa
     path = build(council, tmp_path)
     assert time.perf_counter() - started < 30
     assert "INC-2025-009" in pdf_text(path)
+
+
+def test_a_fact_tables_labels_fit_their_column() -> None:
+    """ "People involved" in bold is wider than the default label column: the column grows to fit it."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from clerk_desk.reports import layout
+
+    table = layout.fact_table("INC-1", [("Reported", "today"), ("People involved", "Zoë Hartley")])
+    label_column = table._colWidths[0]
+    widest = pdfmetrics.stringWidth("People involved", layout.BOLD, 9) + 2 * layout.CELL_PAD
+    assert label_column >= widest
+    assert label_column + table._colWidths[1] == layout.FRAME_WIDTH

@@ -44,6 +44,7 @@ def test_a_new_council_has_the_defaults(db: Database) -> None:
     assert current.policy_reviewed_on is None
     assert current.review_interval_months == 12
     assert current.year_start_month == 5
+    assert current.time_zone.key == "Europe/London"
     assert set(settings.SPECS) == {
         "council_name",
         "email_domains",
@@ -54,6 +55,7 @@ def test_a_new_council_has_the_defaults(db: Database) -> None:
         "review_interval_months",
         "year_start_month",
         "evidence_max_mib",
+        "time_zone",
     }
 
 

@@ -34,7 +34,11 @@ def window(qtbot, demo_url, clock, monkeypatch) -> Iterator[MainWindow]:  # type
     """The main window on the demo council, acting as the clerk, with the fixed clock."""
     import clerk_desk.storage.db as storage_db
 
-    monkeypatch.setattr(storage_db, "open_database", lambda url: open_database(url, clock))
+    def open_with_the_fixed_clock(url, given=None, **options):  # type: ignore[no-untyped-def]
+        return open_database(url, given or clock, **options)
+
+    # A module that imports open_database after this point (restore does) gets this one: keep its signature.
+    monkeypatch.setattr(storage_db, "open_database", open_with_the_fixed_clock)
     win = create_main_window(demo_url)
     qtbot.addWidget(win)
     win.show()

@@ -39,7 +39,9 @@ def test_closing_the_window_leaves_a_checked_backup(window: MainWindow, tmp_path
     window.go_to_title("Settings")
     home = window.go_to_title("Home")
     home.reload()
-    assert f"Last good backup: {made[0].made_at:%Y-%m-%d %H:%M} UTC" in home.overview.text()
+    # Made at 12:00 UTC on 21 November: GMT on the council's clock.
+    assert made[0].made_at.hour == 12
+    assert "Last good backup: 2026-11-21 12:00 GMT in " in home.overview.text()
     assert not any(f.rule == "backup-overdue" for f in findings(home))
 
 

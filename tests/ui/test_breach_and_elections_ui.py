@@ -13,7 +13,7 @@ from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.models import IncidentStatus
 from clerk_desk.register import accounts
 from clerk_desk.storage.db import Database
-from clerk_desk.ui import form
+from clerk_desk.ui import form, plain
 from clerk_desk.ui.assessment_pane import assessment_dialog, not_required_dialog, told_dialog
 from clerk_desk.ui.incident_dialogs import status_dialog
 from clerk_desk.ui.main_window import MainWindow
@@ -236,3 +236,13 @@ def test_recording_a_removal_an_exception_and_a_candidate(window: MainWindow, qt
     assert [page.candidates_model.index(r, 0).data() for r in range(page.candidates_model.rowCount())] == [
         "Tom Beckett"
     ]
+    # Withdrawn: nothing selected, nothing to withdraw; selected and confirmed, gone from the period.
+    assert not page.unmark_button.isEnabled() and not page.withdraw_button.isEnabled()
+    monkeypatch.setattr(plain, "question", lambda *a: plain.Button.Yes)
+    page.candidates_view.selectRow(0)
+    assert page.unmark_button.isEnabled()
+    page.unmark_button.click()
+    assert page.candidates_model.rowCount() == 0
+    page.exceptions_view.selectRow(1)
+    page.withdraw_button.click()
+    assert page.exceptions_model.rowCount() == 1

@@ -83,3 +83,83 @@ def test_set_up_give_the_deputy_the_passwords_and_show_who_can_read_them(
     row_index = [r.account.id for r in page.model.rows()].index(x.id)
     assert page.model.index(row_index, column).data() == f"{CLERK}, {DEPUTY}, recovery key"
     assert page.keys_button.isEnabled() and page.keys_button.accessibleName() == "Keys"
+
+
+def test_save_to_and_store_from_a_keepass_file_in_the_window(
+    window: MainWindow,
+    database: Database,
+    qtbot,
+    monkeypatch,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    """The Keys dialog writes a KeePass file of every stored password and stores one back, asking
+    before a weak password; the passphrase is typed twice, and a mismatch is named."""
+    from pykeepass import PyKeePass, create_database
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from clerk_desk.ui import plain
+    from clerk_desk.ui.form import FormDialog
+
+    passphrase = "lantern orchard velvet quarry ñandú"
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", lambda self: 0)
+    dialog = KeysDialog(window.context, window)
+    qtbot.addWidget(dialog)
+    dialog.set_up()
+    with database.transaction(CLERK) as session:
+        x = accounts.by_name(session, "X:@AshcombeTC")
+        assert x is not None
+        credentials.set_password(session, x.id, "Kx9!vTq#2mWz$Lp7@bNc", changed_on_platform=True)
+
+    out = tmp_path / "council.kdbx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    typed = [
+        {"passphrase": passphrase, "repeat": "something else"},
+        {"passphrase": passphrase, "repeat": passphrase},
+    ]
+    errors: list[str] = []
+
+    def fill_and_save(self: FormDialog) -> int:
+        for values in typed:
+            self.set_values(values)
+            self.try_save()
+            errors.append(self.fields["repeat"].error.text())
+        return int(self.result()) if self.result_value is not None else 0
+
+    monkeypatch.setattr(FormDialog, "exec", fill_and_save)
+    assert dialog.export_button.text() == "Save to a KeePass file"
+    dialog.export_button.click()
+    assert errors[0] == "Passphrase again: is not the same as the passphrase"
+    assert dialog.message.text().startswith(
+        f"Wrote 1 passwords to {out} (KeePass). No password is stored for: "
+    )
+    assert passphrase not in dialog.message.text()
+    kp = PyKeePass(str(out), password=passphrase)
+    assert {e.title: e.password for e in kp.entries} == {"X:@AshcombeTC": "Kx9!vTq#2mWz$Lp7@bNc"}
+
+    # Store from a file the council keeps: one weak password asks first; No stores nothing.
+    source = tmp_path / "kept.kdbx"
+    kept = create_database(str(source), password=passphrase)
+    kept.add_entry(kept.root_group, "X:@AshcombeTC", "social", "Password1!")
+    kept.add_entry(kept.root_group, "Nothing we know", "someone", "Zq8#unrelated!Lm2")
+    kept.save()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (passphrase, True))
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No]
+    monkeypatch.setattr(plain, "question", lambda parent, title, text: asked.append(text) or answers.pop(0))
+    dialog.import_button.click()
+    assert "holds passwords for 1 accounts" in asked[0] and "• X:@AshcombeTC" in asked[0]
+    assert "Entries that match no account are left out: 1." in asked[0]
+    assert "X:@AshcombeTC's password is" in asked[1]
+    assert dialog.message.text() == "Nothing was stored."
+    with database.transaction(CLERK) as session:
+        assert credentials.reveal(session, x.id) == "Kx9!vTq#2mWz$Lp7@bNc"
+    answers[:] = [QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Yes]
+    dialog.import_button.click()
+    assert dialog.message.text() == "Stored 1 passwords from the KeePass file."
+    with database.transaction(CLERK) as session:
+        assert credentials.reveal(session, x.id) == "Password1!"
+    # A wrong passphrase is a message, and nothing is stored.
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("not it", True))
+    dialog.import_button.click()
+    assert dialog.message.text() == "The passphrase for kept.kdbx is wrong; nothing was stored."

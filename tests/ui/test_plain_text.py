@@ -215,3 +215,27 @@ def test_labels_and_message_boxes_are_made_only_by_the_plain_text_helper() -> No
         if direct.search(line)
     ]
     assert offenders == []
+
+
+def test_the_tray_notification_reads_as_plain_text(window, database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A due item named with markup is escaped in the tray's body, which Linux desktops read as markup."""
+    from clerk_desk import app
+    from clerk_desk.checks import reminders
+    from clerk_desk.ui import a11y
+
+    shown: list[str] = []
+
+    class Tray:
+        def showMessage(self, title: str, body: str, *_: object) -> None:
+            shown.append(body)
+
+    monkeypatch.setattr(reminders, "summary", lambda items, today: f"Change the password of {LINK}")
+    monkeypatch.setattr(a11y, "announce", lambda *args: None)
+    monkeypatch.setattr(plain.sys, "platform", "linux")
+    notifier = app.Notifier(window)
+    notifier.tray = Tray()  # type: ignore[assignment]
+    notifier.notify_if_new_day()
+    assert len(shown) == 1 and "<a" not in shown[0] and "&lt;a href" in shown[0]
+    assert plain.notification("a < b") == "a &lt; b"
+    monkeypatch.setattr(plain.sys, "platform", "win32")
+    assert plain.notification("a < b") == "a < b"

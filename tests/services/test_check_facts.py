@@ -1,0 +1,102 @@
+"""The checks read open incidents as plain rows: the rules decide on them exactly as on whole incidents."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import factories
+import pytest
+
+from clerk_desk.checks import engine as checks
+from clerk_desk.incidents import assessment, facts
+from clerk_desk.incidents import lifecycle as incidents
+from clerk_desk.incidents import records as incident_records
+from clerk_desk.incidents import rules as incident_rules
+from clerk_desk.models import IncidentCategory, IncidentStatus, RiskLevel, Role
+from clerk_desk.register import accounts
+from clerk_desk.storage.clock import FixedClock
+from clerk_desk.storage.db import Database
+
+TODAY = date(2026, 11, 21)
+ACTOR = "Zoë Hartley"
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+HIGH = assessment.AssessmentData(living_people=True, likelihood=RiskLevel.HIGH, severity=RiskLevel.HIGH)
+
+
+def _incident(category: IncidentCategory, title: str, **fields: object) -> incident_records.IncidentData:
+    reported = fields.pop("reported_at", NOW - timedelta(days=40))
+    return incident_records.IncidentData(
+        category,
+        title,
+        f"What happened: {title}.",
+        reported_at=reported,  # type: ignore[arg-type]
+        discovered_at=reported,  # type: ignore[arg-type]
+        reported_by=ACTOR,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def council(db: Database) -> Database:
+    """Open incidents of every kind the rules tell apart, and one closed."""
+    with db.transaction(ACTOR) as session:
+        factories.person(session, ACTOR, Role.CLERK)
+        factories.approved_account(session, TODAY)
+        factories.approved_account(session, TODAY, platform="X", handle="@Town")
+        named = tuple(a.name for a in accounts.all_accounts(session))
+        compromise = incident_records.save(
+            session, _incident(IncidentCategory.ACCOUNT_COMPROMISE, "Odd logins", accounts=named)
+        )
+        incidents.settle_step(session, compromise.id, "review_access", done_at=NOW - timedelta(days=30))
+        incident_records.save(
+            session,
+            _incident(
+                IncidentCategory.PERSONAL_DATA,
+                "List sent to the wrong person",
+                reported_at=NOW - timedelta(days=9),
+                assessment=HIGH,
+            ),
+        )
+        incident_records.save(session, _incident(IncidentCategory.IMPERSONATION, "Fake page"))
+        incident_records.save(session, _incident(IncidentCategory.HARASSMENT, "Abuse", clerk_is_target=True))
+        incident_records.save(
+            session,
+            _incident(IncidentCategory.NON_COUNCIL_DEVICE, "Own phone", reported_at=NOW - timedelta(days=2)),
+        )
+        closed = incident_records.save(session, _incident(IncidentCategory.OTHER, "Long ago"))
+        incidents.set_status(session, closed.id, None, IncidentStatus.CLOSED, outcome="Dealt with.")
+    return db
+
+
+def test_open_incidents_read_as_rows_give_the_rules_the_same_answers(council: Database) -> None:
+    with council.read() as session:
+        registered = accounts.all_accounts(session)
+        rows = facts.open_incidents(session, registered)
+        whole = incidents.all_incidents(session, open_only=True)
+        assert [row.reference for row in rows] == [incident.reference for incident in whole]
+        assert len(rows) == 5  # the closed incident is not read
+        for row, incident in zip(rows, whole, strict=True):
+            assert incidents.required_steps(row) == incidents.required_steps(incident)
+            assert incidents.outstanding_steps(row) == incidents.outstanding_steps(incident)
+            assert incidents.ico_deadline(row) == incidents.ico_deadline(incident)
+            assert incidents.needs_subjects_told(row) == incidents.needs_subjects_told(incident)
+            assert assessment.not_told_late(row, NOW) == assessment.not_told_late(incident, NOW)
+            for key in incidents.STEPS:
+                assert incidents.step_settled(row, key) == incidents.step_settled(incident, key)
+            if incident.category == IncidentCategory.ACCOUNT_COMPROMISE:
+                assert [a.id for a in row.accounts] == [a.id for a in incident.accounts]
+                assert len(row.accounts) == 2
+        assert incident_rules.compromise_events(rows) == list(incident_rules.compromised_accounts(session))
+        assert incident_rules.compromise_events(rows) == incident_rules.compromise_events(whole)
+
+
+def test_the_findings_come_from_the_open_incidents_only(council: Database, clock: FixedClock) -> None:
+    with council.read() as session:
+        findings = checks.run(session, clock)
+    subjects = {f.subject for f in findings if f.subject_kind == "incident"}
+    rules = {f.rule for f in findings}
+    assert {"incident-open-too-long", "platform-not-notified", "chair-not-informed"} <= rules
+    assert {"data-subjects-not-told", "rotate-now"} <= rules
+    with council.read() as session:
+        closed = [i.reference for i in incidents.all_incidents(session) if i.status == IncidentStatus.CLOSED]
+    assert closed and not subjects & set(closed)
