@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from clerk_desk.audit import chain as audit
 from clerk_desk.audit import checkpoints
 from clerk_desk.errors import ClerkDeskError
-from clerk_desk.storage import config
+from clerk_desk.storage import config, files
 from clerk_desk.storage.db import Database, sqlite_file
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ def make(database: Database, folder: Path, now: datetime, *, checkpoint_as: str 
     if problem:
         raise BackupError(problem)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        files.make_private_dir(folder)  # a new folder only the user may open; an existing one as it is
     except OSError as exc:
         raise BackupError(f"The backups folder {folder} cannot be made: {exc.strerror}.") from exc
     if checkpoint_as is not None:
@@ -132,6 +132,8 @@ def make(database: Database, folder: Path, now: datetime, *, checkpoint_as: str 
     final = folder / f"{PREFIX}{stamp}{SUFFIX}"
     temporary = folder / f".{PREFIX}{stamp}.partial"
     try:
+        # Created readable by the user only before a byte is copied: the council's records are inside.
+        os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, files.PRIVATE_FILE))
         copy_sqlite(source, temporary)
         check_copy(temporary)
         os.replace(temporary, final)

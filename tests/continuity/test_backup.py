@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -38,6 +40,13 @@ def test_a_backup_is_checked_then_named(sqlite_council: Database, tmp_path: Path
     conn.close()
     assert backup.check_copy(made.path) > 0
     assert backup.status(folder).last == backup.Backup(made.path, NOW)
+    if os.name == "posix":  # the council's records: readable by the user only, in folders only they open
+        assert stat.S_IMODE(made.path.stat().st_mode) == 0o600
+        assert (
+            stat.S_IMODE(folder.stat().st_mode)
+            == stat.S_IMODE((tmp_path / "OneDrive").stat().st_mode)
+            == 0o700
+        )
 
 
 def test_a_copy_that_fails_its_checks_is_not_named(sqlite_council: Database, tmp_path: Path) -> None:
