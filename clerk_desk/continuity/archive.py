@@ -20,6 +20,7 @@ from typing import Any
 
 from clerk_desk.continuity.transfer import table_rows, tables
 from clerk_desk.errors import ClerkDeskError, ValidationError
+from clerk_desk.storage import files
 from clerk_desk.storage.db import Database
 from clerk_desk.storage.migrations import HEAD
 
@@ -53,6 +54,8 @@ def write(database: Database, out: Path) -> Archived:
     sums: dict[str, str] = {}
     counts: dict[str, int] = {}
     try:
+        temporary.unlink(missing_ok=True)
+        files.create_private(temporary)  # the council's records: readable by the user only
         with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as zf, database.engine.connect() as conn:
             with conn.begin():
                 for table in tables():

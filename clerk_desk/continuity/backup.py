@@ -133,7 +133,7 @@ def make(database: Database, folder: Path, now: datetime, *, checkpoint_as: str 
     temporary = folder / f".{PREFIX}{stamp}.partial"
     try:
         # Created readable by the user only before a byte is copied: the council's records are inside.
-        os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, files.PRIVATE_FILE))
+        files.create_private(temporary)
         copy_sqlite(source, temporary)
         check_copy(temporary)
         os.replace(temporary, final)

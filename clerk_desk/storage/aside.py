@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from clerk_desk.errors import DatabaseError
+from clerk_desk.storage import files
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,7 @@ def copy_aside(path: Path, revision: str, head: str, now: datetime) -> Path:
     partial = target.with_name(f".{target.name}.partial")
     try:
         partial.unlink(missing_ok=True)
+        files.create_private(partial)  # the council's records: readable by the user only
         source = sqlite3.connect(str(path))
         try:
             dest = sqlite3.connect(str(partial))

@@ -62,6 +62,12 @@ def read_regular(path: Path, field: str, limit: int) -> bytes:
     return data
 
 
+def create_private(path: Path) -> None:
+    """Create ``path`` as a new, empty file only the user may read, before anything is written to it
+    (a copy of the council's records: a backup, an archive, the copy made before migrating)."""
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE))
+
+
 def make_private_dir(path: Path) -> None:
     """Create a folder (and its missing parents) that only the user may open."""
     missing = []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 import zipfile
 from pathlib import Path
 
@@ -34,6 +36,8 @@ def test_every_table_is_in_the_archive_with_its_sha256(council: Database, tmp_pa
     out = tmp_path / "council.zip"
     written = archive.write(council, out)
     manifest = archive.verify(out)
+    if os.name == "posix":  # the council's records: readable by the user only
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
     with council.engine.connect() as conn:
         expected = {
             t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in transfer.tables()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -203,8 +205,10 @@ def test_an_older_sqlite_database_is_copied_aside_then_migrated(
     try:
         backup = database.backup_path
         assert backup == tmp_path / f"council.before-{NEXT}.from-0001.20261121-120000.db"
-        # The copy is the database as it was: old schema, all its data.
+        # The copy is the database as it was: old schema, all its data, readable by the user only.
         assert revision_of(f"sqlite:///{backup}") == "0001"
+        if os.name == "posix":
+            assert stat.S_IMODE(backup.stat().st_mode) == 0o600
         conn = sqlite3.connect(backup)
         try:
             assert conn.execute("SELECT count(*) FROM people").fetchone() == (8,)
