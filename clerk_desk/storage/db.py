@@ -25,7 +25,7 @@ from sqlalchemy.pool import StaticPool
 from clerk_desk.audit import chain as audit
 from clerk_desk.credentials import holders
 from clerk_desk.errors import DatabaseError, PermissionDenied, StaleEditError
-from clerk_desk.storage import app_version, aside
+from clerk_desk.storage import app_version, aside, files
 from clerk_desk.storage.clock import Clock, SystemClock, attach_clock
 from clerk_desk.storage.migrations import HEAD, KNOWN_REVISIONS, SCRIPT_LOCATION
 
@@ -134,9 +134,16 @@ def _check_sqlite_file(path: Path) -> None:
     """Refuse a newer database before the engine's pragmas (WAL) can change a byte of it."""
     if not path.exists() or path.stat().st_size == 0:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            files.make_private_dir(path.parent)  # a folder it makes, only the user may open
         except OSError as exc:
             raise DatabaseError(f"Cannot create the folder for the database {path}: {exc.strerror}") from exc
+        if not path.exists():
+            try:  # a new council's database, readable by the user only (SQLite gives its -wal the same)
+                files.create_private(path)
+            except FileExistsError:
+                pass  # another process made it a moment ago
+            except OSError as exc:
+                raise DatabaseError(f"Cannot create the database {path}: {exc.strerror}") from exc
         return
     # Read-only mode still makes -wal and -shm files beside a WAL database; "immutable" reads the file
     # alone, which is the whole database whenever no -wal file exists (no one has it open).

@@ -623,3 +623,18 @@ def test_a_stale_setting_is_refused(db: Database) -> None:
         row.value = "Little Ashcombe TC"
     with db.read() as session:
         assert session.get(Setting, "council_name").value == "Little Ashcombe Parish Council"
+
+
+def test_a_new_council_database_is_readable_by_the_user_only(tmp_path: Path, clock: FixedClock) -> None:
+    path = tmp_path / "Clerk Desk" / "council.db"
+    database = open_database(f"sqlite:///{path}", clock)
+    try:
+        with database.transaction("Zoë Hartley") as session:
+            session.info["checked"] = True  # a write: the -wal file appears
+        if os.name == "posix":
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600
+            assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+            wal = path.with_name("council.db-wal")
+            assert not wal.exists() or stat.S_IMODE(wal.stat().st_mode) == 0o600
+    finally:
+        database.dispose()
