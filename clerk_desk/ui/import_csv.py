@@ -1,5 +1,6 @@
-"""File > Import CSV…: a file of people, accounts, grants, officers, incidents or acknowledgements read
-into the register on a worker thread, with a progress bar, so the window keeps painting.
+"""File > Import CSV…: a file of any kind the command line imports (people, accounts, grants, officers,
+acknowledgements, incidents, their risk assessments, the moderation log) read into the register on a
+worker thread, with a progress bar, so the window keeps painting.
 
 The import is the command line's (``imports.import_rows``): all or nothing, one transaction, and a bad
 row is named with its column. The services know nothing of Qt: they report progress through a plain
@@ -26,7 +27,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: The kinds offered, in the order a new council imports them.
-KINDS = ("people", "accounts", "grants", "officers", "acknowledgements", "incidents")
+KINDS = (
+    "people",
+    "accounts",
+    "grants",
+    "officers",
+    "acknowledgements",
+    "incidents",
+    "assessments",
+    "moderation",
+)
 
 
 class ImportJob(QObject):

@@ -81,3 +81,10 @@ def test_the_file_menu_asks_for_the_kind_and_the_file(
     qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)  # from anywhere in the window
     qtbot.waitUntil(lambda: bool(told), timeout=60_000)
     assert told == ["Imported incidents.csv: 3 added, 0 updated."]
+
+
+def test_the_window_offers_every_kind_the_command_line_imports() -> None:
+    from clerk_desk import imports
+    from clerk_desk.ui import import_csv
+
+    assert set(import_csv.KINDS) == set(imports.KINDS)
