@@ -76,6 +76,13 @@ def line_field(name: str, label: str, placeholder: str = "") -> Field:
     return Field(name, label, edit, edit.text, edit.setText)
 
 
+def passphrase_field(name: str, label: str) -> Field:
+    """A field whose text is never shown (a KeePass passphrase)."""
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return Field(name, label, edit, edit.text, edit.setText)
+
+
 def date_field(name: str, label: str) -> Field:
     return line_field(name, label, DATE_HINT)
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLineEdit,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -24,14 +23,8 @@ from clerk_desk.models import Role
 from clerk_desk.register import people
 from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.context import Context
-from clerk_desk.ui.form import Field, choice_field, line_field
+from clerk_desk.ui.form import Field, choice_field, line_field, passphrase_field
 from clerk_desk.ui.table_page import button
-
-
-def _passphrase_field(name: str, label: str) -> Field:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return Field(name, label, edit, edit.text, edit.setText)
 
 
 class HandoverPage(QWidget):
@@ -53,11 +46,11 @@ class HandoverPage(QWidget):
         self.folder = line_field(
             "out", "Folder for the pack", "e.g. a USB stick or the council's shared drive"
         )
-        self.passphrase = _passphrase_field("passphrase", "KeePass passphrase")
+        self.passphrase = passphrase_field("passphrase", "KeePass passphrase")
         self.passphrase.widget.setToolTip(
             "For a KeePass file of the passwords; leave it empty if the incoming clerk's key is approved"
         )
-        self.again = _passphrase_field("passphrase_again", "Passphrase again")
+        self.again = passphrase_field("passphrase_again", "Passphrase again")
         self.choose_button = button("C&hoose folder…")
         self.choose_button.clicked.connect(self.choose_folder)
         form = QFormLayout()

@@ -15,17 +15,11 @@ from clerk_desk.continuity import kdbx
 from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.ui import a11y, plain
 from clerk_desk.ui.context import Context
-from clerk_desk.ui.form import Field, FormDialog
+from clerk_desk.ui.form import FormDialog, passphrase_field
 
 T = TypeVar("T")
 #: How many of an import's matches a confirmation lists by name before saying how many more there are.
 LISTED = 15
-
-
-def _passphrase_field(name: str, label: str) -> Field:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return Field(name, label, edit, edit.text, edit.setText)
 
 
 def _busy(work: Callable[[], T]) -> T:
@@ -54,7 +48,7 @@ def export_file(context: Context, parent: QWidget | None = None) -> str | None:
 
     dialog = FormDialog(
         "Passphrase for the KeePass file",
-        [_passphrase_field("passphrase", "Passphrase"), _passphrase_field("repeat", "Passphrase again")],
+        [passphrase_field("passphrase", "Passphrase"), passphrase_field("repeat", "Passphrase again")],
         parent,
         intro=(
             f"Every stored password will be written to {path.name}, locked with this passphrase. Use four or "
@@ -125,22 +119,20 @@ def _plan_text(path: Path, plan: kdbx.ImportPlan) -> str:
 
 
 def _store(context: Context, plan: kdbx.ImportPlan, parent: QWidget | None) -> str:
-    allow_weak = False
-    while True:
+    def write(allow_weak: bool) -> int:
+        with context.write() as session:
+            return kdbx.store(session, plan, allow_weak=allow_weak)
+
+    try:
         try:
-            with context.write() as session:
-                stored = kdbx.store(session, plan, allow_weak=allow_weak)
+            stored = write(allow_weak=False)
         except kdbx.WeakInFile as exc:
             question = (
                 f"{exc.account}'s password is {exc.strength}: it could be guessed. Store them all anyway?"
             )
-            if (
-                allow_weak
-                or plain.question(parent, "Weak password", question) != QMessageBox.StandardButton.Yes
-            ):
+            if plain.question(parent, "Weak password", question) != QMessageBox.StandardButton.Yes:
                 return "Nothing was stored."
-            allow_weak = True
-            continue
-        except ClerkDeskError as exc:
-            return str(exc)
-        return f"Stored {stored} passwords from the KeePass file."
+            stored = write(allow_weak=True)
+    except ClerkDeskError as exc:
+        return str(exc)
+    return f"Stored {stored} passwords from the KeePass file."
