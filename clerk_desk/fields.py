@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
@@ -84,19 +84,6 @@ def iso_date(values: Mapping[str, str | None], field: str, *, required: bool = F
         return date.fromisoformat(raw)
     except ValueError:
         raise ValidationError(field, f"'{raw}' is not a date; write it as YYYY-MM-DD") from None
-
-
-def iso_datetime(values: Mapping[str, str | None], field: str) -> datetime | None:
-    """A date and time written in ISO 8601."""
-    raw = text(values, field, max_length=60)
-    if raw is None:
-        return None
-    try:
-        return datetime.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError(
-            field, f"'{raw}' is not a date and time; write it as YYYY-MM-DDTHH:MM"
-        ) from None
 
 
 def choice(
