@@ -43,16 +43,13 @@ def document(review: Review) -> Document:
         *assertion10.blocks(review.assertion10, section="6  Assertion 10 evidence"),
         content.sign_off("7  Sign-off", review.period, review.meeting, review.chair, review.clerk),
     ]
-    return Document(
-        title=content.full_title(review.period, review.council_name),
-        heading=content.TITLE,
-        council=review.council_name,
-        marking="Confidential",
-        footnote=content.footnote(review.period, review.generated_at),
-        author=review.prepared_by or review.council_name,
-        subject=f"{review.council_name}: review of social-media governance, {review.period.label} "
-        "(Confidential)",
-        blocks=tuple(blocks),
+    return content.review_document(
+        review.period,
+        review.council_name,
+        review.generated_at,
+        "Confidential",
+        review.prepared_by or review.council_name,
+        blocks,
     )
 
 

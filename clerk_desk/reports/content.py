@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from clerk_desk.reports import figures
-from clerk_desk.reports.blocks import Block, Chart, Cover, Grid, Heading, Paragraph, SignOff
+from clerk_desk.reports.blocks import Block, Chart, Cover, Document, Grid, Heading, Paragraph, SignOff
 from clerk_desk.reports.period import Period, long_date, short_date, year_label
 
 TITLE = "Social media annual review"
@@ -25,6 +25,23 @@ def full_title(period: Period, council: str) -> str:
 def footnote(period: Period, generated_at: datetime) -> str:
     span = f"{short_date(period.start)} to {short_date(period.end)}"
     return f"{span} · generated {long_date(generated_at.date())}"
+
+
+def review_document(
+    period: Period, council: str, generated_at: datetime, marking: str, author: str, blocks: list[Block]
+) -> Document:
+    """The annual review's document around its blocks: the same title, footnote and subject for the
+    confidential and the public version, but for the marking."""
+    return Document(
+        title=full_title(period, council),
+        heading=TITLE,
+        council=council,
+        marking=marking,
+        footnote=footnote(period, generated_at),
+        author=author,
+        subject=f"{council}: review of social-media governance, {period.label} ({marking})",
+        blocks=tuple(blocks),
+    )
 
 
 def cover(

@@ -48,15 +48,8 @@ def document(review: PublicReview) -> Document:
         *_policy_health(review),
         content.sign_off("6  Sign-off", review.period, review.meeting, review.chair, review.clerk),
     ]
-    return Document(
-        title=content.full_title(review.period, review.council_name),
-        heading=content.TITLE,
-        council=review.council_name,
-        marking="Public",
-        footnote=content.footnote(review.period, review.generated_at),
-        author=review.council_name,
-        subject=f"{review.council_name}: review of social-media governance, {review.period.label} (Public)",
-        blocks=tuple(blocks),
+    return content.review_document(
+        review.period, review.council_name, review.generated_at, "Public", review.council_name, blocks
     )
 
 
