@@ -5,15 +5,21 @@ latest risk assessment and (for a compromise) its accounts' password dates. ``op
 exactly that, as plain rows, for the incidents not closed only; closed history is never loaded, and
 no description, timeline or evidence is read. The rows are ``checks.incident_rows.OpenIncident``; the
 lifecycle helpers (``required_steps``, ``step_settled``, ``ico_deadline`` …) take one or a full ``Incident``.
+
+The rows are read with SQLAlchemy Core, not as ORM objects, and the moments are read as stored (naive
+UTC: text in SQLite, a ``datetime`` from PostgreSQL) and made aware once here, by ``stored_moment``: a
+few thousand open incidents cost little more than the query itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from clerk_desk.checks.incident_rows import AssessmentFacts, OpenIncident, StepFacts
 from clerk_desk.models import (
@@ -26,62 +32,102 @@ from clerk_desk.models import (
 )
 from clerk_desk.models.incidents import incident_accounts
 
-_COLUMNS = (
-    Incident.id,
-    Incident.reference,
-    Incident.title,
-    Incident.category,
-    Incident.severity,
-    Incident.status,
-    Incident.reported_at,
-    Incident.discovered_at,
-    Incident.external_party,
-    Incident.personal_data,
-    Incident.near_miss,
-    Incident.clerk_is_target,
-    Incident.ico_decision,
+
+def _as_stored(column: Any) -> ColumnElement[Any]:
+    """A moment column read as the database driver gives it (``stored_moment`` makes it aware)."""
+    return type_coerce(column, NullType()).label(column.key)
+
+
+def stored_moment(value: datetime | str | None) -> datetime | None:
+    """A moment as stored (naive UTC, as ``models.base.UTCDateTime`` writes it: ISO text in SQLite, a
+    naive ``datetime`` from PostgreSQL), read back aware in UTC, as the ORM reads it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC)
+
+
+_QUERY = (
+    select(
+        Incident.id,
+        Incident.reference,
+        Incident.title,
+        Incident.category,
+        Incident.severity,
+        Incident.status,
+        _as_stored(Incident.reported_at),
+        _as_stored(Incident.discovered_at),
+        Incident.external_party,
+        Incident.personal_data,
+        Incident.near_miss,
+        Incident.clerk_is_target,
+        Incident.ico_decision,
+        FollowUp.step,
+        _as_stored(FollowUp.done_at),
+        FollowUp.not_applicable,
+    )
+    .outerjoin(FollowUp, FollowUp.incident_id == Incident.id)
+    .where(Incident.status != IncidentStatus.CLOSED)
+    .order_by(Incident.reported_at.desc(), Incident.id.desc(), FollowUp.id)
 )
-_CATEGORY = 3  # the position of Incident.category in _COLUMNS
 
 
 def open_incidents(session: Session, accounts: Sequence[Account]) -> list[OpenIncident]:
     """Every incident not closed, newest first (``accounts`` is the register's list, so that an
     incident's accounts are the same objects the rules see).
 
-    The incidents table is read once, with each incident's steps; the assessments are read from their
-    own (short) table, and the accounts of the compromises by their incidents' ids.
+    The incidents table is read once, with each incident's steps (one row per step); the assessments
+    and the accounts of the compromises are read by their incidents' ids.
     """
-    not_closed = Incident.status != IncidentStatus.CLOSED
-    query = (
-        select(*_COLUMNS, FollowUp.step, FollowUp.done_at, FollowUp.not_applicable)
-        .outerjoin(FollowUp, FollowUp.incident_id == Incident.id)
-        .where(not_closed)
-        .order_by(Incident.reported_at.desc(), Incident.id.desc(), FollowUp.id)
-    )
-    found: list[tuple[Any, ...]] = []  # an incident's columns, then its steps
-    steps: dict[int, list[StepFacts]] = {}
-    width = len(_COLUMNS)
-    rows: Iterable[tuple[Any, ...]] = session.execute(query)
-    for row in rows:
-        if not found or row[0] != found[-1][0]:
-            found.append(row[:width])
-            steps[row[0]] = []
-        if row[width] is not None:
-            steps[row[0]].append(StepFacts(row[width], row[width + 1], row[width + 2]))
-    assessed: dict[int, list[AssessmentFacts]] = {}
-    for assessment in session.execute(
-        select(IncidentAssessment)
-        .join(Incident, IncidentAssessment.incident_id == Incident.id)
-        .where(not_closed)
-        .order_by(IncidentAssessment.assessed_at, IncidentAssessment.id)  # as Incident.assessments
-    ).scalars():
-        assessed.setdefault(assessment.incident_id, []).append(AssessmentFacts(assessment.risk_level))
-    compromises = [row[0] for row in found if row[3] == IncidentCategory.ACCOUNT_COMPROMISE]
+    found: list[tuple[Any, list[StepFacts]]] = []  # an incident's first row, and its steps
+    steps: list[StepFacts] = []
+    last = None
+    for row in session.connection().execute(_QUERY):
+        if row[0] != last:
+            last, steps = row[0], []
+            found.append((row, steps))
+        if row[13] is not None:
+            steps.append(StepFacts(row[13], stored_moment(row[14]), row[15]))
+    ids = [row[0] for row, _ in found]
+    assessed = _assessments(session, ids)
+    compromises = [row[0] for row, _ in found if row[3] == IncidentCategory.ACCOUNT_COMPROMISE]
+    named = _accounts_named(session, compromises, accounts)
     return [
-        OpenIncident(steps[row[0]], assessed.get(row[0], ()), named.get(row[0], ()), *row)
-        for named in [_accounts_named(session, compromises, accounts)]
-        for row in found
+        OpenIncident(
+            steps,
+            assessed.get(row[0], ()),
+            named.get(row[0], ()),
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            stored_moment(row[6]),  # type: ignore[arg-type]  # never NULL
+            stored_moment(row[7]),
+            row[8],
+            row[9],
+            row[10],
+            row[11],
+            row[12],
+        )
+        for row, steps in found
     ]
+
+
+def _assessments(session: Session, ids: list[int]) -> dict[int, list[AssessmentFacts]]:
+    """The risk each assessment of these incidents found, oldest first (as ``Incident.assessments``)."""
+    assessed: dict[int, list[AssessmentFacts]] = {}
+    for start in range(0, len(ids), CHUNK):
+        query = (
+            select(IncidentAssessment)
+            .where(IncidentAssessment.incident_id.in_(ids[start : start + CHUNK]))
+            .order_by(IncidentAssessment.assessed_at, IncidentAssessment.id)
+        )
+        for assessment in session.execute(query).scalars():
+            assessed.setdefault(assessment.incident_id, []).append(AssessmentFacts(assessment.risk_level))
+    return assessed
 
 
 def _accounts_named(
@@ -95,7 +141,7 @@ def _accounts_named(
         query = select(link.incident_id, link.account_id).where(
             link.incident_id.in_(ids[start : start + CHUNK])
         )
-        for incident_id, account_id in session.execute(query):
+        for incident_id, account_id in session.connection().execute(query):
             if account_id in position:
                 named.setdefault(incident_id, []).append(accounts[position[account_id]])
     for listed in named.values():
@@ -103,5 +149,6 @@ def _accounts_named(
     return named
 
 
-#: Incident ids per query when reading the accounts they name (as SQLAlchemy's selectin loading).
+#: Incident ids per query when reading the assessments and accounts named (as SQLAlchemy's selectin
+#: loading).
 CHUNK = 500

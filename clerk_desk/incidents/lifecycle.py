@@ -81,31 +81,37 @@ STEPS: dict[str, StepSpec] = {
 }
 
 
+#: The steps each category requires (harassment's depends on whether the clerk is the target).
+_CATEGORY_STEPS: dict[str, tuple[str, ...]] = {
+    IncidentCategory.ACCOUNT_COMPROMISE: ("change_passwords", "review_access"),
+    IncidentCategory.NON_COUNCIL_DEVICE: ("clerk_notified", "chair_informed"),
+    IncidentCategory.IMPERSONATION: ("platform_notified", "public_notified"),
+    IncidentCategory.POLICY_BREACH: ("referral",),
+}
+
+
 def required_steps(incident: IncidentLike) -> list[str]:
     """The follow-up steps this incident needs before it can be closed."""
     category = incident.category
-    steps: list[str] = []
-    if category == IncidentCategory.ACCOUNT_COMPROMISE:
-        steps += ["change_passwords", "review_access"]
-    elif category == IncidentCategory.NON_COUNCIL_DEVICE:
-        steps += ["clerk_notified", "chair_informed"]
-    elif category == IncidentCategory.IMPERSONATION:
-        steps += ["platform_notified", "public_notified"]
-    elif category == IncidentCategory.HARASSMENT:
-        steps.append("reported_to_chair" if incident.clerk_is_target else "reported_to_clerk")
-    elif category == IncidentCategory.POLICY_BREACH:
-        steps.append("referral")
+    if category == IncidentCategory.HARASSMENT:
+        steps = ["reported_to_chair" if incident.clerk_is_target else "reported_to_clerk"]
+    else:
+        steps = list(_CATEGORY_STEPS.get(category, ()))
     if needs_ico_decision(incident):
         steps.append("ico_decision")
-    if needs_subjects_told(incident):
-        steps.append("subjects_told")
+        if _latest_risk_high(incident):
+            steps.append("subjects_told")
     return steps
 
 
 def needs_subjects_told(incident: IncidentLike) -> bool:
     """A breach whose latest assessment puts the risk to people high: they are told (Art. 34)."""
-    latest = incident.assessments[-1] if incident.assessments else None
-    return needs_ico_decision(incident) and latest is not None and latest.risk_level == RiskLevel.HIGH
+    return needs_ico_decision(incident) and _latest_risk_high(incident)
+
+
+def _latest_risk_high(incident: IncidentLike) -> bool:
+    assessments = incident.assessments
+    return bool(assessments) and assessments[-1].risk_level == RiskLevel.HIGH
 
 
 def needs_ico_decision(incident: IncidentLike) -> bool:
@@ -142,9 +148,11 @@ def passwords_changed(incident: IncidentLike) -> bool:
 
 def step_settled(incident: IncidentLike, key: str) -> bool:
     """Done, marked not applicable with a reason, or (passwords) done in the register already."""
-    row = next((s for s in incident.steps if s.step == key), None)
-    if row is not None and row.settled:
-        return True
+    for row in incident.steps:
+        if row.step == key:
+            if row.settled:
+                return True
+            break
     if key == "change_passwords":
         return passwords_changed(incident)
     if key == "ico_decision":

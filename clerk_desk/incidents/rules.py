@@ -74,9 +74,12 @@ def _finding(rule_id: str, clause: str, severity: Severity, incident: OpenIncide
 
 def ico_deadline(register: Register) -> Iterable[Finding]:
     """A personal-data breach: the ICO decision within 72 hours of discovery (UK GDPR Art. 33)."""
+    zone = register.settings.time_zone
     for incident in register.incidents:
+        if incident.ico_decision is not None:
+            continue
         deadline = incidents.ico_deadline(incident)
-        if deadline is None or incident.ico_decision is not None:
+        if deadline is None:
             continue
         hours = incidents.hours_until(deadline, register.now)
         when = f"{hours} hours left" if hours >= 0 else f"{-hours} hours overdue"
@@ -86,7 +89,7 @@ def ico_deadline(register: Register) -> Iterable[Finding]:
             Severity.HIGH,
             incident,
             f"{incident.reference} ({incident.title}): decide whether to notify the ICO — {when} "
-            f"(deadline {council_time.show_named(deadline, register.settings.time_zone)}).",
+            f"(deadline {council_time.show_named(deadline, zone)}).",
         )
 
 
@@ -94,8 +97,9 @@ def chair_not_informed(register: Register) -> Iterable[Finding]:
     """A breach of Thornbury 9.7 informs the Chair; so does harassment of the clerk (Ottery 7.4;
     Thornbury 5.3)."""
     for incident in register.incidents:
+        required = incidents.required_steps(incident)
         for key in ("chair_informed", "reported_to_chair"):
-            if key in incidents.required_steps(incident) and not incidents.step_settled(incident, key):
+            if key in required and not incidents.step_settled(incident, key):
                 spec = incidents.STEPS[key]
                 yield _finding(
                     "chair-not-informed",
@@ -146,9 +150,10 @@ def incident_open_too_long(register: Register) -> Iterable[Finding]:
     Not one of the design's rule ids: the policies expect breaches to be dealt with (Thornbury 6;
     Stalbridge 3 enforcement), and an incident nobody closes is how a breach is forgotten.
     """
+    zone = register.settings.time_zone
     for incident in register.incidents:
         if incident.status in (IncidentStatus.OPEN, IncidentStatus.INVESTIGATING):
-            reported_on = council_time.local_date(incident.reported_at, register.settings.time_zone)
+            reported_on = council_time.local_date(incident.reported_at, zone)
             days = (register.today - reported_on).days
             if days > OPEN_TOO_LONG_DAYS:
                 yield _finding(
@@ -163,13 +168,15 @@ def incident_open_too_long(register: Register) -> Iterable[Finding]:
 
 def incident_deadlines(register: Register, within_days: int) -> Iterable[Reminder]:
     """ICO deadlines, and follow-up steps still to do on open incidents."""
+    zone = register.settings.time_zone
+    horizon = register.today + timedelta(days=within_days)
     for incident in register.incidents:
-        deadline = incidents.ico_deadline(incident)
-        if deadline is not None and incident.ico_decision is None:
+        deadline = incidents.ico_deadline(incident) if incident.ico_decision is None else None
+        if deadline is not None:
             overdue = deadline < register.now
             yield Reminder(
                 Urgency.OVERDUE if overdue else Urgency.NOW,
-                council_time.local_date(deadline, register.settings.time_zone),
+                council_time.local_date(deadline, zone),
                 incident.reference,
                 "Decide on notifying the ICO",
                 incident.title,
@@ -181,14 +188,14 @@ def incident_deadlines(register: Register, within_days: int) -> Iterable[Reminde
             )
         if incident.status == IncidentStatus.CLOSED:
             continue
+        due = None
         for key in incidents.outstanding_steps(incident):
             if key == "ico_decision":
                 continue
             spec = incidents.STEPS[key]
-            due = council_time.local_date(
-                incident.reported_at + incidents.FOLLOW_UP_DAYS, register.settings.time_zone
-            )
-            if due <= register.today + timedelta(days=within_days):
+            if due is None:  # the same for every step of the incident
+                due = council_time.local_date(incident.reported_at + incidents.FOLLOW_UP_DAYS, zone)
+            if due <= horizon:
                 urgency = Urgency.OVERDUE if due < register.today else Urgency.SOON
                 yield Reminder(
                     urgency,
