@@ -2,14 +2,18 @@
 
 The bottom of the checks capability: the rule modules (``core_rules``, ``access.rules``,
 ``incidents.rules``) import these types, and ``engine`` lists the rules.
+
+Findings and reminders are named tuples: immutable, and cheap to build by the thousand (a large
+council's Home page has thousands of each, remade on every reload).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from clerk_desk.checks.incident_rows import OpenIncident
 from clerk_desk.continuity.backup import BackupStatus
@@ -27,11 +31,13 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        return {"high": 0, "medium": 1, "low": 2}[self.value]
+        return _SEVERITY_RANKS[self]
 
 
-@dataclass(frozen=True)
-class Finding:
+_SEVERITY_RANKS = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+
+
+class Finding(NamedTuple):
     """Something that needs the clerk's attention.
 
     ``subject_kind`` and ``subject_id`` let the Home page open the record; they are not part of the
@@ -47,8 +53,7 @@ class Finding:
     subject_id: int | None = None
 
     def as_json(self) -> dict[str, str]:
-        data = asdict(self)
-        return {key: str(data[key]) for key in ("rule", "clause", "severity", "subject", "message")}
+        return {key: str(getattr(self, key)) for key in ("rule", "clause", "severity", "subject", "message")}
 
 
 @dataclass(frozen=True)
@@ -88,11 +93,13 @@ class Urgency(StrEnum):
 
     @property
     def rank(self) -> int:
-        return {"now": 0, "overdue": 1, "soon": 2}[self.value]
+        return _URGENCY_RANKS[self]
 
 
-@dataclass(frozen=True)
-class Reminder:
+_URGENCY_RANKS = {Urgency.NOW: 0, Urgency.OVERDUE: 1, Urgency.SOON: 2}
+
+
+class Reminder(NamedTuple):
     """One thing to do by a date."""
 
     urgency: Urgency

@@ -4,6 +4,9 @@
 ``step_settled``, ``ico_deadline`` …) take either one of these or a full ``Incident`` (``IncidentLike``).
 They sit with the checks' own types so that ``checks.findings`` needs nothing from the incidents
 capability (delegated access and incidents stay independent).
+
+A row and its steps are named tuples: immutable, and built for thousands of open incidents in a
+fraction of the time a frozen dataclass takes.
 """
 
 from __future__ import annotations
@@ -11,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from clerk_desk.models import Account, Incident, RiskLevel
 
 
-@dataclass(frozen=True, slots=True)
-class StepFacts:
+class StepFacts(NamedTuple):
     """One follow-up step as recorded: done, or not applicable (with its reason)."""
 
     step: str
@@ -35,8 +38,7 @@ class AssessmentFacts:
     risk_level: RiskLevel
 
 
-@dataclass(frozen=True, slots=True)
-class OpenIncident:
+class OpenIncident(NamedTuple):
     """An incident not closed, with the relations and fields the checks read."""
 
     steps: Sequence[StepFacts]

@@ -83,7 +83,7 @@ def open_incidents(session: Session, accounts: Sequence[Account]) -> list[OpenIn
     found: list[tuple[Any, list[StepFacts]]] = []  # an incident's first row, and its steps
     steps: list[StepFacts] = []
     last = None
-    for row in session.connection().execute(_QUERY):
+    for row in session.connection().execute(_QUERY).all():
         if row[0] != last:
             last, steps = row[0], []
             found.append((row, steps))
@@ -93,27 +93,28 @@ def open_incidents(session: Session, accounts: Sequence[Account]) -> list[OpenIn
     assessed = _assessments(session, ids)
     compromises = [row[0] for row, _ in found if row[3] == IncidentCategory.ACCOUNT_COMPROMISE]
     named = _accounts_named(session, compromises, accounts)
-    return [
-        OpenIncident(
-            steps,
-            assessed.get(row[0], ()),
-            named.get(row[0], ()),
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            row[5],
-            stored_moment(row[6]),  # type: ignore[arg-type]  # never NULL
-            stored_moment(row[7]),
-            row[8],
-            row[9],
-            row[10],
-            row[11],
-            row[12],
+    rows = []
+    for row, steps in found:
+        (id_, reference, title, category, severity, status, reported, discovered) = row[:8]
+        reported_at = stored_moment(reported)
+        assert reported_at is not None  # NOT NULL
+        rows.append(
+            OpenIncident(
+                steps,
+                assessed.get(id_, ()),
+                named.get(id_, ()),
+                id_,
+                reference,
+                title,
+                category,
+                severity,
+                status,
+                reported_at,
+                reported_at if discovered == reported else stored_moment(discovered),
+                *row[8:13],
+            )
         )
-        for row, steps in found
-    ]
+    return rows
 
 
 def _assessments(session: Session, ids: list[int]) -> dict[int, list[AssessmentFacts]]:
