@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, type_coerce
+from sqlalchemy import ColumnElement, bindparam, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -117,16 +117,22 @@ def open_incidents(session: Session, accounts: Sequence[Account]) -> list[OpenIn
     return rows
 
 
+#: The ids are one expanding parameter: the statement is built and compiled once, whatever the ids.
+_ASSESSMENTS = (
+    select(IncidentAssessment)
+    .where(IncidentAssessment.incident_id.in_(bindparam("ids", expanding=True)))
+    .order_by(IncidentAssessment.assessed_at, IncidentAssessment.id)  # as Incident.assessments
+)
+_LINKS = select(incident_accounts.c.incident_id, incident_accounts.c.account_id).where(
+    incident_accounts.c.incident_id.in_(bindparam("ids", expanding=True))
+)
+
+
 def _assessments(session: Session, ids: list[int]) -> dict[int, list[AssessmentFacts]]:
     """The risk each assessment of these incidents found, oldest first (as ``Incident.assessments``)."""
     assessed: dict[int, list[AssessmentFacts]] = {}
     for start in range(0, len(ids), CHUNK):
-        query = (
-            select(IncidentAssessment)
-            .where(IncidentAssessment.incident_id.in_(ids[start : start + CHUNK]))
-            .order_by(IncidentAssessment.assessed_at, IncidentAssessment.id)
-        )
-        for assessment in session.execute(query).scalars():
+        for assessment in session.execute(_ASSESSMENTS, {"ids": ids[start : start + CHUNK]}).scalars():
             assessed.setdefault(assessment.incident_id, []).append(AssessmentFacts(assessment.risk_level))
     return assessed
 
@@ -137,12 +143,10 @@ def _accounts_named(
     """The accounts each of these incidents names, in the register's order (platform, handle)."""
     position = {account.id: n for n, account in enumerate(accounts)}
     named: dict[int, list[Account]] = {}
-    link = incident_accounts.c
     for start in range(0, len(ids), CHUNK):
-        query = select(link.incident_id, link.account_id).where(
-            link.incident_id.in_(ids[start : start + CHUNK])
-        )
-        for incident_id, account_id in session.connection().execute(query):
+        for incident_id, account_id in session.connection().execute(
+            _LINKS, {"ids": ids[start : start + CHUNK]}
+        ):
             if account_id in position:
                 named.setdefault(incident_id, []).append(accounts[position[account_id]])
     for listed in named.values():
