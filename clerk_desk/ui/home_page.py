@@ -77,6 +77,7 @@ class DueTable(ActivatingTableView):
         self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setResizeContentsPrecision(SAMPLE_ROWS)
         self.fitted = False
+        self.shown: list[Reminder] | None = None
         self.doubleClicked.connect(self._activate)
         self.enter_pressed.connect(self._activate)
 
@@ -85,7 +86,10 @@ class DueTable(ActivatingTableView):
             self.activated_reminder.emit(self.model_.row_at(index.row()))
 
     def set_rows(self, rows: list[Reminder]) -> None:
-        self.model_.set_rows(rows)
+        """Show these reminders; the same reminders as shown already leave the table as it is."""
+        if rows != self.shown:  # reminders are immutable: equal ones show the same
+            self.shown = rows
+            self.model_.set_rows(rows)
         if rows and not self.fitted:  # once: a reload keeps the widths
             self.fitted = True
             for column in range(self.model_.columnCount() - 1):
@@ -116,6 +120,7 @@ class HomePage(TablePage):
         self.body.addWidget(self.election)
         self.body.setStretchFactor(self.table, 2)
         self.register: checks.Register | None = None
+        self.findings: list[Finding] | None = None  # as shown
 
     def reload(self) -> None:
         snapshot = self.context.vault
@@ -134,7 +139,9 @@ class HomePage(TablePage):
         snapshot = register.vault
         findings = checks.evaluate(register)
         due = reminders.due(None, register)
-        self.replace_rows(findings, key=lambda f: (f.rule, f.subject))
+        if findings != self.findings:  # findings are immutable: equal ones show the same, so the table stays
+            self.findings = findings
+            self.replace_rows(findings, key=lambda f: (f.rule, f.subject))
         self.fit_columns()
         self.due.set_rows(due)
         self.due_heading.setText(
