@@ -8,12 +8,13 @@ When someone who held access leaves or loses it, the account's password is due f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from clerk_desk import clauses, fields
 from clerk_desk.credentials import rotation
@@ -266,10 +267,38 @@ def access_end(grant: Grant, today: date) -> tuple[date, str] | None:
     return min(ends) if ends else None
 
 
-def unrevoked(session: Session) -> list[Grant]:
-    """Grants not revoked (in force, or expired and still to be revoked): the ones the rules look at."""
-    query = select(Grant).where(Grant.revoked_on.is_(None)).order_by(Grant.granted_on.desc(), Grant.id.desc())
-    return list(session.execute(query).unique().scalars())
+def unrevoked(session: Session, everyone: Sequence[Person], registered: Sequence[Account]) -> list[Grant]:
+    """Grants not revoked (in force, or expired and still to be revoked): the ones the rules look at.
+
+    ``everyone`` and ``registered`` are the people and accounts already read (``people.all_people``,
+    ``accounts.all_accounts``): each grant's person, account, approver and revoker are taken from them
+    instead of being joined into the query and matched row by row.
+    """
+    query = (
+        select(Grant)
+        .options(*(lazyload(relation) for relation in _GRANT_RELATIONS))
+        .where(Grant.revoked_on.is_(None))
+        .order_by(Grant.granted_on.desc(), Grant.id.desc())
+    )
+    by_person = {person.id: person for person in everyone}
+    by_account = {account.id: account for account in registered}
+
+    def person(person_id: int | None) -> Person | None:
+        if person_id is None:
+            return None
+        return by_person.get(person_id) or session.get(Person, person_id)
+
+    found = list(session.execute(query).scalars())
+    for grant in found:
+        set_committed_value(grant, "person", person(grant.person_id))
+        account = by_account.get(grant.account_id) or session.get(Account, grant.account_id)
+        set_committed_value(grant, "account", account)
+        set_committed_value(grant, "approved_by", person(grant.approved_by_id))
+        set_committed_value(grant, "revoked_by", person(grant.revoked_by_id))
+    return found
+
+
+_GRANT_RELATIONS = (Grant.person, Grant.account, Grant.approved_by, Grant.revoked_by)
 
 
 def keyholders_gone(session: Session) -> Iterable[rotation.RotateNowEvent]:

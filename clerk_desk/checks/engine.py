@@ -76,15 +76,16 @@ def load(
     """Everything the rules read; pass a ``credentials.snapshot`` to include the keyring rules, and this
     PC's ``backup.status`` (for a SQLite council) to include the backup rule."""
     registered = accounts.all_accounts(session)
+    everyone = people.all_people(session)
     open_incidents = incident_rules.open_for_checks(session, registered)
     return Register(
         today=clock.today(),
         settings=council_settings.load(session),
         accounts=registered,
-        people=people.all_people(session),
+        people=everyone,
         rotate_now=rotation.outstanding(registered, rotate_now_events(session, open_incidents)),
         vault=vault,
-        grants=access.unrevoked(session),
+        grants=access.unrevoked(session, everyone, registered),
         designations=officers.all_designations(session),
         acknowledgements=acknowledgements.all_acknowledgements(session),
         incidents=open_incidents,
