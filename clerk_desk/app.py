@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import sys
 import threading
@@ -51,27 +50,11 @@ def app_icon() -> QIcon:
     return QIcon(str(resources_dir() / "clerk-desk.png"))
 
 
-#: New objects between two passes of the cycle collector (Python's default is 700).
-COLLECT_EVERY = 10_000
-
-
-def collect_less_often() -> None:
-    """Run Python's cycle collector less often than its default, for the whole window's life.
-
-    A reload of Home on a large council makes tens of thousands of short-lived objects (rows, findings,
-    reminders). At the default the collector ran a full pass over every object in the process about
-    once a reload, which took about a fifth of the reload; now a full pass comes every few dozen
-    reloads. Objects are still freed as soon as nothing uses them: only reference cycles wait longer.
-    """
-    gc.set_threshold(COLLECT_EVERY, *gc.get_threshold()[1:])
-
-
 def create_main_window(database_url: str, actor: str | None = None) -> MainWindow:
     """The main window on ``database_url``, without starting an event loop.
 
     Uses the running QApplication. Raises ``DatabaseError`` when the database cannot be opened.
     """
-    collect_less_often()
     app = QApplication.instance()
     if isinstance(app, QApplication) and not app.property("clerkDeskStyled"):
         apply_style(app)
@@ -246,7 +229,6 @@ def run_gui(database_url: str, actor: str | None, *, smoke_test: bool = False) -
     With ``smoke_test``, run until every page has been painted instead (``clerk-desk --smoke-test``).
     """
     _setup_logging()
-    collect_less_often()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Clerk Desk")

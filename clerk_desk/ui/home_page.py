@@ -13,6 +13,7 @@ from clerk_desk.checks import engine as checks
 from clerk_desk.checks import reminders
 from clerk_desk.checks.engine import Finding, Severity
 from clerk_desk.checks.reminders import Reminder
+from clerk_desk.collector import fewer_collections
 from clerk_desk.continuity import backup
 from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import AccountStatus
@@ -125,7 +126,11 @@ class HomePage(TablePage):
     def reload(self) -> None:
         snapshot = self.context.vault
         state = backup.status_for(self.context.database.url)
-        self.show_register(self.context.read(lambda s: checks.load(s, self.context.clock, snapshot, state)))
+        # A large council's register and its findings are tens of thousands of new objects, few in cycles.
+        with fewer_collections():
+            self.show_register(
+                self.context.read(lambda s: checks.load(s, self.context.clock, snapshot, state))
+            )
 
     def show_vault(self, snapshot: VaultSnapshot) -> None:
         """Add what the password store holds to the findings, without reading the register again."""
@@ -135,6 +140,10 @@ class HomePage(TablePage):
             self.show_register(replace(self.register, vault=snapshot))
 
     def show_register(self, register: checks.Register) -> None:
+        with fewer_collections():
+            self._show(register)
+
+    def _show(self, register: checks.Register) -> None:
         self.register = register
         snapshot = register.vault
         findings = checks.evaluate(register)
