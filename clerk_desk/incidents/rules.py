@@ -48,6 +48,13 @@ def compromised_accounts(session: Session) -> Iterable[rotation.RotateNowEvent]:
 
 def compromise_events(found: Iterable[IncidentLike]) -> list[rotation.RotateNowEvent]:
     """``compromised_accounts`` for incidents already loaded (the open ones), in the same order."""
+    compromises = [
+        incident
+        for incident in found
+        if incident.category == IncidentCategory.ACCOUNT_COMPROMISE
+        and incident.status != IncidentStatus.CLOSED
+    ]
+    compromises.sort(key=lambda incident: incident.id)
     return [
         rotation.RotateNowEvent(
             account.id,
@@ -55,9 +62,7 @@ def compromise_events(found: Iterable[IncidentLike]) -> list[rotation.RotateNowE
             f"{incident.reference}, a suspected compromise",
             RotationReason.SUSPECTED_COMPROMISE,
         )
-        for incident in sorted(found, key=lambda incident: incident.id)
-        if incident.category == IncidentCategory.ACCOUNT_COMPROMISE
-        and incident.status != IncidentStatus.CLOSED
+        for incident in compromises
         for account in incident.accounts
     ]
 
@@ -150,11 +155,11 @@ def incident_open_too_long(register: Register) -> Iterable[Finding]:
     Not one of the design's rule ids: the policies expect breaches to be dealt with (Thornbury 6;
     Stalbridge 3 enforcement), and an incident nobody closes is how a breach is forgotten.
     """
-    zone = register.settings.time_zone
+    zone, today = register.settings.time_zone, register.today
+    active = (IncidentStatus.OPEN, IncidentStatus.INVESTIGATING)
     for incident in register.incidents:
-        if incident.status in (IncidentStatus.OPEN, IncidentStatus.INVESTIGATING):
-            reported_on = council_time.local_date(incident.reported_at, zone)
-            days = (register.today - reported_on).days
+        if incident.status in active:
+            days = (today - council_time.local_date(incident.reported_at, zone)).days
             if days > OPEN_TOO_LONG_DAYS:
                 yield _finding(
                     "incident-open-too-long",
@@ -168,12 +173,13 @@ def incident_open_too_long(register: Register) -> Iterable[Finding]:
 
 def incident_deadlines(register: Register, within_days: int) -> Iterable[Reminder]:
     """ICO deadlines, and follow-up steps still to do on open incidents."""
-    zone = register.settings.time_zone
-    horizon = register.today + timedelta(days=within_days)
+    zone, today, now = register.settings.time_zone, register.today, register.now
+    horizon = today + timedelta(days=within_days)
+    closed, steps, follow_up = IncidentStatus.CLOSED, incidents.STEPS, incidents.FOLLOW_UP_DAYS
     for incident in register.incidents:
         deadline = incidents.ico_deadline(incident) if incident.ico_decision is None else None
         if deadline is not None:
-            overdue = deadline < register.now
+            overdue = deadline < now
             yield Reminder(
                 Urgency.OVERDUE if overdue else Urgency.NOW,
                 council_time.local_date(deadline, zone),
@@ -186,28 +192,28 @@ def incident_deadlines(register: Register, within_days: int) -> Iterable[Reminde
                 f"ico-{incident.reference}",
                 at=deadline,
             )
-        if incident.status == IncidentStatus.CLOSED:
+        if incident.status == closed:
             continue
-        due = None
-        for key in incidents.outstanding_steps(incident):
-            if key == "ico_decision":
-                continue
-            spec = incidents.STEPS[key]
-            if due is None:  # the same for every step of the incident
-                due = council_time.local_date(incident.reported_at + incidents.FOLLOW_UP_DAYS, zone)
-            if due <= horizon:
-                urgency = Urgency.OVERDUE if due < register.today else Urgency.SOON
-                yield Reminder(
-                    urgency,
-                    due,
-                    incident.reference,
-                    spec.label,
-                    incident.title,
-                    spec.clause,
-                    "incident",
-                    incident.id,
-                    f"step-{incident.reference}-{key}",
-                )
+        keys = [key for key in incidents.outstanding_steps(incident) if key != "ico_decision"]
+        if not keys:
+            continue
+        due = council_time.local_date(incident.reported_at + follow_up, zone)  # the same for every step
+        if due > horizon:
+            continue
+        urgency = Urgency.OVERDUE if due < today else Urgency.SOON
+        for key in keys:
+            spec = steps[key]
+            yield Reminder(
+                urgency,
+                due,
+                incident.reference,
+                spec.label,
+                incident.title,
+                spec.clause,
+                "incident",
+                incident.id,
+                f"step-{incident.reference}-{key}",
+            )
 
 
 RULES = (
