@@ -42,7 +42,9 @@ class OpenIncident(NamedTuple):
     """An incident not closed, with the relations and fields the checks read."""
 
     steps: Sequence[StepFacts]
-    #: Oldest first, as ``Incident.assessments``.
+    #: For a personal-data breach, every assessment, oldest first as ``Incident.assessments`` (only a
+    #: personal-data breach's risk is read by a rule: ``needs_subjects_told``); for any other incident
+    #: none are loaded.
     assessments: Sequence[AssessmentFacts]
     #: For a suspected compromise, the accounts named, from the register already loaded (their password
     #: dates are read); for any other incident no rule reads them, and they are not loaded.

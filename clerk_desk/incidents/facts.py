@@ -78,7 +78,7 @@ def open_incidents(session: Session, accounts: Sequence[Account]) -> list[OpenIn
     incident's accounts are the same objects the rules see).
 
     The incidents table is read once, with each incident's steps (one row per step); the assessments
-    and the accounts of the compromises are read by their incidents' ids.
+    of the personal-data breaches and the accounts of the compromises are read by their incidents' ids.
     """
     found: list[tuple[Any, list[StepFacts]]] = []  # an incident's first row, and its steps
     steps: list[StepFacts] = []
@@ -89,8 +89,8 @@ def open_incidents(session: Session, accounts: Sequence[Account]) -> list[OpenIn
             found.append((row, steps))
         if row[13] is not None:
             steps.append(StepFacts(row[13], stored_moment(row[14]), row[15]))
-    ids = [row[0] for row, _ in found]
-    assessed = _assessments(session, ids)
+    personal = [row[0] for row, _ in found if row[9] or row[3] == IncidentCategory.PERSONAL_DATA]
+    assessed = _assessments(session, personal)
     compromises = [row[0] for row, _ in found if row[3] == IncidentCategory.ACCOUNT_COMPROMISE]
     named = _accounts_named(session, compromises, accounts)
     rows = []

@@ -75,6 +75,7 @@ def test_open_incidents_read_as_rows_give_the_rules_the_same_answers(council: Da
         whole = incidents.all_incidents(session, open_only=True)
         assert [row.reference for row in rows] == [incident.reference for incident in whole]
         assert len(rows) == 5  # the closed incident is not read
+        assert any(row.assessments for row in rows)
         for row, incident in zip(rows, whole, strict=True):
             assert incidents.required_steps(row) == incidents.required_steps(incident)
             assert incidents.outstanding_steps(row) == incidents.outstanding_steps(incident)
@@ -83,9 +84,18 @@ def test_open_incidents_read_as_rows_give_the_rules_the_same_answers(council: Da
             assert assessment.not_told_late(row, NOW) == assessment.not_told_late(incident, NOW)
             for key in incidents.STEPS:
                 assert incidents.step_settled(row, key) == incidents.step_settled(incident, key)
+            # The moments are read as stored and made aware in facts, not by the ORM: the same values.
+            assert (row.reported_at, row.discovered_at) == (incident.reported_at, incident.discovered_at)
+            assert row.reported_at.tzinfo is not None
+            assert [(s.step, s.done_at, s.not_applicable) for s in row.steps] == [
+                (s.step, s.done_at, s.not_applicable) for s in incident.steps
+            ]
+            if assessment.is_personal(incident):  # the only incidents whose risk a rule reads
+                assert [a.risk_level for a in row.assessments] == [a.risk_level for a in incident.assessments]
             if incident.category == IncidentCategory.ACCOUNT_COMPROMISE:
                 assert [a.id for a in row.accounts] == [a.id for a in incident.accounts]
                 assert len(row.accounts) == 2
+                assert any(s.done_at is not None for s in row.steps)  # a moment read from a step
         assert incident_rules.compromise_events(rows) == list(incident_rules.compromised_accounts(session))
         assert incident_rules.compromise_events(rows) == incident_rules.compromise_events(whole)
 
@@ -100,3 +110,23 @@ def test_the_findings_come_from_the_open_incidents_only(council: Database, clock
     with council.read() as session:
         closed = [i.reference for i in incidents.all_incidents(session) if i.status == IncidentStatus.CLOSED]
     assert closed and not subjects & set(closed)
+
+
+def test_the_checks_grants_carry_their_people_and_account_after_the_session(
+    db: Database, clock: FixedClock
+) -> None:
+    """``access.unrevoked`` takes each grant's people and account from the lists already read: the rules
+    and Home read them after the session has closed."""
+    with db.transaction(ACTOR) as session:
+        factories.person(session, ACTOR, Role.CLERK)
+        factories.person(session, "Nguyễn Thu Hà", Role.EMPLOYEE)
+        factories.approved_account(session, TODAY)
+        factories.grant(session, TODAY)
+    with db.read() as session:
+        register = checks.load(session, clock)
+    (grant,) = register.grants
+    assert grant.person.name == "Nguyễn Thu Hà"
+    assert grant.account.name == "Facebook:@TownCouncil"
+    assert grant.approved_by is not None and grant.approved_by.name == ACTOR
+    assert grant.revoked_by is None
+    assert grant.person in register.people and grant.account in register.accounts
