@@ -90,13 +90,16 @@ _CATEGORY_STEPS: dict[str, tuple[str, ...]] = {
 }
 
 
+def category_steps(incident: IncidentLike) -> tuple[str, ...]:
+    """The steps the incident's category requires: ``required_steps`` without the ICO's and Art. 34's."""
+    if incident.category == IncidentCategory.HARASSMENT:
+        return ("reported_to_chair",) if incident.clerk_is_target else ("reported_to_clerk",)
+    return _CATEGORY_STEPS.get(incident.category, ())
+
+
 def required_steps(incident: IncidentLike) -> list[str]:
     """The follow-up steps this incident needs before it can be closed."""
-    category = incident.category
-    if category == IncidentCategory.HARASSMENT:
-        steps = ["reported_to_chair" if incident.clerk_is_target else "reported_to_clerk"]
-    else:
-        steps = list(_CATEGORY_STEPS.get(category, ()))
+    steps = list(category_steps(incident))
     if needs_ico_decision(incident):
         steps.append("ico_decision")
         if _latest_risk_high(incident):

@@ -102,7 +102,7 @@ def chair_not_informed(register: Register) -> Iterable[Finding]:
     """A breach of Thornbury 9.7 informs the Chair; so does harassment of the clerk (Ottery 7.4;
     Thornbury 5.3)."""
     for incident in register.incidents:
-        required = incidents.required_steps(incident)
+        required = incidents.category_steps(incident)  # both steps come from the category
         for key in ("chair_informed", "reported_to_chair"):
             if key in required and not incidents.step_settled(incident, key):
                 spec = incidents.STEPS[key]
@@ -118,7 +118,7 @@ def chair_not_informed(register: Register) -> Iterable[Finding]:
 def platform_not_notified(register: Register) -> Iterable[Finding]:
     """A fraudulent account is reported to the platform (Thornbury 8)."""
     for incident in register.incidents:
-        if "platform_notified" in incidents.required_steps(incident) and not incidents.step_settled(
+        if "platform_notified" in incidents.category_steps(incident) and not incidents.step_settled(
             incident, "platform_notified"
         ):
             party = f" ({incident.external_party})" if incident.external_party else ""

@@ -78,6 +78,7 @@ def test_open_incidents_read_as_rows_give_the_rules_the_same_answers(council: Da
         assert any(row.assessments for row in rows)
         for row, incident in zip(rows, whole, strict=True):
             assert incidents.required_steps(row) == incidents.required_steps(incident)
+            assert incidents.category_steps(row) == incidents.category_steps(incident)
             assert incidents.outstanding_steps(row) == incidents.outstanding_steps(incident)
             assert incidents.ico_deadline(row) == incidents.ico_deadline(incident)
             assert incidents.needs_subjects_told(row) == incidents.needs_subjects_told(incident)
