@@ -81,8 +81,7 @@ STEPS: dict[str, StepSpec] = {
 }
 
 
-#: The steps each category requires (harassment's depends on whether the clerk is the target).
-_CATEGORY_STEPS: dict[str, tuple[str, ...]] = {
+_CATEGORY_STEPS: dict[str, tuple[str, ...]] = {  # harassment's depends on who the target is
     IncidentCategory.ACCOUNT_COMPROMISE: ("change_passwords", "review_access"),
     IncidentCategory.NON_COUNCIL_DEVICE: ("clerk_notified", "chair_informed"),
     IncidentCategory.IMPERSONATION: ("platform_notified", "public_notified"),
@@ -102,19 +101,15 @@ def required_steps(incident: IncidentLike) -> list[str]:
     steps = list(category_steps(incident))
     if needs_ico_decision(incident):
         steps.append("ico_decision")
-        if _latest_risk_high(incident):
+        if needs_subjects_told(incident):
             steps.append("subjects_told")
     return steps
 
 
 def needs_subjects_told(incident: IncidentLike) -> bool:
     """A breach whose latest assessment puts the risk to people high: they are told (Art. 34)."""
-    return needs_ico_decision(incident) and _latest_risk_high(incident)
-
-
-def _latest_risk_high(incident: IncidentLike) -> bool:
-    assessments = incident.assessments
-    return bool(assessments) and assessments[-1].risk_level == RiskLevel.HIGH
+    latest = incident.assessments[-1] if incident.assessments else None
+    return needs_ico_decision(incident) and latest is not None and latest.risk_level == RiskLevel.HIGH
 
 
 def needs_ico_decision(incident: IncidentLike) -> bool:
@@ -151,11 +146,8 @@ def passwords_changed(incident: IncidentLike) -> bool:
 
 def step_settled(incident: IncidentLike, key: str) -> bool:
     """Done, marked not applicable with a reason, or (passwords) done in the register already."""
-    for row in incident.steps:
-        if row.step == key:
-            if row.settled:
-                return True
-            break
+    if any(row.step == key and row.settled for row in incident.steps):  # one row a step at most
+        return True
     if key == "change_passwords":
         return passwords_changed(incident)
     if key == "ico_decision":
