@@ -41,6 +41,8 @@ class AssessmentFacts:
 class OpenIncident(NamedTuple):
     """An incident not closed, with the relations and fields the checks read."""
 
+    #: The steps settled (done, or not applicable with a reason), as ``Incident.steps``; a step not yet
+    #: settled is left out, which the rules read the same as a step with no row (``step_settled``).
     steps: Sequence[StepFacts]
     #: For a personal-data breach, every assessment, oldest first as ``Incident.assessments`` (only a
     #: personal-data breach's risk is read by a rule: ``needs_subjects_told``); for any other incident

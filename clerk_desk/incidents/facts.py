@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, select, type_coerce
+from sqlalchemy import ColumnElement, and_, bindparam, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -67,7 +67,15 @@ _QUERY = (
         _as_stored(FollowUp.done_at),
         FollowUp.not_applicable,
     )
-    .outerjoin(FollowUp, FollowUp.incident_id == Incident.id)
+    # Only the steps settled (``StepFacts.settled``, in SQL): a step not yet settled counts as not done,
+    # as it would with no row, so its row is not read.
+    .outerjoin(
+        FollowUp,
+        and_(
+            FollowUp.incident_id == Incident.id,
+            or_(FollowUp.done_at.is_not(None), FollowUp.not_applicable != ""),
+        ),
+    )
     .where(Incident.status != IncidentStatus.CLOSED)
     .order_by(Incident.reported_at.desc(), Incident.id.desc(), FollowUp.id)
 )
@@ -77,7 +85,7 @@ def open_incidents(session: Session, accounts: Sequence[Account]) -> list[OpenIn
     """Every incident not closed, newest first (``accounts`` is the register's list, so that an
     incident's accounts are the same objects the rules see).
 
-    The incidents table is read once, with each incident's steps (one row per step); the assessments
+    The incidents table is read once, with each incident's settled steps (a row each); the assessments
     of the personal-data breaches and the accounts of the compromises are read by their incidents' ids.
     """
     found: list[tuple[Any, list[StepFacts]]] = []  # an incident's first row, and its steps
