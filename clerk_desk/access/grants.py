@@ -267,6 +267,10 @@ def access_end(grant: Grant, today: date) -> tuple[date, str] | None:
     return min(ends) if ends else None
 
 
+#: A grant's relations, set by ``unrevoked`` from the people and accounts already read.
+_GRANT_RELATIONS = (Grant.person, Grant.account, Grant.approved_by, Grant.revoked_by)
+
+
 def unrevoked(session: Session, everyone: Sequence[Person], registered: Sequence[Account]) -> list[Grant]:
     """Grants not revoked (in force, or expired and still to be revoked): the ones the rules look at.
 
@@ -296,9 +300,6 @@ def unrevoked(session: Session, everyone: Sequence[Person], registered: Sequence
         set_committed_value(grant, "approved_by", person(grant.approved_by_id))
         set_committed_value(grant, "revoked_by", person(grant.revoked_by_id))
     return found
-
-
-_GRANT_RELATIONS = (Grant.person, Grant.account, Grant.approved_by, Grant.revoked_by)
 
 
 def keyholders_gone(session: Session) -> Iterable[rotation.RotateNowEvent]:
