@@ -139,13 +139,17 @@ def _audited_keys(mapper: Any) -> tuple[str, ...]:
     )
 
 
-def created(session: Session, obj: Any) -> Change:
+def created(session: Session, obj: Any, model: type[Any] | None = None) -> Change:
     """The entry for a record an import wrote itself, many in one statement rather than through a flush:
-    the same entry the flush would have recorded for it."""
-    mapper = inspect(type(obj))
+    the same entry the flush would have recorded for it. ``model`` is the mapped class of a plain record
+    holding its columns (an import's draft)."""
+    kind = model or type(obj)
+    mapper = inspect(kind)
     values = obj.__dict__
     changes = {key: [None, values[key]] for key in _audited_keys(mapper) if values.get(key) is not None}
-    return Change("create", _type(obj), str(obj.id), _label(obj), _readable(session, mapper, changes))
+    label = str(getattr(obj, kind.audit_label_field))
+    audit_type = str(getattr(kind, "audit_type", kind.__name__))
+    return Change("create", audit_type, str(obj.id), label, _readable(session, mapper, changes))
 
 
 def append(session: Session, changes: Sequence[Change]) -> None:

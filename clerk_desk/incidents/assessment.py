@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -81,8 +82,8 @@ class AssessmentData:
         return _entry(self).risk_level
 
 
-def _entry(data: AssessmentData) -> IncidentAssessment:
-    return IncidentAssessment(
+def _entry(data: AssessmentData, make: Any = IncidentAssessment) -> IncidentAssessment:
+    entry: IncidentAssessment = make(
         living_people=data.living_people,
         likelihood=data.likelihood.value,
         severity=data.severity.value,
@@ -92,6 +93,7 @@ def _entry(data: AssessmentData) -> IncidentAssessment:
         data_kinds=data.data_kinds,
         consequences=data.consequences,
     )
+    return entry
 
 
 def parse(values: Mapping[str, str | None]) -> AssessmentData:
@@ -170,7 +172,8 @@ def add(
     reason = (data.reason or "").strip()
     if incident.assessments and not reason:
         raise ValidationError("assessment_reason", "give the reason for the reassessment: the new facts")
-    entry = _entry(data)
+    # An import's new incident, not yet written (``drafts.Draft``), makes its own plain entry.
+    entry = _entry(data, getattr(incident, "new_assessment", IncidentAssessment))
     entry.assessed_at = at
     entry.assessed_by = by or str(session.info.get("actor") or "unknown")
     entry.reason = reason or FIRST_REASON

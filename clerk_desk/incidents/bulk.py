@@ -10,14 +10,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from clerk_desk.audit import chain
 from clerk_desk.incidents import lifecycle as incidents
-from clerk_desk.models import Incident
+from clerk_desk.incidents.drafts import Draft
+from clerk_desk.models import FollowUp, Incident, IncidentAssessment
 from clerk_desk.models.incidents import incident_accounts, incident_people
 from clerk_desk.register import lookups
 from clerk_desk.storage.clock import clock_of
@@ -36,7 +37,7 @@ class Batch:
         self._stored: dict[str, int] = {}
         self._pending: dict[str, Incident] = {}
         self._held: list[Incident] = []
-        self._new: list[Incident] = []
+        self._new: list[Draft] = []
         #: The highest number of each year: stored before the import, and given out by it.
         self._stored_highest: dict[int, int] = {}
         self._highest: dict[int, int] = {}
@@ -77,11 +78,16 @@ class Batch:
         """New incidents are waiting to be written."""
         return bool(self._new)
 
+    def new_incident(self, reference: str, status: str) -> Incident:
+        """A new incident for ``save`` to fill in: a draft with an incident's attributes, which the batch
+        writes (never a mapped record in the session)."""
+        return cast(Incident, Draft(reference, status))
+
     def added(self, incident: Incident) -> None:
-        """Take an incident ``save`` has applied a row to: a new one is written with the batch, a stored one
-        by the session's flush. No later row takes its reference."""
+        """Take an incident ``save`` has applied a row to: a new one (a draft) is written with the batch, a
+        stored one by the session's flush. No later row takes its reference."""
         self._pending[incident.reference] = incident
-        if inspect(incident).transient:
+        if isinstance(incident, Draft):
             self._new.append(incident)
         if match := incidents.REFERENCE.match(incident.reference):
             year = int(match.group(1))
@@ -97,19 +103,23 @@ class Batch:
         self._new.clear()
 
 
-def _write(session: Session, new: Sequence[Incident]) -> None:
+def _write(session: Session, new: Sequence[Draft]) -> None:
     """Insert new incidents with their steps, assessments and links, a statement for each table, and
     chain the audit entry the flush would have written for each record, in the order it would have."""
     if not new:
         return
-    _insert(session, new)
-    steps = [step for incident in new for step in incident.steps]
-    entries = [entry for incident in new for entry in incident.assessments]
-    # The records are the import's own, never in the session: their ids are set as plain values.
-    for child in (*steps, *entries):
-        child.__dict__["incident_id"] = child.__dict__["incident"].id
-    _insert(session, steps)
-    _insert(session, entries)
+    _insert(session, Incident, new)
+    steps = []
+    entries = []
+    for incident in new:
+        for step in incident.steps:
+            step.__dict__["incident_id"] = incident.id
+            steps.append(step)
+        for entry in incident.assessments:
+            entry.__dict__["incident_id"] = incident.id
+            entries.append(entry)
+    _insert(session, FollowUp, steps)
+    _insert(session, IncidentAssessment, entries)
     conn = session.connection()
     links = [{"incident_id": i.id, "account_id": a.id} for i in new for a in i.accounts]
     if links:
@@ -119,9 +129,9 @@ def _write(session: Session, new: Sequence[Incident]) -> None:
         conn.execute(insert(incident_people), links)
     changes = []
     for incident in new:
-        changes.append(chain.created(session, incident))
-        changes.extend(chain.created(session, entry) for entry in incident.assessments)
-        changes.extend(chain.created(session, step) for step in incident.steps)
+        changes.append(chain.created(session, incident, Incident))
+        changes.extend(chain.created(session, entry, IncidentAssessment) for entry in incident.assessments)
+        changes.extend(chain.created(session, step, FollowUp) for step in incident.steps)
     chain.append(session, changes)
 
 
@@ -139,11 +149,12 @@ def _columns(mapper: Any) -> tuple[tuple[str, str, Any], ...]:
     return tuple(found)
 
 
-def _insert(session: Session, records: Sequence[Any]) -> None:
-    """Insert records of one kind in one statement and give each its id, as a flush would."""
+def _insert(session: Session, model: type[Any], records: Sequence[Any]) -> None:
+    """Insert records of one kind (plain records holding a mapped class's columns) in one statement and
+    give each its id, as a flush would."""
     if not records:
         return
-    mapper = inspect(type(records[0]))
+    mapper = inspect(model)
     table = mapper.local_table
     assert isinstance(table, Table)
     columns = _columns(mapper)

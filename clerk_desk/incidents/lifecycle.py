@@ -201,7 +201,16 @@ def sync_steps(incident: Incident) -> None:
     """Make sure a row exists for every step the incident now requires."""
     for key in required_steps(incident):
         if step_row(incident, key) is None:
-            incident.steps.append(FollowUp(step=key))
+            add_step(incident, key)
+
+
+def add_step(incident: Incident, key: str) -> FollowUp:
+    """A new row for a step, appended to the incident's steps. An import's new incident, not yet written
+    (``drafts.Draft``), makes its own plain row."""
+    new_step = getattr(incident, "new_step", None)
+    row: FollowUp = new_step(key) if new_step is not None else FollowUp(step=key)
+    incident.steps.append(row)
+    return row
 
 
 def log(
