@@ -18,19 +18,21 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import Table, event, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from clerk_desk.audit import keys
 from clerk_desk.models import AuditEntry, Person
+from clerk_desk.storage import many
 from clerk_desk.storage.clock import session_clock
 
 GENESIS = "0" * 64
 # Any number works; it only has to be the same in every Clerk Desk writing to one PostgreSQL database.
 _PG_AUDIT_LOCK = 0x0C1E_4D35
 _SKIPPED_COLUMNS = frozenset({"id", "version"})
+_AUDIT_TABLE = cast(Table, AuditEntry.__table__)
 # Made once: an import writes hundreds of thousands of entries. (json.dumps with these options makes a
 # new encoder each call; the text is the same.)
 _CHANGES_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
@@ -215,7 +217,7 @@ def _append(session: Session, changes: Sequence[Change]) -> None:
         row["hash"] = entry_hash(row, audit_key.secret if audit_key else None)
         prev = row["hash"]
         rows.append(row)
-    conn.execute(insert(AuditEntry), rows)
+    many.insert_many(conn, _AUDIT_TABLE, rows)
 
 
 HASHED_FIELDS = (

@@ -21,6 +21,7 @@ from clerk_desk.incidents.drafts import Draft
 from clerk_desk.models import FollowUp, Incident, IncidentAssessment
 from clerk_desk.models.incidents import incident_accounts, incident_people
 from clerk_desk.register import lookups
+from clerk_desk.storage import many
 from clerk_desk.storage.clock import clock_of
 
 #: How many references one query asks about (well under every database's limit on parameters).
@@ -121,12 +122,12 @@ def _write(session: Session, new: Sequence[Draft]) -> None:
     _insert(session, FollowUp, steps)
     _insert(session, IncidentAssessment, entries)
     conn = session.connection()
-    links = [{"incident_id": i.id, "account_id": a.id} for i in new for a in i.accounts]
-    if links:
-        conn.execute(insert(incident_accounts), links)
-    links = [{"incident_id": i.id, "person_id": p.id} for i in new for p in i.people]
-    if links:
-        conn.execute(insert(incident_people), links)
+    many.insert_many(
+        conn, incident_accounts, [{"incident_id": i.id, "account_id": a.id} for i in new for a in i.accounts]
+    )
+    many.insert_many(
+        conn, incident_people, [{"incident_id": i.id, "person_id": p.id} for i in new for p in i.people]
+    )
     changes = []
     for incident in new:
         changes.append(chain.created(session, incident, Incident))
@@ -172,7 +173,7 @@ def _insert(session: Session, model: type[Any], records: Sequence[Any]) -> None:
     if conn.dialect.name == "sqlite":
         # SQLite gives each row the highest id plus one, and the write lock taken by the insert keeps
         # every other writer out until commit, so the new ids are the last len(rows) ones.
-        conn.execute(insert(table), rows)
+        many.insert_many(conn, table, rows)
         last = conn.execute(select(func.max(table.c.id))).scalar_one()
         ids: Sequence[int] = range(last - len(rows) + 1, last + 1)
     else:

@@ -1,0 +1,70 @@
+"""Many rows of one table in one statement, for an import that writes tens of thousands of records.
+
+SQLAlchemy's ``connection.execute(insert(table), rows)`` builds the parameters of every row through its
+general machinery; here the statement is compiled once, each value goes through its column type's own
+conversion (the same one SQLAlchemy applies, so a moment is stored as it always is), and the rows go to
+the database driver's ``executemany`` as they are.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, insert
+from sqlalchemy.engine import Dialect
+
+
+def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows that each give the same columns (their keys, the columns' names) in one statement."""
+    if not rows:
+        return
+    statement, order, convert = _compiled(table, tuple(rows[0]), conn.dialect)
+    params: list[Any]
+    if order is None:  # the driver takes named parameters
+        params = [dict(row) for row in rows]
+        for name, process in convert.items():
+            done: dict[Any, Any] = {}
+            for row in params:
+                row[name] = _converted(row[name], process, done)
+    else:  # column by column, then zipped into each row's tuple
+        columns = []
+        for name in order:
+            column = [row[name] for row in rows]
+            if name in convert:
+                process, done = convert[name], {}
+                column = [_converted(value, process, done) for value in column]
+            columns.append(column)
+        params = list(zip(*columns, strict=True))
+    conn.exec_driver_sql(statement, params)
+
+
+def _converted(value: Any, process: Callable[[Any], Any], done: dict[Any, Any]) -> Any:
+    """The value converted for the driver; a value repeated (the moment of every entry of one write, a
+    flag) is converted once."""
+    try:
+        return done[value]
+    except KeyError:
+        done[value] = converted = process(value)
+        return converted
+    except TypeError:  # a value that cannot be a dictionary's key
+        return process(value)
+
+
+@functools.cache
+def _compiled(
+    table: Table, names: tuple[str, ...], dialect: Dialect
+) -> tuple[str, tuple[str, ...] | None, dict[str, Callable[[Any], Any]]]:
+    """The statement's text, the order of its positional parameters (None when they are named), and the
+    columns whose type converts a value for this database, each with its conversion."""
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
+    binds = tuple(compiled.positiontup or ()) if compiled.positional else tuple(compiled.binds)
+    if sorted(binds) != sorted(names):
+        raise ValueError(f"the insert into {table.name} takes {binds}, not the columns given {names}")
+    convert: dict[str, Callable[[Any], Any]] = {}
+    for name in binds:
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            convert[name] = process
+    return compiled.string, (binds if compiled.positional else None), convert
