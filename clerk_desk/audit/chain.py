@@ -145,13 +145,24 @@ def created(session: Session, obj: Any, model: type[Any] | None = None) -> Chang
     """The entry for a record an import wrote itself, many in one statement rather than through a flush:
     the same entry the flush would have recorded for it. ``model`` is the mapped class of a plain record
     holding its columns (an import's draft)."""
-    kind = model or type(obj)
-    mapper = inspect(kind)
+    kind: Any = model or type(obj)
+    mapper, keys, audit_type, label_field = _kind(kind)
     values = obj.__dict__
-    changes = {key: [None, values[key]] for key in _audited_keys(mapper) if values.get(key) is not None}
-    label = str(getattr(obj, kind.audit_label_field))
+    label = str(getattr(obj, label_field))
+    if _person_keys(mapper):
+        changes = {key: [None, values[key]] for key in keys if values.get(key) is not None}
+        return Change("create", audit_type, str(obj.id), label, _readable(session, mapper, changes))
+    # Nothing to name: each value as ``_readable`` gives it, in one pass.
+    plain = {key: [None, _plain(value)] for key in keys if (value := values.get(key)) is not None}
+    return Change("create", audit_type, str(obj.id), label, plain)
+
+
+@functools.cache
+def _kind(kind: Any) -> tuple[Any, tuple[str, ...], str, str]:
+    """A mapped class's mapper, audited columns, kind of record as the trail shows it, and label field."""
+    mapper = inspect(kind)
     audit_type = str(getattr(kind, "audit_type", kind.__name__))
-    return Change("create", audit_type, str(obj.id), label, _readable(session, mapper, changes))
+    return mapper, _audited_keys(mapper), audit_type, kind.audit_label_field
 
 
 def append(session: Session, changes: Sequence[Change]) -> None:
@@ -176,7 +187,7 @@ def _label(obj: Any) -> str:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    if isinstance(value, date):  # a datetime too
         return value.isoformat()
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
