@@ -33,6 +33,8 @@ GENESIS = "0" * 64
 _PG_AUDIT_LOCK = 0x0C1E_4D35
 _SKIPPED_COLUMNS = frozenset({"id", "version"})
 _AUDIT_TABLE = cast(Table, AuditEntry.__table__)
+#: Values an entry records as they are (``_plain`` leaves them alone).
+_AS_IS = frozenset({str, int, float, bool})
 # Made once: an import writes hundreds of thousands of entries. (json.dumps with these options makes a
 # new encoder each call; the text is the same.)
 _CHANGES_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
@@ -153,7 +155,11 @@ def created(session: Session, obj: Any, model: type[Any] | None = None) -> Chang
         changes = {key: [None, values[key]] for key in keys if values.get(key) is not None}
         return Change("create", audit_type, str(obj.id), label, _readable(session, mapper, changes))
     # Nothing to name: each value as ``_readable`` gives it, in one pass.
-    plain = {key: [None, _plain(value)] for key in keys if (value := values.get(key)) is not None}
+    plain = {
+        key: [None, value if type(value) in _AS_IS else _plain(value)]
+        for key in keys
+        if (value := values.get(key)) is not None
+    }
     return Change("create", audit_type, str(obj.id), label, plain)
 
 
@@ -248,7 +254,17 @@ def entry_hash(row: dict[str, Any], key: bytes | None = None) -> str:
     """The hash of an entry's fields and the previous entry's hash: an HMAC-SHA-256 with the council
     audit key when ``key`` is given (the key's id is hashed too), else a plain SHA-256."""
     at: datetime = row["at"]
-    values: list[Any] = [row[name] if name != "at" else at.isoformat() for name in HASHED_FIELDS]
+    values: list[Any] = [
+        row["seq"],
+        at.isoformat(),
+        row["actor"],
+        row["action"],
+        row["subject_type"],
+        row["subject_id"],
+        row["subject_label"],
+        row["changes"],
+        row["prev_hash"],
+    ]  # HASHED_FIELDS, in their order
     if key is not None:
         values.append(row["key_id"])
     payload = _PAYLOAD_JSON.encode(values).encode("utf-8")

@@ -137,7 +137,12 @@ def _read(reader: csv.DictReader[str]) -> tuple[Numbered, ClerkDeskError | None]
     rows: Numbered = []
     try:
         for number, raw in enumerate(_rows(reader), start=2):
-            rows.append((number, None if None in raw else {k: unescape(v or "") for k, v in raw.items()}))
+            if None in raw:
+                rows.append((number, None))
+                continue
+            # Only a cell starting with an apostrophe can be an escaped formula (``cells.unescape``).
+            cells = {k: unescape(v) if v and v[0] == "'" else (v or "") for k, v in raw.items()}
+            rows.append((number, cells))
     except ClerkDeskError as exc:
         return rows, exc
     return rows, None

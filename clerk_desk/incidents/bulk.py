@@ -137,17 +137,21 @@ def _write(session: Session, new: Sequence[Draft]) -> None:
 
 
 @functools.cache
-def _columns(mapper: Any) -> tuple[tuple[str, str, Any], ...]:
-    """Each column an insert writes: its attribute, its name, and the value a flush writes for None (the
-    first version, or the column's default)."""
-    found = []
+def _columns(mapper: Any) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, Any], ...]]:
+    """Each column an insert writes (its attribute and its name), and the value a flush writes for None
+    in each column that has one (the first version, or the column's default)."""
+    written, defaults = [], []
     for attr in mapper.column_attrs:
         column = attr.columns[0]
         if column.primary_key:
             continue
         default = column.default.arg if column.default is not None and column.default.is_scalar else None
-        found.append((attr.key, column.name, 1 if column is mapper.version_id_col else default))
-    return tuple(found)
+        if column is mapper.version_id_col:
+            default = 1
+        written.append((attr.key, column.name))
+        if default is not None:
+            defaults.append((attr.key, default))
+    return tuple(written), tuple(defaults)
 
 
 def _insert(session: Session, model: type[Any], records: Sequence[Any]) -> None:
@@ -158,17 +162,14 @@ def _insert(session: Session, model: type[Any], records: Sequence[Any]) -> None:
     mapper = inspect(model)
     table = mapper.local_table
     assert isinstance(table, Table)
-    columns = _columns(mapper)
+    written, defaults = _columns(mapper)
     rows = []
     for record in records:
         values = record.__dict__
-        row: dict[str, Any] = {}
-        for key, name, default in columns:
-            value = values.get(key)
-            if value is None and default is not None:
-                value = values[key] = default  # as a flush leaves a default on the record
-            row[name] = value
-        rows.append(row)
+        for key, default in defaults:
+            if values.get(key) is None:
+                values[key] = default  # as a flush leaves a default on the record
+        rows.append({name: values.get(key) for key, name in written})
     conn = session.connection()
     if conn.dialect.name == "sqlite":
         # SQLite gives each row the highest id plus one, and the write lock taken by the insert keeps
