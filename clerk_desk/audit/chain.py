@@ -15,10 +15,11 @@ import functools
 import hashlib
 import hmac
 import json
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, event, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +34,20 @@ GENESIS = "0" * 64
 _PG_AUDIT_LOCK = 0x0C1E_4D35
 _SKIPPED_COLUMNS = frozenset({"id", "version"})
 _AUDIT_TABLE = cast(Table, AuditEntry.__table__)
+_AUDIT_COLUMNS = (
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "subject_type",
+    "subject_id",
+    "subject_label",
+    "changes",
+    "prev_hash",
+    "key_id",
+    "hash",
+)
+_AUDIT_ROW = operator.itemgetter(*_AUDIT_COLUMNS)
 #: Values an entry records as they are (``_plain`` leaves them alone).
 _AS_IS = frozenset({str, int, float, bool})
 # Made once: an import writes hundreds of thousands of entries. (json.dumps with these options makes a
@@ -41,8 +56,7 @@ _CHANGES_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str
 _PAYLOAD_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One entry to append, before it is chained."""
 
     action: str
@@ -215,26 +229,27 @@ def _append(session: Session, changes: Sequence[Change]) -> None:
     seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
     audit_key = keys.audit_key(session, writing=True)
     at = clock.now()
+    actor_name = str(actor)
+    key_id, secret = (audit_key.key_id, audit_key.secret) if audit_key else (None, None)
+    encode = _CHANGES_JSON.encode
     rows = []
     for change in changes:
         seq += 1
-        changes_json = _CHANGES_JSON.encode(change.changes)
         row = {
             "seq": seq,
             "at": at,
-            "actor": str(actor),
+            "actor": actor_name,
             "action": change.action,
             "subject_type": change.subject_type,
             "subject_id": change.subject_id,
             "subject_label": change.subject_label[:300],
-            "changes": changes_json,
+            "changes": encode(change.changes),
             "prev_hash": prev,
-            "key_id": audit_key.key_id if audit_key else None,
+            "key_id": key_id,
         }
-        row["hash"] = entry_hash(row, audit_key.secret if audit_key else None)
-        prev = row["hash"]
-        rows.append(row)
-    many.insert_many(conn, _AUDIT_TABLE, rows)
+        row["hash"] = prev = entry_hash(row, secret)
+        rows.append(_AUDIT_ROW(row))
+    many.insert_rows(conn, _AUDIT_TABLE, _AUDIT_COLUMNS, rows)
 
 
 HASHED_FIELDS = (

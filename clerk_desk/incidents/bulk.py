@@ -122,12 +122,10 @@ def _write(session: Session, new: Sequence[Draft]) -> None:
     _insert(session, FollowUp, steps)
     _insert(session, IncidentAssessment, entries)
     conn = session.connection()
-    many.insert_many(
-        conn, incident_accounts, [{"incident_id": i.id, "account_id": a.id} for i in new for a in i.accounts]
-    )
-    many.insert_many(
-        conn, incident_people, [{"incident_id": i.id, "person_id": p.id} for i in new for p in i.people]
-    )
+    links = [(i.id, a.id) for i in new for a in i.accounts]
+    many.insert_rows(conn, incident_accounts, ("incident_id", "account_id"), links)
+    links = [(i.id, p.id) for i in new for p in i.people]
+    many.insert_rows(conn, incident_people, ("incident_id", "person_id"), links)
     changes = []
     for incident in new:
         changes.append(chain.created(session, incident, Incident))
@@ -137,18 +135,19 @@ def _write(session: Session, new: Sequence[Draft]) -> None:
 
 
 @functools.cache
-def _columns(mapper: Any) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, Any], ...]]:
-    """Each column an insert writes (its attribute and its name), and the value a flush writes for None
-    in each column that has one (the first version, or the column's default)."""
+def _columns(mapper: Any) -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]:
+    """The columns an insert writes (each attribute is named as its column), and the value a flush writes
+    for None in each column that has one (the first version, or the column's default)."""
     written, defaults = [], []
     for attr in mapper.column_attrs:
         column = attr.columns[0]
         if column.primary_key:
             continue
+        assert attr.key == column.name
         default = column.default.arg if column.default is not None and column.default.is_scalar else None
         if column is mapper.version_id_col:
             default = 1
-        written.append((attr.key, column.name))
+        written.append(attr.key)
         if default is not None:
             defaults.append((attr.key, default))
     return tuple(written), tuple(defaults)
@@ -163,23 +162,22 @@ def _insert(session: Session, model: type[Any], records: Sequence[Any]) -> None:
     table = mapper.local_table
     assert isinstance(table, Table)
     written, defaults = _columns(mapper)
-    rows = []
-    for record in records:
-        values = record.__dict__
-        for key, default in defaults:
+    held = [record.__dict__ for record in records]
+    for key, default in defaults:
+        for values in held:
             if values.get(key) is None:
                 values[key] = default  # as a flush leaves a default on the record
-        rows.append({name: values.get(key) for key, name in written})
+    rows = [tuple(map(values.get, written)) for values in held]
     conn = session.connection()
     if conn.dialect.name == "sqlite":
         # SQLite gives each row the highest id plus one, and the write lock taken by the insert keeps
         # every other writer out until commit, so the new ids are the last len(rows) ones.
-        many.insert_many(conn, table, rows)
+        many.insert_rows(conn, table, written, rows)
         last = conn.execute(select(func.max(table.c.id))).scalar_one()
         ids: Sequence[int] = range(last - len(rows) + 1, last + 1)
     else:
         returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids = conn.execute(returning, rows).scalars().all()
+        ids = conn.execute(returning, [dict(zip(written, row, strict=True)) for row in rows]).scalars().all()
     for record, record_id in zip(records, ids, strict=True):
         record.__dict__["id"] = record_id
 

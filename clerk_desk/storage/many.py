@@ -9,29 +9,34 @@ the database driver's ``executemany`` as they are.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert
 from sqlalchemy.engine import Dialect
 
+Convert = Callable[[Any], Any]
 
-def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert rows that each give the same columns (their keys, the columns' names) in one statement."""
+
+def insert_rows(
+    conn: Connection, table: Table, names: tuple[str, ...], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert rows, each a tuple of the values of the columns ``names``, in one statement."""
     if not rows:
         return
-    statement, order, convert = _compiled(table, tuple(rows[0]), conn.dialect)
-    params: list[Any]
+    statement, order, convert = _compiled(table, names, conn.dialect)
+    params: Sequence[Any] = rows
     if order is None:  # the driver takes named parameters
-        params = [dict(row) for row in rows]
+        params = [dict(zip(names, row, strict=True)) for row in rows]
         for name, process in convert.items():
             done: dict[Any, Any] = {}
             for row in params:
                 row[name] = _converted(row[name], process, done)
-    else:  # column by column, then zipped into each row's tuple
+    elif convert or order != names:  # column by column, converted and in the statement's order
+        given = dict(zip(names, zip(*rows, strict=True), strict=True))
         columns = []
         for name in order:
-            column = [row[name] for row in rows]
+            column: Sequence[Any] = given[name]
             if name in convert:
                 process, done = convert[name], {}
                 column = [_converted(value, process, done) for value in column]
@@ -40,9 +45,9 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     conn.exec_driver_sql(statement, params)
 
 
-def _converted(value: Any, process: Callable[[Any], Any], done: dict[Any, Any]) -> Any:
-    """The value converted for the driver; a value repeated (the moment of every entry of one write, a
-    flag) is converted once."""
+def _converted(value: Any, process: Convert, done: dict[Any, Any]) -> Any:
+    """The value converted for the driver. A value repeated (the moment of every entry of one write, a
+    flag) is converted once: the conversions here (moments, flags) give equal values the same result."""
     try:
         return done[value]
     except KeyError:
@@ -55,14 +60,14 @@ def _converted(value: Any, process: Callable[[Any], Any], done: dict[Any, Any]) 
 @functools.cache
 def _compiled(
     table: Table, names: tuple[str, ...], dialect: Dialect
-) -> tuple[str, tuple[str, ...] | None, dict[str, Callable[[Any], Any]]]:
+) -> tuple[str, tuple[str, ...] | None, dict[str, Convert]]:
     """The statement's text, the order of its positional parameters (None when they are named), and the
     columns whose type converts a value for this database, each with its conversion."""
     compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
     binds = tuple(compiled.positiontup or ()) if compiled.positional else tuple(compiled.binds)
     if sorted(binds) != sorted(names):
         raise ValueError(f"the insert into {table.name} takes {binds}, not the columns given {names}")
-    convert: dict[str, Callable[[Any], Any]] = {}
+    convert: dict[str, Convert] = {}
     for name in binds:
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
