@@ -102,7 +102,7 @@ def _import(
     for done, (number, values) in enumerate(rows, start=1):
         if values is None:
             raise ValidationError(header[-1], "has more cells than the header has columns", row=number)
-        if any(value.strip() for value in values.values()):
+        if "".join(values.values()).strip():  # a row of blank cells is skipped
             key = kind.key(values)
             if key in seen:
                 raise ValidationError(kind.columns[0], f"repeats row {seen[key]}", row=number)
@@ -133,15 +133,22 @@ Numbered = list[tuple[int, dict[str, str] | None]]
 
 def _read(reader: csv.DictReader[str]) -> tuple[Numbered, ClerkDeskError | None]:
     """Every row with its number (None for a row with more cells than the header), and the error of the
-    first row the csv module cannot read: it is raised once the rows before it have been applied."""
+    first row the csv module cannot read: it is raised once the rows before it have been applied.
+
+    Each row is read as ``csv.DictReader`` reads it (its header's names; a cell it leaves out is blank),
+    straight from the reader underneath, one dictionary a row."""
     rows: Numbered = []
+    header = list(reader.fieldnames or [])
+    width = len(header)
     try:
         for number, raw in enumerate(_rows(reader), start=2):
-            if None in raw:
+            if len(raw) > width:
                 rows.append((number, None))
                 continue
             # Only a cell starting with an apostrophe can be an escaped formula (``cells.unescape``).
-            cells = {k: unescape(v) if v and v[0] == "'" else (v or "") for k, v in raw.items()}
+            cells = {k: unescape(v) if v and v[0] == "'" else v for k, v in zip(header, raw, strict=False)}
+            if len(raw) < width:
+                cells.update(dict.fromkeys(header[len(raw) :], ""))
             rows.append((number, cells))
     except ClerkDeskError as exc:
         return rows, exc
@@ -161,13 +168,17 @@ def _keep_absent(applier: Rows, values: Mapping[str, str], absent: Sequence[str]
     return kept
 
 
-def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str, str | None]]:
-    """The reader's rows; a row the csv module cannot read is a one-line error naming it."""
+def _rows(reader: csv.DictReader[str]) -> Iterator[list[str]]:
+    """The rows after the header, each a list of cells, skipping blank lines as ``csv.DictReader`` does; a
+    row the csv module cannot read is a one-line error naming it."""
+    cells = reader.reader
     number = 1
     while True:
         number += 1
         try:
-            row = next(reader)
+            row = next(cells)
+            while row == []:
+                row = next(cells)
         except StopIteration:
             return
         except csv.Error as exc:

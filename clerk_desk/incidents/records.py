@@ -86,6 +86,8 @@ def parse(values: Mapping[str, str | None], zone: ZoneInfo) -> IncidentData:
     not_applicable: list[tuple[str, str]] = []
     for column, step in STEP_COLUMNS.items():
         raw = (values.get(column) or "").strip()
+        if not raw:
+            continue
         if raw.casefold().startswith(NOT_APPLICABLE[:-1]):
             reason = raw[len(NOT_APPLICABLE) - 1 :].lstrip(" :")
             if not reason:

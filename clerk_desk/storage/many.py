@@ -29,32 +29,29 @@ def insert_rows(
     if order is None:  # the driver takes named parameters
         params = [dict(zip(names, row, strict=True)) for row in rows]
         for name, process in convert.items():
-            done: dict[Any, Any] = {}
-            for row in params:
-                row[name] = _converted(row[name], process, done)
+            converted = _converted([row[name] for row in params], process)
+            for row, value in zip(params, converted, strict=True):
+                row[name] = value
     elif convert or order != names:  # column by column, converted and in the statement's order
         given = dict(zip(names, zip(*rows, strict=True), strict=True))
         columns = []
         for name in order:
             column: Sequence[Any] = given[name]
             if name in convert:
-                process, done = convert[name], {}
-                column = [_converted(value, process, done) for value in column]
+                column = _converted(column, convert[name])
             columns.append(column)
         params = list(zip(*columns, strict=True))
     conn.exec_driver_sql(statement, params)
 
 
-def _converted(value: Any, process: Convert, done: dict[Any, Any]) -> Any:
-    """The value converted for the driver. A value repeated (the moment of every entry of one write, a
-    flag) is converted once: the conversions here (moments, flags) give equal values the same result."""
+def _converted(column: Sequence[Any], process: Convert) -> list[Any]:
+    """A column's values converted for the driver, each distinct value once (the moment of every entry of
+    one write, a flag): the conversions here (moments, flags) give equal values the same result."""
     try:
-        return done[value]
-    except KeyError:
-        done[value] = converted = process(value)
-        return converted
+        distinct = {value: process(value) for value in set(column)}
     except TypeError:  # a value that cannot be a dictionary's key
-        return process(value)
+        return [process(value) for value in column]
+    return list(map(distinct.__getitem__, column))
 
 
 @functools.cache
