@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from clerk_desk import fields
+from clerk_desk.collector import fewer_collections
 from clerk_desk.credentials.service import VaultSnapshot
 from clerk_desk.models import ReportOutput
 from clerk_desk.reports import confidential, data, public_data
@@ -61,14 +62,17 @@ def prepare(
     meeting = fields.text({"meeting": meeting}, "meeting", max_length=200) or ""
     for out in outs:
         check_output(out)  # before the work, so a mistyped folder is reported at once
-    if public:
-        document = public_version.document(
-            public_data.gather(session, clock, period, meeting=meeting, prepared_by=prepared_by, vault=vault)
-        )
-    else:
-        document = confidential.document(
-            data.gather(session, clock, period, meeting=meeting, prepared_by=prepared_by, vault=vault)
-        )
+    with fewer_collections():
+        if public:
+            document = public_version.document(
+                public_data.gather(
+                    session, clock, period, meeting=meeting, prepared_by=prepared_by, vault=vault
+                )
+            )
+        else:
+            document = confidential.document(
+                data.gather(session, clock, period, meeting=meeting, prepared_by=prepared_by, vault=vault)
+            )
     return Prepared(document, period, public)
 
 
@@ -82,13 +86,14 @@ def write(
 ) -> Path:
     """Lay the review out as ``fmt`` (``pdf`` or ``html``) and write it to ``out``; returns the path."""
     document = prepared.document if isinstance(prepared, Prepared) else prepared
-    if fmt == "html":
-        from clerk_desk.reports import html
+    with fewer_collections():
+        if fmt == "html":
+            from clerk_desk.reports import html
 
-        return html.write(document, out, progress)
-    from clerk_desk.reports import pdf
+            return html.write(document, out, progress)
+        from clerk_desk.reports import pdf
 
-    return pdf.render(document, out, progress)
+        return pdf.render(document, out, progress)
 
 
 def record(session: Session, prepared: Prepared, written: Path, fmt: str, by: str) -> ReportOutput:

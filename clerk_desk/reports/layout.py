@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus.tables import CellStyle
 
 from clerk_desk.errors import ClerkDeskError
 
@@ -158,11 +159,26 @@ def _char_width(ch: str, font: str, size: float) -> float:
 
 
 class FastTable(Table):
-    """A Table that draws each plain-text cell as one text object.
+    """A Table that draws its plain-text cells as one text object.
 
     reportlab draws a cell of several lines as one text object per line; with an embedded font that
-    overhead dominates a long table. Other cells (flowables, other alignments) are drawn as usual.
+    overhead dominates a long table. Here every plain cell of the table goes into a single text object,
+    each cell placed at its own origin, drawn before the table's rules. Other cells (flowables, other
+    alignments) are drawn as usual.
     """
+
+    _text: Any = None
+    _text_style: Any = None
+
+    def draw(self) -> None:
+        self._text = self._text_style = None
+        super().draw()
+
+    def _drawLines(self) -> None:
+        if self._text is not None:
+            self.canv.drawText(self._text)
+            self._text = self._text_style = None
+        super()._drawLines()
 
     def _drawCell(
         self, cellval: Any, cellstyle: Any, pos: tuple[float, float], size: tuple[float, float]
@@ -177,27 +193,29 @@ class FastTable(Table):
         if not plain:
             super()._drawCell(cellval, cellstyle, pos, size)
             return
-        canv = self.canv
-        current: Any = getattr(self, "_curcellstyle", None)
+        if not cellval:
+            return
+        text = self._text
+        if text is None:
+            text = self._text = self.canv.beginText()
+        current = self._text_style
         if current is not cellstyle:
             # As reportlab does: set only what differs from the cell drawn before.
             if current is None or cellstyle.color != current.color:
-                canv.setFillColor(cellstyle.color)
+                text.setFillColor(cellstyle.color)
             if current is None or (cellstyle.fontname, cellstyle.fontsize, cellstyle.leading) != (
                 current.fontname,
                 current.fontsize,
                 current.leading,
             ):
-                canv.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
-            self._curcellstyle = cellstyle
-        if not cellval:
-            return
-        x = pos[0] + cellstyle.leftPadding
-        y = pos[1] + size[1] - cellstyle.topPadding - cellstyle.fontsize
-        text = canv.beginText(x, y)
+                text.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+            self._text_style = cellstyle
+        text.setTextOrigin(
+            pos[0] + cellstyle.leftPadding,
+            pos[1] + size[1] - cellstyle.topPadding - cellstyle.fontsize,
+        )
         for line in cellval.split("\n"):
             text.textLine(line)
-        canv.drawText(text)
 
     def settle_heights(self) -> FastTable:
         """Work out every row's height once, now that the styles are set.
@@ -297,7 +315,11 @@ FACT_LABEL_WIDTH = 32 * mm  # "People involved" in bold; a wider label widens it
 
 def fact_table(title: str, rows: Sequence[tuple[str, str]], size: float = 9) -> Table:
     """A titled list of label and value, as one table (far quicker to lay out than paragraphs); the
-    title repeats when it runs on to another page."""
+    title repeats when it runs on to another page.
+
+    Cells that look alike share one cell style, made here, rather than reportlab making one per cell and
+    applying each style command to every cell in turn (a review prints a thousand of these tables).
+    """
     # The label column fits the widest label ("People involved" in bold is wider than the default).
     label_width = max(
         [
@@ -306,43 +328,49 @@ def fact_table(title: str, rows: Sequence[tuple[str, str]], size: float = 9) -> 
         ]
     )
     value_width = FRAME_WIDTH - label_width
+    heading = _cell_style(BOLD, 9, 11.5, INK, 3, 3.5)
+    label_styles: dict[tuple[float, float], CellStyle] = {}
+    value_styles: dict[tuple[float, float], CellStyle] = {}
     data = [[wrap(title, FRAME_WIDTH - 2 * CELL_PAD, BOLD, 9), ""]]
-    seamless: list[tuple[Any, ...]] = []
+    paddings: list[list[float]] = []  # each row's top and bottom padding
     for label, value in rows:
         lines = wrap(value, value_width - 2 * CELL_PAD, FONT, size).split("\n")
         for start in range(0, len(lines), FACT_LINES):
             if start:  # the same text carried on: no gap between the two rows
-                row = len(data)
-                seamless += [
-                    ("BOTTOMPADDING", (0, row - 1), (-1, row - 1), 0),
-                    ("TOPPADDING", (0, row), (-1, row), 0),
-                ]
+                paddings[-1][1] = 0
+            paddings.append([0 if start else 1.2, 1.8])
             data.append([label if start == 0 else "", "\n".join(lines[start : start + FACT_LINES])])
-    result = FastTable(data, colWidths=[label_width, value_width], repeatRows=1)
+    styles = [[heading, heading]]
+    for top, bottom in paddings:
+        key = (top, bottom)
+        if key not in label_styles:
+            label_styles[key] = _cell_style(BOLD, size, size + 2.5, MUTED, top, bottom)
+            value_styles[key] = _cell_style(FONT, size, size + 2.5, INK, top, bottom)
+        styles.append([label_styles[key], value_styles[key]])
+    result = FastTable(data, colWidths=[label_width, value_width], repeatRows=1, cellStyles=styles)
     result.setStyle(
         TableStyle(
             [
                 ("SPAN", (0, 0), (-1, 0)),
-                ("FONT", (0, 0), (-1, 0), BOLD, 9, 11.5),
-                ("FONT", (0, 1), (0, -1), BOLD, size, size + 2.5),
-                ("FONT", (1, 1), (1, -1), FONT, size, size + 2.5),
-                ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-                ("TEXTCOLOR", (0, 1), (0, -1), MUTED),
                 ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
                 ("LINEBELOW", (0, -1), (-1, -1), 0.25, RULE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
-                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.8),
-                ("TOPPADDING", (0, 0), (-1, 0), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, 0), 3.5),
-                *seamless,
             ]
         )
     )
     return result.settle_heights()
+
+
+def _cell_style(
+    font: str, size: float, leading: float, color: colors.Color, top: float, bottom: float
+) -> CellStyle:
+    """A plain text cell's style: top-aligned, padded ``CELL_PAD`` at the sides."""
+    style = CellStyle(f"{font} {size} {top} {bottom}")
+    style.fontname, style.fontsize, style.leading, style.color = font, size, leading, color
+    style.valign = "TOP"
+    style.leftPadding = style.rightPadding = CELL_PAD
+    style.topPadding, style.bottomPadding = top, bottom
+    return style
 
 
 def scaled(widths: Sequence[float]) -> list[float]:
