@@ -5,7 +5,6 @@ Row numbers count the header as row 1, as a spreadsheet shows them.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import gc
 import io
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from clerk_desk import collector
 from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.imports.cells import unescape
 from clerk_desk.imports.kinds import Kind, Rows, kind_of
@@ -60,23 +60,13 @@ def import_rows(
     The caller's transaction makes it all or nothing. What the rows name is read once, and records are
     written many at a time; ``progress`` is told (done, total) as the rows go.
     """
-    with _fewer_collections():
-        return _import(session, kind_of(kind_name), content, today, progress)
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Python's cycle collector runs less often while the rows are applied, and never looks again at what
-    was in memory before (the rows read, the names read once): a file of many rows makes millions of
-    short-lived objects, and collecting every 700 of them, each time through everything held, takes
-    longer than the import itself."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*thresholds)
+    # A file of many rows makes millions of short-lived objects: the collector runs less often, and never
+    # looks again at what was in memory before the rows were applied (the rows read, the names read once).
+    with collector.fewer_collections():
+        try:
+            return _import(session, kind_of(kind_name), content, today, progress)
+        finally:
+            gc.unfreeze()
 
 
 def _import(
