@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from clerk_desk import fields
 from clerk_desk.checks.incident_rows import IncidentLike
 from clerk_desk.errors import PolicyViolation, ValidationError
+from clerk_desk.incidents import drafts
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents.lifecycle import ART34_CLAUSE
 from clerk_desk.models import FollowUp, Incident, IncidentAssessment, IncidentCategory, RiskLevel
@@ -172,8 +173,7 @@ def add(
     reason = (data.reason or "").strip()
     if incident.assessments and not reason:
         raise ValidationError("assessment_reason", "give the reason for the reassessment: the new facts")
-    # An import's new incident, not yet written (``drafts.Draft``), makes its own plain entry.
-    entry = _entry(data, getattr(incident, "new_assessment", IncidentAssessment))
+    entry = _entry(data, drafts.new_assessment(incident))
     entry.assessed_at = at
     entry.assessed_by = by or str(session.info.get("actor") or "unknown")
     entry.reason = reason or FIRST_REASON

@@ -8,8 +8,9 @@ read a mapped record's; its steps and assessment point back at it, as their labe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import inspect
 
@@ -76,3 +77,15 @@ class DraftAssessment:
     def __init__(self, incident: Draft, values: dict[str, Any]) -> None:
         self.incident = incident
         self.__dict__.update(values)
+
+
+def add_step(incident: Incident, key: str) -> FollowUp:
+    """A new row for a step, appended to the incident's steps: a plain one for a draft."""
+    row = incident.new_step(key) if isinstance(incident, Draft) else FollowUp(step=key)
+    incident.steps.append(row)
+    return cast(FollowUp, row)
+
+
+def new_assessment(incident: Incident) -> Callable[..., Any]:
+    """What makes an assessment of the incident: a plain one for a draft."""
+    return incident.new_assessment if isinstance(incident, Draft) else IncidentAssessment

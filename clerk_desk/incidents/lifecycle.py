@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from clerk_desk import clauses, fields
 from clerk_desk.checks.incident_rows import IncidentLike
 from clerk_desk.errors import NotFoundError, PolicyViolation, StaleEditError, ValidationError
+from clerk_desk.incidents.drafts import add_step
 from clerk_desk.incidents.times import count_in_period as count_in_period
 from clerk_desk.incidents.times import moment as moment
 from clerk_desk.models import (
@@ -202,15 +203,6 @@ def sync_steps(incident: Incident) -> None:
     for key in required_steps(incident):
         if step_row(incident, key) is None:
             add_step(incident, key)
-
-
-def add_step(incident: Incident, key: str) -> FollowUp:
-    """A new row for a step, appended to the incident's steps. An import's new incident, not yet written
-    (``drafts.Draft``), makes its own plain row."""
-    new_step = getattr(incident, "new_step", None)
-    row: FollowUp = new_step(key) if new_step is not None else FollowUp(step=key)
-    incident.steps.append(row)
-    return row
 
 
 def log(

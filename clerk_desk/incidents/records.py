@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from clerk_desk import council_time, fields
 from clerk_desk.errors import PolicyViolation, StaleEditError, ValidationError
-from clerk_desk.incidents import assessment, assessment_records
+from clerk_desk.incidents import assessment, assessment_records, drafts
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents.assessment import AssessmentData
 from clerk_desk.incidents.bulk import Batch
@@ -298,11 +298,11 @@ def _apply(
     _apply_ico(incident, data)
     incidents.sync_steps(incident)
     for step, when in data.steps_done:
-        row = incidents.step_row(incident, step) or incidents.add_step(incident, step)
+        row = incidents.step_row(incident, step) or drafts.add_step(incident, step)
         if _kept(row.done_at, when) is not row.done_at:
             row.done_at, row.done_by, row.not_applicable = when, incident.reported_by, None
     for step, reason in data.steps_not_applicable:
-        row = incidents.step_row(incident, step) or incidents.add_step(incident, step)
+        row = incidents.step_row(incident, step) or drafts.add_step(incident, step)
         if row.not_applicable != reason:
             row.done_at, row.done_by, row.not_applicable = None, None, reason
     if data.subjects_told_how is not None or data.subjects_told_count is not None:
