@@ -177,6 +177,31 @@ def created(session: Session, obj: Any, model: type[Any] | None = None) -> Chang
     return Change("create", audit_type, str(obj.id), label, plain)
 
 
+def created_all(session: Session, records: Sequence[Any], model: type[Any]) -> list[Change]:
+    """``created`` for each of many records of one kind, in their order."""
+    kind: Any = model
+    mapper, keys, audit_type, label_field = _kind(kind)
+    if _person_keys(mapper):
+        return [created(session, record, model) for record in records]
+    label_of = operator.attrgetter(label_field)
+    as_is, plain = _AS_IS, _plain
+    return [
+        Change(
+            "create",
+            audit_type,
+            str(values["id"]),
+            str(label_of(record)),
+            {
+                key: [None, value if type(value) in as_is else plain(value)]
+                for key in keys
+                if (value := values.get(key)) is not None
+            },
+        )
+        for record in records
+        if (values := record.__dict__) is not None
+    ]
+
+
 @functools.cache
 def _kind(kind: Any) -> tuple[Any, tuple[str, ...], str, str]:
     """A mapped class's mapper, audited columns, kind of record as the trail shows it, and label field."""

@@ -8,6 +8,7 @@ writing to the import, which flushes many incidents at once (one audit entry for
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
@@ -126,11 +127,14 @@ def _write(session: Session, new: Sequence[Draft]) -> None:
     many.insert_rows(conn, incident_accounts, ("incident_id", "account_id"), links)
     links = [(i.id, p.id) for i in new for p in i.people]
     many.insert_rows(conn, incident_people, ("incident_id", "person_id"), links)
+    # Each incident's entry, then its assessment's and its steps', as a flush of each would order them.
+    step_changes = iter(chain.created_all(session, steps, FollowUp))
+    entry_changes = iter(chain.created_all(session, entries, IncidentAssessment))
     changes = []
-    for incident in new:
-        changes.append(chain.created(session, incident, Incident))
-        changes.extend(chain.created(session, entry, IncidentAssessment) for entry in incident.assessments)
-        changes.extend(chain.created(session, step, FollowUp) for step in incident.steps)
+    for incident, change in zip(new, chain.created_all(session, new, Incident), strict=True):
+        changes.append(change)
+        changes.extend(itertools.islice(entry_changes, len(incident.assessments)))
+        changes.extend(itertools.islice(step_changes, len(incident.steps)))
     chain.append(session, changes)
 
 
