@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import json
 import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import Table, event, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from clerk_desk.audit import keys
+from clerk_desk.audit import canonical, keys
 from clerk_desk.models import AuditEntry, Person
 from clerk_desk.storage import many
 from clerk_desk.storage.clock import session_clock
@@ -50,10 +49,6 @@ _AUDIT_COLUMNS = (
 _AUDIT_ROW = operator.itemgetter(*_AUDIT_COLUMNS)
 #: Values an entry records as they are (``_plain`` leaves them alone).
 _AS_IS = frozenset({str, int, float, bool})
-# Made once: an import writes hundreds of thousands of entries. (json.dumps with these options makes a
-# new encoder each call; the text is the same.)
-_CHANGES_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
-_PAYLOAD_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class Change(NamedTuple):
@@ -256,7 +251,7 @@ def _append(session: Session, changes: Sequence[Change]) -> None:
     at = clock.now()
     actor_name = str(actor)
     key_id, secret = (audit_key.key_id, audit_key.secret) if audit_key else (None, None)
-    encode = _CHANGES_JSON.encode
+    encode = canonical.changes_text
     rows = []
     for change in changes:
         seq += 1
@@ -307,7 +302,7 @@ def entry_hash(row: dict[str, Any], key: bytes | None = None) -> str:
     ]  # HASHED_FIELDS, in their order
     if key is not None:
         values.append(row["key_id"])
-    payload = _PAYLOAD_JSON.encode(values).encode("utf-8")
+    payload = canonical.payload_text(values).encode("utf-8")
     if key is None:
         return hashlib.sha256(payload).hexdigest()
     return hmac.new(key, payload, hashlib.sha256).hexdigest()
