@@ -46,7 +46,6 @@ _AUDIT_COLUMNS = (
     "key_id",
     "hash",
 )
-_AUDIT_ROW = operator.itemgetter(*_AUDIT_COLUMNS)
 #: Values an entry records as they are (``_plain`` leaves them alone).
 _AS_IS = frozenset({str, int, float, bool})
 
@@ -252,23 +251,20 @@ def _append(session: Session, changes: Sequence[Change]) -> None:
     actor_name = str(actor)
     key_id, secret = (audit_key.key_id, audit_key.secret) if audit_key else (None, None)
     encode = canonical.changes_text
+    at_text = at.isoformat()
     rows = []
     for change in changes:
         seq += 1
-        row = {
-            "seq": seq,
-            "at": at,
-            "actor": actor_name,
-            "action": change.action,
-            "subject_type": change.subject_type,
-            "subject_id": change.subject_id,
-            "subject_label": change.subject_label[:300],
-            "changes": encode(change.changes),
-            "prev_hash": prev,
-            "key_id": key_id,
-        }
-        row["hash"] = prev = entry_hash(row, secret)
-        rows.append(_AUDIT_ROW(row))
+        action, subject_type, subject_id = change.action, change.subject_type, change.subject_id
+        label = change.subject_label[:300]
+        changes_json = encode(change.changes)
+        # As ``entry_hash`` computes it, the moment written once for every entry of this write.
+        hashed = [seq, at_text, actor_name, action, subject_type, subject_id, label, changes_json, prev]
+        digest = _digest(hashed, key_id, secret)
+        rows.append(
+            (seq, at, actor_name, action, subject_type, subject_id, label, changes_json, prev, key_id, digest)
+        )
+        prev = digest
     many.insert_rows(conn, _AUDIT_TABLE, _AUDIT_COLUMNS, rows)
 
 
@@ -300,8 +296,14 @@ def entry_hash(row: dict[str, Any], key: bytes | None = None) -> str:
         row["changes"],
         row["prev_hash"],
     ]  # HASHED_FIELDS, in their order
+    return _digest(values, row["key_id"] if key is not None else None, key)
+
+
+def _digest(values: list[Any], key_id: str | None, key: bytes | None) -> str:
+    """The hash of the values of ``HASHED_FIELDS`` (the moment as ISO text), with the key's id after
+    them when there is a key."""
     if key is not None:
-        values.append(row["key_id"])
+        values.append(key_id)
     payload = canonical.payload_text(values).encode("utf-8")
     if key is None:
         return hashlib.sha256(payload).hexdigest()
