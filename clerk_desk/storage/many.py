@@ -9,7 +9,8 @@ the database driver's ``executemany`` as they are.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+import operator
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert
@@ -33,12 +34,12 @@ def insert_rows(
             for row, value in zip(params, converted, strict=True):
                 row[name] = value
     elif convert or order != names:  # column by column, converted and in the statement's order
-        given = dict(zip(names, zip(*rows, strict=True), strict=True))
-        columns = []
+        position = {name: index for index, name in enumerate(names)}
+        columns: list[Iterable[Any]] = []
         for name in order:
-            column: Sequence[Any] = given[name]
+            column: Iterable[Any] = map(operator.itemgetter(position[name]), rows)
             if name in convert:
-                column = _converted(column, convert[name])
+                column = _converted(list(column), convert[name])
             columns.append(column)
         params = list(zip(*columns, strict=True))
     conn.exec_driver_sql(statement, params)
