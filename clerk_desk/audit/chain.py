@@ -179,21 +179,16 @@ def created_all(session: Session, records: Sequence[Any], model: type[Any]) -> l
         return [created(session, record, model) for record in records]
     label_of = operator.attrgetter(label_field)
     as_is, plain = _AS_IS, _plain
-    return [
-        Change(
-            "create",
-            audit_type,
-            str(values["id"]),
-            str(label_of(record)),
-            {
-                key: [None, value if type(value) in as_is else plain(value)]
-                for key in keys
-                if (value := values.get(key)) is not None
-            },
-        )
-        for record in records
-        if (values := record.__dict__) is not None
-    ]
+    made = []
+    for record in records:
+        values = record.__dict__
+        given = {
+            key: [None, value if type(value) in as_is else plain(value)]
+            for key, value in zip(keys, map(values.get, keys), strict=True)
+            if value is not None
+        }
+        made.append(Change("create", audit_type, str(values["id"]), str(label_of(record)), given))
+    return made
 
 
 @functools.cache
@@ -253,11 +248,10 @@ def _append(session: Session, changes: Sequence[Change]) -> None:
     encode = canonical.changes_text
     at_text = at.isoformat()
     rows = []
-    for change in changes:
+    for action, subject_type, subject_id, subject_label, data in changes:
         seq += 1
-        action, subject_type, subject_id = change.action, change.subject_type, change.subject_id
-        label = change.subject_label[:300]
-        changes_json = encode(change.changes)
+        label = subject_label[:300]
+        changes_json = encode(data)
         # As ``entry_hash`` computes it, the moment written once for every entry of this write.
         hashed = [seq, at_text, actor_name, action, subject_type, subject_id, label, changes_json, prev]
         digest = _digest(hashed, key_id, secret)
