@@ -252,7 +252,7 @@ def _append(session: Session, changes: Sequence[Change]) -> None:
         seq += 1
         label = subject_label[:300]
         changes_json = encode(data)
-        # As ``entry_hash`` computes it, the moment written once for every entry of this write.
+        # ``HASHED_FIELDS`` in their order, as ``entry_hash`` reads them; the moment's text made once.
         hashed = [seq, at_text, actor_name, action, subject_type, subject_id, label, changes_json, prev]
         digest = _digest(hashed, key_id, secret)
         rows.append(
@@ -279,17 +279,7 @@ def entry_hash(row: dict[str, Any], key: bytes | None = None) -> str:
     """The hash of an entry's fields and the previous entry's hash: an HMAC-SHA-256 with the council
     audit key when ``key`` is given (the key's id is hashed too), else a plain SHA-256."""
     at: datetime = row["at"]
-    values: list[Any] = [
-        row["seq"],
-        at.isoformat(),
-        row["actor"],
-        row["action"],
-        row["subject_type"],
-        row["subject_id"],
-        row["subject_label"],
-        row["changes"],
-        row["prev_hash"],
-    ]  # HASHED_FIELDS, in their order
+    values: list[Any] = [row[name] if name != "at" else at.isoformat() for name in HASHED_FIELDS]
     return _digest(values, row["key_id"] if key is not None else None, key)
 
 

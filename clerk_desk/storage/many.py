@@ -55,7 +55,7 @@ def _converted(column: Sequence[Any], process: Convert) -> list[Any]:
     return list(map(distinct.__getitem__, column))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=256)  # a few tables for each database opened
 def _compiled(
     table: Table, names: tuple[str, ...], dialect: Dialect
 ) -> tuple[str, tuple[str, ...] | None, dict[str, Convert]]:
