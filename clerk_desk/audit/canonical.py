@@ -25,17 +25,20 @@ def _made_once(encoder: json.JSONEncoder) -> Callable[[Any], str]:
     make = getattr(_json_encoder, "c_make_encoder", None)
     if make is None or encoder.indent is not None or encoder.ensure_ascii:
         return encoder.encode
-    one = make(
-        None,
-        encoder.default,
-        _json_encoder.encode_basestring,
-        None,
-        encoder.key_separator,
-        encoder.item_separator,
-        encoder.sort_keys,
-        encoder.skipkeys,
-        encoder.allow_nan,
-    )
+    try:
+        one = make(
+            None,
+            encoder.default,
+            _json_encoder.encode_basestring,
+            None,
+            encoder.key_separator,
+            encoder.item_separator,
+            encoder.sort_keys,
+            encoder.skipkeys,
+            encoder.allow_nan,
+        )
+    except TypeError:  # a Python whose C encoder is made differently: its own encode, as before
+        return encoder.encode
 
     def encode(value: Any) -> str:
         return "".join(one(value, 0))
