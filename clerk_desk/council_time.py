@@ -118,7 +118,7 @@ def parse(raw: str | None, zone: ZoneInfo, field: str) -> datetime | None:
     text = (raw or "").strip()
     if not text:
         return None
-    if len(text) > _MAX_LENGTH or any(not ch.isprintable() for ch in text):
+    if len(text) > _MAX_LENGTH or not text.isprintable():
         raise ValidationError(field, "is not a date and time; write it as YYYY-MM-DD HH:MM")
     if len(text) == 10:
         try:

@@ -31,6 +31,8 @@ LINE_BREAKS = ("\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_BUT_TAB_AND_NEWLINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _SINGLE_LINE_BREAK = re.compile("[\n\r\u2028\u2029\x85]")
+#: A character of ``LINE_BREAKS`` other than "\n": without one, a multi-line value has nothing to rewrite.
+_OTHER_BREAK = re.compile("[" + "".join(sorted({brk[0] for brk in LINE_BREAKS})) + "]")
 
 
 def text(
@@ -55,8 +57,9 @@ def text(
     if len(raw) > max_length:
         raise ValidationError(field, f"is too long ({len(raw)} characters; at most {max_length})")
     if multiline:
-        for brk in LINE_BREAKS:
-            raw = raw.replace(brk, "\n")
+        if _OTHER_BREAK.search(raw):
+            for brk in LINE_BREAKS:
+                raw = raw.replace(brk, "\n")
         if _CONTROL_BUT_TAB_AND_NEWLINE.search(raw):
             raise ValidationError(field, "contains control characters")
     elif _SINGLE_LINE_BREAK.search(raw):

@@ -14,31 +14,43 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import json
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import Table, event, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from clerk_desk.audit import keys
+from clerk_desk.audit import canonical, keys
 from clerk_desk.models import AuditEntry, Person
+from clerk_desk.storage import many
 from clerk_desk.storage.clock import session_clock
 
 GENESIS = "0" * 64
 # Any number works; it only has to be the same in every Clerk Desk writing to one PostgreSQL database.
 _PG_AUDIT_LOCK = 0x0C1E_4D35
 _SKIPPED_COLUMNS = frozenset({"id", "version"})
-# Made once: an import writes hundreds of thousands of entries. (json.dumps with these options makes a
-# new encoder each call; the text is the same.)
-_CHANGES_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
-_PAYLOAD_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_AUDIT_TABLE = cast(Table, AuditEntry.__table__)
+_AUDIT_COLUMNS = (
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "subject_type",
+    "subject_id",
+    "subject_label",
+    "changes",
+    "prev_hash",
+    "key_id",
+    "hash",
+)
+#: Values an entry records as they are (``_plain`` leaves them alone).
+_AS_IS = frozenset({str, int, float, bool})
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One entry to append, before it is chained."""
 
     action: str
@@ -139,13 +151,52 @@ def _audited_keys(mapper: Any) -> tuple[str, ...]:
     )
 
 
-def created(session: Session, obj: Any) -> Change:
+def created(session: Session, obj: Any, model: type[Any] | None = None) -> Change:
     """The entry for a record an import wrote itself, many in one statement rather than through a flush:
-    the same entry the flush would have recorded for it."""
-    mapper = inspect(type(obj))
+    the same entry the flush would have recorded for it. ``model`` is the mapped class of a plain record
+    holding its columns (an import's draft)."""
+    kind: Any = model or type(obj)
+    mapper, keys, audit_type, label_field = _kind(kind)
     values = obj.__dict__
-    changes = {key: [None, values[key]] for key in _audited_keys(mapper) if values.get(key) is not None}
-    return Change("create", _type(obj), str(obj.id), _label(obj), _readable(session, mapper, changes))
+    label = str(getattr(obj, label_field))
+    if _person_keys(mapper):
+        changes = {key: [None, values[key]] for key in keys if values.get(key) is not None}
+        return Change("create", audit_type, str(obj.id), label, _readable(session, mapper, changes))
+    # Nothing to name: each value as ``_readable`` gives it, in one pass.
+    plain = {
+        key: [None, value if type(value) in _AS_IS else _plain(value)]
+        for key in keys
+        if (value := values.get(key)) is not None
+    }
+    return Change("create", audit_type, str(obj.id), label, plain)
+
+
+def created_all(session: Session, records: Sequence[Any], model: type[Any]) -> list[Change]:
+    """``created`` for each of many records of one kind, in their order."""
+    kind: Any = model
+    mapper, keys, audit_type, label_field = _kind(kind)
+    if _person_keys(mapper):
+        return [created(session, record, model) for record in records]
+    label_of = operator.attrgetter(label_field)
+    as_is, plain = _AS_IS, _plain
+    made = []
+    for record in records:
+        values = record.__dict__
+        given = {
+            key: [None, value if type(value) in as_is else plain(value)]
+            for key, value in zip(keys, map(values.get, keys), strict=True)
+            if value is not None
+        }
+        made.append(Change("create", audit_type, str(values["id"]), str(label_of(record)), given))
+    return made
+
+
+@functools.cache
+def _kind(kind: Any) -> tuple[Any, tuple[str, ...], str, str]:
+    """A mapped class's mapper, audited columns, kind of record as the trail shows it, and label field."""
+    mapper = inspect(kind)
+    audit_type = str(getattr(kind, "audit_type", kind.__name__))
+    return mapper, _audited_keys(mapper), audit_type, kind.audit_label_field
 
 
 def append(session: Session, changes: Sequence[Change]) -> None:
@@ -170,7 +221,7 @@ def _label(obj: Any) -> str:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    if isinstance(value, date):  # a datetime too
         return value.isoformat()
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
@@ -192,26 +243,23 @@ def _append(session: Session, changes: Sequence[Change]) -> None:
     seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
     audit_key = keys.audit_key(session, writing=True)
     at = clock.now()
+    actor_name = str(actor)
+    key_id, secret = (audit_key.key_id, audit_key.secret) if audit_key else (None, None)
+    encode = canonical.changes_text
+    at_text = at.isoformat()
     rows = []
-    for change in changes:
+    for action, subject_type, subject_id, subject_label, data in changes:
         seq += 1
-        changes_json = _CHANGES_JSON.encode(change.changes)
-        row = {
-            "seq": seq,
-            "at": at,
-            "actor": str(actor),
-            "action": change.action,
-            "subject_type": change.subject_type,
-            "subject_id": change.subject_id,
-            "subject_label": change.subject_label[:300],
-            "changes": changes_json,
-            "prev_hash": prev,
-            "key_id": audit_key.key_id if audit_key else None,
-        }
-        row["hash"] = entry_hash(row, audit_key.secret if audit_key else None)
-        prev = row["hash"]
-        rows.append(row)
-    conn.execute(insert(AuditEntry), rows)
+        label = subject_label[:300]
+        changes_json = encode(data)
+        # ``HASHED_FIELDS`` in their order, as ``entry_hash`` reads them; the moment's text made once.
+        hashed = [seq, at_text, actor_name, action, subject_type, subject_id, label, changes_json, prev]
+        digest = _digest(hashed, key_id, secret)
+        rows.append(
+            (seq, at, actor_name, action, subject_type, subject_id, label, changes_json, prev, key_id, digest)
+        )
+        prev = digest
+    many.insert_rows(conn, _AUDIT_TABLE, _AUDIT_COLUMNS, rows)
 
 
 HASHED_FIELDS = (
@@ -232,9 +280,15 @@ def entry_hash(row: dict[str, Any], key: bytes | None = None) -> str:
     audit key when ``key`` is given (the key's id is hashed too), else a plain SHA-256."""
     at: datetime = row["at"]
     values: list[Any] = [row[name] if name != "at" else at.isoformat() for name in HASHED_FIELDS]
+    return _digest(values, row["key_id"] if key is not None else None, key)
+
+
+def _digest(values: list[Any], key_id: str | None, key: bytes | None) -> str:
+    """The hash of the values of ``HASHED_FIELDS`` (the moment as ISO text), with the key's id after
+    them when there is a key."""
     if key is not None:
-        values.append(row["key_id"])
-    payload = _PAYLOAD_JSON.encode(values).encode("utf-8")
+        values.append(key_id)
+    payload = canonical.payload_text(values).encode("utf-8")
     if key is None:
         return hashlib.sha256(payload).hexdigest()
     return hmac.new(key, payload, hashlib.sha256).hexdigest()

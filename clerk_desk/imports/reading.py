@@ -5,7 +5,6 @@ Row numbers count the header as row 1, as a spreadsheet shows them.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import gc
 import io
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from clerk_desk import collector
 from clerk_desk.errors import ClerkDeskError, ValidationError
 from clerk_desk.imports.cells import unescape
 from clerk_desk.imports.kinds import Kind, Rows, kind_of
@@ -60,23 +60,13 @@ def import_rows(
     The caller's transaction makes it all or nothing. What the rows name is read once, and records are
     written many at a time; ``progress`` is told (done, total) as the rows go.
     """
-    with _fewer_collections():
-        return _import(session, kind_of(kind_name), content, today, progress)
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Python's cycle collector runs less often while the rows are applied, and never looks again at what
-    was in memory before (the rows read, the names read once): a file of many rows makes millions of
-    short-lived objects, and collecting every 700 of them, each time through everything held, takes
-    longer than the import itself."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*thresholds)
+    # A file of many rows makes millions of short-lived objects: the collector runs less often, and never
+    # looks again at what was in memory before the rows were applied (the rows read, the names read once).
+    with collector.fewer_collections():
+        try:
+            return _import(session, kind_of(kind_name), content, today, progress)
+        finally:
+            gc.unfreeze()
 
 
 def _import(
@@ -102,7 +92,7 @@ def _import(
     for done, (number, values) in enumerate(rows, start=1):
         if values is None:
             raise ValidationError(header[-1], "has more cells than the header has columns", row=number)
-        if any(value.strip() for value in values.values()):
+        if "".join(values.values()).strip():  # a row of blank cells is skipped
             key = kind.key(values)
             if key in seen:
                 raise ValidationError(kind.columns[0], f"repeats row {seen[key]}", row=number)
@@ -133,11 +123,23 @@ Numbered = list[tuple[int, dict[str, str] | None]]
 
 def _read(reader: csv.DictReader[str]) -> tuple[Numbered, ClerkDeskError | None]:
     """Every row with its number (None for a row with more cells than the header), and the error of the
-    first row the csv module cannot read: it is raised once the rows before it have been applied."""
+    first row the csv module cannot read: it is raised once the rows before it have been applied.
+
+    Each row is read as ``csv.DictReader`` reads it (its header's names; a cell it leaves out is blank),
+    straight from the reader underneath, one dictionary a row."""
     rows: Numbered = []
+    header = list(reader.fieldnames or [])
+    width = len(header)
     try:
         for number, raw in enumerate(_rows(reader), start=2):
-            rows.append((number, None if None in raw else {k: unescape(v or "") for k, v in raw.items()}))
+            if len(raw) > width:
+                rows.append((number, None))
+                continue
+            # Only a cell starting with an apostrophe can be an escaped formula (``cells.unescape``).
+            cells = {k: unescape(v) if v and v[0] == "'" else v for k, v in zip(header, raw, strict=False)}
+            if len(raw) < width:
+                cells.update(dict.fromkeys(header[len(raw) :], ""))
+            rows.append((number, cells))
     except ClerkDeskError as exc:
         return rows, exc
     return rows, None
@@ -156,13 +158,17 @@ def _keep_absent(applier: Rows, values: Mapping[str, str], absent: Sequence[str]
     return kept
 
 
-def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str, str | None]]:
-    """The reader's rows; a row the csv module cannot read is a one-line error naming it."""
+def _rows(reader: csv.DictReader[str]) -> Iterator[list[str]]:
+    """The rows after the header, each a list of cells, skipping blank lines as ``csv.DictReader`` does; a
+    row the csv module cannot read is a one-line error naming it."""
+    cells = reader.reader
     number = 1
     while True:
         number += 1
         try:
-            row = next(reader)
+            row = next(cells)
+            while row == []:
+                row = next(cells)
         except StopIteration:
             return
         except csv.Error as exc:

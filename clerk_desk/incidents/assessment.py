@@ -14,12 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from clerk_desk import fields
 from clerk_desk.checks.incident_rows import IncidentLike
 from clerk_desk.errors import PolicyViolation, ValidationError
+from clerk_desk.incidents import drafts
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents.lifecycle import ART34_CLAUSE
 from clerk_desk.models import FollowUp, Incident, IncidentAssessment, IncidentCategory, RiskLevel
@@ -81,8 +83,8 @@ class AssessmentData:
         return _entry(self).risk_level
 
 
-def _entry(data: AssessmentData) -> IncidentAssessment:
-    return IncidentAssessment(
+def _entry(data: AssessmentData, make: Any = IncidentAssessment) -> IncidentAssessment:
+    entry: IncidentAssessment = make(
         living_people=data.living_people,
         likelihood=data.likelihood.value,
         severity=data.severity.value,
@@ -92,6 +94,7 @@ def _entry(data: AssessmentData) -> IncidentAssessment:
         data_kinds=data.data_kinds,
         consequences=data.consequences,
     )
+    return entry
 
 
 def parse(values: Mapping[str, str | None]) -> AssessmentData:
@@ -170,7 +173,7 @@ def add(
     reason = (data.reason or "").strip()
     if incident.assessments and not reason:
         raise ValidationError("assessment_reason", "give the reason for the reassessment: the new facts")
-    entry = _entry(data)
+    entry = _entry(data, drafts.new_assessment(incident))
     entry.assessed_at = at
     entry.assessed_by = by or str(session.info.get("actor") or "unknown")
     entry.reason = reason or FIRST_REASON

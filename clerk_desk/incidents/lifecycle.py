@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from clerk_desk import clauses, fields
 from clerk_desk.checks.incident_rows import IncidentLike
 from clerk_desk.errors import NotFoundError, PolicyViolation, StaleEditError, ValidationError
+from clerk_desk.incidents.drafts import add_step
 from clerk_desk.incidents.times import count_in_period as count_in_period
 from clerk_desk.incidents.times import moment as moment
 from clerk_desk.models import (
@@ -204,7 +205,7 @@ def sync_steps(incident: Incident) -> None:
     """Make sure a row exists for every step the incident now requires."""
     for key in required_steps(incident):
         if step_row(incident, key) is None:
-            incident.steps.append(FollowUp(step=key))
+            add_step(incident, key)
 
 
 def log(

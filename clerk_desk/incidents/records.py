@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from clerk_desk import council_time, fields
 from clerk_desk.errors import PolicyViolation, StaleEditError, ValidationError
-from clerk_desk.incidents import assessment, assessment_records
+from clerk_desk.incidents import assessment, assessment_records, drafts
 from clerk_desk.incidents import lifecycle as incidents
 from clerk_desk.incidents.assessment import AssessmentData
 from clerk_desk.incidents.bulk import Batch
@@ -25,7 +25,6 @@ from clerk_desk.incidents.columns import STEP_COLUMNS as STEP_COLUMNS
 from clerk_desk.incidents.columns import STEP_FIELDS as STEP_FIELDS
 from clerk_desk.incidents.lifecycle import ICO_CLAUSE, moment
 from clerk_desk.models import (
-    FollowUp,
     IcoDecision,
     Incident,
     IncidentCategory,
@@ -87,6 +86,8 @@ def parse(values: Mapping[str, str | None], zone: ZoneInfo) -> IncidentData:
     not_applicable: list[tuple[str, str]] = []
     for column, step in STEP_COLUMNS.items():
         raw = (values.get(column) or "").strip()
+        if not raw:
+            continue
         if raw.casefold().startswith(NOT_APPLICABLE[:-1]):
             reason = raw[len(NOT_APPLICABLE) - 1 :].lstrip(" :")
             if not reason:
@@ -266,9 +267,11 @@ def _apply(
         reference = data.reference or (
             batch.next_reference(year) if batch else incidents.next_reference(session, year)
         )
-        incident = Incident(reference=reference, status=IncidentStatus.OPEN.value)
         if batch is None:
-            session.add(incident)  # a batch writes its new incidents itself, many to a statement
+            incident = Incident(reference=reference, status=IncidentStatus.OPEN.value)
+            session.add(incident)
+        else:  # a batch writes its new incidents itself, many to a statement, from plain records
+            incident = batch.new_incident(reference, IncidentStatus.OPEN.value)
     elif data.reference:
         incident.reference = data.reference
     incident.category = data.category.value
@@ -295,17 +298,11 @@ def _apply(
     _apply_ico(incident, data)
     incidents.sync_steps(incident)
     for step, when in data.steps_done:
-        row = incidents.step_row(incident, step)
-        if row is None:
-            row = FollowUp(step=step)
-            incident.steps.append(row)
+        row = incidents.step_row(incident, step) or drafts.add_step(incident, step)
         if _kept(row.done_at, when) is not row.done_at:
             row.done_at, row.done_by, row.not_applicable = when, incident.reported_by, None
     for step, reason in data.steps_not_applicable:
-        row = incidents.step_row(incident, step)
-        if row is None:
-            row = FollowUp(step=step)
-            incident.steps.append(row)
+        row = incidents.step_row(incident, step) or drafts.add_step(incident, step)
         if row.not_applicable != reason:
             row.done_at, row.done_by, row.not_applicable = None, None, reason
     if data.subjects_told_how is not None or data.subjects_told_count is not None:
