@@ -62,11 +62,16 @@ def import_rows(
     """
     # A file of many rows makes millions of short-lived objects: the collector runs less often, and never
     # looks again at what was in memory before the rows were applied (the rows read, the names read once).
+    # The window froze what it made at start-up: that stays frozen after the import, its own objects not.
+    frozen_before = gc.get_freeze_count()
     with collector.fewer_collections():
         try:
             return _import(session, kind_of(kind_name), content, today, progress)
         finally:
             gc.unfreeze()
+            if frozen_before:
+                gc.collect()  # the import's own cycles, before what is left is frozen again
+                gc.freeze()
 
 
 def _import(
