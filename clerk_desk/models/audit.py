@@ -24,7 +24,7 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     actor: Mapped[str] = mapped_column(String(200), index=True)
     action: Mapped[str] = mapped_column(String(30))
-    subject_type: Mapped[str] = mapped_column(String(50), index=True)
+    subject_type: Mapped[str] = mapped_column(String(50))  # filtered in lower case: no index serves it
     subject_id: Mapped[str] = mapped_column(String(50))
     subject_label: Mapped[str] = mapped_column(String(300))
     changes: Mapped[str] = mapped_column(Text)  # canonical JSON: {field: [before, after]}

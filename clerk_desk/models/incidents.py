@@ -164,7 +164,8 @@ class FollowUp(Base):
     __table_args__ = (UniqueConstraint("incident_id", "step", name="uq_incident_steps_incident_step"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    # Found by the unique (incident_id, step) index: no index of its own (migration 0012).
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
     step: Mapped[str] = mapped_column(String(40))
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_by: Mapped[str | None] = mapped_column(String(200))

@@ -45,6 +45,7 @@ AUDIT_ENTRIES = {
     "0009": 65,
     "0010": 65,
     "0011": 65,
+    "0012": 65,
 }
 TABLES_0001 = {"alembic_version", "people", "accounts", "settings", "council_logo", "audit_entries"}
 #: The tables of the current schema: every model's, so the migrations must create exactly what the models say.
