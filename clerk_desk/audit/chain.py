@@ -46,8 +46,6 @@ _AUDIT_COLUMNS = (
     "key_id",
     "hash",
 )
-#: Values an entry records as they are (``_plain`` leaves them alone).
-_AS_IS = frozenset({str, int, float, bool})
 
 
 class Change(NamedTuple):
@@ -155,40 +153,62 @@ def created(session: Session, obj: Any, model: type[Any] | None = None) -> Chang
     """The entry for a record an import wrote itself, many in one statement rather than through a flush:
     the same entry the flush would have recorded for it. ``model`` is the mapped class of a plain record
     holding its columns (an import's draft)."""
-    kind: Any = model or type(obj)
-    mapper, keys, audit_type, label_field = _kind(kind)
-    values = obj.__dict__
-    label = str(getattr(obj, label_field))
-    if _person_keys(mapper):
-        changes = {key: [None, values[key]] for key in keys if values.get(key) is not None}
-        return Change("create", audit_type, str(obj.id), label, _readable(session, mapper, changes))
-    # Nothing to name: each value as ``_readable`` gives it, in one pass.
-    plain = {
-        key: [None, value if type(value) in _AS_IS else _plain(value)]
-        for key in keys
-        if (value := values.get(key)) is not None
-    }
-    return Change("create", audit_type, str(obj.id), label, plain)
+    return created_all(session, [obj], model or type(obj))[0]
 
 
 def created_all(session: Session, records: Sequence[Any], model: type[Any]) -> list[Change]:
     """``created`` for each of many records of one kind, in their order."""
     kind: Any = model
     mapper, keys, audit_type, label_field = _kind(kind)
-    if _person_keys(mapper):
-        return [created(session, record, model) for record in records]
+    if _person_keys(mapper):  # people named by their id: each value as ``_readable`` gives it
+        return [
+            Change(
+                "create",
+                audit_type,
+                str(record.id),
+                str(getattr(record, label_field)),
+                _readable(
+                    session, mapper, {k: [None, v] for k in keys if (v := record.__dict__.get(k)) is not None}
+                ),
+            )
+            for record in records
+        ]
     label_of = operator.attrgetter(label_field)
-    as_is, plain = _AS_IS, _plain
+    plain, converted = _plain, _converted_keys(kind)
+    texts: dict[Any, Any] = {}  # each moment as text, once per distinct moment (a record's steps share some)
     made = []
     for record in records:
         values = record.__dict__
         given = {
-            key: [None, value if type(value) in as_is else plain(value)]
+            key: [None, value]
             for key, value in zip(keys, map(values.get, keys), strict=True)
             if value is not None
         }
+        for key in converted:  # only these columns hold what ``_plain`` changes
+            if (pair := given.get(key)) is not None:
+                value = pair[1]
+                text = texts.get(value)
+                if text is None:
+                    text = texts[value] = plain(value)
+                pair[1] = text
         made.append(Change("create", audit_type, str(values["id"]), str(label_of(record)), given))
     return made
+
+
+@functools.cache
+def _converted_keys(kind: Any) -> tuple[str, ...]:
+    """A mapped class's audited columns whose values ``_plain`` may write differently."""
+    mapper, keys, _, _ = _kind(kind)
+    return tuple(key for key in keys if _may_change(mapper.columns[key].type))
+
+
+def _may_change(column_type: Any) -> bool:
+    """Moments, dates and bytes, and a column whose Python type is not known (``object``)."""
+    try:
+        known = column_type.python_type
+    except NotImplementedError:
+        return True
+    return known is object or issubclass(known, date | bytes)
 
 
 @functools.cache
