@@ -33,7 +33,7 @@ GENESIS = "0" * 64
 _PG_AUDIT_LOCK = 0x0C1E_4D35
 _SKIPPED_COLUMNS = frozenset({"id", "version"})
 _AUDIT_TABLE = cast(Table, AuditEntry.__table__)
-_AUDIT_COLUMNS = (
+HASHED_FIELDS = (
     "seq",
     "at",
     "actor",
@@ -43,9 +43,8 @@ _AUDIT_COLUMNS = (
     "subject_label",
     "changes",
     "prev_hash",
-    "key_id",
-    "hash",
 )
+_AUDIT_COLUMNS = (*HASHED_FIELDS, "key_id", "hash")
 
 
 class Change(NamedTuple):
@@ -280,19 +279,6 @@ def _append(session: Session, changes: Sequence[Change]) -> None:
         )
         prev = digest
     many.insert_rows(conn, _AUDIT_TABLE, _AUDIT_COLUMNS, rows)
-
-
-HASHED_FIELDS = (
-    "seq",
-    "at",
-    "actor",
-    "action",
-    "subject_type",
-    "subject_id",
-    "subject_label",
-    "changes",
-    "prev_hash",
-)
 
 
 def entry_hash(row: dict[str, Any], key: bytes | None = None) -> str:

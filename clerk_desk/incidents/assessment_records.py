@@ -19,6 +19,7 @@ from clerk_desk import council_time, fields
 from clerk_desk.errors import ValidationError
 from clerk_desk.incidents import assessment
 from clerk_desk.incidents import lifecycle as incidents
+from clerk_desk.incidents.columns import ASSESSMENT_COLUMNS
 from clerk_desk.incidents.times import moment
 from clerk_desk.models import Incident, IncidentAssessment
 from clerk_desk.register import settings
@@ -28,13 +29,7 @@ COLUMNS = (
     "assessed_at",
     "assessed_by",
     "living_people",
-    "risk_likelihood",
-    "risk_severity",
-    "people_affected",
-    "records_affected",
-    "data_kinds",
-    "consequences",
-    "mitigation",
+    *ASSESSMENT_COLUMNS,
     "assessment_reason",
 )
 REQUIRED = frozenset({"reference", "assessed_at", "risk_likelihood", "risk_severity", "assessment_reason"})

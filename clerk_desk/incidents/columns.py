@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+#: The columns of the latest assessment; any of them given means an assessment is recorded.
+ASSESSMENT_COLUMNS = (
+    "risk_likelihood",
+    "risk_severity",
+    "people_affected",
+    "records_affected",
+    "data_kinds",
+    "consequences",
+    "mitigation",
+)
 COLUMNS = (
     "reference",
     "category",
@@ -34,13 +44,7 @@ COLUMNS = (
     "reported_to_clerk_at",
     "reported_to_chair_at",
     "referral_at",
-    "risk_likelihood",
-    "risk_severity",
-    "people_affected",
-    "records_affected",
-    "data_kinds",
-    "consequences",
-    "mitigation",
+    *ASSESSMENT_COLUMNS,
     "subjects_told_at",
     "living_people",
     "assessed_at",
@@ -49,16 +53,6 @@ COLUMNS = (
     "subjects_told_how",
     "subjects_told_count",
     "public_summary",
-)
-#: The columns of the latest assessment; any of them given means an assessment is recorded.
-ASSESSMENT_COLUMNS = (
-    "risk_likelihood",
-    "risk_severity",
-    "people_affected",
-    "records_affected",
-    "data_kinds",
-    "consequences",
-    "mitigation",
 )
 REQUIRED = frozenset({"category", "title", "description"})
 #: CSV columns that record a follow-up step: when it was done, or "not applicable: <reason>". Every step
