@@ -191,9 +191,9 @@ class AccountsPage(TablePage):
         super().clear_filters()
         self.status_filter.setCurrentIndex(0)
 
-    def select(self, subject: object) -> bool:
+    def show_record(self, subject: object) -> bool:
         """Show the account and open it for editing: what a finding about it asks for is fixed there."""
-        if not super().select(subject):
+        if not super().show_record(subject):
             return False
         self.edit(self._selected())
         return True

@@ -223,7 +223,7 @@ class ElectionsPage(TablePage):
         if index >= 0:
             self.period_choice.setCurrentIndex(index)
 
-    def select(self, subject: object) -> bool:
+    def show_record(self, subject: object) -> bool:
         """Show a period (the ``Page`` protocol: a finding about an election opens it here)."""
         if not isinstance(subject, int) or self.period_choice.findData(subject) < 0:
             return False

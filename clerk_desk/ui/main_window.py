@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
         if a11y.exec_dialog(dialog) == QDialog.DialogCode.Accepted:
             page = self.go_to_title("Incidents")
             page.reload()
-            page.select(dialog.result_value.id)
+            page.show_record(dialog.result_value.id)
 
     @property
     def audit(self) -> AuditPage:
@@ -377,7 +377,7 @@ class MainWindow(QMainWindow):
             return
         page: Page = self.go_to_title(title)
         if subject_id is not None:
-            page.select(subject_id)
+            page.show_record(subject_id)
 
     def refresh(self) -> None:
         """Reload the page on show (after a change made elsewhere)."""

@@ -12,6 +12,6 @@ class Page(Protocol):
     def reload(self) -> None:
         """Read what the page shows again."""
 
-    def select(self, subject: object) -> bool:
+    def show_record(self, subject: object) -> bool:
         """Show the record with id ``subject`` (clearing any search or filter that hides it) and put the
         focus on it. False when the page has no such record."""

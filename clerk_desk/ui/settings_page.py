@@ -145,7 +145,7 @@ class SettingsPage(QWidget):
         a11y.show_message(self.message, "Settings saved.")
         return True
 
-    def select(self, subject: object) -> bool:
+    def show_record(self, subject: object) -> bool:
         """Settings have one record: put the focus on its first field."""
         first = next(iter(self.fields.values()))
         first.widget.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -197,7 +197,7 @@ class TablePage(QWidget):
         """Show every row: the search box emptied and each filter at its first choice."""
         self.search.clear()
 
-    def select(self, subject: object) -> bool:
+    def show_record(self, subject: object) -> bool:
         """Show the record with id ``subject``: clear what hides it, select it, put the focus on it."""
         self.clear_filters()
         found = self.select_where(lambda row: _row_id(row) == subject)
