@@ -12,8 +12,6 @@ entry that was edited or removed; removing the newest entries is caught by the c
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -54,7 +52,8 @@ class Change(NamedTuple):
     subject_type: str
     subject_id: str
     subject_label: str
-    changes: dict[str, list[Any]]
+    #: The fields before and after, or their text already written (``created_all``).
+    changes: dict[str, list[Any]] | str
 
 
 def install(factory: sessionmaker[Session]) -> None:
@@ -173,25 +172,35 @@ def created_all(session: Session, records: Sequence[Any], model: type[Any]) -> l
             for record in records
         ]
     label_of = operator.attrgetter(label_field)
-    plain, converted = _plain, _converted_keys(kind)
+    converted = _converted_keys(kind)
+    write = _writer(kind)
     texts: dict[Any, Any] = {}  # each moment as text, once per distinct moment (a record's steps share some)
+
+    def plain(value: Any) -> Any:
+        text = texts.get(value)
+        if text is None:
+            text = texts[value] = _plain(value)
+        return text
+
     made = []
     for record in records:
         values = record.__dict__
-        given = {
-            key: [None, value]
-            for key, value in zip(keys, map(values.get, keys), strict=True)
-            if value is not None
-        }
-        for key in converted:  # only these columns hold what ``_plain`` changes
-            if (pair := given.get(key)) is not None:
-                value = pair[1]
-                text = texts.get(value)
-                if text is None:
-                    text = texts[value] = plain(value)
-                pair[1] = text
-        made.append(Change("create", audit_type, str(values["id"]), str(label_of(record)), given))
+        changes: str | dict[str, list[Any]] | None = write(values, plain)
+        if changes is None:  # a value the writer does not know: the dictionary, for the encoder
+            changes = {
+                key: [None, plain(value) if key in converted else value]
+                for key in keys
+                if (value := values.get(key)) is not None
+            }
+        made.append(Change("create", audit_type, str(values["id"]), str(label_of(record)), changes))
     return made
+
+
+@functools.cache
+def _writer(kind: Any) -> Any:
+    """The text of a new record's changes, written straight from its values (``canonical.created_writer``)."""
+    _, keys, _, _ = _kind(kind)
+    return canonical.created_writer(keys, _converted_keys(kind))
 
 
 @functools.cache
@@ -265,19 +274,19 @@ def _append(session: Session, changes: Sequence[Change]) -> None:
     actor_name = str(actor)
     key_id, secret = (audit_key.key_id, audit_key.secret) if audit_key else (None, None)
     encode = canonical.changes_text
-    at_text = at.isoformat()
+    payload = canonical.payload_writer(at.isoformat(), actor_name, secret is not None, key_id)
+    digest = canonical.hasher(secret)
     rows = []
     for action, subject_type, subject_id, subject_label, data in changes:
         seq += 1
         label = subject_label[:300]
-        changes_json = encode(data)
-        # ``HASHED_FIELDS`` in their order, as ``entry_hash`` reads them; the moment's text made once.
-        hashed = [seq, at_text, actor_name, action, subject_type, subject_id, label, changes_json, prev]
-        digest = _digest(hashed, key_id, secret)
-        rows.append(
-            (seq, at, actor_name, action, subject_type, subject_id, label, changes_json, prev, key_id, digest)
+        changes_json = data if type(data) is str else encode(data)
+        # ``HASHED_FIELDS`` in their order, as ``entry_hash`` reads them, then the key's id and the hash.
+        row = (seq, at, actor_name, action, subject_type, subject_id, label, changes_json, prev)
+        prev = digest(
+            payload(seq, action, subject_type, subject_id, label, changes_json, prev).encode("utf-8")
         )
-        prev = digest
+        rows.append((*row, key_id, prev))
     many.insert_rows(conn, _AUDIT_TABLE, _AUDIT_COLUMNS, rows)
 
 
@@ -286,18 +295,7 @@ def entry_hash(row: dict[str, Any], key: bytes | None = None) -> str:
     audit key when ``key`` is given (the key's id is hashed too), else a plain SHA-256."""
     at: datetime = row["at"]
     values: list[Any] = [row[name] if name != "at" else at.isoformat() for name in HASHED_FIELDS]
-    return _digest(values, row["key_id"] if key is not None else None, key)
-
-
-def _digest(values: list[Any], key_id: str | None, key: bytes | None) -> str:
-    """The hash of the values of ``HASHED_FIELDS`` (the moment as ISO text), with the key's id after
-    them when there is a key."""
-    if key is not None:
-        values.append(key_id)
-    payload = canonical.payload_text(values).encode("utf-8")
-    if key is None:
-        return hashlib.sha256(payload).hexdigest()
-    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+    return canonical.digest(values, row["key_id"] if key is not None else None, key)
 
 
 @dataclass
