@@ -140,8 +140,9 @@ def _read(reader: csv.DictReader[str]) -> tuple[Numbered, ClerkDeskError | None]
             if len(raw) > width:
                 rows.append((number, None))
                 continue
-            # Only a cell starting with an apostrophe can be an escaped formula (``cells.unescape``).
-            cells = {k: unescape(v) if v and v[0] == "'" else v for k, v in zip(header, raw, strict=False)}
+            cells = dict(zip(header, raw, strict=False))
+            if "'" in "".join(raw):  # only a cell starting with one can be an escaped formula (``unescape``)
+                cells = {k: unescape(v) if v and v[0] == "'" else v for k, v in cells.items()}
             if len(raw) < width:
                 cells.update(dict.fromkeys(header[len(raw) :], ""))
             rows.append((number, cells))
