@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.engine import Dialect
@@ -36,10 +38,28 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError("naive datetime given where a UTC moment is required")
         return value.astimezone(UTC).replace(tzinfo=None)
 
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        """On SQLite, a moment is written as its text in one step (an import writes hundreds of
+        thousands), provided that text is the one SQLAlchemy's own conversion writes."""
+        stored = super().bind_processor(dialect)
+        if dialect.name != "sqlite" or stored is None:
+            return stored
+        sample = datetime(2001, 2, 3, 4, 5, 6, 7, tzinfo=UTC)
+        return _sqlite_text if stored(sample) == _sqlite_text(sample) else stored
+
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+def _sqlite_text(value: datetime | None) -> str | None:
+    """A moment as SQLite stores it: naive UTC, ``2026-07-01 01:11:00.000000``."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given where a UTC moment is required")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 class Base(DeclarativeBase):
