@@ -32,11 +32,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given where a UTC moment is required")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        return None if value is None else _naive_utc(value)
 
     def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
         """On SQLite, a moment is written as its text in one step (an import writes hundreds of
@@ -53,13 +49,15 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
-def _sqlite_text(value: datetime | None) -> str | None:
-    """A moment as SQLite stores it: naive UTC, ``2026-07-01 01:11:00.000000``."""
-    if value is None:
-        return None
+def _naive_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("naive datetime given where a UTC moment is required")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _sqlite_text(value: datetime | None) -> str | None:
+    """A moment as SQLite stores it: naive UTC, ``2026-07-01 01:11:00.000000``."""
+    return None if value is None else _naive_utc(value).isoformat(" ", "microseconds")
 
 
 class Base(DeclarativeBase):
