@@ -122,12 +122,16 @@ def digest(values: list[Any], key_id: str | None, key: bytes | None) -> str:
     ISO text), with the key's id after them when there is a key."""
     if key is not None:
         values.append(key_id)
-    return hasher(key)(payload_text(values).encode("utf-8"))
+    payload = payload_text(values).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(payload).hexdigest()
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 
 def hasher(key: bytes | None) -> Callable[[bytes], str]:
-    """The hash of an entry's payload: an HMAC-SHA-256 with ``key`` when there is one (the key taken in
-    once, and a copy of it used for each payload), else a plain SHA-256."""
+    """``digest``'s hash for many payloads hashed with one key (an import's entries): an HMAC-SHA-256 with
+    ``key`` when there is one (the key taken in once, and a copy of it used for each payload), else a plain
+    SHA-256."""
     if key is None:
         return lambda payload: hashlib.sha256(payload).hexdigest()
     keyed = hmac.new(key, digestmod=hashlib.sha256)
