@@ -142,7 +142,7 @@ def _read(reader: csv.DictReader[str]) -> tuple[Numbered, ClerkDeskError | None]
                 continue
             cells = dict(zip(header, raw, strict=False))
             if "'" in "".join(raw):  # only a cell starting with one can be an escaped formula (``unescape``)
-                cells = {k: unescape(v) if v and v[0] == "'" else v for k, v in cells.items()}
+                cells = {k: unescape(v) for k, v in cells.items()}
             if len(raw) < width:
                 cells.update(dict.fromkeys(header[len(raw) :], ""))
             rows.append((number, cells))
